@@ -1,0 +1,46 @@
+/*
+ * cdaimg/common.h - status codes, library initialisation.
+ *
+ * Every fallible cdaimg function returns a cdaimg_status. Details of what went
+ * wrong go to the optional cdaimg_diags list the caller passes (see diag.h).
+ * Status values are append-only: a released number is never reused.
+ */
+#ifndef CDAIMG_COMMON_H
+#define CDAIMG_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cdaimg_export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Outcome of a cdaimg call. */
+typedef enum cdaimg_status {
+	CDAIMG_OK = 0,        /**< success (warnings may have been reported) */
+	CDAIMG_EINVALID = 1,  /**< input values are invalid; see the diagnostics */
+	CDAIMG_ENOTVALID = 2, /**< a document is not schema- or rule-valid */
+	CDAIMG_EARG = 3,      /**< a caller bug: NULL or inconsistent argument */
+	CDAIMG_ENOMEM = 4,    /**< an allocation failed; nothing was changed */
+	CDAIMG_EIO = 5,       /**< a file could not be read or written */
+	CDAIMG_EPARSE = 6,    /**< a document or JSON text is not well-formed */
+	CDAIMG_EINTERNAL = 7  /**< a libxml2 call failed for no reason we know */
+} cdaimg_status;
+
+/** A short English description of @p status (static storage, never NULL). */
+CDAIMG_EXPORT const char *cdaimg_status_str(cdaimg_status status);
+
+/**
+ * Initialise libxml2 for use by cdaimg (xmlInitParser and the schema types).
+ * Idempotent. Call it once from the main thread before starting threads that
+ * use cdaimg; single-threaded programs may skip it (every entry point calls it).
+ * cdaimg never calls xmlCleanupParser(): a program may, once, at exit.
+ */
+CDAIMG_EXPORT void cdaimg_global_init(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,123 @@
+/*
+ * cdaimg/diag.h - diagnostics: every problem found by a check, a build, a
+ * validation or an extraction.
+ *
+ *     cdaimg_diags *d = cdaimg_diags_new();
+ *     if (cdaimg_series_build(&node, parent, &series, NULL, d) != CDAIMG_OK)
+ *         for (size_t i = 0; i < cdaimg_diags_count(d); i++)
+ *             fprintf(stderr, "%s\n", cdaimg_diags_get(d, i)->message);
+ *     cdaimg_diags_free(d);
+ *
+ * A cdaimg_diags list belongs to one thread at a time.
+ */
+#ifndef CDAIMG_DIAG_H
+#define CDAIMG_DIAG_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum cdaimg_severity {
+	CDAIMG_SEV_INFO = 0,
+	CDAIMG_SEV_WARNING = 1,
+	CDAIMG_SEV_ERROR = 2
+} cdaimg_severity;
+
+/*
+ * Stable diagnostic codes. Each has a short name (cdaimg_diag_code_name) that
+ * tools and tests may rely on. Append only.
+ */
+#define CDAIMG_DIAG_CODES(X)                                                        \
+	X(CDAIMG_D_REQUIRED, "required")                  /* a required value is absent */ \
+	X(CDAIMG_D_CARDINALITY, "cardinality")            /* too many values */             \
+	X(CDAIMG_D_TEXT, "text")                          /* not UTF-8 / not an XML 1.0 char */ \
+	X(CDAIMG_D_UID, "uid")                            /* not a DICOM UID */              \
+	X(CDAIMG_D_IDENTIFIER, "identifier")              /* identifier form (D2) */         \
+	X(CDAIMG_D_DATE, "date")                          /* dateTime (D7) */                \
+	X(CDAIMG_D_CODE_SYSTEM, "code-system")            /* unknown coding system */        \
+	X(CDAIMG_D_CODE_UNKNOWN, "code-unknown")          /* code not in its value set */    \
+	X(CDAIMG_D_STATUS, "status")                      /* statut (D3) */                  \
+	X(CDAIMG_D_MEDIA_TYPE, "media-type")              /* typeMedia (D5) */               \
+	X(CDAIMG_D_LINK_KIND, "link-kind")                /* iHEInvokeImage (D5) */          \
+	X(CDAIMG_D_URL, "url")                            /* malformed link */               \
+	X(CDAIMG_D_URL_PARAM, "url-param")                /* required link part missing */   \
+	X(CDAIMG_D_URL_MISMATCH, "url-mismatch")          /* link UID != entry UID */        \
+	X(CDAIMG_D_URL_CONTENT_TYPE, "url-content-type")  /* WADO-URI w/o contentType */     \
+	X(CDAIMG_D_RANGE, "range")                        /* number out of range */          \
+	X(CDAIMG_D_NARRATIVE, "narrative")                /* narrative div unusable (D6) */  \
+	X(CDAIMG_D_NARRATIVE_MARKUP, "narrative-markup")  /* markup dropped (D6) */          \
+	X(CDAIMG_D_IGNORED, "ignored")                    /* a value carries nothing */      \
+	X(CDAIMG_D_PROFILE, "profile")                    /* not allowed in this profile */  \
+	X(CDAIMG_D_XML, "xml")                            /* document not well-formed */     \
+	X(CDAIMG_D_SCHEMA, "schema")                      /* XML Schema violation */         \
+	X(CDAIMG_D_SCHEMA_LOAD, "schema-load")            /* schema not found/loadable */    \
+	X(CDAIMG_D_RULE, "rule")                          /* template rule failed */         \
+	X(CDAIMG_D_JSON, "json")                          /* JSON syntax or type */          \
+	X(CDAIMG_D_UNKNOWN_MEMBER, "unknown-member")      /* JSON member not in the model */ \
+	X(CDAIMG_D_EXTRACT, "extract")                    /* problem reading a document */   \
+	X(CDAIMG_D_NOMEM, "nomem")                        /* out of memory */                \
+	X(CDAIMG_D_ARG, "arg")                            /* invalid argument */             \
+	X(CDAIMG_D_IO, "io")                              /* file error */                   \
+	X(CDAIMG_D_INTERNAL, "internal")
+
+typedef enum cdaimg_diag_code {
+#define CDAIMG_X_ENUM_(name, str) name,
+	CDAIMG_DIAG_CODES(CDAIMG_X_ENUM_)
+#undef CDAIMG_X_ENUM_
+	CDAIMG_D_COUNT_
+} cdaimg_diag_code;
+
+/** One diagnostic. Owned by its cdaimg_diags, valid until the list is freed or cleared. */
+typedef struct cdaimg_diag {
+	cdaimg_severity severity;
+	cdaimg_diag_code code;
+	/** Where: a field path into the input values ("instanceSOP.statut"), or for
+	 *  documents a readable element path ("/ClinicalDocument/component/..."). Never NULL. */
+	const char *path;
+	/** Line in the document (documents only), 0 when not known. */
+	long line;
+	/** Template rule id for CDAIMG_D_RULE diagnostics, NULL otherwise. */
+	const char *rule;
+	/** One line saying what is wrong and what is expected. Never NULL. */
+	const char *message;
+} cdaimg_diag;
+
+typedef struct cdaimg_diags cdaimg_diags;
+
+/** A new empty list; caller frees with cdaimg_diags_free(). NULL when out of memory. */
+CDAIMG_EXPORT cdaimg_diags *cdaimg_diags_new(void);
+/** Free the list and its diagnostics. NULL is a no-op. */
+CDAIMG_EXPORT void cdaimg_diags_free(cdaimg_diags *diags);
+/** Remove every diagnostic, keeping the list. */
+CDAIMG_EXPORT void cdaimg_diags_clear(cdaimg_diags *diags);
+/** Number of diagnostics (0 for NULL). */
+CDAIMG_EXPORT size_t cdaimg_diags_count(const cdaimg_diags *diags);
+/** Number of diagnostics of at least @p severity. */
+CDAIMG_EXPORT size_t cdaimg_diags_count_at_least(const cdaimg_diags *diags, cdaimg_severity severity);
+/** The i-th diagnostic (owned by @p diags), or NULL when out of range. */
+CDAIMG_EXPORT const cdaimg_diag *cdaimg_diags_get(const cdaimg_diags *diags, size_t i);
+/** Short stable name of a code ("uid", "date", ...). */
+CDAIMG_EXPORT const char *cdaimg_diag_code_name(cdaimg_diag_code code);
+/** "error", "warning" or "info". */
+CDAIMG_EXPORT const char *cdaimg_severity_name(cdaimg_severity severity);
+/**
+ * Format one diagnostic as a line "PATH: MESSAGE [code]" (with "line N: " in
+ * front when known) into @p buf of @p size bytes (always NUL-terminated when
+ * size > 0). Returns the length the full line needs, like snprintf.
+ */
+CDAIMG_EXPORT size_t cdaimg_diag_format(const cdaimg_diag *diag, char *buf, size_t size);
+/**
+ * Append a diagnostic (for callers that extend cdaimg, e.g. the CLI's JSON
+ * reader). @p path, @p rule may be NULL; strings are copied. Returns
+ * CDAIMG_ENOMEM when the copy fails (the diagnostic is then lost).
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_diags_add(cdaimg_diags *diags, cdaimg_severity severity,
+                                             cdaimg_diag_code code, const char *path, long line,
+                                             const char *rule, const char *message);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

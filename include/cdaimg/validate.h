@@ -1,0 +1,95 @@
+/*
+ * cdaimg/validate.h - XML Schema validation and safe document parsing.
+ *
+ *     cdaimg_schema *xsd = NULL;
+ *     if (cdaimg_schema_load(&xsd, CDAIMG_SCHEMA_ANS, NULL, diags) == CDAIMG_OK) {
+ *         st = cdaimg_schema_validate_doc(xsd, doc, diags);
+ *         cdaimg_schema_free(xsd);
+ *     }
+ *
+ * Schemas are found, in order, in: the directory given by the caller, the
+ * CDAIMG_SCHEMA_DIR environment variable, the installed data directory
+ * (share/cdaimg/schemas next to the library's install prefix), and the source
+ * tree's schemas/ folder (for the build tree and tests).
+ *
+ * Thread safety: a loaded cdaimg_schema is read-only; any number of threads may
+ * validate with the same handle at once (each call makes its own libxml2
+ * validation context). Call cdaimg_global_init() before starting them.
+ */
+#ifndef CDAIMG_VALIDATE_H
+#define CDAIMG_VALIDATE_H
+
+#include <libxml/tree.h>
+
+#include "diag.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum cdaimg_schema_kind {
+	CDAIMG_SCHEMA_ANS = 0,     /**< ANS extended CDA (French documents; ans-cda-extended/CDA_extended.xsd) */
+	CDAIMG_SCHEMA_HL7 = 1,     /**< HL7 CDA R2 normative (hl7-cda-r2/infrastructure/cda/CDA.xsd) */
+	CDAIMG_SCHEMA_HL7_SDTC = 2 /**< HL7 CDA R2 with SDTC (hl7-cda-r2-sdtc/infrastructure/cda/CDA_SDTC.xsd) */
+} cdaimg_schema_kind;
+
+typedef struct cdaimg_schema cdaimg_schema;
+
+/**
+ * Load one of the vendored schemas.
+ * @param[out] out  caller frees with cdaimg_schema_free()
+ * @param dir       the schemas folder, or NULL to search (see above)
+ * @return CDAIMG_OK, CDAIMG_EIO (not found), CDAIMG_EPARSE (schema broken), CDAIMG_ENOMEM.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_schema_load(cdaimg_schema **out, cdaimg_schema_kind kind, const char *dir,
+                                               cdaimg_diags *diags);
+/** Load any XSD file by path (same statuses as cdaimg_schema_load). */
+CDAIMG_EXPORT cdaimg_status cdaimg_schema_load_file(cdaimg_schema **out, const char *xsd_path,
+                                                    cdaimg_diags *diags);
+/** Free a schema. NULL is a no-op. */
+CDAIMG_EXPORT void cdaimg_schema_free(cdaimg_schema *schema);
+
+/**
+ * Validate a whole document. Each violation is a CDAIMG_D_SCHEMA diagnostic
+ * with its line and element path.
+ * @return CDAIMG_OK, CDAIMG_ENOTVALID, CDAIMG_ENOMEM, CDAIMG_EINTERNAL.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_doc(const cdaimg_schema *schema, xmlDocPtr doc,
+                                                       cdaimg_diags *diags);
+
+/**
+ * Validate one entry element (an `act`, `observation` or `section` in the HL7
+ * v3 namespace) by copying it into a minimal valid ClinicalDocument. The
+ * entry's document is not changed. Paths in diagnostics start at the entry.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_entry(const cdaimg_schema *schema, xmlNodePtr entry,
+                                                         cdaimg_diags *diags);
+
+/** Parse @p path safely (see cdaimg_doc_read_memory) and validate it. */
+CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *schema, const char *path,
+                                                        cdaimg_diags *diags);
+
+/**
+ * Parse an XML document safely: no network, no entity substitution, no DTD
+ * loading, no XInclude, size limits kept. Well-formedness errors are
+ * CDAIMG_D_XML diagnostics with their line.
+ * @param[out] out  caller frees with xmlFreeDoc()
+ * @param url       name used in messages (may be NULL)
+ * @return CDAIMG_OK, CDAIMG_EPARSE, CDAIMG_ENOMEM.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_doc_read_memory(xmlDocPtr *out, const char *data, size_t len,
+                                                   const char *url, cdaimg_diags *diags);
+/** As cdaimg_doc_read_memory, from a file; CDAIMG_EIO when it cannot be read. */
+CDAIMG_EXPORT cdaimg_status cdaimg_doc_read_file(xmlDocPtr *out, const char *path, cdaimg_diags *diags);
+
+/**
+ * A readable path of @p node with local names and 1-based positions among
+ * same-named siblings ("/ClinicalDocument/component/structuredBody/component[2]/section").
+ * Caller frees with cdaimg_free(); NULL when out of memory.
+ */
+CDAIMG_EXPORT char *cdaimg_node_path(const xmlNode *node);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,61 @@
+/* arena.c - region allocator. */
+#include <string.h>
+
+#include "arena.h"
+#include "internal.h"
+
+struct arena_block {
+	arena_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define ARENA_BLOCK 8192
+
+void *arena_alloc(arena *a, size_t n)
+{
+	size_t align = sizeof(max_align_t);
+	n = (n + align - 1) / align * align;
+	if (n == 0)
+		n = align;
+	arena_block *b = a->head;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		b = cd_malloc(sizeof *b + cap);
+		if (!b)
+			return NULL;
+		b->cap = cap;
+		b->used = 0;
+		if (a->head && n > ARENA_BLOCK) {
+			/* a large block goes behind the current one so its free space stays usable */
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+		}
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+	char *d = arena_alloc(a, n + 1);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+char *arena_strdup(arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
+
+void arena_release(arena *a)
+{
+	for (arena_block *b = a->head, *next; b; b = next) {
+		next = b->next;
+		cd_free(b);
+	}
+	a->head = NULL;
+}

@@ -1,0 +1,21 @@
+/* datetime.h - FHIR dateTime <-> HL7 TS (decision D7). */
+#ifndef CDAIMG_DATETIME_H
+#define CDAIMG_DATETIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define TS_MAX 32
+
+/* FHIR dateTime -> HL7 TS keeping the precision given. @p out holds TS_MAX
+ * bytes. On failure returns false and @p why says what is wrong. */
+bool fhir_to_ts(const char *in, char *out, char *why, size_t n);
+
+/* HL7 TS (as cdaimg writes it, or as found in documents) -> FHIR dateTime.
+ * Precisions: YYYY, YYYYMM, YYYYMMDD, YYYYMMDDhh[mm[ss[.f]]] with an
+ * optional zone. FHIR has no minute or hour precision, and needs a zone with
+ * a time: such values are completed (seconds :00; no zone -> none, flagged by
+ * *lossy). @p out holds at least 40 bytes. */
+bool ts_to_fhir(const char *ts, char *out, bool *lossy);
+
+#endif

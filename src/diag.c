@@ -1,0 +1,171 @@
+/* diag.c - the diagnostics list. */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct cdaimg_diags {
+	cdaimg_diag *items;
+	size_t count, cap;
+};
+
+cdaimg_diags *cdaimg_diags_new(void) { return cd_calloc(1, sizeof(cdaimg_diags)); }
+
+static void diag_release(cdaimg_diag *d)
+{
+	cd_free((char *)d->path);
+	cd_free((char *)d->rule);
+	cd_free((char *)d->message);
+}
+
+void cdaimg_diags_clear(cdaimg_diags *diags)
+{
+	if (!diags)
+		return;
+	for (size_t i = 0; i < diags->count; i++)
+		diag_release(&diags->items[i]);
+	diags->count = 0;
+}
+
+void cdaimg_diags_free(cdaimg_diags *diags)
+{
+	if (!diags)
+		return;
+	cdaimg_diags_clear(diags);
+	cd_free(diags->items);
+	cd_free(diags);
+}
+
+size_t cdaimg_diags_count(const cdaimg_diags *diags) { return diags ? diags->count : 0; }
+
+size_t cdaimg_diags_count_at_least(const cdaimg_diags *diags, cdaimg_severity severity)
+{
+	size_t n = 0;
+	for (size_t i = 0; diags && i < diags->count; i++)
+		n += diags->items[i].severity >= severity;
+	return n;
+}
+
+const cdaimg_diag *cdaimg_diags_get(const cdaimg_diags *diags, size_t i)
+{
+	return diags && i < diags->count ? &diags->items[i] : NULL;
+}
+
+const char *cdaimg_diag_code_name(cdaimg_diag_code code)
+{
+	static const char *const names[] = {
+#define CDAIMG_X_NAME_(name, str) str,
+		CDAIMG_DIAG_CODES(CDAIMG_X_NAME_)
+#undef CDAIMG_X_NAME_
+	};
+	return (unsigned)code < CDAIMG_D_COUNT_ ? names[code] : "unknown";
+}
+
+const char *cdaimg_severity_name(cdaimg_severity severity)
+{
+	switch (severity) {
+	case CDAIMG_SEV_INFO:
+		return "info";
+	case CDAIMG_SEV_WARNING:
+		return "warning";
+	case CDAIMG_SEV_ERROR:
+		return "error";
+	}
+	return "unknown";
+}
+
+size_t cdaimg_diag_format(const cdaimg_diag *d, char *buf, size_t size)
+{
+	char line[32] = "";
+	if (d->line > 0)
+		snprintf(line, sizeof line, "line %ld: ", d->line);
+	int n = snprintf(buf, size, "%s%s%s%s%s [%s%s%s]", line, d->path, *d->path ? ": " : "",
+	                 d->severity == CDAIMG_SEV_WARNING ? "warning: " : "", d->message,
+	                 cdaimg_diag_code_name(d->code), d->rule ? " " : "", d->rule ? d->rule : "");
+	return n < 0 ? 0 : (size_t)n;
+}
+
+cdaimg_status cdaimg_diags_add(cdaimg_diags *diags, cdaimg_severity severity, cdaimg_diag_code code,
+                               const char *path, long line, const char *rule, const char *message)
+{
+	if (!diags || !message)
+		return CDAIMG_EARG;
+	if (diags->count == diags->cap) {
+		size_t cap = diags->cap ? diags->cap * 2 : 8;
+		cdaimg_diag *items = cd_realloc(diags->items, cap * sizeof *items);
+		if (!items)
+			return CDAIMG_ENOMEM;
+		diags->items = items;
+		diags->cap = cap;
+	}
+	cdaimg_diag d = {severity, code, NULL, line, NULL, NULL};
+	d.path = cd_strdup(path ? path : "");
+	d.rule = rule ? cd_strdup(rule) : NULL;
+	d.message = cd_strdup(message);
+	if (!d.path || !d.message || (rule && !d.rule)) {
+		diag_release(&d);
+		return CDAIMG_ENOMEM;
+	}
+	diags->items[diags->count++] = d;
+	return CDAIMG_OK;
+}
+
+void dc_vadd(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const char *path, long line,
+             const char *rule, const char *fmt, va_list ap)
+{
+	if (sev == CDAIMG_SEV_ERROR)
+		dc->errors++;
+	else if (sev == CDAIMG_SEV_WARNING)
+		dc->warnings++;
+	if (code == CDAIMG_D_NOMEM)
+		dc->nomem = true;
+	if (!dc->diags)
+		return;
+	char small[512];
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	char *msg = small;
+	if (n >= (int)sizeof small) {
+		msg = cd_malloc((size_t)n + 1);
+		if (msg)
+			vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+	}
+	va_end(ap2);
+	if (n < 0 || !msg || cdaimg_diags_add(dc->diags, sev, code, path, line, rule, msg) != CDAIMG_OK)
+		dc->nomem = true;
+	if (msg != small)
+		cd_free(msg);
+}
+
+void dc_add(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const char *path, long line,
+            const char *rule, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	dc_vadd(dc, sev, code, path, line, rule, fmt, ap);
+	va_end(ap);
+}
+
+void dc_err(diag_ctx *dc, cdaimg_diag_code code, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	dc_vadd(dc, CDAIMG_SEV_ERROR, code, path, 0, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void dc_warn(diag_ctx *dc, cdaimg_diag_code code, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	dc_vadd(dc, CDAIMG_SEV_WARNING, code, path, 0, NULL, fmt, ap);
+	va_end(ap);
+}
+
+cdaimg_status dc_status(const diag_ctx *dc)
+{
+	if (dc->nomem)
+		return CDAIMG_ENOMEM;
+	return dc->errors ? CDAIMG_EINVALID : CDAIMG_OK;
+}

@@ -1,0 +1,170 @@
+/* docread.c - safe parsing of documents, readable element paths. */
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "docread.h"
+
+/* No network, no entity substitution, no DTD loading or validation, no
+ * XInclude; libxml2's default size and depth limits stay (no XML_PARSE_HUGE). */
+#define SAFE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+char *cdaimg_node_path(const xmlNode *node)
+{
+	const xmlNode *chain[256];
+	int n = 0;
+	for (const xmlNode *k = node; k && k->type == XML_ELEMENT_NODE && n < 256; k = k->parent)
+		chain[n++] = k;
+	strbuf b = {0};
+	for (int i = n - 1; i >= 0; i--) {
+		const xmlNode *k = chain[i];
+		sb_addc(&b, '/');
+		sb_add(&b, (const char *)k->name);
+		int pos = 0, total = 0;
+		if (k->parent) {
+			for (const xmlNode *s = k->parent->children; s; s = s->next) {
+				if (s->type != XML_ELEMENT_NODE || strcmp((const char *)s->name, (const char *)k->name))
+					continue;
+				total++;
+				if (s == k)
+					pos = total;
+			}
+		}
+		if (total > 1)
+			sb_addf(&b, "[%d]", pos);
+	}
+	if (!b.s && !b.failed)
+		sb_add(&b, "/");
+	return sb_take(&b);
+}
+
+void doc_report_error(diag_ctx *dc, cdaimg_diag_code code, const xmlError *err, const char *fallback_path)
+{
+	char *path = NULL;
+	if (err->node && ((const xmlNode *)err->node)->type == XML_ELEMENT_NODE)
+		path = cdaimg_node_path((const xmlNode *)err->node);
+	char msg[1024];
+	snprintf(msg, sizeof msg, "%s", err->message ? err->message : "error");
+	size_t l = strlen(msg);
+	while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
+		msg[--l] = '\0';
+	/* keep diagnostics one line and valid UTF-8 */
+	for (char *p = msg; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	size_t off;
+	if (text_problem(msg, &off))
+		msg[off] = '\0';
+	dc_add(dc, err->level == XML_ERR_WARNING ? CDAIMG_SEV_WARNING : CDAIMG_SEV_ERROR, code,
+	       path ? path : (fallback_path ? fallback_path : ""), err->line, NULL, "%s", msg);
+	cd_free(path);
+}
+
+cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc)
+{
+	*out = NULL;
+	if (len > (size_t)INT32_MAX) {
+		dc_err(dc, CDAIMG_D_XML, url ? url : "", "document larger than 2 GiB");
+		return CDAIMG_EPARSE;
+	}
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return CDAIMG_ENOMEM;
+	}
+	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, url, NULL, SAFE_OPTIONS);
+	cdaimg_status st = CDAIMG_OK;
+	const xmlError *err = xmlCtxtGetLastError(ctxt);
+	if (!doc || !ctxt->wellFormed) {
+		if (err && err->code == XML_ERR_NO_MEMORY) {
+			dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
+			st = CDAIMG_ENOMEM;
+		} else {
+			if (err)
+				dc_add(dc, CDAIMG_SEV_ERROR, CDAIMG_D_XML, url ? url : "", err->line, NULL, "not well-formed: %s",
+				       err->message ? err->message : "parse error");
+			else
+				dc_err(dc, CDAIMG_D_XML, url ? url : "", "not well-formed");
+			st = CDAIMG_EPARSE;
+		}
+		xmlFreeDoc(doc);
+		doc = NULL;
+	} else if (doc->intSubset || doc->extSubset) {
+		/* A DTD may declare entities; we never expand them, and say so. */
+		dc_warn(dc, CDAIMG_D_XML, url ? url : "", "the document's DTD is ignored (no entity expansion, no DTD loading)");
+	}
+	xmlFreeParserCtxt(ctxt);
+	if (st == CDAIMG_OK && !xmlDocGetRootElement(doc)) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+		dc_err(dc, CDAIMG_D_XML, url ? url : "", "no root element");
+		st = CDAIMG_EPARSE;
+	}
+	*out = doc;
+	return st;
+}
+
+cdaimg_status cdaimg_doc_read_memory(xmlDocPtr *out, const char *data, size_t len, const char *url,
+                                     cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, data);
+	cdaimg_global_init();
+	cdaimg_status st = doc_parse(out, data, len, url, &dc);
+	return dc.nomem && st == CDAIMG_OK ? CDAIMG_ENOMEM : st;
+}
+
+cdaimg_status read_file_all(const char *path, char **data, size_t *len, diag_ctx *dc)
+{
+	*data = NULL;
+	*len = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		dc_err(dc, CDAIMG_D_IO, path, "cannot open: %s", strerror(errno));
+		return CDAIMG_EIO;
+	}
+	strbuf b = {0};
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		sb_addn(&b, chunk, n);
+	int rerr = ferror(f);
+	fclose(f);
+	if (rerr) {
+		sb_free(&b);
+		dc_err(dc, CDAIMG_D_IO, path, "read error");
+		return CDAIMG_EIO;
+	}
+	if (b.failed) {
+		sb_free(&b);
+		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory reading the file");
+		return CDAIMG_ENOMEM;
+	}
+	*len = b.len;
+	*data = sb_take(&b);
+	if (!*data) {
+		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory reading the file");
+		return CDAIMG_ENOMEM;
+	}
+	return CDAIMG_OK;
+}
+
+cdaimg_status cdaimg_doc_read_file(xmlDocPtr *out, const char *path, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, path);
+	cdaimg_global_init();
+	char *data;
+	size_t len;
+	cdaimg_status st = read_file_all(path, &data, &len, &dc);
+	if (st != CDAIMG_OK)
+		return st;
+	st = doc_parse(out, data, len, path, &dc);
+	cd_free(data);
+	return dc.nomem && st == CDAIMG_OK ? CDAIMG_ENOMEM : st;
+}

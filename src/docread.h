@@ -1,0 +1,18 @@
+/* docread.h - safe document parsing, shared by validation, rules and extraction. */
+#ifndef CDAIMG_DOCREAD_H
+#define CDAIMG_DOCREAD_H
+
+#include <errno.h>
+
+#include <libxml/xmlerror.h>
+
+#include "internal.h"
+
+/* Parse with the safe options (see docread.c). */
+cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc);
+/* Read a whole file into memory (caller frees with cd_free). */
+cdaimg_status read_file_all(const char *path, char **data, size_t *len, diag_ctx *dc);
+/* Report a libxml2 error as a diagnostic with the element path and line. */
+void doc_report_error(diag_ctx *dc, cdaimg_diag_code code, const xmlError *err, const char *fallback_path);
+
+#endif

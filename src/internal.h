@@ -1,0 +1,94 @@
+/* internal.h - helpers shared by the library's modules (not installed). */
+#ifndef CDAIMG_INTERNAL_H
+#define CDAIMG_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libxml/xmlmemory.h>
+
+#include "cdaimg.h"
+
+/*
+ * Allocation: every allocation of ours goes through libxml2's allocator
+ * (xmlMalloc & co.), so one xmlMemSetup() hook sees all of them (the
+ * out-of-memory tests rely on it) and cdaimg_free() is xmlFree().
+ */
+void *cd_malloc(size_t n);
+void *cd_calloc(size_t count, size_t n);
+void *cd_realloc(void *p, size_t n);
+char *cd_strdup(const char *s);
+char *cd_strndup(const char *s, size_t n);
+void cd_free(void *p);
+
+/* Growable string buffer. On allocation failure `failed` is set and further
+ * appends do nothing; the caller checks it once at the end. */
+typedef struct strbuf {
+	char *s;
+	size_t len, cap;
+	bool failed;
+} strbuf;
+void sb_add(strbuf *b, const char *s);
+void sb_addn(strbuf *b, const char *s, size_t n);
+void sb_addc(strbuf *b, char c);
+void sb_addf(strbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+char *sb_take(strbuf *b); /* returns the string (caller frees), NULL if failed */
+void sb_free(strbuf *b);
+
+/* Diagnostics collection context used while checking or reading. */
+typedef struct diag_ctx {
+	cdaimg_diags *diags; /* may be NULL */
+	size_t errors;
+	size_t warnings;
+	bool nomem;
+} diag_ctx;
+
+void dc_add(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const char *path, long line,
+            const char *rule, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 7, 8)))
+#endif
+	;
+void dc_vadd(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const char *path, long line,
+             const char *rule, const char *fmt, va_list ap);
+/* Shorthands for input checks (no line, no rule). */
+void dc_err(diag_ctx *dc, cdaimg_diag_code code, const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+void dc_warn(diag_ctx *dc, cdaimg_diag_code code, const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+/* The status a finished operation returns for this context. */
+cdaimg_status dc_status(const diag_ctx *dc);
+
+/* A programming error: NULL argument. Reports and returns CDAIMG_EARG. */
+#define CD_ARG(dc, expr)                                                                  \
+	do {                                                                              \
+		if (!(expr)) {                                                            \
+			dc_err((dc), CDAIMG_D_ARG, "", "invalid argument: '%s'", #expr);   \
+			return CDAIMG_EARG;                                               \
+		}                                                                         \
+	} while (0)
+
+/* text.c: XML 1.0 / UTF-8 checks. Returns NULL when @p s can be carried by
+ * XML 1.0, otherwise a static description of the first problem, and sets
+ * *offset to its byte offset. */
+const char *text_problem(const char *s, size_t *offset);
+/* Same on a byte range. */
+const char *text_problem_n(const char *s, size_t n, size_t *offset);
+
+/* Quote @p s for a message: at most ~60 characters, control bytes as \xHH. */
+void sb_add_quoted(strbuf *b, const char *s);
+
+void cd_init_libxml(void);
+
+#endif

@@ -1,0 +1,293 @@
+/* link.c - image links (decision D5). */
+#include <string.h>
+#include <strings.h>
+
+#include "link.h"
+#include "uid.h"
+
+link_kind link_kind_from_code(const char *code)
+{
+	if (!code)
+		return LINK_NONE;
+	if (!strcmp(code, "ihe-iid"))
+		return LINK_IID;
+	if (!strcmp(code, "dicom-wado-uri"))
+		return LINK_WADO_URI;
+	if (!strcmp(code, "dicom-wado-rs"))
+		return LINK_WADO_RS;
+	return LINK_NONE;
+}
+
+const char *link_kind_code(link_kind kind)
+{
+	switch (kind) {
+	case LINK_IID:
+		return "ihe-iid";
+	case LINK_WADO_URI:
+		return "dicom-wado-uri";
+	case LINK_WADO_RS:
+		return "dicom-wado-rs";
+	case LINK_NONE:
+		break;
+	}
+	return NULL;
+}
+
+static bool uri_char_ok(unsigned char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	return c && strchr("-._~:/?#[]@!$&'()*+,;=%", c) != NULL;
+}
+
+static int hexv(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Start of the path (after scheme://authority), or NULL when not http(s). */
+static const char *after_authority(const char *url)
+{
+	const char *p;
+	if (!strncasecmp(url, "https://", 8))
+		p = url + 8;
+	else if (!strncasecmp(url, "http://", 7))
+		p = url + 7;
+	else
+		return NULL;
+	size_t host = strcspn(p, "/?#");
+	return host ? p + host : NULL;
+}
+
+static char *pct_decode(const char *s, size_t n)
+{
+	char *out = cd_malloc(n + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
+			*o++ = (char)(hexv(s[i + 1]) << 4 | hexv(s[i + 2]));
+			i += 2;
+		} else if (s[i] == '+') {
+			*o++ = ' ';
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+char *url_query_param(const char *url, const char *name, bool nocase, bool *found)
+{
+	*found = false;
+	const char *q = strchr(url, '?');
+	if (!q)
+		return NULL;
+	q++;
+	size_t qlen = strcspn(q, "#");
+	size_t nlen = strlen(name);
+	while (qlen > 0) {
+		size_t plen = strcspn(q, "&#");
+		if (plen > qlen)
+			plen = qlen;
+		const char *eq = memchr(q, '=', plen);
+		size_t klen = eq ? (size_t)(eq - q) : plen;
+		if (klen == nlen && (nocase ? !strncasecmp(q, name, nlen) : !strncmp(q, name, nlen))) {
+			*found = true;
+			return eq ? pct_decode(eq + 1, plen - klen - 1) : cd_strdup("");
+		}
+		if (plen == qlen)
+			break;
+		q += plen + 1;
+		qlen -= plen + 1;
+	}
+	return NULL;
+}
+
+/* Fetches a parameter; reports absence (when @p required) and returns NULL. */
+static char *param(diag_ctx *dc, const char *path, const char *url, const char *name, bool nocase,
+                   bool required)
+{
+	bool found;
+	char *v = url_query_param(url, name, nocase, &found);
+	if (found && !v)
+		dc->nomem = true;
+	else if (!found && required)
+		dc_err(dc, CDAIMG_D_URL_PARAM, path, "the link has no %s parameter", name);
+	return v;
+}
+
+static void same_uid(diag_ctx *dc, const char *path, const char *what, const char *in_url,
+                     const char *expected, const char *entry_field)
+{
+	char why[96];
+	if (!in_url)
+		return;
+	if (!uid_valid(in_url, why, sizeof why)) {
+		dc_err(dc, CDAIMG_D_URL_PARAM, path, "the link's %s \"%.64s\" is not a DICOM UID (%s)", what, in_url,
+		       why);
+	} else if (expected && strcmp(in_url, expected) != 0) {
+		dc_err(dc, CDAIMG_D_URL_MISMATCH, path, "the link's %s %s differs from the %s %s", what, in_url,
+		       entry_field, expected);
+	}
+}
+
+static void check_wado_uri(diag_ctx *dc, const char *path, const char *url, const char *study,
+                           const char *series, const char *sop)
+{
+	char *rt = param(dc, path, url, "requestType", false, true);
+	if (rt && strcmp(rt, "WADO") != 0)
+		dc_err(dc, CDAIMG_D_URL_PARAM, path, "a WADO-URI link has requestType=WADO, not \"%.32s\"", rt);
+	char *st = param(dc, path, url, "studyUID", false, true);
+	char *se = param(dc, path, url, "seriesUID", false, true);
+	char *ob = param(dc, path, url, "objectUID", false, true);
+	same_uid(dc, path, "studyUID", st, study, "Study Instance UID");
+	same_uid(dc, path, "seriesUID", se, series, "Series Instance UID");
+	same_uid(dc, path, "objectUID", ob, sop, "SOP Instance UID");
+	char *ct = param(dc, path, url, "contentType", false, false);
+	if (!ct || !strstr(ct, "application/dicom"))
+		dc_warn(dc, CDAIMG_D_URL_CONTENT_TYPE, path,
+		        "WADO-URI link without contentType=application/dicom: the server will return JPEG");
+	cd_free(rt);
+	cd_free(st);
+	cd_free(se);
+	cd_free(ob);
+	cd_free(ct);
+}
+
+static void check_wado_rs(diag_ctx *dc, const char *path, const char *url, const char *study,
+                          const char *series, const char *sop)
+{
+	const char *p = after_authority(url);
+	size_t plen = strcspn(p, "?#");
+	/* Find ".../studies/A/series/B/instances/C" (what follows C is allowed, e.g. /frames/1). */
+	const char *s = NULL;
+	for (const char *k = p; (k = strstr(k, "/studies/")) && k < p + plen; k++)
+		s = k;
+	const char *seg[6];
+	size_t len[6];
+	int n = 0;
+	for (const char *k = s; k && n < 6 && k < p + plen && *k == '/'; n++) {
+		k++;
+		size_t l = strcspn(k, "/?#");
+		seg[n] = k;
+		len[n] = l;
+		k += l;
+	}
+	if (!s || n < 6 || len[2] != 6 || strncmp(seg[2], "series", 6) || len[4] != 9 ||
+	    strncmp(seg[4], "instances", 9) || !len[1] || !len[3] || !len[5]) {
+		dc_err(dc, CDAIMG_D_URL_PARAM, path,
+		       "a WADO-RS link's path ends with /studies/{study}/series/{series}/instances/{sop}");
+		return;
+	}
+	char *st = pct_decode(seg[1], len[1]), *se = pct_decode(seg[3], len[3]), *ob = pct_decode(seg[5], len[5]);
+	if (!st || !se || !ob)
+		dc->nomem = true;
+	same_uid(dc, path, "study", st, study, "Study Instance UID");
+	same_uid(dc, path, "series", se, series, "Series Instance UID");
+	same_uid(dc, path, "instance", ob, sop, "SOP Instance UID");
+	cd_free(st);
+	cd_free(se);
+	cd_free(ob);
+}
+
+static void check_iid(diag_ctx *dc, const char *path, const char *url, const char *study)
+{
+	const char *p = after_authority(url);
+	size_t plen = strcspn(p, "?#");
+	static const char endp[] = "IHEInvokeImageDisplay";
+	if (plen < sizeof endp - 1 || strncmp(p + plen - (sizeof endp - 1), endp, sizeof endp - 1) != 0)
+		dc_err(dc, CDAIMG_D_URL_PARAM, path, "an IHE Invoke Image Display link's path ends with %s", endp);
+	char *rt = param(dc, path, url, "requestType", false, true);
+	if (rt && strcmp(rt, "STUDY") && strcmp(rt, "PATIENT"))
+		dc_err(dc, CDAIMG_D_URL_PARAM, path, "an IID link has requestType=STUDY or PATIENT, not \"%.32s\"", rt);
+	char *st = param(dc, path, url, "studyUID", false, false);
+	char *acc = param(dc, path, url, "accessionNumber", true, false);
+	if (rt && !strcmp(rt, "PATIENT")) {
+		char *pid = param(dc, path, url, "patientID", false, true);
+		cd_free(pid);
+	} else if (!st && !acc && !dc->nomem) {
+		dc_err(dc, CDAIMG_D_URL_PARAM, path, "an IID STUDY link has a studyUID or an accessionNumber parameter");
+	}
+	if (st && study) {
+		/* studyUID may list several studies separated by commas */
+		bool hit = false;
+		for (char *tok = st; *tok;) {
+			size_t l = strcspn(tok, ",");
+			if (l == strlen(study) && !strncmp(tok, study, l))
+				hit = true;
+			tok += l + (tok[l] == ',');
+		}
+		if (!hit)
+			dc_err(dc, CDAIMG_D_URL_MISMATCH, path, "the link's studyUID %.128s does not name the study %s", st,
+			       study);
+	}
+	cd_free(rt);
+	cd_free(st);
+	cd_free(acc);
+}
+
+void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind, const char *study_uid,
+                const char *series_uid, const char *sop_uid)
+{
+	const char *p = after_authority(url);
+	if (!p) {
+		dc_err(dc, CDAIMG_D_URL, path, "not an absolute http(s) URL with a host");
+		return;
+	}
+	for (const unsigned char *c = (const unsigned char *)url; *c; c++) {
+		if (!uri_char_ok(*c)) {
+			if (*c == ' ')
+				dc_err(dc, CDAIMG_D_URL, path, "space at offset %zu: a URL has no spaces (RFC 3986)",
+				       (size_t)((const char *)c - url));
+			else
+				dc_err(dc, CDAIMG_D_URL, path,
+				       "byte 0x%02X at offset %zu is not allowed in a URL (RFC 3986); percent-encode it", *c,
+				       (size_t)((const char *)c - url));
+			return;
+		}
+		if (*c == '%' && (hexv((char)c[1]) < 0 || hexv((char)c[2]) < 0)) {
+			dc_err(dc, CDAIMG_D_URL, path, "'%%' at offset %zu is not followed by two hex digits",
+			       (size_t)((const char *)c - url));
+			return;
+		}
+	}
+	switch (kind) {
+	case LINK_WADO_URI:
+		check_wado_uri(dc, path, url, study_uid, series_uid, sop_uid);
+		break;
+	case LINK_WADO_RS:
+		check_wado_rs(dc, path, url, study_uid, series_uid, sop_uid);
+		break;
+	case LINK_IID:
+		check_iid(dc, path, url, study_uid);
+		break;
+	case LINK_NONE:
+		break;
+	}
+}
+
+link_kind link_kind_infer(const char *url)
+{
+	const char *p = after_authority(url);
+	if (!p)
+		return LINK_NONE;
+	size_t plen = strcspn(p, "?#");
+	if (plen >= 21 && !strncmp(p + plen - 21, "IHEInvokeImageDisplay", 21))
+		return LINK_IID;
+	const char *s = strstr(p, "/studies/");
+	if (s && s < p + plen)
+		return LINK_WADO_RS;
+	bool found;
+	char *rt = url_query_param(url, "requestType", false, &found);
+	link_kind k = rt && !strcmp(rt, "WADO") ? LINK_WADO_URI : LINK_NONE;
+	cd_free(rt);
+	return k;
+}

@@ -1,0 +1,139 @@
+/* narrative.c - FHIR Narrative <-> text (decision D6). */
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "narrative.h"
+
+static bool is_block(const xmlNode *n)
+{
+	static const char *const blocks[] = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+	                                     "pre", "blockquote", "ul", "ol", "table", "tbody", "thead", NULL};
+	for (int i = 0; blocks[i]; i++)
+		if (!strcmp((const char *)n->name, blocks[i]))
+			return true;
+	return false;
+}
+
+typedef struct {
+	strbuf out;
+	bool space;  /* a fold-able space is pending */
+	bool dropped;
+	int depth;
+} walker;
+
+static void newline(walker *w)
+{
+	w->space = false;
+	if (w->out.len && w->out.s[w->out.len - 1] != '\n')
+		sb_addc(&w->out, '\n');
+}
+
+static void walk(walker *w, const xmlNode *n)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			for (const char *c = (const char *)n->content; c && *c; c++) {
+				if (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r') {
+					w->space = true;
+				} else {
+					if (w->space && w->out.len && w->out.s[w->out.len - 1] != '\n')
+						sb_addc(&w->out, ' ');
+					w->space = false;
+					sb_addc(&w->out, *c);
+				}
+			}
+		} else if (n->type == XML_ELEMENT_NODE) {
+			if (!strcmp((const char *)n->name, "br")) {
+				newline(w);
+				continue;
+			}
+			bool block = is_block(n);
+			if (strcmp((const char *)n->name, "p") && strcmp((const char *)n->name, "div") &&
+			    strcmp((const char *)n->name, "br") && strcmp((const char *)n->name, "span"))
+				w->dropped = true;
+			if (block)
+				newline(w);
+			walk(w, n->children);
+			if (block)
+				newline(w);
+		}
+	}
+}
+
+char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div)
+{
+	xmlDocPtr doc = xmlReadMemory(div, (int)strlen(div), NULL, "UTF-8",
+	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+	if (!doc) {
+		dc_err(dc, CDAIMG_D_NARRATIVE, path, "not a well-formed XHTML div");
+		return NULL;
+	}
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (!root || strcmp((const char *)root->name, "div") ||
+	    (root->ns && strcmp((const char *)root->ns->href, XHTML_NS))) {
+		dc_err(dc, CDAIMG_D_NARRATIVE, path, "a narrative is an XHTML <div> element");
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	walker w = {{0}, false, false, 0};
+	walk(&w, root->children);
+	xmlFreeDoc(doc);
+	if (w.dropped)
+		dc_warn(dc, CDAIMG_D_NARRATIVE_MARKUP, path,
+		        "formatting other than paragraphs and line breaks was dropped; the text is kept");
+	while (w.out.len && w.out.s[w.out.len - 1] == '\n')
+		w.out.s[--w.out.len] = '\0';
+	if (w.out.failed) {
+		sb_free(&w.out);
+		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+		return NULL;
+	}
+	char *res = arena_strndup(a, w.out.s ? w.out.s : "", w.out.len);
+	sb_free(&w.out);
+	if (!res)
+		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+	return res;
+}
+
+static void add_escaped(strbuf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '<':
+			sb_add(b, "&lt;");
+			break;
+		case '>':
+			sb_add(b, "&gt;");
+			break;
+		case '&':
+			sb_add(b, "&amp;");
+			break;
+		default:
+			sb_addc(b, s[i]);
+		}
+	}
+}
+
+char *narrative_div(arena *a, const char *text)
+{
+	strbuf b = {0};
+	sb_add(&b, "<div xmlns=\"" XHTML_NS "\">");
+	bool multi = strchr(text, '\n') != NULL;
+	for (const char *line = text; *line || !multi;) {
+		size_t l = strcspn(line, "\n");
+		if (multi)
+			sb_add(&b, "<p>");
+		add_escaped(&b, line, l);
+		if (multi)
+			sb_add(&b, "</p>");
+		if (!multi || !line[l])
+			break;
+		line += l + 1;
+	}
+	sb_add(&b, "</div>");
+	char *res = b.failed ? NULL : arena_strndup(a, b.s, b.len);
+	sb_free(&b);
+	return res;
+}

@@ -1,0 +1,79 @@
+/*
+ * prep.h - checked, normalised values: what the check stage hands to the
+ * mapping. Every string here is ready to be written as is (UIDs converted,
+ * dates in HL7 TS, display names filled, narratives reduced to text).
+ */
+#ifndef CDAIMG_PREP_H
+#define CDAIMG_PREP_H
+
+#include "arena.h"
+#include "internal.h"
+#include "link.h"
+
+typedef struct prep_id {
+	const char *root, *ext; /* ext may be NULL */
+} prep_id;
+
+typedef struct prep_code {
+	const char *code, *system, *system_name, *display; /* display may be NULL */
+} prep_code;
+
+typedef struct prep_instance {
+	prep_id *ids;
+	size_t n_ids;
+	prep_code sop_class;
+	const char *text;       /* instanceSOP.description as text (code/originalText), or NULL */
+	const char *text_ref;   /* "#id" when the text lives in a section narrative (D6), or NULL */
+	const char *status;     /* statusCode/@code */
+	const char *ts;         /* effectiveTime/@value, or NULL */
+	bool has_frames;
+	int64_t frames;
+	const char *media_type; /* text/@mediaType */
+	const char *reference;  /* text/reference/@value */
+	link_kind kind;
+} prep_instance;
+
+typedef struct prep_series {
+	prep_id *ids;
+	size_t n_ids;
+	prep_code modality;
+	const char *text;     /* description as text, or NULL */
+	const char *text_ref; /* "#id" (section narrative), or NULL */
+	const char *ts;
+	prep_instance *inst;
+	size_t n_inst;
+} prep_series;
+
+typedef struct check_ctx {
+	diag_ctx dc;
+	arena *arena;
+	const cdaimg_options *opts;
+	const char *lang;    /* resolved display language */
+	const char *prefix;  /* path prefix, e.g. "serieImagerie[1]." or "" */
+	const char *study_uid; /* for link consistency, may be NULL */
+	char path[768];
+} check_ctx;
+
+/* Resolve the options (NULL -> defaults) into @p c. */
+void check_init(check_ctx *c, arena *a, const cdaimg_options *opts, cdaimg_diags *diags);
+
+/* Check one series; returns the prepared values (in c->arena), or NULL when
+ * errors were found (all reported). */
+prep_series *check_series(check_ctx *c, const cdaimg_series *s);
+
+/* Helpers shared with the study/section checks. */
+const char *cpath(check_ctx *c, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+bool check_text(check_ctx *c, const char *path, const char *s);
+/* A DICOM UID slot (D2): writes the UID into the arena. NULL on error. */
+const char *check_uid_identifier(check_ctx *c, const char *path, const cdaimg_identifier *id);
+/* Identifier list: first = DICOM UID slot, the rest extra ids (D2). */
+prep_id *check_identifiers(check_ctx *c, const char *field, const cdaimg_identifier *ids, size_t n,
+                           size_t *n_out);
+const char *check_date(check_ctx *c, const char *field, const char *date);
+const char *check_narrative(check_ctx *c, const char *field, const cdaimg_narrative *nar);
+
+#endif

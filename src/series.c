@@ -1,0 +1,273 @@
+/* series.c - FrSerieImagerie -> Series Act / SOP Instance Observation (MAPPING.md §2),
+ * and the public build calls for a series. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlsave.h>
+
+#include "map.h"
+#include "valuesets.h"
+
+static const profile_ids fr_ids = {
+	{"1.2.840.10008.9.16", "1.2.250.1.213.1.1.3.155"},
+	{"1.2.840.10008.9.17", "1.2.250.1.213.1.1.3.156"},
+	{"1.2.840.10008.9.18", "1.2.250.1.213.1.1.3.157"},
+	"1.2.250.1.213.1.1.3.164",
+	"1.2.250.1.213.1.1.3.166",
+	{"2.16.840.1.113883.10.20.6.1.1", "1.2.250.1.213.1.1.2.217"},
+	"S\xC3\xA9rie",
+	"Modalit\xC3\xA9",
+	"Examen",
+};
+
+const profile_ids *profile_get(cdaimg_profile p)
+{
+	switch (p) {
+	case CDAIMG_PROFILE_FR:
+	case CDAIMG_PROFILE_DICOM:
+	case CDAIMG_PROFILE_CCDA:
+		break;
+	}
+	return &fr_ids;
+}
+
+void map_template_ids(emitter *e, const char *const ids[2])
+{
+	for (int i = 0; i < 2; i++) {
+		if (!ids[i])
+			continue;
+		em_start(e, "templateId");
+		em_attr(e, "root", ids[i]);
+		em_end(e);
+	}
+}
+
+void map_ids(emitter *e, const prep_id *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		em_start(e, "id");
+		em_attr(e, "root", ids[i].root);
+		em_attr(e, "extension", ids[i].ext);
+		em_end(e);
+	}
+}
+
+void map_code_open(emitter *e, const char *elem, const char *code, const char *system, const char *system_name,
+                   const char *display)
+{
+	em_start(e, elem);
+	em_attr(e, "code", code);
+	em_attr(e, "codeSystem", system);
+	em_attr(e, "codeSystemName", system_name);
+	em_attr(e, "displayName", display);
+}
+
+static void map_dcm(emitter *e, const char *elem, const char *code, const char *display)
+{
+	map_code_open(e, elem, code, OID_DCM, "DCM", display);
+	em_end(e);
+}
+
+/* Text inline, or a reference into the section narrative (D6). */
+static void map_text(emitter *e, const char *elem, const char *text, const char *ref)
+{
+	if (!text && !ref)
+		return;
+	em_start(e, elem);
+	if (ref) {
+		em_start(e, "reference");
+		em_attr(e, "value", ref);
+		em_end(e);
+	} else {
+		em_text(e, text);
+	}
+	em_end(e);
+}
+
+static void map_time(emitter *e, const char *ts)
+{
+	if (!ts)
+		return;
+	em_start(e, "effectiveTime");
+	em_attr(e, "value", ts);
+	em_end(e);
+}
+
+/* D4: FR-DICOM-Cadres-references containing FR-DICOM-Cadres-a-afficher. */
+static void map_frames(emitter *e, const profile_ids *p, int64_t n)
+{
+	char high[24];
+	snprintf(high, sizeof high, "%" PRId64, n);
+	const char *const frames_ids[2] = {p->frames, NULL};
+	const char *const boundary_ids[2] = {p->boundary, NULL};
+	em_start(e, "entryRelationship");
+	em_attr(e, "typeCode", "COMP");
+	em_start(e, "observation");
+	em_attr(e, "classCode", "ROIBND");
+	em_attr(e, "moodCode", "EVN");
+	map_template_ids(e, frames_ids);
+	map_dcm(e, "code", "121190", "Referenced Frames");
+	em_start(e, "entryRelationship");
+	em_attr(e, "typeCode", "COMP");
+	em_start(e, "observation");
+	em_attr(e, "classCode", "OBS");
+	em_attr(e, "moodCode", "EVN");
+	map_template_ids(e, boundary_ids);
+	map_dcm(e, "code", "113036", "Frames for Display");
+	em_start(e, "value");
+	em_xsi_type(e, "IVL_INT");
+	em_start(e, "low");
+	em_attr(e, "value", "1");
+	em_end(e);
+	em_start(e, "high");
+	em_attr(e, "value", high);
+	em_end(e);
+	em_end(e); /* value */
+	em_end(e); /* observation */
+	em_end(e); /* entryRelationship */
+	em_end(e); /* observation */
+	em_end(e); /* entryRelationship */
+}
+
+static void map_instance(emitter *e, const profile_ids *p, const prep_instance *in)
+{
+	em_start(e, "entryRelationship");
+	em_attr(e, "typeCode", "COMP");
+	em_start(e, "observation");
+	em_attr(e, "classCode", "DGIMG");
+	em_attr(e, "moodCode", "EVN");
+	map_template_ids(e, p->sop);
+	map_ids(e, in->ids, in->n_ids);
+	const prep_code *k = &in->sop_class;
+	map_code_open(e, "code", k->code, k->system, k->system_name, k->display);
+	map_text(e, "originalText", in->text, in->text_ref);
+	em_end(e); /* code */
+	em_start(e, "text");
+	em_attr(e, "mediaType", in->media_type);
+	em_start(e, "reference");
+	em_attr(e, "value", in->reference);
+	em_end(e);
+	em_end(e); /* text */
+	em_start(e, "statusCode");
+	em_attr(e, "code", in->status);
+	em_end(e);
+	map_time(e, in->ts);
+	if (in->has_frames)
+		map_frames(e, p, in->frames);
+	em_end(e); /* observation */
+	em_end(e); /* entryRelationship */
+}
+
+void map_series(emitter *e, const profile_ids *p, const prep_series *s)
+{
+	em_start(e, "act");
+	em_attr(e, "classCode", "ACT");
+	em_attr(e, "moodCode", "EVN");
+	map_template_ids(e, p->series);
+	map_ids(e, s->ids, s->n_ids);
+	map_code_open(e, "code", "113015", OID_DCM, "DCM", p->display_series);
+	em_start(e, "qualifier");
+	map_dcm(e, "name", "121139", p->display_modality);
+	map_dcm(e, "value", s->modality.code, s->modality.display);
+	em_end(e); /* qualifier */
+	em_end(e); /* code */
+	map_text(e, "text", s->text, s->text_ref);
+	map_time(e, s->ts);
+	for (size_t i = 0; i < s->n_inst; i++)
+		map_instance(e, p, &s->inst[i]);
+	em_end(e); /* act */
+}
+
+/* --- public calls ------------------------------------------------------------------------ */
+
+cdaimg_status cdaimg_series_check(const cdaimg_series *series, const cdaimg_options *opts, cdaimg_diags *diags)
+{
+	arena a = {0};
+	check_ctx c;
+	check_init(&c, &a, opts, diags);
+	CD_ARG(&c.dc, series);
+	check_series(&c, series);
+	arena_release(&a);
+	return dc_status(&c.dc);
+}
+
+/* Check, then build into @p doc under @p parent (NULL: as the document root). */
+static cdaimg_status build_series(xmlNodePtr *out, xmlDocPtr doc, xmlNodePtr parent, const cdaimg_series *series,
+                                  const cdaimg_options *opts, cdaimg_diags *diags)
+{
+	arena a = {0};
+	check_ctx c;
+	check_init(&c, &a, opts, diags);
+	prep_series *ps = check_series(&c, series);
+	cdaimg_status st = dc_status(&c.dc);
+	if (ps && st == CDAIMG_OK) {
+		emitter e;
+		dom_emitter d;
+		dom_emitter_init(&e, &d, doc, parent);
+		map_series(&e, profile_get(c.opts->profile), ps);
+		xmlNodePtr root = dom_emitter_finish(&d, !e.failed);
+		if (!root) {
+			dc_err(&c.dc, CDAIMG_D_NOMEM, "", "out of memory while building the entry");
+			st = CDAIMG_ENOMEM;
+		} else if (out) {
+			*out = root;
+		}
+	}
+	arena_release(&a);
+	return st;
+}
+
+cdaimg_status cdaimg_series_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_series *series,
+                                  const cdaimg_options *opts, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	if (out)
+		*out = NULL;
+	CD_ARG(&dc, parent && parent->type == XML_ELEMENT_NODE && parent->doc);
+	CD_ARG(&dc, series);
+	cdaimg_global_init();
+	return build_series(out, parent->doc, parent, series, opts, diags);
+}
+
+cdaimg_status cdaimg_series_to_string(char **out, size_t *len, const cdaimg_series *series,
+                                      const cdaimg_options *opts, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	if (len)
+		*len = 0;
+	CD_ARG(&dc, series);
+	cdaimg_global_init();
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	if (!doc) {
+		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return CDAIMG_ENOMEM;
+	}
+	xmlNodePtr root = NULL;
+	cdaimg_status st = build_series(&root, doc, NULL, series, opts, diags);
+	if (st == CDAIMG_OK) {
+		xmlBufferPtr buf = xmlBufferCreate();
+		xmlSaveCtxtPtr save = buf ? xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL) : NULL;
+		long rc = save ? xmlSaveTree(save, root) : -1;
+		if (save && xmlSaveClose(save) < 0)
+			rc = -1;
+		if (rc < 0) {
+			st = CDAIMG_ENOMEM;
+		} else {
+			size_t n = (size_t)xmlBufferLength(buf);
+			*out = (char *)xmlBufferDetach(buf);
+			if (!*out)
+				st = CDAIMG_ENOMEM;
+			else if (len)
+				*len = n;
+		}
+		xmlBufferFree(buf);
+		if (st == CDAIMG_ENOMEM)
+			dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory while serializing the entry");
+	}
+	xmlFreeDoc(doc);
+	return st;
+}

@@ -1,0 +1,148 @@
+/* uid.c - DICOM UID syntax and UUID <-> 2.25 conversion. */
+#include <stdio.h>
+#include <string.h>
+
+#include "uid.h"
+
+static bool dotted_valid(const char *s, size_t max, char *why, size_t n)
+{
+	size_t len = strlen(s);
+	if (len == 0) {
+		snprintf(why, n, "it is empty");
+		return false;
+	}
+	if (max && len > max) {
+		snprintf(why, n, "%zu characters, at most %zu allowed", len, max);
+		return false;
+	}
+	const char *comp = s;
+	for (const char *p = s;; p++) {
+		if (*p == '.' || *p == '\0') {
+			size_t clen = (size_t)(p - comp);
+			if (clen == 0) {
+				snprintf(why, n, "empty component");
+				return false;
+			}
+			if (clen > 1 && comp[0] == '0') {
+				snprintf(why, n, "component \"%.*s\" has a leading zero", (int)(clen > 20 ? 20 : clen),
+				         comp);
+				return false;
+			}
+			if (*p == '\0')
+				break;
+			comp = p + 1;
+		} else if (*p < '0' || *p > '9') {
+			snprintf(why, n, "only digits and dots are allowed");
+			return false;
+		}
+	}
+	if (!max && !(s[0] >= '0' && s[0] <= '2' && (s[1] == '.' || s[1] == '\0'))) {
+		snprintf(why, n, "an OID starts with 0, 1 or 2");
+		return false;
+	}
+	return true;
+}
+
+bool uid_valid(const char *s, char *why, size_t n) { return dotted_valid(s, UID_MAX, why, n); }
+
+bool oid_valid(const char *s, char *why, size_t n) { return dotted_valid(s, 0, why, n); }
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool uuid_parse(const char *s, unsigned char out[16])
+{
+	if (strlen(s) != 36)
+		return false;
+	int k = 0;
+	for (int i = 0; i < 36;) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+			i++;
+			continue;
+		}
+		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		out[k++] = (unsigned char)(hi << 4 | lo);
+		i += 2;
+	}
+	return true;
+}
+
+bool uuid_to_dicom_uid(const char *uuid, char *out)
+{
+	unsigned char b[16];
+	if (!uuid_parse(uuid, b))
+		return false;
+	/* 128-bit number as 8 base-65536 digits, most significant first. */
+	unsigned w[8];
+	for (int i = 0; i < 8; i++)
+		w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+	char digits[40];
+	int nd = 0;
+	for (;;) {
+		bool zero = true;
+		unsigned rem = 0;
+		for (int i = 0; i < 8; i++) {
+			unsigned cur = rem << 16 | w[i];
+			w[i] = cur / 10;
+			rem = cur % 10;
+			if (w[i])
+				zero = false;
+		}
+		digits[nd++] = (char)('0' + rem);
+		if (zero)
+			break;
+	}
+	strcpy(out, "2.25.");
+	char *p = out + 5;
+	while (nd > 0)
+		*p++ = digits[--nd];
+	*p = '\0';
+	return true;
+}
+
+bool dicom_uid_to_uuid(const char *uid, char *out)
+{
+	if (strncmp(uid, "2.25.", 5) != 0)
+		return false;
+	const char *d = uid + 5;
+	size_t nd = strlen(d);
+	if (nd == 0 || nd > 39 || (nd > 1 && d[0] == '0'))
+		return false;
+	unsigned w[8] = {0};
+	for (size_t i = 0; i < nd; i++) {
+		if (d[i] < '0' || d[i] > '9')
+			return false;
+		unsigned carry = (unsigned)(d[i] - '0');
+		for (int k = 7; k >= 0; k--) {
+			unsigned cur = w[k] * 10 + carry;
+			w[k] = cur & 0xFFFF;
+			carry = cur >> 16;
+		}
+		if (carry)
+			return false; /* >= 2^128 */
+	}
+	static const char hex[] = "0123456789abcdef";
+	char *p = out;
+	for (int i = 0; i < 8; i++) {
+		for (int s = 12; s >= 0; s -= 4) {
+			*p++ = hex[(w[i] >> s) & 0xF];
+			size_t pos = (size_t)(p - out);
+			if (pos == 8 || pos == 13 || pos == 18 || pos == 23)
+				*p++ = '-';
+		}
+	}
+	*p = '\0';
+	return true;
+}

@@ -1,0 +1,262 @@
+/* validate_xsd.c - XML Schema validation with a schema handle loaded once. */
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/xmlschemas.h>
+
+#include "docread.h"
+
+struct cdaimg_schema {
+	xmlSchemaPtr xsd;
+};
+
+#if LIBXML_VERSION >= 21200
+#define CD_XMLERROR const xmlError
+#else
+#define CD_XMLERROR xmlError
+#endif
+
+typedef struct collector {
+	diag_ctx *dc;
+	cdaimg_diag_code code;
+	bool keep_warnings;
+	const char *strip; /* path prefix to remove (entry validation) */
+} collector;
+
+static void collect(void *ud, CD_XMLERROR *err)
+{
+	collector *c = ud;
+	if (err->level == XML_ERR_WARNING && !c->keep_warnings)
+		return;
+	if (err->code == XML_ERR_NO_MEMORY) {
+		dc_err(c->dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return;
+	}
+	char *path = NULL;
+	if (err->node && ((const xmlNode *)err->node)->type == XML_ELEMENT_NODE)
+		path = cdaimg_node_path((const xmlNode *)err->node);
+	const char *shown = path ? path : (err->file ? err->file : "");
+	size_t sl = c->strip ? strlen(c->strip) : 0;
+	if (path && sl && !strncmp(path, c->strip, sl) && path[sl] == '/')
+		shown = path + sl;
+	char msg[1024];
+	snprintf(msg, sizeof msg, "%s", err->message ? err->message : "schema error");
+	size_t l = strlen(msg);
+	while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
+		msg[--l] = '\0';
+	for (char *p = msg; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	size_t off;
+	if (text_problem(msg, &off))
+		msg[off] = '\0';
+	dc_add(c->dc, err->level == XML_ERR_WARNING ? CDAIMG_SEV_WARNING : CDAIMG_SEV_ERROR, c->code, shown,
+	       err->line, NULL, "%s", msg);
+	cd_free(path);
+}
+
+static const char *const entry_files[] = {
+	"ans-cda-extended/CDA_extended.xsd",
+	"hl7-cda-r2/infrastructure/cda/CDA.xsd",
+	"hl7-cda-r2-sdtc/infrastructure/cda/CDA_SDTC.xsd",
+};
+
+static bool try_dir(const char *dir, const char *file, char *out, size_t n)
+{
+	if (!dir || !*dir)
+		return false;
+	snprintf(out, n, "%s/%s", dir, file);
+	return access(out, R_OK) == 0;
+}
+
+/* The installed data folder, found from where this library sits. */
+static bool try_relative_to_library(const char *file, char *out, size_t n)
+{
+	Dl_info info;
+	if (!dladdr((void *)&cdaimg_schema_load, &info) || !info.dli_fname)
+		return false;
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", info.dli_fname);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	/* <prefix>/lib[/multiarch]/libcdaimg.so -> <prefix>/share/cdaimg/schemas */
+	for (int up = 0; up < 3; up++) {
+		char cand[4200];
+		snprintf(cand, sizeof cand, "%s/%s", dir, CDAIMG_INSTALL_REL_SCHEMA_DIR);
+		if (try_dir(cand, file, out, n))
+			return true;
+		slash = strrchr(dir, '/');
+		if (!slash)
+			return false;
+		*slash = '\0';
+	}
+	return false;
+}
+
+static bool find_schema(cdaimg_schema_kind kind, const char *dir, char *out, size_t n)
+{
+	const char *file = entry_files[kind];
+	if (dir)
+		return try_dir(dir, file, out, n);
+	return try_dir(getenv("CDAIMG_SCHEMA_DIR"), file, out, n) || try_relative_to_library(file, out, n) ||
+	       try_dir(CDAIMG_INSTALL_SCHEMA_DIR, file, out, n) || try_dir(CDAIMG_SOURCE_SCHEMA_DIR, file, out, n);
+}
+
+cdaimg_status cdaimg_schema_load_file(cdaimg_schema **out, const char *xsd_path, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, xsd_path);
+	cdaimg_global_init();
+	if (access(xsd_path, R_OK) != 0) {
+		dc_err(&dc, CDAIMG_D_SCHEMA_LOAD, xsd_path, "cannot read the schema: %s", strerror(errno));
+		return CDAIMG_EIO;
+	}
+	cdaimg_schema *s = cd_calloc(1, sizeof *s);
+	xmlSchemaParserCtxtPtr pc = s ? xmlSchemaNewParserCtxt(xsd_path) : NULL;
+	if (!pc) {
+		cd_free(s);
+		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return CDAIMG_ENOMEM;
+	}
+	collector col = {&dc, CDAIMG_D_SCHEMA_LOAD, false, NULL};
+	xmlSchemaSetParserStructuredErrors(pc, collect, &col);
+	s->xsd = xmlSchemaParse(pc);
+	xmlSchemaFreeParserCtxt(pc);
+	if (!s->xsd) {
+		cd_free(s);
+		if (dc.nomem)
+			return CDAIMG_ENOMEM;
+		if (!dc.errors)
+			dc_err(&dc, CDAIMG_D_SCHEMA_LOAD, xsd_path, "the schema could not be loaded");
+		return CDAIMG_EPARSE;
+	}
+	*out = s;
+	return CDAIMG_OK;
+}
+
+cdaimg_status cdaimg_schema_load(cdaimg_schema **out, cdaimg_schema_kind kind, const char *dir, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, (unsigned)kind <= CDAIMG_SCHEMA_HL7_SDTC);
+	char path[4096];
+	if (!find_schema(kind, dir, path, sizeof path)) {
+		dc_err(&dc, CDAIMG_D_SCHEMA_LOAD, dir ? dir : "",
+		       "schema %s not found (looked in %s%sCDAIMG_SCHEMA_DIR, the installed data folder, the source tree)",
+		       entry_files[kind], dir ? dir : "", dir ? ", " : "");
+		return CDAIMG_EIO;
+	}
+	return cdaimg_schema_load_file(out, path, diags);
+}
+
+void cdaimg_schema_free(cdaimg_schema *schema)
+{
+	if (!schema)
+		return;
+	xmlSchemaFree(schema->xsd);
+	cd_free(schema);
+}
+
+static cdaimg_status validate(const cdaimg_schema *schema, xmlDocPtr doc, diag_ctx *dc, const char *strip)
+{
+	xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema->xsd);
+	if (!vc) {
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return CDAIMG_ENOMEM;
+	}
+	collector col = {dc, CDAIMG_D_SCHEMA, false, strip};
+	xmlSchemaSetValidStructuredErrors(vc, collect, &col);
+	int rc = xmlSchemaValidateDoc(vc, doc);
+	xmlSchemaFreeValidCtxt(vc);
+	if (dc->nomem)
+		return CDAIMG_ENOMEM;
+	if (rc < 0) {
+		dc_err(dc, CDAIMG_D_INTERNAL, "", "libxml2 could not run the validation");
+		return CDAIMG_EINTERNAL;
+	}
+	if (rc > 0 && !dc->errors)
+		dc_err(dc, CDAIMG_D_SCHEMA, "", "the document is not valid against the schema");
+	return rc ? CDAIMG_ENOTVALID : CDAIMG_OK;
+}
+
+cdaimg_status cdaimg_schema_validate_doc(const cdaimg_schema *schema, xmlDocPtr doc, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, schema && doc);
+	return validate(schema, doc, &dc, NULL);
+}
+
+/* The smallest ClinicalDocument the CDA schemas accept, with an empty section to hold an entry. */
+static const char wrapper[] =
+	"<ClinicalDocument xmlns=\"urn:hl7-org:v3\">"
+	"<typeId root=\"2.16.840.1.113883.1.3\" extension=\"POCD_HD000040\"/>"
+	"<id root=\"2.25.1\"/>"
+	"<code code=\"18748-4\" codeSystem=\"2.16.840.1.113883.6.1\"/>"
+	"<effectiveTime value=\"20240101\"/>"
+	"<confidentialityCode code=\"N\" codeSystem=\"2.16.840.1.113883.5.25\"/>"
+	"<recordTarget><patientRole><id root=\"2.25.2\"/></patientRole></recordTarget>"
+	"<author><time value=\"20240101\"/><assignedAuthor><id root=\"2.25.3\"/></assignedAuthor></author>"
+	"<custodian><assignedCustodian><representedCustodianOrganization><id root=\"2.25.4\"/>"
+	"</representedCustodianOrganization></assignedCustodian></custodian>"
+	"<component><structuredBody><component><section><entry/></section></component></structuredBody></component>"
+	"</ClinicalDocument>";
+
+cdaimg_status cdaimg_schema_validate_entry(const cdaimg_schema *schema, xmlNodePtr entry, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, schema && entry && entry->type == XML_ELEMENT_NODE);
+	xmlDocPtr doc = NULL;
+	cdaimg_status st = doc_parse(&doc, wrapper, sizeof wrapper - 1, "wrapper", &dc);
+	if (st != CDAIMG_OK)
+		return st == CDAIMG_EPARSE ? CDAIMG_EINTERNAL : st;
+	/* /ClinicalDocument/component/structuredBody/component/section/entry */
+	xmlNodePtr section = xmlDocGetRootElement(doc)->last->children->children->children;
+	xmlNodePtr slot = section->children;
+	bool is_section = !strcmp((const char *)entry->name, "section");
+	xmlNodePtr copy = xmlDocCopyNode(entry, doc, 1);
+	if (!copy) {
+		xmlFreeDoc(doc);
+		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return CDAIMG_ENOMEM;
+	}
+	const char *strip;
+	if (is_section) {
+		xmlReplaceNode(section, copy);
+		xmlFreeNode(section);
+		strip = "/ClinicalDocument/component/structuredBody/component";
+	} else {
+		xmlAddChild(slot, copy);
+		strip = "/ClinicalDocument/component/structuredBody/component/section/entry";
+	}
+	st = validate(schema, doc, &dc, strip);
+	xmlFreeDoc(doc);
+	return st;
+}
+
+cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *schema, const char *path, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, schema && path);
+	char *data;
+	size_t len;
+	cdaimg_status st = read_file_all(path, &data, &len, &dc);
+	if (st != CDAIMG_OK)
+		return st;
+	xmlDocPtr doc;
+	st = doc_parse(&doc, data, len, path, &dc);
+	cd_free(data);
+	if (st != CDAIMG_OK)
+		return st;
+	st = validate(schema, doc, &dc, NULL);
+	xmlFreeDoc(doc);
+	return st;
+}

@@ -1,0 +1,35 @@
+/* valuesets.h - value-set tables generated at build time from data/valuesets (tools/svs2c.c). */
+#ifndef CDAIMG_VALUESETS_H
+#define CDAIMG_VALUESETS_H
+
+#include <stddef.h>
+
+typedef struct vs_entry {
+	const char *code, *system, *display;
+} vs_entry;
+
+typedef struct vs_table {
+	const char *oid;
+	const vs_entry *entries; /* sorted by code */
+	size_t count;
+} vs_table;
+
+extern const vs_table vs_modality;   /* JDV_ModaliteAcquisition_CISIS 1.2.250.1.213.1.1.5.618 */
+extern const vs_table vs_sop_class;  /* JDV_SOPClass_CISIS 1.2.250.1.213.1.1.5.689 */
+extern const vs_table vs_media_type; /* JDV_MediaType_ObservationMedia_CISIS 1.2.250.1.213.1.1.5.503 */
+
+/* The entry of @p code, or NULL. */
+const vs_entry *vs_find(const vs_table *t, const char *code);
+
+/* Code systems (OIDs and the names CDA writes). */
+#define OID_DCM "1.2.840.10008.2.16.4"
+#define OID_DCMUID "1.2.840.10008.2.6.1"
+#define OID_MEDIA_TYPE "2.16.840.1.113883.5.79"
+#define OID_LINK_KIND "2.16.840.1.113883.4.642.1.1140"
+#define SYS_DCM "http://dicom.nema.org/resources/ontology/DCM"
+#define SYS_LINK_KIND "http://terminology.hl7.org/CodeSystem/endpoint-connection-type"
+#define SYS_MEDIA_TYPE "urn:ietf:bcp:13"
+#define SYS_DICOM_UID "urn:dicom:uid"
+#define SYS_URI "urn:ietf:rfc:3986"
+
+#endif

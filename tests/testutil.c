@@ -1,0 +1,108 @@
+/* testutil.c - helpers shared by the cmocka tests. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+void tu_print_diags(const cdaimg_diags *d)
+{
+	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
+		char line[2048];
+		cdaimg_diag_format(cdaimg_diags_get(d, i), line, sizeof line);
+		fprintf(stderr, "  diag: %s\n", line);
+	}
+}
+
+int tu_find_diag(const cdaimg_diags *d, cdaimg_diag_code code, const char *path)
+{
+	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
+		const cdaimg_diag *g = cdaimg_diags_get(d, i);
+		if (g->code == code && (!path || !strcmp(g->path, path)))
+			return (int)i;
+	}
+	return -1;
+}
+
+const char *tu_src(const char *rel)
+{
+	static char buf[4096];
+	const char *root = getenv("CDAIMG_SOURCE_DIR");
+	snprintf(buf, sizeof buf, "%s/%s", root ? root : ".", rel);
+	return buf;
+}
+
+char *tu_read(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (buf) {
+		buf[n] = '\0';
+		if (len)
+			*len = (size_t)n;
+	}
+	return buf;
+}
+
+static cdaimg_schema *schemas[3];
+
+const cdaimg_schema *tu_schema(cdaimg_schema_kind kind)
+{
+	if (!schemas[kind]) {
+		cdaimg_diags *d = cdaimg_diags_new();
+		if (cdaimg_schema_load(&schemas[kind], kind, NULL, d) != CDAIMG_OK) {
+			tu_print_diags(d);
+			fail_msg("cannot load schema %d", (int)kind);
+		}
+		cdaimg_diags_free(d);
+	}
+	return schemas[kind];
+}
+
+void tu_schemas_free(void)
+{
+	for (int i = 0; i < 3; i++) {
+		cdaimg_schema_free(schemas[i]);
+		schemas[i] = NULL;
+	}
+}
+
+void tu_series_init(tu_series *t)
+{
+	memset(t, 0, sizeof *t);
+	t->series_id = (cdaimg_identifier){"urn:dicom:uid", "urn:oid:1.2.250.1.925.994044.27.123.1876360.1"};
+	t->sop_id = (cdaimg_identifier){"urn:dicom:uid", "urn:oid:1.2.250.1.925.994044.27.123.1876360.1.1"};
+	t->modality = (cdaimg_coding){"http://dicom.nema.org/resources/ontology/DCM", "CT", NULL};
+	t->sop_class = (cdaimg_coding){"urn:oid:1.2.840.10008.2.6.1", "1.2.840.10008.5.1.4.1.1.2", NULL};
+	t->kind = (cdaimg_coding){"http://terminology.hl7.org/CodeSystem/endpoint-connection-type", "dicom-wado-uri",
+	                          NULL};
+	t->media = (cdaimg_coding){"urn:ietf:bcp:13", "application/dicom", NULL};
+	t->inst.ids = &t->sop_id;
+	t->inst.n_ids = 1;
+	t->inst.sop_class = (cdaimg_concept){&t->sop_class, 1, NULL};
+	t->inst.status = "completed";
+	t->inst.date = "2020-08-23T22:32:32+02:00";
+	t->s.ids = &t->series_id;
+	t->s.n_ids = 1;
+	t->s.modality = (cdaimg_concept){&t->modality, 1, NULL};
+	t->s.date = "2020-08-23T22:32:32+02:00";
+	t->s.instances = &t->inst;
+	t->s.n_instances = 1;
+	t->s.link.kind = (cdaimg_concept){&t->kind, 1, NULL};
+	t->s.link.media_type = (cdaimg_concept){&t->media, 1, NULL};
+	t->s.link.reference = "http://www.example.org/wado?requestType=WADO"
+	                      "&studyUID=1.2.250.1.925.994044.27.123.1876360"
+	                      "&seriesUID=1.2.250.1.925.994044.27.123.1876360.1"
+	                      "&objectUID=1.2.250.1.925.994044.27.123.1876360.1.1"
+	                      "&contentType=application/dicom";
+}

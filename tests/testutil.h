@@ -1,0 +1,57 @@
+/* testutil.h - helpers shared by the cmocka tests. */
+#ifndef CDAIMG_TESTUTIL_H
+#define CDAIMG_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "cdaimg.h"
+
+/* Print every diagnostic of @p d to stderr (for failing assertions). */
+void tu_print_diags(const cdaimg_diags *d);
+
+/* Fail (printing the diagnostics) unless @p expr returns CDAIMG_OK. */
+#define assert_cdaimg_ok(expr, diags)                                                              \
+	do {                                                                                       \
+		cdaimg_status st_ = (expr);                                                        \
+		if (st_ != CDAIMG_OK) {                                                            \
+			tu_print_diags(diags);                                                     \
+			fail_msg("%s returned %s", #expr, cdaimg_status_str(st_));                 \
+		}                                                                                  \
+	} while (0)
+
+/* Index of the first diagnostic with this code and path (path NULL: any), or -1. */
+int tu_find_diag(const cdaimg_diags *d, cdaimg_diag_code code, const char *path);
+
+/* Fail unless a diagnostic with @p code at @p path exists. */
+#define assert_diag(d, code, path)                                                                 \
+	do {                                                                                       \
+		if (tu_find_diag((d), (code), (path)) < 0) {                                       \
+			tu_print_diags(d);                                                         \
+			fail_msg("no %s diagnostic at %s", cdaimg_diag_code_name(code), (path) ? (path) : "*"); \
+		}                                                                                  \
+	} while (0)
+
+/* Path of a file under the source tree (static buffer). */
+const char *tu_src(const char *rel);
+/* Read a whole file (malloc'd, NUL-terminated); NULL when it cannot be read. */
+char *tu_read(const char *path, size_t *len);
+/* The loaded ANS / HL7 schema, loaded once per test program. */
+const cdaimg_schema *tu_schema(cdaimg_schema_kind kind);
+void tu_schemas_free(void);
+
+/* A complete, valid FR series (the first series of the ANS example) that
+ * tests copy and break. Strings are static. */
+typedef struct tu_series {
+	cdaimg_identifier series_id, sop_id;
+	cdaimg_coding modality, sop_class, kind, media;
+	cdaimg_instance inst;
+	cdaimg_series s;
+} tu_series;
+void tu_series_init(tu_series *t);
+
+#endif

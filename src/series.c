@@ -242,7 +242,10 @@ cdaimg_status cdaimg_series_to_string(char **out, size_t *len, const cdaimg_seri
 	CD_ARG(&dc, series);
 	cdaimg_global_init();
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-	if (!doc) {
+	if (doc) /* so that attribute values keep their UTF-8 characters on output */
+		doc->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+	if (!doc || !doc->encoding) {
+		xmlFreeDoc(doc);
 		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}

@@ -1,0 +1,147 @@
+/* test_link.c - image links (D5): syntax, kinds, consistency with the entry's UIDs. */
+#include <string.h>
+
+#include "link.h"
+#include "testutil.h"
+
+#define STUDY "1.2.250.1.999.1"
+#define SERIES "1.2.250.1.999.1.2"
+#define SOP "1.2.250.1.999.1.2.3"
+
+/* Runs link_check and returns the diagnostics (caller frees). */
+static cdaimg_diags *run(const char *url, link_kind kind, const char *study)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	diag_ctx dc = {d, 0, 0, false};
+	link_check(&dc, "referenceWado.reference", url, kind, study, SERIES, SOP);
+	return d;
+}
+
+static void expect_clean(const char *url, link_kind kind)
+{
+	cdaimg_diags *d = run(url, kind, STUDY);
+	if (cdaimg_diags_count(d)) {
+		tu_print_diags(d);
+		fail_msg("unexpected diagnostics for %s", url);
+	}
+	cdaimg_diags_free(d);
+}
+
+static void expect(const char *url, link_kind kind, cdaimg_diag_code code, cdaimg_severity sev)
+{
+	cdaimg_diags *d = run(url, kind, STUDY);
+	int i = tu_find_diag(d, code, "referenceWado.reference");
+	if (i < 0 || cdaimg_diags_get(d, (size_t)i)->severity != sev) {
+		tu_print_diags(d);
+		fail_msg("expected %s for %s", cdaimg_diag_code_name(code), url);
+	}
+	cdaimg_diags_free(d);
+}
+
+static void link__valid_links_of_each_kind(void **state)
+{
+	expect_clean("https://pacs.example.org/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" SERIES
+	             "&objectUID=" SOP "&contentType=application%2Fdicom",
+	             LINK_WADO_URI);
+	expect_clean("https://pacs.example.org/dicom-web/studies/" STUDY "/series/" SERIES "/instances/" SOP,
+	             LINK_WADO_RS);
+	expect_clean("https://pacs.example.org/dicom-web/studies/" STUDY "/series/" SERIES "/instances/" SOP
+	             "/frames/1",
+	             LINK_WADO_RS);
+	expect_clean("https://pacs.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=" STUDY
+	             "&Accessionnumber=1.2.250.1.999.7.123&idCDA=1.2.3",
+	             LINK_IID);
+	expect_clean("http://viewer.example.org/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=A1", LINK_IID);
+	expect_clean("http://viewer.example.org/IHEInvokeImageDisplay?requestType=PATIENT&patientID=123%5E%5E%5E%261.2.3%26ISO",
+	             LINK_IID);
+}
+
+static void link__syntax_errors(void **state)
+{
+	/* the ANS example's defect: spaces inside the URL */
+	expect("http://www.example.org/wado?requestType=WADO &studyUID=" STUDY, LINK_WADO_URI, CDAIMG_D_URL,
+	       CDAIMG_SEV_ERROR);
+	expect("ftp://pacs.example.org/x", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("pacs.example.org/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https:///wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?x=<a>", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?x=%zz", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h/wad\xC3\xA9", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+}
+
+static void link__wado_uri_rules(void **state)
+{
+	/* seriesUID of another series: the ANS example's other defect */
+	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" SERIES ".9&objectUID=" SOP
+	       "&contentType=application/dicom",
+	       LINK_WADO_URI, CDAIMG_D_URL_MISMATCH, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" SERIES "&objectUID=1.2.3"
+	       "&contentType=application/dicom",
+	       LINK_WADO_URI, CDAIMG_D_URL_MISMATCH, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?requestType=WADO&studyUID=9.9&seriesUID=" SERIES "&objectUID=" SOP
+	       "&contentType=application/dicom",
+	       LINK_WADO_URI, CDAIMG_D_URL_MISMATCH, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "&objectUID=" SOP "&contentType=application/dicom",
+	       LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" SERIES "&objectUID=" SOP, LINK_WADO_URI,
+	       CDAIMG_D_URL_CONTENT_TYPE, CDAIMG_SEV_WARNING);
+	expect("https://h/wado?requestType=WADO&studyUID=01.2&seriesUID=" SERIES "&objectUID=" SOP
+	       "&contentType=application/dicom",
+	       LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+}
+
+static void link__wado_rs_and_iid_rules(void **state)
+{
+	expect("https://h/dicom-web/studies/" STUDY "/series/" SERIES, LINK_WADO_RS, CDAIMG_D_URL_PARAM,
+	       CDAIMG_SEV_ERROR);
+	expect("https://h/dicom-web/studies/" STUDY "/series/1.2/instances/" SOP, LINK_WADO_RS, CDAIMG_D_URL_MISMATCH,
+	       CDAIMG_SEV_ERROR);
+	expect("https://h/viewer?requestType=STUDY&studyUID=" STUDY, LINK_IID, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	expect("https://h/IHEInvokeImageDisplay?studyUID=" STUDY, LINK_IID, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	expect("https://h/IHEInvokeImageDisplay?requestType=SERIES&studyUID=" STUDY, LINK_IID, CDAIMG_D_URL_PARAM,
+	       CDAIMG_SEV_ERROR);
+	expect("https://h/IHEInvokeImageDisplay?requestType=STUDY", LINK_IID, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	expect("https://h/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.3", LINK_IID, CDAIMG_D_URL_MISMATCH,
+	       CDAIMG_SEV_ERROR);
+	/* several studies in one IID link: ours is among them */
+	expect_clean("https://h/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.3," STUDY, LINK_IID);
+}
+
+static void link__kind_codes_and_inference(void **state)
+{
+	assert_int_equal(link_kind_from_code("ihe-iid"), LINK_IID);
+	assert_int_equal(link_kind_from_code("dicom-wado-uri"), LINK_WADO_URI);
+	assert_int_equal(link_kind_from_code("dicom-wado-rs"), LINK_WADO_RS);
+	assert_int_equal(link_kind_from_code("wado"), LINK_NONE);
+	assert_string_equal(link_kind_code(LINK_WADO_RS), "dicom-wado-rs");
+	assert_int_equal(link_kind_infer("https://h/IHEInvokeImageDisplay?requestType=STUDY"), LINK_IID);
+	assert_int_equal(link_kind_infer("https://h/rs/studies/1/series/2/instances/3"), LINK_WADO_RS);
+	assert_int_equal(link_kind_infer("https://h/wado?requestType=WADO&studyUID=1"), LINK_WADO_URI);
+	assert_int_equal(link_kind_infer("https://h/other"), LINK_NONE);
+}
+
+static void link__query_params_decoded(void **state)
+{
+	bool found;
+	char *v = url_query_param("https://h/x?a=1&contentType=application%2Fdicom#frag", "contentType", false, &found);
+	assert_true(found);
+	assert_string_equal(v, "application/dicom");
+	cdaimg_free(v);
+	v = url_query_param("https://h/x?ACCESSIONNUMBER=12", "accessionNumber", true, &found);
+	assert_true(found);
+	assert_string_equal(v, "12");
+	cdaimg_free(v);
+	v = url_query_param("https://h/x?a=1", "b", false, &found);
+	assert_false(found);
+	assert_null(v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(link__valid_links_of_each_kind),   cmocka_unit_test(link__syntax_errors),
+		cmocka_unit_test(link__wado_uri_rules),             cmocka_unit_test(link__wado_rs_and_iid_rules),
+		cmocka_unit_test(link__kind_codes_and_inference),   cmocka_unit_test(link__query_params_decoded),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

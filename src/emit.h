@@ -15,6 +15,9 @@ typedef struct emitter_ops {
 	int (*xsi_type)(void *ctx, const char *type);
 	int (*text)(void *ctx, const char *text);
 	int (*end)(void *ctx);
+	/* An element in another namespace than HL7 v3, declaring prefix -> uri on
+	 * itself (e.g. ps3-20:accessionNumber). Closed with end. */
+	int (*start_ns)(void *ctx, const char *prefix, const char *uri, const char *name);
 } emitter_ops;
 
 typedef struct emitter {
@@ -41,6 +44,11 @@ static inline void em_xsi_type(emitter *e, const char *type)
 static inline void em_text(emitter *e, const char *text)
 {
 	if (!e->failed && text && e->ops->text(e->ctx, text))
+		e->failed = true;
+}
+static inline void em_start_ns(emitter *e, const char *prefix, const char *uri, const char *name)
+{
+	if (!e->failed && (!e->ops->start_ns || e->ops->start_ns(e->ctx, prefix, uri, name)))
 		e->failed = true;
 }
 static inline void em_end(emitter *e)

@@ -65,7 +65,19 @@ static int dom_end(void *vctx)
 	return 0;
 }
 
-static const emitter_ops dom_ops = {dom_start, dom_attr, dom_xsi_type, dom_text, dom_end};
+static int dom_start_ns(void *vctx, const char *prefix, const char *uri, const char *name)
+{
+	dom_emitter *d = vctx;
+	if (!d->cur || dom_start(vctx, name))
+		return -1;
+	xmlNsPtr ns = xmlNewNs(d->cur, (const xmlChar *)uri, (const xmlChar *)prefix);
+	if (!ns)
+		return -1; /* the node stays in the tree and is freed with it */
+	xmlSetNs(d->cur, ns);
+	return 0;
+}
+
+static const emitter_ops dom_ops = {dom_start, dom_attr, dom_xsi_type, dom_text, dom_end, dom_start_ns};
 
 void dom_emitter_init(emitter *e, dom_emitter *d, xmlDocPtr doc, xmlNodePtr parent)
 {

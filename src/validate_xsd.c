@@ -69,8 +69,8 @@ static bool try_dir(const char *dir, const char *file, char *out, size_t n)
 {
 	if (!dir || !*dir)
 		return false;
-	snprintf(out, n, "%s/%s", dir, file);
-	return access(out, R_OK) == 0;
+	int len = snprintf(out, n, "%s/%s", dir, file);
+	return len > 0 && (size_t)len < n && access(out, R_OK) == 0;
 }
 
 /* The installed data folder, found from where this library sits. */
@@ -88,8 +88,8 @@ static bool try_relative_to_library(const char *file, char *out, size_t n)
 	/* <prefix>/lib[/multiarch]/libcdaimg.so -> <prefix>/share/cdaimg/schemas */
 	for (int up = 0; up < 3; up++) {
 		char cand[4200];
-		snprintf(cand, sizeof cand, "%s/%s", dir, CDAIMG_INSTALL_REL_SCHEMA_DIR);
-		if (try_dir(cand, file, out, n))
+		int len = snprintf(cand, sizeof cand, "%s/%s", dir, CDAIMG_INSTALL_REL_SCHEMA_DIR);
+		if (len > 0 && (size_t)len < sizeof cand && try_dir(cand, file, out, n))
 			return true;
 		slash = strrchr(dir, '/');
 		if (!slash)

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Install what building and testing cdaimg needs on Debian (12 or later).
+# Run as root, or as a user allowed to use sudo.
+set -eu
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+	cmake make gcc g++ pkg-config libc6-dev \
+	libxml2-dev libjansson-dev libcmocka-dev \
+	valgrind binutils ca-certificates >/dev/null
+echo "setup-debian: build dependencies installed"

@@ -1,0 +1,64 @@
+/*
+ * fuzz_xml_validate.c - untrusted CDA XML: safe parse (cdaimg_doc_read_memory),
+ * XML Schema validation of the whole document, validation of the first act
+ * found as an entry, element paths, and the template rules when the build
+ * has them (CDAIMG_FUZZ_HAVE_RULES).
+ */
+#include <libxml/tree.h>
+
+#include "fuzz.h"
+#include "internal.h"
+
+static const cdaimg_schema *schema(void)
+{
+	static cdaimg_schema *s;
+	if (!s && cdaimg_schema_load(&s, CDAIMG_SCHEMA_ANS, NULL, NULL) != CDAIMG_OK) {
+		fprintf(stderr, "fuzz_xml_validate: cannot load the ANS schema (set CDAIMG_SCHEMA_DIR)\n");
+		abort();
+	}
+	return s;
+}
+
+/* The first element named @p name, depth first (bounded by libxml2's depth limit). */
+static xmlNodePtr find(xmlNodePtr n, const char *name)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (!strcmp((const char *)n->name, name))
+			return n;
+		xmlNodePtr k = find(n->children, name);
+		if (k)
+			return k;
+	}
+	return NULL;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	xmlDocPtr doc = NULL;
+	cdaimg_status st = cdaimg_doc_read_memory(&doc, (const char *)data, size, "fuzz.xml", d);
+	FUZZ_REQUIRE((st == CDAIMG_OK) == (doc != NULL), "status %d, doc %p", (int)st, (void *)doc);
+	FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_EPARSE || st == CDAIMG_ENOMEM, "status %d", (int)st);
+	if (doc) {
+		st = cdaimg_schema_validate_doc(schema(), doc, d);
+		FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENOTVALID, "validate status %d", (int)st);
+		xmlNodePtr act = find(xmlDocGetRootElement(doc), "act");
+		if (act) {
+			char *p = cdaimg_node_path(act);
+			FUZZ_REQUIRE(p && p[0] == '/', "bad path");
+			cdaimg_free(p);
+			st = cdaimg_schema_validate_entry(schema(), act, d);
+			FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENOTVALID, "entry status %d", (int)st);
+		}
+#ifdef CDAIMG_FUZZ_HAVE_RULES
+		st = cdaimg_rules_check(doc, d);
+		(void)st;
+#endif
+		xmlFreeDoc(doc);
+	}
+	fuzz_check_diags(d);
+	cdaimg_diags_free(d);
+	return 0;
+}

@@ -271,8 +271,10 @@ static bool check_modality(check_ctx *c, const cdaimg_concept *k, prep_code *out
 	out->system = OID_DCM;
 	out->system_name = "DCM";
 	out->display = found->display;
-	if (!out->display && e && c->opts->fill_display && !strcmp(c->lang, "fr"))
-		out->display = e->display;
+	if (!out->display && e && c->opts->fill_display) {
+		const vs_entry *en = strcmp(c->lang, "fr") ? vs_find(&vs_modality_en, found->code) : e;
+		out->display = en ? en->display : NULL;
+	}
 	return e || !c->opts->strict;
 }
 
@@ -431,6 +433,17 @@ static bool check_instance(check_ctx *c, const char *field, const cdaimg_instanc
 			       (long long)in->frame_count);
 			ok = false;
 		}
+		if (c->opts->profile != CDAIMG_PROFILE_FR && in->frame_count > MAX_LISTED_FRAMES) {
+			dc_err(&c->dc, CDAIMG_D_RANGE, cpath(c, "%s.nombreCadresReferences", field),
+			       "%lld frames: the %s profile lists each frame number, at most %d", (long long)in->frame_count,
+			       c->opts->profile == CDAIMG_PROFILE_DICOM ? "dicom" : "ccda", MAX_LISTED_FRAMES);
+			ok = false;
+		}
+		if (c->opts->profile == CDAIMG_PROFILE_DICOM && c->in_catalog) {
+			dc_err(&c->dc, CDAIMG_D_PROFILE, cpath(c, "%s.nombreCadresReferences", field),
+			       "DICOM PS3.20 forbids children of a SOP Instance Observation inside a DICOM Object Catalog");
+			ok = false;
+		}
 		pi->has_frames = true;
 		pi->frames = in->frame_count;
 	}
@@ -448,10 +461,16 @@ prep_series *check_series(check_ctx *c, const cdaimg_series *s)
 		nomem(c);
 		return NULL;
 	}
-	if (c->opts->profile != CDAIMG_PROFILE_FR)
-		dc_err(&c->dc, CDAIMG_D_PROFILE, cpath(c, "%s", ""),
-		       "only the FR CI-SIS profile is available in this version");
+	if ((unsigned)c->opts->profile > CDAIMG_PROFILE_CCDA) {
+		dc_err(&c->dc, CDAIMG_D_ARG, "", "unknown profile %d", (int)c->opts->profile);
+		return NULL;
+	}
+	ps->french = !strcmp(c->lang, "fr");
 	ps->ids = check_identifiers(c, "uuidSerie", s->ids, s->n_ids, &ps->n_ids);
+	for (size_t i = 1; ps->ids && i < ps->n_ids && c->opts->profile == CDAIMG_PROFILE_CCDA; i++)
+		if (ps->ids[i].ext)
+			dc_err(&c->dc, CDAIMG_D_PROFILE, cpath(c, "uuidSerie[%zu]", i),
+			       "the C-CDA Series Act id has no extension: give a urn:oid: or urn:uuid: value");
 	check_modality(c, &s->modality, &ps->modality);
 	ps->text = check_narrative(c, "description", &s->description);
 	ps->ts = check_date(c, "date", s->date);

@@ -14,6 +14,7 @@ typedef struct profile_ids {
 	const char *boundary; /* Frames for Display */
 	const char *catalog[2];
 	const char *display_series, *display_modality, *display_study;
+	bool frames_as_int_list; /* D4 boundary as repeated INT values (PS3.20, C-CDA) instead of IVL_INT */
 } profile_ids;
 
 const profile_ids *profile_get(cdaimg_profile p);

@@ -42,6 +42,7 @@ typedef struct prep_series {
 	const char *ts;
 	prep_instance *inst;
 	size_t n_inst;
+	bool french; /* display names of the fixed codes in French (lang "fr") */
 } prep_series;
 
 typedef struct check_ctx {
@@ -51,8 +52,12 @@ typedef struct check_ctx {
 	const char *lang;    /* resolved display language */
 	const char *prefix;  /* path prefix, e.g. "serieImagerie[1]." or "" */
 	const char *study_uid; /* for link consistency, may be NULL */
+	bool in_catalog;       /* building inside a DICOM Object Catalog (PS3.20 forbids SOP children there) */
 	char path[768];
 } check_ctx;
+
+/* Frames written one INT value each (dicom, ccda profiles): at most this many. */
+#define MAX_LISTED_FRAMES 65536
 
 /* Resolve the options (NULL -> defaults) into @p c. */
 void check_init(check_ctx *c, arena *a, const cdaimg_options *opts, cdaimg_diags *diags);

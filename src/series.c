@@ -20,15 +20,46 @@ static const profile_ids fr_ids = {
 	"S\xC3\xA9rie",
 	"Modalit\xC3\xA9",
 	"Examen",
+	false,
+};
+
+/* DICOM PS3.20 alone: its own ids; Referenced Frames inline with no template id. */
+static const profile_ids dicom_ids = {
+	{"1.2.840.10008.9.16", NULL},
+	{"1.2.840.10008.9.17", NULL},
+	{"1.2.840.10008.9.18", NULL},
+	NULL,
+	NULL,
+	{"2.16.840.1.113883.10.20.6.1.1", NULL},
+	"Series",
+	"Modality",
+	"Study",
+	true,
+};
+
+/* C-CDA Diagnostic Imaging Report. */
+static const profile_ids ccda_ids = {
+	{"2.16.840.1.113883.10.20.6.2.6", NULL},
+	{"2.16.840.1.113883.10.20.22.4.63", NULL},
+	{"2.16.840.1.113883.10.20.6.2.8", NULL},
+	"2.16.840.1.113883.10.20.6.2.10",
+	"2.16.840.1.113883.10.20.6.2.11",
+	{"2.16.840.1.113883.10.20.6.1.1", NULL},
+	"Series",
+	"Modality",
+	"Study",
+	true,
 };
 
 const profile_ids *profile_get(cdaimg_profile p)
 {
 	switch (p) {
 	case CDAIMG_PROFILE_FR:
+		return &fr_ids;
 	case CDAIMG_PROFILE_DICOM:
+		return &dicom_ids;
 	case CDAIMG_PROFILE_CCDA:
-		break;
+		return &ccda_ids;
 	}
 	return &fr_ids;
 }
@@ -116,15 +147,27 @@ static void map_frames(emitter *e, const profile_ids *p, int64_t n)
 	em_attr(e, "moodCode", "EVN");
 	map_template_ids(e, boundary_ids);
 	map_dcm(e, "code", "113036", "Frames for Display");
-	em_start(e, "value");
-	em_xsi_type(e, "IVL_INT");
-	em_start(e, "low");
-	em_attr(e, "value", "1");
-	em_end(e);
-	em_start(e, "high");
-	em_attr(e, "value", high);
-	em_end(e);
-	em_end(e); /* value */
+	if (p->frames_as_int_list) {
+		/* PS3.20 says LIST<INT>, which the CDA R2 schema lacks: one INT per frame (1..N) */
+		for (int64_t i = 1; i <= n && !e->failed; i++) {
+			char v[24];
+			snprintf(v, sizeof v, "%" PRId64, i);
+			em_start(e, "value");
+			em_xsi_type(e, "INT");
+			em_attr(e, "value", v);
+			em_end(e);
+		}
+	} else {
+		em_start(e, "value");
+		em_xsi_type(e, "IVL_INT");
+		em_start(e, "low");
+		em_attr(e, "value", "1");
+		em_end(e);
+		em_start(e, "high");
+		em_attr(e, "value", high);
+		em_end(e);
+		em_end(e); /* value */
+	}
 	em_end(e); /* observation */
 	em_end(e); /* entryRelationship */
 	em_end(e); /* observation */
@@ -167,9 +210,9 @@ void map_series(emitter *e, const profile_ids *p, const prep_series *s)
 	em_attr(e, "moodCode", "EVN");
 	map_template_ids(e, p->series);
 	map_ids(e, s->ids, s->n_ids);
-	map_code_open(e, "code", "113015", OID_DCM, "DCM", p->display_series);
+	map_code_open(e, "code", "113015", OID_DCM, "DCM", s->french ? fr_ids.display_series : dicom_ids.display_series);
 	em_start(e, "qualifier");
-	map_dcm(e, "name", "121139", p->display_modality);
+	map_dcm(e, "name", "121139", s->french ? fr_ids.display_modality : dicom_ids.display_modality);
 	map_dcm(e, "value", s->modality.code, s->modality.display);
 	em_end(e); /* qualifier */
 	em_end(e); /* code */

@@ -17,6 +17,7 @@ typedef struct vs_table {
 extern const vs_table vs_modality;   /* JDV_ModaliteAcquisition_CISIS 1.2.250.1.213.1.1.5.618 */
 extern const vs_table vs_sop_class;  /* JDV_SOPClass_CISIS 1.2.250.1.213.1.1.5.689 */
 extern const vs_table vs_media_type; /* JDV_MediaType_ObservationMedia_CISIS 1.2.250.1.213.1.1.5.503 */
+extern const vs_table vs_modality_en; /* English meanings of the same modality codes (DICOM PS3.16) */
 
 /* The entry of @p code, or NULL. */
 const vs_entry *vs_find(const vs_table *t, const char *code);

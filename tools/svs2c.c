@@ -46,8 +46,42 @@ static char *attr(xmlNodePtr n, const char *name)
 	return s;
 }
 
+static void write_table(FILE *out, const char *name, const char *oid, struct concept *c, size_t count);
+
+/* A two-column table "code<TAB>display" (lines starting with # are comments). */
+static int emit_tsv(FILE *out, const char *name, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "svs2c: cannot read %s\n", path);
+		return 1;
+	}
+	size_t count = 0, cap = 64;
+	struct concept *c = malloc(cap * sizeof *c);
+	char line[1024];
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		char *tab = strchr(line, '\t');
+		if (line[0] == '#' || !tab)
+			continue;
+		*tab = '\0';
+		if (count == cap)
+			c = realloc(c, (cap *= 2) * sizeof *c);
+		c[count].code = strdup(line);
+		c[count].system = strdup("");
+		c[count].display = strdup(tab + 1);
+		count++;
+	}
+	fclose(f);
+	write_table(out, name, "", c, count);
+	return 0;
+}
+
 static int emit(FILE *out, const char *name, const char *path)
 {
+	size_t plen = strlen(path);
+	if (plen > 4 && !strcmp(path + plen - 4, ".tsv"))
+		return emit_tsv(out, name, path);
 	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
 	if (!doc) {
 		fprintf(stderr, "svs2c: cannot parse %s\n", path);
@@ -85,6 +119,14 @@ static int emit(FILE *out, const char *name, const char *path)
 			count++;
 		}
 	}
+	write_table(out, name, oid, c, count);
+	free(oid);
+	xmlFreeDoc(doc);
+	return 0;
+}
+
+static void write_table(FILE *out, const char *name, const char *oid, struct concept *c, size_t count)
+{
 	qsort(c, count, sizeof *c, by_code);
 	fprintf(out, "static const vs_entry %s_entries[] = {\n", name);
 	for (size_t i = 0; i < count; i++) {
@@ -103,9 +145,6 @@ static int emit(FILE *out, const char *name, const char *path)
 	put_str(out, oid);
 	fprintf(out, ", %s_entries, %zu};\n\n", name, count);
 	free(c);
-	free(oid);
-	xmlFreeDoc(doc);
-	return 0;
 }
 
 int main(int argc, char **argv)

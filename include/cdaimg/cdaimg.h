@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "model.h"
 #include "build.h"
+#include "imagelink.h"
 #include "validate.h"
 #include "values.h"
 #include "document.h"

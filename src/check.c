@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "datetime.h"
+#include "imagelink.h"
 #include "narrative.h"
 #include "prep.h"
 #include "uid.h"
@@ -348,6 +349,39 @@ static bool check_status(check_ctx *c, const char *field, const char *status, co
 	return false;
 }
 
+/* referenceWado.base: the link built from the base URL and the UIDs (D5). */
+static const char *built_link(check_ctx *c, const char *field, const char *base, link_kind kind,
+                              const char *series_uid, const char *sop_uid)
+{
+	const char *path = cpath(c, "%s.base", field);
+	if (!check_text(c, path, base))
+		return NULL;
+	if (!c->study_uid) {
+		dc_err(&c->dc, CDAIMG_D_REQUIRED, path,
+		       "building the link needs the Study Instance UID: give the series inside its study "
+		       "(FrExamenImagerie), or give referenceWado.reference");
+		return NULL;
+	}
+	cdaimg_link_params lp = {kind == LINK_IID ? CDAIMG_LINK_IID
+	                         : kind == LINK_WADO_URI ? CDAIMG_LINK_WADO_URI : CDAIMG_LINK_WADO_RS,
+	                         base, c->study_uid, series_uid, sop_uid, NULL, NULL, NULL};
+	cdaimg_diags *tmp = cdaimg_diags_new();
+	char *url = NULL;
+	cdaimg_status st = tmp ? cdaimg_link_build(&url, &lp, c->opts->profile, tmp) : CDAIMG_ENOMEM;
+	path = cpath(c, "%s.base", field);
+	if (st == CDAIMG_ENOMEM) {
+		nomem(c);
+	} else if (st != CDAIMG_OK) {
+		const cdaimg_diag *g = cdaimg_diags_get(tmp, 0);
+		dc_err(&c->dc, g ? g->code : CDAIMG_D_URL, path, "cannot build the link from this base: %s",
+		       g ? g->message : "invalid");
+	}
+	cdaimg_diags_free(tmp);
+	const char *res = url ? adup(c, url) : NULL;
+	cdaimg_free(url);
+	return res;
+}
+
 /* referenceWado: kind, media type, URL, checked against the entry's UIDs. */
 static bool check_link(check_ctx *c, const char *field, const cdaimg_image_link *l, const char *series_uid,
                        const char *sop_uid, prep_instance *pi)
@@ -394,18 +428,26 @@ static bool check_link(check_ctx *c, const char *field, const cdaimg_image_link 
 			pi->media_type = "application/dicom";
 		}
 	}
+	const char *reference = l->reference;
+	if (!reference && l->base) {
+		if (!ok || !series_uid || !sop_uid)
+			return false;
+		reference = built_link(c, field, l->base, pi->kind, series_uid, sop_uid);
+		if (!reference)
+			return false;
+	}
 	const char *path = cpath(c, "%s.reference", field);
-	if (!l->reference || !*l->reference) {
+	if (!reference || !*reference) {
 		dc_err(&c->dc, CDAIMG_D_REQUIRED, path, "the link URL is required");
 		return false;
 	}
-	if (!check_text(c, path, l->reference))
+	if (!check_text(c, path, reference))
 		return false;
 	size_t before = c->dc.errors;
-	link_check(&c->dc, path, l->reference, pi->kind, c->study_uid, series_uid, sop_uid);
+	link_check(&c->dc, path, reference, pi->kind, c->study_uid, series_uid, sop_uid);
 	if (c->dc.errors != before)
 		return false;
-	pi->reference = l->reference;
+	pi->reference = reference;
 	return ok;
 }
 

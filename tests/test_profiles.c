@@ -284,6 +284,43 @@ static void links__built_links_pass_the_series_checks(void **state)
 	}
 }
 
+/* referenceWado.base: the library builds the reference from the base and the UIDs. */
+static void links__built_from_base_in_a_study(void **state)
+{
+	tu_series t;
+	tu_series_init(&t);
+	t.s.link.reference = NULL;
+	t.s.link.base = "https://pacs.example.org/wado";
+	cdaimg_diags *d = cdaimg_diags_new();
+	/* alone, the study UID is unknown */
+	assert_int_equal(cdaimg_series_check(&t.s, NULL, d), CDAIMG_EINVALID);
+	assert_diag(d, CDAIMG_D_REQUIRED, "referenceWado.base");
+	/* inside a study */
+	cdaimg_diags_clear(d);
+	arena a = {0};
+	check_ctx c;
+	check_init(&c, &a, NULL, d);
+	c.study_uid = "1.2.250.1.925.994044.27.123.1876360";
+	prep_series *ps = check_series(&c, &t.s);
+	if (!ps) {
+		tu_print_diags(d);
+		fail_msg("check_series failed");
+	}
+	assert_string_equal(ps->inst[0].reference,
+	                    "https://pacs.example.org/wado?requestType=WADO&studyUID=1.2.250.1.925.994044.27.123.1876360"
+	                    "&seriesUID=1.2.250.1.925.994044.27.123.1876360.1"
+	                    "&objectUID=1.2.250.1.925.994044.27.123.1876360.1.1&contentType=application/dicom");
+	arena_release(&a);
+	/* a base that cannot make a link */
+	t.s.link.base = "ftp://pacs.example.org";
+	check_init(&c, &a, NULL, d);
+	c.study_uid = "1.2.250.1.925.994044.27.123.1876360";
+	assert_null(check_series(&c, &t.s));
+	assert_diag(d, CDAIMG_D_URL, "referenceWado.base");
+	arena_release(&a);
+	cdaimg_diags_free(d);
+}
+
 static int teardown(void **state)
 {
 	tu_schemas_free();
@@ -301,6 +338,7 @@ int main(void)
 		cmocka_unit_test(links__each_kind),
 		cmocka_unit_test(links__refusals),
 		cmocka_unit_test(links__built_links_pass_the_series_checks),
+		cmocka_unit_test(links__built_from_base_in_a_study),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -48,6 +48,10 @@ typedef struct cdaimg_image_link {
 	cdaimg_concept kind;       /**< referenceWado.iHEInvokeImage: ihe-iid, dicom-wado-uri, dicom-wado-rs */
 	cdaimg_concept media_type; /**< referenceWado.typeMedia: application/dicom */
 	const char *reference;     /**< referenceWado.reference: the URL */
+	/** Base URL to build the reference from when `reference` is NULL (D5,
+	 *  see imagelink.h): the viewer, WADO-URI endpoint or DICOMweb root.
+	 *  WADO links need the study: give the series inside a study. */
+	const char *base;
 } cdaimg_image_link;
 
 /** FrSOPInstance. */

@@ -77,4 +77,55 @@ void dom_emitter_init(emitter *e, dom_emitter *d, xmlDocPtr doc, xmlNodePtr pare
  * root) and return it; or, when @p ok is false, free it and return NULL. */
 xmlNodePtr dom_emitter_finish(dom_emitter *d, bool ok);
 
+
+/* --- streaming emitter (emit_writer.c) ----------------------------------------------------
+ * Writes the markup itself into a buffer that goes to a libxml2 xmlOutputBuffer,
+ * byte for byte as libxml2 serializes the same tree with XML_SAVE_FORMAT
+ * (2 spaces per level, no indentation inside an element holding text, empty
+ * elements as <x/>). An element holds either text or elements, never both.
+ * The outermost element declares xmlns="urn:hl7-org:v3". Element names must
+ * stay valid until their end call (the mapping passes literals).
+ * Nothing reaches the output buffer before xw_flush: a caller can drop what
+ * a failed entry wrote with xw_truncate. */
+#include <stdint.h>
+#include <libxml/xmlIO.h>
+
+#define XW_MAX_DEPTH 64
+
+typedef struct xw_emitter {
+	xmlOutputBufferPtr out; /* borrowed; NULL: bytes stay in buf until taken */
+	char *buf;
+	size_t len, cap;
+	size_t tag_end;       /* offset after the open start tag's name (where xmlns:xsi goes) */
+	bool tag_open;        /* "<name attrs" written, ">" not yet */
+	unsigned depth;       /* open elements */
+	unsigned text_depth;  /* depth of the element holding text (no formatting inside), 0: none */
+	unsigned xsi_depth;   /* depth of the container element declaring xmlns:xsi, 0: none */
+	bool nomem, ioerr;    /* why the last call failed */
+	uint64_t flushed;     /* bytes handed to out */
+	const char *names[XW_MAX_DEPTH];    /* open elements' names */
+	const char *prefixes[XW_MAX_DEPTH]; /* their prefixes (start_ns), or NULL */
+} xw_emitter;
+
+void xw_init(emitter *e, xw_emitter *w, xmlOutputBufferPtr out);
+/* Hand the buffered bytes to the output buffer (0, or -1 on I/O error). */
+int xw_flush(xw_emitter *w);
+/* Drop what was written after offset @p mark (a value of w->len), resetting the element state. */
+void xw_truncate(xw_emitter *w, size_t mark, unsigned depth);
+/* Declare xmlns:xsi on the open start tag of a container: the elements
+ * inside that carry xsi:type then do not declare it (as with the DOM emitter
+ * under a parent that declares it). */
+int xw_declare_xsi(xw_emitter *w);
+/* Write the XML declaration <?xml version="1.0" encoding="UTF-8"?> and a newline. */
+int xw_decl(xw_emitter *w);
+/* Write a newline between top-level items, as libxml2 does after a root. */
+int xw_newline(xw_emitter *w);
+void xw_free(xw_emitter *w);
+
+/* The one escaping routine: write @p n bytes of @p s into @p dst (room for
+ * 6 * n bytes), escaped for element content (attr false: & < > CR) or for a
+ * double-quoted attribute value (attr true: & < > " CR LF TAB), as libxml2
+ * serializes a document whose encoding is UTF-8 (other bytes as they are). */
+char *xw_escape(char *dst, const char *s, size_t n, bool attr);
+
 #endif

@@ -1,0 +1,352 @@
+/* stream.c - the public streaming API: check each series, write it with the
+ * streaming emitter, keep memory flat (one arena per series, one buffer). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "map.h"
+#include "stream.h"
+
+/* Flush to the sink once this much is buffered (between series only, so a
+ * failed series can always be taken back). */
+#define FLUSH_AT 65536
+
+typedef enum sink_kind { SINK_FD, SINK_FILE, SINK_CALLBACK } sink_kind;
+
+struct cdaimg_stream {
+	xmlOutputBufferPtr out;
+	xw_emitter w;
+	emitter e;
+	cdaimg_stream_container container;
+	unsigned entry_depth; /* depth of the element that holds the entries */
+	sink_kind kind;
+	int fd;
+	FILE *file;
+	cdaimg_write_fn write;
+	void *payload;
+	int sink_errno;     /* errno of the failed write, 0 if unknown */
+	bool io_failed;     /* the sink failed: nothing more is written */
+	size_t nomem, invalid;
+	size_t first_skipped;
+	cdaimg_stream_stats stats;
+};
+
+/* --- the sink behind libxml2's output buffer -------------------------------------------- */
+
+static int fd_write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int sink_write(cdaimg_stream *s, const char *buf, size_t len)
+{
+	errno = 0;
+	switch (s->kind) {
+	case SINK_FD:
+		return fd_write_all(s->fd, buf, len);
+	case SINK_FILE:
+		return fwrite(buf, 1, len, s->file) == len ? 0 : -1;
+	case SINK_CALLBACK:
+		return s->write(s->payload, buf, len) == 0 ? 0 : -1;
+	}
+	return -1;
+}
+
+/* libxml2 write callback. A failure is recorded here and reported as success
+ * to libxml2, which would otherwise print it through its global error handler;
+ * the stream checks io_failed after each flush instead. */
+static int io_write(void *ctx, const char *buf, int len)
+{
+	cdaimg_stream *s = ctx;
+	if (len <= 0 || s->io_failed)
+		return len < 0 ? 0 : len;
+	if (sink_write(s, buf, (size_t)len)) {
+		s->io_failed = true;
+		s->sink_errno = errno;
+	} else {
+		s->stats.bytes += (uint64_t)len;
+	}
+	return len;
+}
+
+static void io_error_diag(cdaimg_stream *s, diag_ctx *dc)
+{
+	if (s->sink_errno)
+		dc_err(dc, CDAIMG_D_IO, "", "cannot write the output: %s", strerror(s->sink_errno));
+	else
+		dc_err(dc, CDAIMG_D_IO, "", "cannot write the output");
+}
+
+static bool flush(cdaimg_stream *s)
+{
+	if (!s->io_failed && xw_flush(&s->w))
+		s->io_failed = true;
+	return !s->io_failed;
+}
+
+/* --- the containers --------------------------------------------------------------------- */
+
+static void leaf(emitter *e, const char *name, const char *a1, const char *v1, const char *a2, const char *v2)
+{
+	em_start(e, name);
+	if (a1)
+		em_attr(e, a1, v1);
+	if (a2)
+		em_attr(e, a2, v2);
+	em_end(e);
+}
+
+/* The smallest header the CDA schemas accept (fixed sample values). */
+static void document_header(emitter *e)
+{
+	leaf(e, "typeId", "root", "2.16.840.1.113883.1.3", "extension", "POCD_HD000040");
+	leaf(e, "id", "root", "2.25.1", NULL, NULL);
+	leaf(e, "code", "code", "18748-4", "codeSystem", "2.16.840.1.113883.6.1");
+	leaf(e, "effectiveTime", "value", "20240101", NULL, NULL);
+	leaf(e, "confidentialityCode", "code", "N", "codeSystem", "2.16.840.1.113883.5.25");
+	em_start(e, "recordTarget");
+	em_start(e, "patientRole");
+	leaf(e, "id", "root", "2.25.2", NULL, NULL);
+	em_end(e);
+	em_end(e);
+	em_start(e, "author");
+	leaf(e, "time", "value", "20240101", NULL, NULL);
+	em_start(e, "assignedAuthor");
+	leaf(e, "id", "root", "2.25.3", NULL, NULL);
+	em_end(e);
+	em_end(e);
+	em_start(e, "custodian");
+	em_start(e, "assignedCustodian");
+	em_start(e, "representedCustodianOrganization");
+	leaf(e, "id", "root", "2.25.4", NULL, NULL);
+	em_end(e);
+	em_end(e);
+	em_end(e);
+}
+
+static int open_container(cdaimg_stream *s)
+{
+	emitter *e = &s->e;
+	switch (s->container) {
+	case CDAIMG_STREAM_ACTS:
+		return 0;
+	case CDAIMG_STREAM_SECTION:
+		em_start(e, "section");
+		if (!e->failed && xw_declare_xsi(&s->w))
+			e->failed = true;
+		break;
+	case CDAIMG_STREAM_DOCUMENT:
+		if (xw_decl(&s->w))
+			return -1;
+		em_start(e, "ClinicalDocument");
+		if (!e->failed && xw_declare_xsi(&s->w))
+			e->failed = true;
+		document_header(e);
+		em_start(e, "component");
+		em_start(e, "structuredBody");
+		em_start(e, "component");
+		em_start(e, "section");
+		break;
+	}
+	s->entry_depth = s->w.depth;
+	return e->failed ? -1 : 0;
+}
+
+static int close_container(cdaimg_stream *s)
+{
+	while (s->w.depth)
+		em_end(&s->e);
+	if (s->container == CDAIMG_STREAM_DOCUMENT && !s->e.failed && xw_newline(&s->w))
+		return -1;
+	return s->e.failed ? -1 : 0;
+}
+
+/* --- open ------------------------------------------------------------------------------- */
+
+static cdaimg_status open_stream(cdaimg_stream **out, cdaimg_stream *tmpl, diag_ctx *dc)
+{
+	cdaimg_global_init();
+	cdaimg_stream *s = cd_malloc(sizeof *s);
+	if (!s) {
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return CDAIMG_ENOMEM;
+	}
+	*s = *tmpl;
+	s->out = xmlOutputBufferCreateIO(io_write, NULL, s, NULL);
+	xw_init(&s->e, &s->w, s->out);
+	if (!s->out || open_container(s)) {
+		if (s->out)
+			xmlOutputBufferClose(s->out);
+		xw_free(&s->w);
+		cd_free(s);
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return CDAIMG_ENOMEM;
+	}
+	*out = s;
+	return CDAIMG_OK;
+}
+
+#define CONTAINER_OK(c) ((unsigned)(c) <= CDAIMG_STREAM_DOCUMENT)
+
+cdaimg_status cdaimg_stream_open_fd(cdaimg_stream **out, int fd, cdaimg_stream_container container,
+                                    cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, fd >= 0 && CONTAINER_OK(container));
+	cdaimg_stream t = {.kind = SINK_FD, .fd = fd, .container = container};
+	return open_stream(out, &t, &dc);
+}
+
+cdaimg_status cdaimg_stream_open_file(cdaimg_stream **out, FILE *file, cdaimg_stream_container container,
+                                      cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, file && CONTAINER_OK(container));
+	cdaimg_stream t = {.kind = SINK_FILE, .fd = -1, .file = file, .container = container};
+	return open_stream(out, &t, &dc);
+}
+
+cdaimg_status cdaimg_stream_open_callback(cdaimg_stream **out, cdaimg_write_fn write, void *payload,
+                                          cdaimg_stream_container container, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, write && CONTAINER_OK(container));
+	cdaimg_stream t = {.kind = SINK_CALLBACK, .fd = -1, .write = write, .payload = payload, .container = container};
+	return open_stream(out, &t, &dc);
+}
+
+/* --- series ----------------------------------------------------------------------------- */
+
+/* Map @p ps; on failure take back what was written. */
+static bool write_series(cdaimg_stream *s, const cdaimg_options *opts, const prep_series *ps)
+{
+	size_t mark = s->w.len;
+	unsigned depth = s->w.depth;
+	emitter *e = &s->e;
+	if (s->container != CDAIMG_STREAM_ACTS)
+		em_start(e, "entry");
+	map_series(e, profile_get(opts ? opts->profile : CDAIMG_PROFILE_FR), ps);
+	if (s->container != CDAIMG_STREAM_ACTS)
+		em_end(e);
+	else if (!e->failed && xw_newline(&s->w))
+		e->failed = true;
+	if (!e->failed)
+		return true;
+	xw_truncate(&s->w, mark, depth);
+	e->failed = false;
+	return false;
+}
+
+static cdaimg_status skipped(cdaimg_stream *s, cdaimg_status st)
+{
+	if (!s->nomem && !s->invalid)
+		s->first_skipped = s->stats.series;
+	if (st == CDAIMG_ENOMEM)
+		s->nomem++;
+	else if (st == CDAIMG_EINVALID)
+		s->invalid++;
+	s->stats.rejected++;
+	s->stats.series++;
+	return st;
+}
+
+cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cdaimg_series *series, const cdaimg_options *opts,
+                                   cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, stream);
+	CD_ARG(&dc, series);
+	cdaimg_stream *s = stream;
+	if (s->io_failed) {
+		s->stats.rejected++;
+		s->stats.series++;
+		return CDAIMG_EIO;
+	}
+	char prefix[32];
+	snprintf(prefix, sizeof prefix, "[%zu].", s->stats.series);
+	arena a = {0};
+	check_ctx c;
+	check_init(&c, &a, opts, diags);
+	c.prefix = prefix;
+	prep_series *ps = check_series(&c, series);
+	cdaimg_status st = dc_status(&c.dc);
+	if (ps && st == CDAIMG_OK && !write_series(s, c.opts, ps)) {
+		dc_err(&c.dc, CDAIMG_D_NOMEM, prefix, "out of memory while writing the series; it was skipped");
+		st = CDAIMG_ENOMEM;
+	}
+	arena_release(&a);
+	if (st != CDAIMG_OK)
+		return skipped(s, st == CDAIMG_ENOMEM ? st : CDAIMG_EINVALID);
+	s->stats.written++;
+	s->stats.series++;
+	if (s->w.len >= FLUSH_AT && !flush(s)) {
+		io_error_diag(s, &c.dc);
+		return CDAIMG_EIO;
+	}
+	return CDAIMG_OK;
+}
+
+/* --- close ------------------------------------------------------------------------------ */
+
+static cdaimg_status close_status(cdaimg_stream *s, bool nomem, diag_ctx *dc)
+{
+	if (s->io_failed) {
+		io_error_diag(s, dc);
+		return CDAIMG_EIO;
+	}
+	if (nomem) {
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory while closing the stream");
+		return CDAIMG_ENOMEM;
+	}
+	size_t skipped_n = s->nomem + s->invalid;
+	if (skipped_n) {
+		char first[32];
+		snprintf(first, sizeof first, "[%zu]", s->first_skipped);
+		dc_err(dc, s->nomem ? CDAIMG_D_NOMEM : CDAIMG_D_REQUIRED, first,
+		       "%zu of %zu series were not written (the first is %s)", skipped_n, s->stats.series, first);
+		return s->nomem ? CDAIMG_ENOMEM : CDAIMG_EINVALID;
+	}
+	return CDAIMG_OK;
+}
+
+cdaimg_status cdaimg_stream_close(cdaimg_stream *stream, cdaimg_stream_stats *stats, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	if (!stream)
+		return CDAIMG_OK;
+	cdaimg_stream *s = stream;
+	bool nomem = false;
+	if (!s->io_failed) {
+		nomem = close_container(s) != 0;
+		flush(s);
+	}
+	if (xmlOutputBufferFlush(s->out) < 0 && !s->io_failed)
+		s->io_failed = true;
+	if (s->kind == SINK_FILE && !s->io_failed && fflush(s->file)) {
+		s->io_failed = true;
+		s->sink_errno = errno;
+	}
+	xmlOutputBufferClose(s->out); /* its byte count is an int: the stream keeps its own */
+	xw_free(&s->w);
+	cdaimg_status st = close_status(s, nomem, &dc);
+	if (stats)
+		*stats = s->stats;
+	cd_free(s);
+	return st;
+}

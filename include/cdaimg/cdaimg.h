@@ -19,6 +19,7 @@
 #include "values.h"
 #include "document.h"
 #include "extract.h"
+#include "stream.h"
 #include "version.h"
 
 #endif

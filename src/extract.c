@@ -1,0 +1,829 @@
+/*
+ * extract.c - read CDA back: every Series Act of a document as values
+ * (FrSerieImagerie, grouped in FrExamenImagerie when a Study Act holds them).
+ *
+ * The inverse of series.c / check.c, with the normalisations MAPPING.md
+ * documents: identifiers come back in FHIR form (a DICOM UID slot as system
+ * urn:dicom:uid, value urn:oid:X, a 2.25.N UID included), code systems in
+ * their FHIR spelling, HL7 TS as FHIR dateTime (+0000 -> Z), narratives as
+ * an XHTML div of the text (lines -> <p>), the link kind inferred from the
+ * URL (D5), the frame count read from the Referenced Frames boundary (D4).
+ * Everything lives in the value set's arena; problems are CDAIMG_D_EXTRACT
+ * diagnostics with the element's line and path, and reading goes on.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/hash.h>
+#include <libxml/tree.h>
+
+#include "datetime.h"
+#include "docread.h"
+#include "link.h"
+#include "narrative.h"
+#include "uid.h"
+#include "values.h"
+#include "valuesets.h"
+
+#define X_HL7_NS "urn:hl7-org:v3"
+
+/* Template ids of each role, every profile (MAPPING.md §2, §5). */
+static const char *const study_templates[] = {"1.2.840.10008.9.16", "2.16.840.1.113883.10.20.6.2.6",
+                                              "1.2.250.1.213.1.1.3.155", NULL};
+static const char *const series_templates[] = {"1.2.840.10008.9.17", "2.16.840.1.113883.10.20.22.4.63",
+                                               "1.2.250.1.213.1.1.3.156", NULL};
+static const char *const sop_templates[] = {"1.2.840.10008.9.18", "2.16.840.1.113883.10.20.6.2.8",
+                                            "1.2.250.1.213.1.1.3.157", NULL};
+
+#define SYS_DCMUID_URN "urn:oid:" OID_DCMUID
+
+typedef struct xctx {
+	diag_ctx dc;
+	cdaimg_values *v;
+	arena *a;
+	xmlDocPtr doc;
+	xmlHashTablePtr ids; /* narrative ID -> element, built on first reference */
+	bool ids_ready;
+} xctx;
+
+/* --- small helpers ----------------------------------------------------------------------- */
+
+static void nomem(xctx *x) { x->dc.nomem = true; }
+
+static char *xdup(xctx *x, const char *s)
+{
+	char *d = arena_strdup(x->a, s);
+	if (!d && s)
+		nomem(x);
+	return d;
+}
+
+static char *xcat(xctx *x, const char *prefix, const char *s)
+{
+	size_t p = strlen(prefix), n = strlen(s);
+	char *d = arena_alloc(x->a, p + n + 1);
+	if (!d) {
+		nomem(x);
+		return NULL;
+	}
+	memcpy(d, prefix, p);
+	memcpy(d + p, s, n);
+	return d;
+}
+
+static char *lower_uuid(xctx *x, const char *prefix, const char *uuid)
+{
+	char *d = xcat(x, prefix, uuid);
+	for (char *p = d ? d + strlen(prefix) : NULL; p && *p; p++)
+		if (*p >= 'A' && *p <= 'F')
+			*p = (char)(*p - 'A' + 'a');
+	return d;
+}
+
+/* An element of the HL7 v3 namespace (or of none) named @p name (NULL: any). */
+static bool hl7_elem(const xmlNode *n, const char *name)
+{
+	if (!n || n->type != XML_ELEMENT_NODE)
+		return false;
+	if (n->ns && strcmp((const char *)n->ns->href, X_HL7_NS) != 0)
+		return false;
+	return !name || !strcmp((const char *)n->name, name);
+}
+
+static const xmlNode *next_named(const xmlNode *n, const char *name)
+{
+	for (; n; n = n->next)
+		if (hl7_elem(n, name))
+			return n;
+	return NULL;
+}
+
+static const xmlNode *child(const xmlNode *n, const char *name) { return n ? next_named(n->children, name) : NULL; }
+
+static const xmlNode *sibling(const xmlNode *n, const char *name) { return next_named(n->next, name); }
+
+/* Value of an attribute without namespace; NULL when absent. */
+static const char *attr(xctx *x, const xmlNode *n, const char *name)
+{
+	if (!n)
+		return NULL;
+	for (const xmlAttr *a = n->properties; a; a = a->next) {
+		if (a->ns || strcmp((const char *)a->name, name) != 0)
+			continue;
+		const xmlNode *c = a->children;
+		if (!c)
+			return "";
+		if (c->type == XML_TEXT_NODE && !c->next)
+			return (const char *)c->content;
+		xmlChar *s = xmlNodeListGetString(x->doc, c, 1);
+		if (!s) {
+			nomem(x);
+			return NULL;
+		}
+		char *d = xdup(x, (const char *)s);
+		xmlFree(s);
+		return d;
+	}
+	return NULL;
+}
+
+static bool attr_is(xctx *x, const xmlNode *n, const char *name, const char *value)
+{
+	const char *v = attr(x, n, name);
+	return v && !strcmp(v, value);
+}
+
+static bool has_template(xctx *x, const xmlNode *n, const char *const *roots)
+{
+	for (const xmlNode *t = child(n, "templateId"); t; t = sibling(t, "templateId")) {
+		const char *root = attr(x, t, "root");
+		for (int i = 0; root && roots[i]; i++)
+			if (!strcmp(root, roots[i]))
+				return true;
+	}
+	return false;
+}
+
+static bool is_act(xctx *x, const xmlNode *n, const char *const *roots)
+{
+	return hl7_elem(n, "act") && has_template(x, n, roots);
+}
+
+/* --- diagnostics ------------------------------------------------------------------------- */
+
+static void xdiag(xctx *x, cdaimg_severity sev, const xmlNode *n, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+static void xdiag(xctx *x, cdaimg_severity sev, const xmlNode *n, const char *fmt, ...)
+{
+	char *path = NULL;
+	if (x->dc.diags && !(path = cdaimg_node_path(n)))
+		nomem(x);
+	va_list ap;
+	va_start(ap, fmt);
+	dc_vadd(&x->dc, sev, CDAIMG_D_EXTRACT, path ? path : "", n ? xmlGetLineNo(n) : 0, NULL, fmt, ap);
+	va_end(ap);
+	cd_free(path);
+}
+
+/* @p s quoted for a message (at most ~60 characters), in @p buf. */
+static const char *quote(xctx *x, char buf[256], const char *s)
+{
+	strbuf b = {0};
+	sb_add_quoted(&b, s ? s : "");
+	if (b.failed)
+		nomem(x);
+	snprintf(buf, 256, "%s", b.s && !b.failed ? b.s : "\"\"");
+	sb_free(&b);
+	return buf;
+}
+
+/* --- narrative references and text ------------------------------------------------------- */
+
+static void index_ids(xctx *x, const xmlNode *n)
+{
+	for (; n && !x->dc.nomem; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		const char *id = attr(x, n, "ID");
+		if (id && *id && !xmlHashLookup(x->ids, (const xmlChar *)id) &&
+		    xmlHashAddEntry(x->ids, (const xmlChar *)id, (void *)(uintptr_t)n) < 0)
+			nomem(x);
+		index_ids(x, n->children);
+	}
+}
+
+/* The element whose ID attribute is @p id, or NULL. */
+static const xmlNode *resolve(xctx *x, const char *id)
+{
+	if (!x->ids_ready) {
+		x->ids_ready = true;
+		x->ids = xmlHashCreate(64);
+		if (!x->ids)
+			nomem(x);
+		else
+			index_ids(x, x->doc->children);
+	}
+	return x->ids ? xmlHashLookup(x->ids, (const xmlChar *)id) : NULL;
+}
+
+static bool name_in(const xmlNode *n, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (!strcmp((const char *)n->name, names[i]))
+			return true;
+	return false;
+}
+
+/* Raw text of a CDA narrative (or XHTML) fragment: line breaks for <br> and
+ * block elements, a space between table cells; ED references are skipped. */
+static void text_walk(strbuf *b, const xmlNode *n)
+{
+	static const char *const blocks[] = {"paragraph", "list", "item", "table", "thead", "tbody", "tfoot",
+	                                     "tr", "caption", "p", "div", "li", "ul", "ol", NULL};
+	static const char *const cells[] = {"td", "th", NULL};
+	static const char *const skipped[] = {"reference", "thumbnail", NULL};
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			sb_add(b, n->content ? (const char *)n->content : "");
+		} else if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "br")) {
+			sb_addc(b, '\n');
+		} else if (n->type == XML_ELEMENT_NODE && !name_in(n, skipped)) {
+			char sep = name_in(n, blocks) ? '\n' : name_in(n, cells) ? ' ' : '\0';
+			if (sep)
+				sb_addc(b, sep);
+			text_walk(b, n->children);
+			if (sep)
+				sb_addc(b, sep);
+		}
+	}
+}
+
+/* Lines of @p s with runs of white space folded to one space, trimmed, empty
+ * lines dropped (the form narrative_text gives). NULL when nothing is left. */
+static char *tidy(xctx *x, const char *s)
+{
+	strbuf o = {0};
+	bool line_empty = true, need_nl = false, space = false;
+	for (const char *p = s ? s : ""; *p; p++) {
+		if (*p == '\n') {
+			need_nl = need_nl || !line_empty;
+			line_empty = true;
+			space = false;
+		} else if (*p == ' ' || *p == '\t' || *p == '\r') {
+			space = !line_empty;
+		} else {
+			if (need_nl || space)
+				sb_addc(&o, need_nl ? '\n' : ' ');
+			need_nl = space = false;
+			line_empty = false;
+			sb_addc(&o, *p);
+		}
+	}
+	if (o.failed)
+		nomem(x);
+	char *res = o.len && !o.failed ? xdup(x, o.s) : NULL;
+	sb_free(&o);
+	return res;
+}
+
+static char *node_text(xctx *x, const xmlNode *children)
+{
+	strbuf b = {0};
+	text_walk(&b, children);
+	if (b.failed)
+		nomem(x);
+	char *t = b.failed ? NULL : tidy(x, b.s);
+	sb_free(&b);
+	return t;
+}
+
+/* Text of an ED (act/text, code/originalText): inline, or the content its
+ * <reference value="#id"/> points to. NULL when there is none. */
+static char *ed_text(xctx *x, const xmlNode *ed)
+{
+	char q[256];
+	char *t = node_text(x, ed->children);
+	const xmlNode *ref = child(ed, "reference");
+	const char *v = attr(x, ref, "value");
+	if (t || !v || !*v)
+		return t;
+	if (v[0] != '#') {
+		xdiag(x, CDAIMG_SEV_WARNING, ref, "reference %s is outside the document; its text is not read",
+		      quote(x, q, v));
+		return NULL;
+	}
+	const xmlNode *target = resolve(x, v + 1);
+	if (!target) {
+		if (!x->dc.nomem)
+			xdiag(x, CDAIMG_SEV_ERROR, ref, "dangling reference %s: no element of the document has this ID",
+			      quote(x, q, v));
+		return NULL;
+	}
+	return node_text(x, target->children);
+}
+
+/* D6: the text back as a FHIR Narrative. */
+static void read_narrative(xctx *x, const xmlNode *ed, cdaimg_narrative *out)
+{
+	char *t = ed ? ed_text(x, ed) : NULL;
+	if (!t)
+		return;
+	out->div = narrative_div(x->a, t);
+	if (!out->div)
+		nomem(x);
+	else
+		out->status = "generated";
+}
+
+/* --- identifiers (D2) -------------------------------------------------------------------- */
+
+/* An id that is not a DICOM UID slot: root + extension, or a root alone. */
+static void extra_id(xctx *x, const xmlNode *id, const char *root, const char *ext, cdaimg_identifier *out)
+{
+	char q[256], why[128];
+	unsigned char b[16];
+	bool uuid = uuid_parse(root, b);
+	if (ext) {
+		out->system = uuid ? lower_uuid(x, "urn:uuid:", root) : xcat(x, "urn:oid:", root);
+		out->value = xdup(x, ext);
+		return;
+	}
+	out->system = SYS_URI;
+	if (uuid) {
+		out->value = lower_uuid(x, "urn:uuid:", root);
+		return;
+	}
+	if (!oid_valid(root, why, sizeof why))
+		xdiag(x, CDAIMG_SEV_WARNING, id, "root %s is neither an OID nor a UUID (%s)", quote(x, q, root), why);
+	out->value = xcat(x, "urn:oid:", root);
+}
+
+/* The first id: a DICOM UID, back as system urn:dicom:uid, value urn:oid:X. */
+static void uid_id(xctx *x, const xmlNode *id, const char *root, const char *ext, cdaimg_identifier *out)
+{
+	char q[256], why[128];
+	unsigned char b[16];
+	if (ext) {
+		xdiag(x, CDAIMG_SEV_ERROR, id,
+		      "the id of a DICOM UID has an extension (expected a root only); read as system urn:oid:<root>");
+		extra_id(x, id, root, ext, out);
+		return;
+	}
+	out->system = SYS_DICOM_UID;
+	if (uuid_parse(root, b)) {
+		xdiag(x, CDAIMG_SEV_ERROR, id, "root %s is a UUID, not a DICOM UID (2.25.<integer> is its DICOM form); read as urn:uuid:",
+		      quote(x, q, root));
+		out->value = lower_uuid(x, "urn:uuid:", root);
+		return;
+	}
+	if (!uid_valid(root, why, sizeof why))
+		xdiag(x, CDAIMG_SEV_ERROR, id, "root %s is not a DICOM UID (%s)", quote(x, q, root), why);
+	out->value = xcat(x, "urn:oid:", root);
+}
+
+/* Every <id> child of @p el; the first one kept is a DICOM UID slot. */
+static void read_ids(xctx *x, const xmlNode *el, const cdaimg_identifier **out, size_t *n_out)
+{
+	size_t n = 0, k = 0;
+	for (const xmlNode *c = child(el, "id"); c; c = sibling(c, "id"))
+		n++;
+	*out = NULL;
+	*n_out = 0;
+	cdaimg_identifier *ids = n ? arena_alloc(x->a, n * sizeof *ids) : NULL;
+	if (n && !ids) {
+		nomem(x);
+		return;
+	}
+	for (const xmlNode *c = child(el, "id"); c; c = sibling(c, "id")) {
+		const char *root = attr(x, c, "root"), *ext = attr(x, c, "extension");
+		if (!root || !*root) {
+			xdiag(x, CDAIMG_SEV_WARNING, c, "an id without root carries no identifier; skipped");
+			continue;
+		}
+		if (k == 0)
+			uid_id(x, c, root, ext, &ids[k]);
+		else
+			extra_id(x, c, root, ext, &ids[k]);
+		k++;
+	}
+	*out = ids;
+	*n_out = k;
+	if (!k)
+		xdiag(x, CDAIMG_SEV_ERROR, el, "no id: the %s UID is missing",
+		      hl7_elem(el, "observation") ? "SOP Instance" : "Study or Series Instance");
+}
+
+/* --- codes, dates, status ---------------------------------------------------------------- */
+
+/* FHIR system of a CDA codeSystem OID. */
+static const char *fhir_system(xctx *x, const char *oid)
+{
+	if (!oid)
+		return NULL;
+	if (!strcmp(oid, OID_DCM))
+		return SYS_DCM;
+	if (!strcmp(oid, OID_DCMUID))
+		return SYS_DCMUID_URN;
+	return xcat(x, "urn:oid:", oid);
+}
+
+static void concept1(xctx *x, cdaimg_concept *out, const char *system, const char *code, const char *display)
+{
+	cdaimg_coding *cd = arena_alloc(x->a, sizeof *cd);
+	if (!cd) {
+		nomem(x);
+		return;
+	}
+	cd->system = system;
+	cd->code = xdup(x, code);
+	cd->display = xdup(x, display);
+	out->codings = cd;
+	out->n_codings = 1;
+}
+
+static void read_coding(xctx *x, const xmlNode *code, cdaimg_concept *out)
+{
+	concept1(x, out, fhir_system(x, attr(x, code, "codeSystem")), attr(x, code, "code"),
+	         attr(x, code, "displayName"));
+}
+
+/* D1: the modality is code/qualifier/value (the qualifier named 121139,
+ * else the first with a value); a code other than 113015 is the modality. */
+static void read_modality(xctx *x, const xmlNode *act, cdaimg_concept *out)
+{
+	const xmlNode *code = child(act, "code"), *found = NULL;
+	for (const xmlNode *q = child(code, "qualifier"); q && !found; q = sibling(q, "qualifier")) {
+		const xmlNode *v = child(q, "value");
+		if (v && attr_is(x, child(q, "name"), "code", "121139"))
+			found = v;
+	}
+	for (const xmlNode *q = child(code, "qualifier"); q && !found; q = sibling(q, "qualifier"))
+		found = child(q, "value");
+	if (!found && code && attr(x, code, "code") && !attr_is(x, code, "code", "113015"))
+		found = code;
+	if (!found || !attr(x, found, "code")) {
+		xdiag(x, CDAIMG_SEV_ERROR, code ? code : act,
+		      "no modality: expected code/qualifier (name 121139) with a value");
+		return;
+	}
+	read_coding(x, found, out);
+}
+
+/* @p ts as FHIR dateTime; NULL (reported) when it is not a date. */
+static const char *convert_ts(xctx *x, const xmlNode *at, const char *ts)
+{
+	char out[64], probe[32], check[TS_MAX], why[160], q[256];
+	bool lossy = false;
+	if (strlen(ts) > 40 || !ts_to_fhir(ts, out, &lossy)) {
+		xdiag(x, CDAIMG_SEV_ERROR, at, "%s is not an HL7 TS date/time; the date is left out", quote(x, q, ts));
+		return NULL;
+	}
+	/* ts_to_fhir checks the shape only: check the calendar through the FHIR parser */
+	const char *t = strchr(out, 'T');
+	bool zone = t && strpbrk(t, "Z+-");
+	snprintf(probe, sizeof probe, "%.*s%s", t ? 19 : 10, out, t ? "Z" : "");
+	if (!fhir_to_ts(probe, check, why, sizeof why)) {
+		xdiag(x, CDAIMG_SEV_ERROR, at, "%s is not a valid date (%s); the date is left out", quote(x, q, ts), why);
+		return NULL;
+	}
+	if (lossy && t && !zone)
+		xdiag(x, CDAIMG_SEV_WARNING, at, "%s has no time zone, which a FHIR dateTime with a time needs; read as %s",
+		      quote(x, q, ts), out);
+	else if (lossy)
+		xdiag(x, CDAIMG_SEV_WARNING, at, "%s has no FHIR equivalent (hour or minute precision, or a zone on a date); read as %s",
+		      quote(x, q, ts), out);
+	return xdup(x, out);
+}
+
+static const char *read_time(xctx *x, const xmlNode *owner)
+{
+	const xmlNode *et = child(owner, "effectiveTime"), *at = et;
+	const char *ts = attr(x, et, "value");
+	if (et && !ts) {
+		at = child(et, "low");
+		ts = attr(x, at, "value");
+	}
+	return ts ? convert_ts(x, at, ts) : NULL;
+}
+
+static const char *read_status(xctx *x, const xmlNode *obs)
+{
+	const xmlNode *sc = child(obs, "statusCode");
+	const char *code = attr(x, sc, "code");
+	if (!code)
+		xdiag(x, CDAIMG_SEV_WARNING, sc ? sc : obs, "no statusCode/@code: the statut of the SOP instance is absent");
+	return xdup(x, code);
+}
+
+/* --- SOP instance ----------------------------------------------------------------------- */
+
+static bool parse_count(const char *s, int64_t *n)
+{
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < 1)
+		return false;
+	*n = v;
+	return true;
+}
+
+/* D4: IVL_INT low 1 high N (FR), or N INT values (PS3.20, C-CDA). */
+static void read_boundary(xctx *x, const xmlNode *obs, cdaimg_instance *in)
+{
+	int64_t ints = 0;
+	for (const xmlNode *v = child(obs, "value"); v; v = sibling(v, "value")) {
+		const xmlNode *high = child(v, "high");
+		if (high) {
+			if (!parse_count(attr(x, high, "value"), &in->frame_count))
+				xdiag(x, CDAIMG_SEV_ERROR, high, "the number of referenced frames is not a positive integer");
+			else
+				in->has_frame_count = 1;
+			return;
+		}
+		ints += attr(x, v, "value") != NULL;
+	}
+	if (ints) {
+		in->has_frame_count = 1;
+		in->frame_count = ints;
+	}
+}
+
+/* An observation reached by an entryRelationship of @p parent, with @p code. */
+static const xmlNode *related_obs(xctx *x, const xmlNode *parent, const char *code)
+{
+	for (const xmlNode *er = child(parent, "entryRelationship"); er; er = sibling(er, "entryRelationship")) {
+		const xmlNode *o = child(er, "observation");
+		if (o && attr_is(x, child(o, "code"), "code", code))
+			return o;
+	}
+	return NULL;
+}
+
+static void read_frames(xctx *x, const xmlNode *obs, cdaimg_instance *in)
+{
+	const xmlNode *frames = related_obs(x, obs, "121190");
+	const xmlNode *boundary = frames ? related_obs(x, frames, "113036") : NULL;
+	if (boundary)
+		read_boundary(x, boundary, in);
+	else if (frames)
+		xdiag(x, CDAIMG_SEV_WARNING, frames, "Referenced Frames without a Frames for Display (113036) boundary");
+}
+
+/* The kind of a URL once its white space is removed (the ANS sample's links). */
+static link_kind infer_squeezed(xctx *x, const char *url)
+{
+	char *s = cd_strdup(url), *o = s;
+	if (!s) {
+		nomem(x);
+		return LINK_NONE;
+	}
+	for (const char *p = url; *p; p++)
+		if (!strchr(" \t\r\n", *p))
+			*o++ = *p;
+	*o = '\0';
+	link_kind k = link_kind_infer(s);
+	cd_free(s);
+	return k;
+}
+
+/* D5: the kind of link from the URL's shape. */
+static link_kind infer_kind(xctx *x, const xmlNode *ref, const char *url)
+{
+	char q[256];
+	link_kind k = link_kind_infer(url);
+	if (strpbrk(url, " \t\r\n")) {
+		xdiag(x, CDAIMG_SEV_WARNING, ref, "the link holds white space, which a URL cannot (RFC 3986)");
+		if (k == LINK_NONE)
+			k = infer_squeezed(x, url);
+	}
+	if (k == LINK_NONE) {
+		/* link_kind_infer says LINK_NONE when its one allocation fails too */
+		bool found;
+		char *rt = url_query_param(url, "requestType", false, &found);
+		if (found && !rt)
+			nomem(x);
+		cd_free(rt);
+		xdiag(x, CDAIMG_SEV_WARNING, ref,
+		      "the kind of link (ihe-iid, dicom-wado-uri, dicom-wado-rs) cannot be inferred from %s",
+		      quote(x, q, url));
+	}
+	return k;
+}
+
+static void read_link(xctx *x, const xmlNode *obs, cdaimg_image_link *l)
+{
+	const xmlNode *t = child(obs, "text"), *ref = child(t, "reference");
+	const char *mt = attr(x, t, "mediaType"), *url = attr(x, ref, "value");
+	if (!url || !*url) {
+		xdiag(x, CDAIMG_SEV_WARNING, t ? t : obs, "no text/reference/@value: the link to the images is absent");
+		return;
+	}
+	if (mt)
+		concept1(x, &l->media_type, SYS_MEDIA_TYPE, mt, NULL);
+	else
+		xdiag(x, CDAIMG_SEV_WARNING, t, "the link has no mediaType (application/dicom expected)");
+	l->reference = xdup(x, url);
+	link_kind k = infer_kind(x, ref, url);
+	if (k != LINK_NONE)
+		concept1(x, &l->kind, SYS_LINK_KIND, link_kind_code(k), NULL);
+}
+
+static void read_instance(xctx *x, const xmlNode *obs, cdaimg_instance *in, cdaimg_image_link *link)
+{
+	read_ids(x, obs, &in->ids, &in->n_ids);
+	const xmlNode *code = child(obs, "code");
+	if (code && attr(x, code, "code"))
+		read_coding(x, code, &in->sop_class);
+	else
+		xdiag(x, CDAIMG_SEV_ERROR, code ? code : obs, "no code: the SOP class is missing");
+	read_narrative(x, child(code, "originalText"), &in->description);
+	in->status = read_status(x, obs);
+	in->date = read_time(x, obs);
+	read_frames(x, obs, in);
+	read_link(x, obs, link);
+}
+
+/* --- series and study -------------------------------------------------------------------- */
+
+static const xmlNode *sop_obs(xctx *x, const xmlNode *er)
+{
+	const xmlNode *o = child(er, "observation");
+	return o && has_template(x, o, sop_templates) ? o : NULL;
+}
+
+static void read_instances(xctx *x, const xmlNode *act, cdaimg_series *s)
+{
+	size_t n = 0, k = 0;
+	for (const xmlNode *er = child(act, "entryRelationship"); er; er = sibling(er, "entryRelationship"))
+		n += sop_obs(x, er) != NULL;
+	if (!n) {
+		xdiag(x, CDAIMG_SEV_ERROR, act,
+		      "the Series Act has no SOP Instance Observation (template 1.2.840.10008.9.18)");
+		return;
+	}
+	cdaimg_instance *in = arena_alloc(x->a, n * sizeof *in);
+	if (!in) {
+		nomem(x);
+		return;
+	}
+	for (const xmlNode *er = child(act, "entryRelationship"); er; er = sibling(er, "entryRelationship")) {
+		const xmlNode *o = sop_obs(x, er);
+		if (o) {
+			read_instance(x, o, &in[k], n == 1 ? &s->link : &in[k].link);
+			k++;
+		}
+	}
+	if (n > 1)
+		s->link = in[0].link; /* D8: each instance keeps its own link too */
+	s->instances = in;
+	s->n_instances = n;
+}
+
+static void read_series(xctx *x, const xmlNode *act, cdaimg_series *s)
+{
+	read_ids(x, act, &s->ids, &s->n_ids);
+	read_modality(x, act, &s->modality);
+	read_narrative(x, child(act, "text"), &s->description);
+	s->date = read_time(x, act);
+	read_instances(x, act, s);
+}
+
+/* Series Acts under @p n in document order (not inside another Series or
+ * Study Act); fills @p out when given. Returns how many. */
+static size_t find_series(xctx *x, const xmlNode *n, const xmlNode **out)
+{
+	size_t k = 0;
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (!hl7_elem(c, NULL))
+			continue;
+		if (is_act(x, c, series_templates)) {
+			if (out)
+				out[k] = c;
+			k++;
+		} else if (!is_act(x, c, study_templates)) {
+			k += find_series(x, c, out ? out + k : NULL);
+		}
+	}
+	return k;
+}
+
+static void read_study_series(xctx *x, const xmlNode *act, cdaimg_study *st)
+{
+	size_t n = find_series(x, act, NULL);
+	if (!n) {
+		xdiag(x, CDAIMG_SEV_WARNING, act, "the Study Act holds no Series Act");
+		return;
+	}
+	const xmlNode **acts = cd_malloc(n * sizeof *acts);
+	cdaimg_series *s = arena_alloc(x->a, n * sizeof *s);
+	if (!acts || !s) {
+		cd_free(acts);
+		nomem(x);
+		return;
+	}
+	find_series(x, act, acts);
+	for (size_t i = 0; i < n && !x->dc.nomem; i++)
+		read_series(x, acts[i], &s[i]);
+	cd_free(acts);
+	st->series = s;
+	st->n_series = n;
+}
+
+static void push(xctx *x, cdaimg_item item)
+{
+	if (!values_push(x->v, item))
+		nomem(x);
+}
+
+static void add_study(xctx *x, const xmlNode *act)
+{
+	cdaimg_study *st = arena_alloc(x->a, sizeof *st);
+	if (!st) {
+		nomem(x);
+		return;
+	}
+	read_ids(x, act, &st->ids, &st->n_ids);
+	st->date = read_time(x, act);
+	read_narrative(x, child(act, "text"), &st->description);
+	read_study_series(x, act, st);
+	push(x, (cdaimg_item){CDAIMG_ITEM_STUDY, NULL, st});
+}
+
+static void add_series(xctx *x, const xmlNode *act)
+{
+	cdaimg_series *s = arena_alloc(x->a, sizeof *s);
+	if (!s) {
+		nomem(x);
+		return;
+	}
+	read_series(x, act, s);
+	push(x, (cdaimg_item){CDAIMG_ITEM_SERIES, s, NULL});
+}
+
+static void scan(xctx *x, const xmlNode *n)
+{
+	for (; n && !x->dc.nomem; n = n->next) {
+		if (!hl7_elem(n, NULL))
+			continue;
+		if (is_act(x, n, study_templates))
+			add_study(x, n);
+		else if (is_act(x, n, series_templates))
+			add_series(x, n);
+		else
+			scan(x, n->children);
+	}
+}
+
+/* --- public calls ------------------------------------------------------------------------ */
+
+cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, doc);
+	cdaimg_global_init();
+	cdaimg_values *v = values_new();
+	if (!v) {
+		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return CDAIMG_ENOMEM;
+	}
+	xctx x = {dc, v, &v->arena, doc, NULL, false};
+	scan(&x, doc->children);
+	xmlHashFree(x.ids, NULL);
+	if (x.dc.nomem) {
+		cdaimg_values_free(v);
+		dc_err(&x.dc, CDAIMG_D_NOMEM, "", "out of memory while reading the document");
+		return CDAIMG_ENOMEM;
+	}
+	*out = v;
+	return CDAIMG_OK;
+}
+
+cdaimg_status cdaimg_extract_memory(cdaimg_values **out, const char *data, size_t len, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, data);
+	cdaimg_global_init();
+	xmlDocPtr doc = NULL;
+	cdaimg_status st = doc_parse(&doc, data, len, NULL, &dc);
+	if (st == CDAIMG_OK && dc.nomem)
+		st = CDAIMG_ENOMEM;
+	if (st == CDAIMG_OK)
+		st = cdaimg_extract_doc(out, doc, diags);
+	xmlFreeDoc(doc);
+	return st;
+}
+
+cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, path);
+	cdaimg_global_init();
+	char *data = NULL;
+	size_t len = 0;
+	cdaimg_status st = read_file_all(path, &data, &len, &dc);
+	xmlDocPtr doc = NULL;
+	if (st == CDAIMG_OK)
+		st = doc_parse(&doc, data, len, path, &dc);
+	cd_free(data);
+	if (st == CDAIMG_OK && dc.nomem)
+		st = CDAIMG_ENOMEM;
+	if (st == CDAIMG_OK)
+		st = cdaimg_extract_doc(out, doc, diags);
+	xmlFreeDoc(doc);
+	return st;
+}

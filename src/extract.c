@@ -46,6 +46,7 @@ typedef struct xctx {
 	xmlDocPtr doc;
 	xmlHashTablePtr ids; /* narrative ID -> element, built on first reference */
 	bool ids_ready;
+	const char *study_uid, *series_uid; /* of the entry being read, for the link checks */
 } xctx;
 
 /* --- small helpers ----------------------------------------------------------------------- */
@@ -558,49 +559,74 @@ static void read_frames(xctx *x, const xmlNode *obs, cdaimg_instance *in)
 		xdiag(x, CDAIMG_SEV_WARNING, frames, "Referenced Frames without a Frames for Display (113036) boundary");
 }
 
-/* The kind of a URL once its white space is removed (the ANS sample's links). */
-static link_kind infer_squeezed(xctx *x, const char *url)
+/* @p url without its white space (the ANS sample's links have some); caller frees. */
+static char *squeeze(xctx *x, const char *url)
 {
 	char *s = cd_strdup(url), *o = s;
 	if (!s) {
 		nomem(x);
-		return LINK_NONE;
+		return NULL;
 	}
 	for (const char *p = url; *p; p++)
 		if (!strchr(" \t\r\n", *p))
 			*o++ = *p;
 	*o = '\0';
-	link_kind k = link_kind_infer(s);
-	cd_free(s);
-	return k;
+	return s;
 }
 
 /* D5: the kind of link from the URL's shape. */
-static link_kind infer_kind(xctx *x, const xmlNode *ref, const char *url)
+static link_kind infer(xctx *x, const char *url)
 {
-	char q[256];
-	link_kind k = link_kind_infer(url);
-	if (strpbrk(url, " \t\r\n")) {
-		xdiag(x, CDAIMG_SEV_WARNING, ref, "the link holds white space, which a URL cannot (RFC 3986)");
-		if (k == LINK_NONE)
-			k = infer_squeezed(x, url);
-	}
-	if (k == LINK_NONE) {
-		/* link_kind_infer says LINK_NONE when its one allocation fails too */
+	link_kind k = url ? link_kind_infer(url) : LINK_NONE;
+	if (url && k == LINK_NONE) {
+		/* link_kind_infer also says LINK_NONE when its one allocation fails */
 		bool found;
 		char *rt = url_query_param(url, "requestType", false, &found);
 		if (found && !rt)
 			nomem(x);
 		cd_free(rt);
-		xdiag(x, CDAIMG_SEV_WARNING, ref,
-		      "the kind of link (ihe-iid, dicom-wado-uri, dicom-wado-rs) cannot be inferred from %s",
-		      quote(x, q, url));
 	}
 	return k;
 }
 
-static void read_link(xctx *x, const xmlNode *obs, cdaimg_image_link *l)
+/* The UID a DICOM UID identifier carries (urn:oid: form), or NULL. */
+static const char *uid_of(const cdaimg_identifier *ids, size_t n)
 {
+	return n && ids[0].value && !strncmp(ids[0].value, "urn:oid:", 8) ? ids[0].value + 8 : NULL;
+}
+
+/* The link's syntax and its UIDs against the entry's (D5), reported as warnings
+ * at the reference with the link checks' own codes. */
+static void check_link(xctx *x, const xmlNode *ref, const char *url, const char *squeezed, link_kind k,
+                       const char *sop_uid)
+{
+	if (!x->dc.diags)
+		return;
+	cdaimg_diags *found = cdaimg_diags_new();
+	diag_ctx dc = {found, 0, 0, !found};
+	for (int pass = 0; pass < 2 && found; pass++) {
+		size_t from = cdaimg_diags_count(found);
+		const char *u = pass ? squeezed : url;
+		if (u)
+			link_check(&dc, "", u, k, x->study_uid, x->series_uid, sop_uid);
+		char *path = cdaimg_node_path(ref);
+		if (!path)
+			nomem(x);
+		for (size_t i = from; i < cdaimg_diags_count(found) && path; i++) {
+			const cdaimg_diag *g = cdaimg_diags_get(found, i);
+			dc_add(&x->dc, g->severity == CDAIMG_SEV_INFO ? g->severity : CDAIMG_SEV_WARNING, g->code, path,
+			       xmlGetLineNo(ref), NULL, "%s%s", g->message, pass ? " (the link read without its white space)" : "");
+		}
+		cd_free(path);
+	}
+	if (dc.nomem)
+		nomem(x);
+	cdaimg_diags_free(found);
+}
+
+static void read_link(xctx *x, const xmlNode *obs, const char *sop_uid, cdaimg_image_link *l)
+{
+	char q[256];
 	const xmlNode *t = child(obs, "text"), *ref = child(t, "reference");
 	const char *mt = attr(x, t, "mediaType"), *url = attr(x, ref, "value");
 	if (!url || !*url) {
@@ -612,9 +638,18 @@ static void read_link(xctx *x, const xmlNode *obs, cdaimg_image_link *l)
 	else
 		xdiag(x, CDAIMG_SEV_WARNING, t, "the link has no mediaType (application/dicom expected)");
 	l->reference = xdup(x, url);
-	link_kind k = infer_kind(x, ref, url);
+	char *squeezed = strpbrk(url, " \t\r\n") ? squeeze(x, url) : NULL;
+	link_kind k = infer(x, url);
+	if (k == LINK_NONE)
+		k = infer(x, squeezed);
 	if (k != LINK_NONE)
 		concept1(x, &l->kind, SYS_LINK_KIND, link_kind_code(k), NULL);
+	else
+		xdiag(x, CDAIMG_SEV_WARNING, ref,
+		      "the kind of link (ihe-iid, dicom-wado-uri, dicom-wado-rs) cannot be inferred from %s",
+		      quote(x, q, url));
+	check_link(x, ref, url, squeezed, k, sop_uid);
+	cd_free(squeezed);
 }
 
 static void read_instance(xctx *x, const xmlNode *obs, cdaimg_instance *in, cdaimg_image_link *link)
@@ -629,7 +664,7 @@ static void read_instance(xctx *x, const xmlNode *obs, cdaimg_instance *in, cdai
 	in->status = read_status(x, obs);
 	in->date = read_time(x, obs);
 	read_frames(x, obs, in);
-	read_link(x, obs, link);
+	read_link(x, obs, uid_of(in->ids, in->n_ids), link);
 }
 
 /* --- series and study -------------------------------------------------------------------- */
@@ -674,7 +709,9 @@ static void read_series(xctx *x, const xmlNode *act, cdaimg_series *s)
 	read_modality(x, act, &s->modality);
 	read_narrative(x, child(act, "text"), &s->description);
 	s->date = read_time(x, act);
+	x->series_uid = uid_of(s->ids, s->n_ids);
 	read_instances(x, act, s);
+	x->series_uid = NULL;
 }
 
 /* Series Acts under @p n in document order (not inside another Series or
@@ -734,7 +771,9 @@ static void add_study(xctx *x, const xmlNode *act)
 	read_ids(x, act, &st->ids, &st->n_ids);
 	st->date = read_time(x, act);
 	read_narrative(x, child(act, "text"), &st->description);
+	x->study_uid = uid_of(st->ids, st->n_ids);
 	read_study_series(x, act, st);
+	x->study_uid = NULL;
 	push(x, (cdaimg_item){CDAIMG_ITEM_STUDY, NULL, st});
 }
 
@@ -777,7 +816,7 @@ cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diag
 		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
-	xctx x = {dc, v, &v->arena, doc, NULL, false};
+	xctx x = {dc, v, &v->arena, doc, NULL, false, NULL, NULL};
 	scan(&x, doc->children);
 	xmlHashFree(x.ids, NULL);
 	if (x.dc.nomem) {

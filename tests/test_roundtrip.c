@@ -20,6 +20,19 @@
 
 static unsigned corpus_size = 200;
 
+/* Extraction of a built entry reports nothing but what the build itself
+ * warned about: a WADO-URI link without contentType (D5). */
+static void assert_clean(const cdaimg_diags *d, unsigned index, const char *xml)
+{
+	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
+		const cdaimg_diag *g = cdaimg_diags_get(d, i);
+		if (g->code != CDAIMG_D_URL_CONTENT_TYPE || g->severity != CDAIMG_SEV_WARNING) {
+			tu_print_diags(d);
+			fail_msg("input %u: extraction reported problems on a built entry:\n%s", index, xml ? xml : "");
+		}
+	}
+}
+
 /* Build @p s, extract it, compare; the extracted values rebuild the same text. */
 static void round_trip(const cdaimg_series *s, const char *series_text, const char *inst_text, unsigned index)
 {
@@ -30,10 +43,7 @@ static void round_trip(const cdaimg_series *s, const char *series_text, const ch
 	assert_cdaimg_ok(cdaimg_series_to_string(&xml, &len, s, NULL, d), d);
 	cdaimg_diags_clear(d);
 	assert_cdaimg_ok(cdaimg_extract_memory(&v, xml, len, d), d);
-	if (cdaimg_diags_count(d)) {
-		tu_print_diags(d);
-		fail_msg("input %u: extraction reported problems on a built entry:\n%s", index, xml);
-	}
+	assert_clean(d, index, xml);
 	assert_int_equal(cdaimg_values_count(v), 1);
 	const cdaimg_item *item = cdaimg_values_get(v, 0);
 	assert_int_equal(item->kind, CDAIMG_ITEM_SERIES);
@@ -62,7 +72,7 @@ static void round_trip_doc(const cdaimg_series *s, const char *series_text, cons
 	cdaimg_values *v = NULL;
 	cdaimg_diags_clear(d);
 	assert_cdaimg_ok(cdaimg_extract_doc(&v, doc, d), d);
-	assert_int_equal(cdaimg_diags_count(d), 0);
+	assert_clean(d, index, NULL);
 	assert_int_equal(cdaimg_values_count(v), 1);
 	const char *diff = corpus_compare(s, series_text, inst_text, cdaimg_values_get(v, 0)->series);
 	if (diff)

@@ -20,6 +20,7 @@
 #include "document.h"
 #include "extract.h"
 #include "stream.h"
+#include "json.h"
 #include "version.h"
 
 #endif

@@ -1,0 +1,69 @@
+/*
+ * cdaimg/json.h - the JSON form of the logical model (INPUT.md): FHIR-style
+ * FrSerieImagerie / FrExamenImagerie objects, or an array of them.
+ *
+ *     cdaimg_values *v = NULL;
+ *     if (cdaimg_json_read(&v, text, len, 0, diags) == CDAIMG_OK)
+ *         for (size_t i = 0; i < cdaimg_values_count(v); i++)
+ *             ... cdaimg_values_get(v, i)->series ...
+ *     cdaimg_values_free(v);
+ *
+ * The reader converts structure only: JSON syntax, types, duplicate keys,
+ * UTF-8, and members the model does not know. Values (UIDs, dates, codes,
+ * links) are checked by cdaimg_series_check() and the build calls, whose
+ * diagnostic paths are relative to one item ("instanceSOP.statut").
+ * The reader's own diagnostics carry JSON paths: "$.instanceSOP.statut",
+ * "$[3].uuidSerie[0].value", "$.serieImagerie[1].code"; syntax errors carry
+ * the line, and the column in the message.
+ */
+#ifndef CDAIMG_JSON_H
+#define CDAIMG_JSON_H
+
+#include "diag.h"
+#include "values.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** cdaimg_json_read: a member the model does not know is an error, not a warning. */
+#define CDAIMG_JSON_STRICT 0x1u
+/** cdaimg_json_write: write an array even for a single item. */
+#define CDAIMG_JSON_ARRAY 0x2u
+/** cdaimg_json_write: no indentation (one line). */
+#define CDAIMG_JSON_COMPACT 0x4u
+
+/**
+ * Read the JSON form from memory.
+ * @param[out] out  the items, in input order; caller frees with
+ *                  cdaimg_values_free(). NULL on any error.
+ * @param text      borrowed; @p len bytes, need not be NUL-terminated
+ * @param flags     0 or CDAIMG_JSON_STRICT
+ * @param diags     receives every problem (may be NULL): CDAIMG_D_JSON for
+ *                  syntax, encoding, duplicate keys, out-of-range numbers and
+ *                  wrong types; CDAIMG_D_UNKNOWN_MEMBER for unknown members
+ *                  (warnings unless strict); CDAIMG_D_REQUIRED when
+ *                  resourceType is missing or there is nothing to read.
+ * @return CDAIMG_OK (warnings possible), CDAIMG_EPARSE (not JSON),
+ *         CDAIMG_EINVALID (JSON, but not the model's form), CDAIMG_ENOMEM,
+ *         CDAIMG_EARG.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len, unsigned flags,
+                                             cdaimg_diags *diags);
+
+/**
+ * Write items in the same JSON form (reading the result gives the same
+ * values back). One item is written as an object, several as an array
+ * (always an array with CDAIMG_JSON_ARRAY). The text ends with a newline.
+ * @param[out] out  NUL-terminated UTF-8 text; caller frees with cdaimg_free()
+ * @param values    borrowed
+ * @param flags     0, CDAIMG_JSON_ARRAY, CDAIMG_JSON_COMPACT
+ * @return CDAIMG_OK, CDAIMG_ENOMEM, CDAIMG_EARG.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigned flags,
+                                              cdaimg_diags *diags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

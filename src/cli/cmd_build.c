@@ -1,0 +1,331 @@
+/* cmd_build.c - cdaimg build: JSON input to a CDA entry, section or document. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef enum build_as { AS_ENTRY, AS_SECTION, AS_DOCUMENT } build_as;
+
+typedef struct build_args {
+	build_as as;
+	const char *output; /* NULL: standard output */
+	const char *input;
+	bool strict;
+} build_args;
+
+enum { O_AS = 1, O_OUTPUT, O_STRICT };
+
+static const cli_opt build_opts[] = {
+	{O_AS, 0, "as", "entry|section|document"},
+	{O_OUTPUT, 'o', "output", "FILE"},
+	{O_STRICT, 0, "strict", NULL},
+	{0, 0, NULL, NULL},
+};
+
+static void build_help(cli *c)
+{
+	fputs("Usage: cdaimg build [--as entry|section|document] [-o FILE] [--strict] INPUT.json|-\n"
+	      "\n"
+	      "Read the JSON form of FrSerieImagerie or FrExamenImagerie (or an array of them) and\n"
+	      "write CDA R2 XML (FR CI-SIS templates):\n"
+	      "  --as entry      the Series Act, or for a study its Study Act (default); an array\n"
+	      "                  gives one act per element under a root element <entries>\n"
+	      "  --as section    the DICOM Object Catalog section holding the studies\n"
+	      "  --as document   a whole IMG-CR-IMG ClinicalDocument (sample header values)\n"
+	      "  -o, --output FILE  write FILE atomically (default or '-': standard output)\n"
+	      "      --strict   JSON members the model does not know are errors, not warnings\n"
+	      "\n"
+	      "Every value is checked and every problem reported with its JSON path\n"
+	      "($.instanceSOP.statut, $[3].uuidSerie[0].value); nothing is written on error.\n"
+	      "Exit status: 0 written; 1 invalid input; 2 usage error; 3 input/output error.\n",
+	      c->out);
+}
+
+/* -1: go on; otherwise the exit status. */
+static int parse_args(cli *c, int argc, char **argv, build_args *b)
+{
+	cli_args a;
+	cli_args_init(&a, argc, argv);
+	for (int id; (id = cli_next(c, &a, build_opts, build_help)) != OPT_END;) {
+		if (id == OPT_EXIT)
+			return CLI_OK;
+		if (id == OPT_ERROR)
+			return CLI_USAGE;
+		if (id == O_AS) {
+			if (!strcmp(a.value, "entry"))
+				b->as = AS_ENTRY;
+			else if (!strcmp(a.value, "section"))
+				b->as = AS_SECTION;
+			else if (!strcmp(a.value, "document"))
+				b->as = AS_DOCUMENT;
+			else
+				return cli_usage(c, "--as takes entry, section or document, not '%s'", a.value);
+		} else if (id == O_OUTPUT) {
+			b->output = a.value;
+		} else if (id == O_STRICT) {
+			b->strict = true;
+		} else if (b->input) {
+			return cli_usage(c, "one input file only ('%s' is extra)", a.value);
+		} else {
+			b->input = a.value;
+		}
+	}
+	if (!b->input)
+		return cli_usage(c, "an input file is needed (or '-' for standard input)");
+	return -1;
+}
+
+/* Paths of the check stage are relative to one item: make them JSON paths
+ * under @p prefix ("$" or "$[3]"). Document paths ("/...") stay as they are. */
+static void move_diags(cdaimg_diags *to, cdaimg_diags *from, const char *prefix)
+{
+	for (size_t i = 0; i < cdaimg_diags_count(from); i++) {
+		const cdaimg_diag *g = cdaimg_diags_get(from, i);
+		size_t n = strlen(prefix) + strlen(g->path) + 2;
+		char *path = malloc(n);
+		if (!path)
+			continue;
+		if (g->path[0] == '/' || g->path[0] == '$')
+			snprintf(path, n, "%s", g->path);
+		else
+			snprintf(path, n, "%s%s%s", prefix, g->path[0] && g->path[0] != '[' ? "." : "", g->path);
+		cdaimg_diags_add(to, g->severity, g->code, path, g->line, g->rule, g->message);
+		free(path);
+	}
+	cdaimg_diags_clear(from);
+}
+
+static void item_prefix(char *buf, size_t size, bool array, size_t i)
+{
+	if (array)
+		snprintf(buf, size, "$[%zu]", i);
+	else
+		snprintf(buf, size, "$");
+}
+
+/* Is the JSON text an array (its first non-blank byte is '[')? */
+static bool json_is_array_text(const char *text)
+{
+	text += strspn(text, " \t\r\n");
+	return *text == '[';
+}
+
+static cdaimg_status worse(cdaimg_status a, cdaimg_status b)
+{
+	if (a == CDAIMG_ENOMEM || b == CDAIMG_ENOMEM)
+		return CDAIMG_ENOMEM;
+	return a != CDAIMG_OK ? a : b;
+}
+
+/* A document whose root is a placeholder element with no namespace: the
+ * acts built under it declare the HL7 namespace themselves. */
+static xmlDocPtr new_holder(const char *root_name)
+{
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST root_name, NULL) : NULL;
+	if (!root) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	xmlDocSetRootElement(doc, root);
+	return doc;
+}
+
+/* Make the single element child of the placeholder root the document's root. */
+static void promote_child(xmlDocPtr doc)
+{
+	xmlNodePtr holder = xmlDocGetRootElement(doc), child = holder->children;
+	while (child && child->type != XML_ELEMENT_NODE)
+		child = child->next;
+	if (!child)
+		return;
+	xmlUnlinkNode(child);
+	xmlDocSetRootElement(doc, child);
+	xmlFreeNode(holder);
+}
+
+static cdaimg_status build_study(xmlNodePtr parent, const cdaimg_study *study, const cdaimg_options *opts,
+                                 cdaimg_diags *d)
+{
+#ifdef CDAIMG_CLI_HAVE_STUDY
+	return cdaimg_study_build(NULL, parent, study, opts, d);
+#else
+	(void)parent;
+	(void)study;
+	(void)opts;
+	cdaimg_diags_add(d, CDAIMG_SEV_ERROR, CDAIMG_D_PROFILE, "", 0, NULL,
+	                 "FrExamenImagerie is not available yet in this version (no study builder)");
+	return CDAIMG_EINVALID;
+#endif
+}
+
+static cdaimg_status build_entries(cli *c, const cdaimg_values *v, bool array, cdaimg_diags *shown,
+                                   cdaimg_diags *scratch, xmlDocPtr *out)
+{
+	static const cdaimg_options opts = CDAIMG_OPTIONS_INIT;
+	xmlDocPtr doc = new_holder("entries");
+	if (!doc)
+		return CDAIMG_ENOMEM;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	cdaimg_status st = CDAIMG_OK;
+	size_t n = cdaimg_values_count(v);
+	for (size_t i = 0; i < n; i++) {
+		const cdaimg_item *it = cdaimg_values_get(v, i);
+		char prefix[32];
+		item_prefix(prefix, sizeof prefix, array, i);
+		cdaimg_status s = it->kind == CDAIMG_ITEM_STUDY ? build_study(root, it->study, &opts, scratch)
+		                                                : cdaimg_series_build(NULL, root, it->series, &opts, scratch);
+		move_diags(shown, scratch, prefix);
+		st = worse(st, s);
+		cli_progress(c, "built", i + 1, n);
+	}
+	if (st != CDAIMG_OK) {
+		xmlFreeDoc(doc);
+		return st;
+	}
+	if (!array)
+		promote_child(doc);
+	*out = doc;
+	return CDAIMG_OK;
+}
+
+/* The studies of the input (a section or document holds studies only). */
+static cdaimg_status collect_studies(const cdaimg_values *v, bool array, cdaimg_diags *shown, cdaimg_study **out)
+{
+	size_t n = cdaimg_values_count(v);
+	cdaimg_study *studies = calloc(n ? n : 1, sizeof *studies);
+	if (!studies)
+		return CDAIMG_ENOMEM;
+	cdaimg_status st = CDAIMG_OK;
+	for (size_t i = 0; i < n; i++) {
+		const cdaimg_item *it = cdaimg_values_get(v, i);
+		if (it->kind == CDAIMG_ITEM_STUDY) {
+			studies[i] = *it->study;
+			continue;
+		}
+		char prefix[32];
+		item_prefix(prefix, sizeof prefix, array, i);
+		cdaimg_diags_add(shown, CDAIMG_SEV_ERROR, CDAIMG_D_REQUIRED, prefix, 0, NULL,
+		                 "a section or a document is built from FrExamenImagerie (a study): a series "
+		                 "alone has no Study Instance UID");
+		st = CDAIMG_EINVALID;
+	}
+	if (st != CDAIMG_OK)
+		free(studies);
+	else
+		*out = studies;
+	return st;
+}
+
+/* Paths of several studies start with "[i]."; a single one has none. */
+static const char *studies_prefix(bool array, size_t n) { return array && n == 1 ? "$[0]" : "$"; }
+
+static cdaimg_status build_section(const cdaimg_study *studies, size_t n, bool array, cdaimg_diags *shown,
+                                   cdaimg_diags *scratch, xmlDocPtr *out)
+{
+#ifdef CDAIMG_CLI_HAVE_SECTION
+	xmlDocPtr doc = new_holder("holder");
+	if (!doc)
+		return CDAIMG_ENOMEM;
+	cdaimg_status st = cdaimg_section_build(NULL, xmlDocGetRootElement(doc), studies, n, NULL, scratch);
+	move_diags(shown, scratch, studies_prefix(array, n));
+	if (st != CDAIMG_OK) {
+		xmlFreeDoc(doc);
+		return st;
+	}
+	promote_child(doc);
+	*out = doc;
+	return CDAIMG_OK;
+#else
+	return CDAIMG_EARG;
+#endif
+}
+
+static cdaimg_status build_document(const cdaimg_study *studies, size_t n, bool array, cdaimg_diags *shown,
+                                    cdaimg_diags *scratch, xmlDocPtr *out)
+{
+#ifdef CDAIMG_CLI_HAVE_DOCUMENT
+	cdaimg_status st = cdaimg_document_build(out, studies, n, NULL, NULL, scratch);
+	move_diags(shown, scratch, studies_prefix(array, n));
+	return st;
+#else
+	return CDAIMG_EARG;
+#endif
+}
+
+#if defined(CDAIMG_CLI_HAVE_SECTION) && defined(CDAIMG_CLI_HAVE_DOCUMENT)
+static const bool have_around = true;
+#else
+static const bool have_around = false; /* the section/document builders are not in this version yet */
+#endif
+
+/* --as section|document. -1: go on (*st set); otherwise the exit status. */
+static int build_around(cli *c, const build_args *b, const cdaimg_values *v, bool array, cdaimg_diags *shown,
+                        cdaimg_diags *scratch, xmlDocPtr *doc, cdaimg_status *st)
+{
+	if (!have_around) {
+		cli_msg(c, "--as %s is not available yet in this version", b->as == AS_SECTION ? "section" : "document");
+		return CLI_USAGE;
+	}
+	cdaimg_study *studies = NULL;
+	size_t n = cdaimg_values_count(v);
+	*st = collect_studies(v, array, shown, &studies);
+	if (*st == CDAIMG_OK && b->as == AS_SECTION)
+		*st = build_section(studies, n, array, shown, scratch, doc);
+	else if (*st == CDAIMG_OK)
+		*st = build_document(studies, n, array, shown, scratch, doc);
+	free(studies);
+	return -1;
+}
+
+static void report_failure(cli *c, const char *input, cdaimg_status st, const cdaimg_diags *shown)
+{
+	size_t errors = cdaimg_diags_count_at_least(shown, CDAIMG_SEV_ERROR);
+	if (st == CDAIMG_EPARSE)
+		cli_msg(c, "%s: not valid JSON", cli_name(input));
+	else if (st == CDAIMG_EINVALID)
+		cli_msg(c, "%s: invalid input (%zu error%s)", cli_name(input), errors, errors == 1 ? "" : "s");
+	else
+		cli_msg(c, "%s: %s", cli_name(input), cdaimg_status_str(st));
+	cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
+}
+
+int cli_cmd_build(cli *c, int argc, char **argv)
+{
+	build_args b = {AS_ENTRY, NULL, NULL, false};
+	int rc = parse_args(c, argc, argv, &b);
+	if (rc >= 0)
+		return rc;
+	char *text = NULL;
+	size_t len = 0;
+	cdaimg_values *v = NULL;
+	xmlDocPtr doc = NULL;
+	cdaimg_diags *shown = cdaimg_diags_new(), *scratch = cdaimg_diags_new();
+	if (!shown || !scratch) {
+		cli_msg(c, "out of memory");
+		rc = CLI_IO;
+		goto done;
+	}
+	if ((rc = cli_read(c, b.input, &text, &len)) != CLI_OK)
+		goto done;
+	bool array = json_is_array_text(text);
+	cdaimg_status st = cdaimg_json_read(&v, text, len, b.strict ? CDAIMG_JSON_STRICT : 0, shown);
+	if (st == CDAIMG_OK && b.as == AS_ENTRY)
+		st = build_entries(c, v, array, shown, scratch, &doc);
+	else if (st == CDAIMG_OK && (rc = build_around(c, &b, v, array, shown, scratch, &doc, &st)) >= 0)
+		goto done;
+	if (st != CDAIMG_OK) {
+		report_failure(c, b.input, st, shown);
+		rc = cli_exit_of(st);
+		goto done;
+	}
+	cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
+	rc = cli_write_doc(c, b.output, doc);
+done:
+	xmlFreeDoc(doc);
+	cdaimg_values_free(v);
+	cdaimg_diags_free(shown);
+	cdaimg_diags_free(scratch);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,626 @@
+/* json.c - the JSON form of the logical model (INPUT.md), read and written with jansson.
+ *
+ * Reading is table-driven: each object type of the model has a table of its
+ * members (name, kind, where the value goes in the C struct). The reader
+ * converts structure only; values are checked later by the check stage. */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "values.h"
+
+/* --- object types of the model ------------------------------------------------------------ */
+
+typedef struct otype otype;
+
+typedef enum mkind {
+	M_STR,    /* string -> const char * at off */
+	M_RTYPE,  /* resourceType: must name the object's type */
+	M_OBJ,    /* object of `type`, embedded at off */
+	M_ARRAY,  /* array of `type`: pointer at off, count at off2 */
+	M_SOME,   /* one object or an array of them, as M_ARRAY */
+	M_FRAMES  /* integer: int flag at off, int64_t at off2 */
+} mkind;
+
+typedef struct member {
+	const char *name;
+	mkind kind;
+	size_t off, off2;
+	const otype *type;
+} member;
+
+struct otype {
+	const char *name; /* as used in messages */
+	size_t size;
+	const member *members; /* ends with a NULL name */
+};
+
+#define STR(s, f) {#f, M_STR, offsetof(s, f), 0, NULL}
+
+static const member identifier_members[] = {
+	{"system", M_STR, offsetof(cdaimg_identifier, system), 0, NULL},
+	{"value", M_STR, offsetof(cdaimg_identifier, value), 0, NULL},
+	{NULL, M_STR, 0, 0, NULL}};
+static const otype t_identifier = {"Identifier", sizeof(cdaimg_identifier), identifier_members};
+
+static const member coding_members[] = {
+	STR(cdaimg_coding, system), STR(cdaimg_coding, code), STR(cdaimg_coding, display), {NULL, M_STR, 0, 0, NULL}};
+static const otype t_coding = {"Coding", sizeof(cdaimg_coding), coding_members};
+
+static const member concept_members[] = {
+	{"coding", M_ARRAY, offsetof(cdaimg_concept, codings), offsetof(cdaimg_concept, n_codings), &t_coding},
+	STR(cdaimg_concept, text),
+	{NULL, M_STR, 0, 0, NULL}};
+static const otype t_concept = {"CodeableConcept", sizeof(cdaimg_concept), concept_members};
+
+static const member narrative_members[] = {
+	STR(cdaimg_narrative, status), STR(cdaimg_narrative, div), {NULL, M_STR, 0, 0, NULL}};
+static const otype t_narrative = {"Narrative", sizeof(cdaimg_narrative), narrative_members};
+
+static const member link_members[] = {
+	{"iHEInvokeImage", M_OBJ, offsetof(cdaimg_image_link, kind), 0, &t_concept},
+	{"typeMedia", M_OBJ, offsetof(cdaimg_image_link, media_type), 0, &t_concept},
+	{"reference", M_STR, offsetof(cdaimg_image_link, reference), 0, NULL},
+	{NULL, M_STR, 0, 0, NULL}};
+static const otype t_link = {"referenceWado", sizeof(cdaimg_image_link), link_members};
+
+static const member instance_members[] = {
+	{"uuidSOPInstance", M_ARRAY, offsetof(cdaimg_instance, ids), offsetof(cdaimg_instance, n_ids), &t_identifier},
+	{"classeSOP", M_OBJ, offsetof(cdaimg_instance, sop_class), 0, &t_concept},
+	{"description", M_OBJ, offsetof(cdaimg_instance, description), 0, &t_narrative},
+	{"statut", M_STR, offsetof(cdaimg_instance, status), 0, NULL},
+	{"date", M_STR, offsetof(cdaimg_instance, date), 0, NULL},
+	{"nombreCadresReferences", M_FRAMES, offsetof(cdaimg_instance, has_frame_count),
+	 offsetof(cdaimg_instance, frame_count), NULL},
+	{"referenceWado", M_OBJ, offsetof(cdaimg_instance, link), 0, &t_link},
+	{NULL, M_STR, 0, 0, NULL}};
+static const otype t_instance = {"FrSOPInstance", sizeof(cdaimg_instance), instance_members};
+
+static const member series_members[] = {
+	{"resourceType", M_RTYPE, 0, 0, NULL},
+	{"uuidSerie", M_ARRAY, offsetof(cdaimg_series, ids), offsetof(cdaimg_series, n_ids), &t_identifier},
+	{"code", M_OBJ, offsetof(cdaimg_series, modality), 0, &t_concept},
+	{"description", M_OBJ, offsetof(cdaimg_series, description), 0, &t_narrative},
+	{"date", M_STR, offsetof(cdaimg_series, date), 0, NULL},
+	{"instanceSOP", M_SOME, offsetof(cdaimg_series, instances), offsetof(cdaimg_series, n_instances),
+	 &t_instance},
+	{"referenceWado", M_OBJ, offsetof(cdaimg_series, link), 0, &t_link},
+	{NULL, M_STR, 0, 0, NULL}};
+static const otype t_series = {"FrSerieImagerie", sizeof(cdaimg_series), series_members};
+
+static const member study_members[] = {
+	{"resourceType", M_RTYPE, 0, 0, NULL},
+	{"uuidInstanceExamen", M_ARRAY, offsetof(cdaimg_study, ids), offsetof(cdaimg_study, n_ids), &t_identifier},
+	{"dateActe", M_STR, offsetof(cdaimg_study, date), 0, NULL},
+	{"description", M_OBJ, offsetof(cdaimg_study, description), 0, &t_narrative},
+	{"accessionNumber", M_OBJ, offsetof(cdaimg_study, accession), 0, &t_identifier},
+	{"serieImagerie", M_SOME, offsetof(cdaimg_study, series), offsetof(cdaimg_study, n_series), &t_series},
+	{NULL, M_STR, 0, 0, NULL}};
+static const otype t_study = {"FrExamenImagerie", sizeof(cdaimg_study), study_members};
+
+/* --- reading -------------------------------------------------------------------------------- */
+
+typedef struct jreader {
+	arena *a;
+	diag_ctx dc;
+	bool strict;
+	char path[512]; /* JSON path of the value being read */
+	size_t plen;
+} jreader;
+
+static size_t push_text(jreader *r, const char *s)
+{
+	size_t old = r->plen;
+	snprintf(r->path + old, sizeof r->path - old, "%s", s);
+	r->plen = strlen(r->path);
+	return old;
+}
+
+static bool plain_key(const char *k)
+{
+	if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || *k == '_'))
+		return false;
+	for (; *k; k++)
+		if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') || *k == '_'))
+			return false;
+	return true;
+}
+
+/* Append ".key" (or ["key"] when the key is not a plain name); returns the old length for pop(). */
+static size_t push_key(jreader *r, const char *key)
+{
+	if (plain_key(key)) {
+		char buf[128];
+		snprintf(buf, sizeof buf, ".%.100s", key);
+		return push_text(r, buf);
+	}
+	strbuf b = {0};
+	sb_addc(&b, '[');
+	sb_add_quoted(&b, key);
+	sb_addc(&b, ']');
+	size_t old = push_text(r, b.failed ? "[?]" : b.s);
+	sb_free(&b);
+	return old;
+}
+
+static size_t push_index(jreader *r, size_t i)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "[%zu]", i);
+	return push_text(r, buf);
+}
+
+static void pop(jreader *r, size_t old)
+{
+	r->plen = old;
+	r->path[old] = '\0';
+}
+
+static const char *type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a number with a fraction or exponent";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+		return "null";
+	}
+	return "a value";
+}
+
+static void wrong_type(jreader *r, const json_t *v, const char *expected)
+{
+	dc_err(&r->dc, CDAIMG_D_JSON, r->path, "expected %s, found %s", expected, type_name(v));
+}
+
+static void nomem(jreader *r) { dc_err(&r->dc, CDAIMG_D_NOMEM, "", "out of memory"); }
+
+static void *field(void *obj, size_t off) { return (char *)obj + off; }
+
+static void read_object(jreader *r, const json_t *obj, const otype *t, void *dst);
+
+static void read_string(jreader *r, const json_t *v, void *slot)
+{
+	if (!json_is_string(v)) {
+		wrong_type(r, v, "a string");
+		return;
+	}
+	const char *s = arena_strndup(r->a, json_string_value(v), json_string_length(v));
+	if (!s)
+		nomem(r);
+	memcpy(slot, &s, sizeof s);
+}
+
+static void read_rtype(jreader *r, const json_t *v, const otype *t)
+{
+	if (!json_is_string(v))
+		wrong_type(r, v, "a string");
+	else if (strcmp(json_string_value(v), t->name) != 0)
+		dc_err(&r->dc, CDAIMG_D_JSON, r->path, "expected \"%s\" here, found \"%.40s\"", t->name,
+		       json_string_value(v));
+}
+
+/* An array of t (or, when @p one_ok, a single t): items in the arena, pointer and count in dst. */
+static void read_array(jreader *r, const json_t *v, const member *m, bool one_ok, void *dst)
+{
+	size_t n = json_is_array(v) ? json_array_size(v) : 1;
+	if (!json_is_array(v) && !(one_ok && json_is_object(v))) {
+		wrong_type(r, v, one_ok ? "an object or an array" : "an array");
+		return;
+	}
+	char *items = n ? arena_alloc(r->a, n * m->type->size) : NULL;
+	if (n && !items) {
+		nomem(r);
+		return;
+	}
+	if (!json_is_array(v)) {
+		read_object(r, v, m->type, items);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			size_t old = push_index(r, i);
+			read_object(r, json_array_get(v, i), m->type, items + i * m->type->size);
+			pop(r, old);
+		}
+	}
+	const void *p = items;
+	memcpy(field(dst, m->off), &p, sizeof p);
+	memcpy(field(dst, m->off2), &n, sizeof n);
+}
+
+static void read_frames(jreader *r, const json_t *v, const member *m, void *dst)
+{
+	if (!json_is_integer(v)) {
+		wrong_type(r, v, "an integer");
+		return;
+	}
+	int has = 1;
+	int64_t n = (int64_t)json_integer_value(v);
+	memcpy(field(dst, m->off), &has, sizeof has);
+	memcpy(field(dst, m->off2), &n, sizeof n);
+}
+
+static void read_member(jreader *r, const member *m, const otype *t, const json_t *v, void *dst)
+{
+	switch (m->kind) {
+	case M_STR:
+		read_string(r, v, field(dst, m->off));
+		break;
+	case M_RTYPE:
+		read_rtype(r, v, t);
+		break;
+	case M_OBJ:
+		read_object(r, v, m->type, field(dst, m->off));
+		break;
+	case M_ARRAY:
+	case M_SOME:
+		read_array(r, v, m, m->kind == M_SOME, dst);
+		break;
+	case M_FRAMES:
+		read_frames(r, v, m, dst);
+		break;
+	}
+}
+
+static void unknown_member(jreader *r, const otype *t)
+{
+	dc_add(&r->dc, r->strict ? CDAIMG_SEV_ERROR : CDAIMG_SEV_WARNING, CDAIMG_D_UNKNOWN_MEMBER, r->path, 0, NULL,
+	       "%s has no such member%s", t->name, r->strict ? "" : "; ignored");
+}
+
+static void read_object(jreader *r, const json_t *obj, const otype *t, void *dst)
+{
+	if (!json_is_object(obj)) {
+		char what[64];
+		snprintf(what, sizeof what, "an object (%s)", t->name);
+		wrong_type(r, obj, what);
+		return;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)obj, key, v) {
+		const member *m = t->members;
+		while (m->name && strcmp(m->name, key) != 0)
+			m++;
+		size_t old = push_key(r, key);
+		if (!m->name)
+			unknown_member(r, t);
+		else
+			read_member(r, m, t, v, dst);
+		pop(r, old);
+	}
+}
+
+/* One top-level object: its resourceType says what it is. */
+static void read_item(jreader *r, const json_t *v, cdaimg_values *vals)
+{
+	if (!json_is_object(v)) {
+		wrong_type(r, v, "an object (FrSerieImagerie or FrExamenImagerie)");
+		return;
+	}
+	const json_t *rt = json_object_get(v, "resourceType");
+	const char *name = json_string_value(rt);
+	const otype *t = name && !strcmp(name, t_series.name) ? &t_series
+	                 : name && !strcmp(name, t_study.name) ? &t_study
+	                                                      : NULL;
+	if (!t) {
+		size_t old = push_key(r, "resourceType");
+		if (!rt)
+			dc_err(&r->dc, CDAIMG_D_REQUIRED, r->path, "resourceType is required: FrSerieImagerie or FrExamenImagerie");
+		else if (!name)
+			wrong_type(r, rt, "a string");
+		else
+			dc_err(&r->dc, CDAIMG_D_JSON, r->path, "\"%.40s\" is not FrSerieImagerie or FrExamenImagerie", name);
+		pop(r, old);
+		return;
+	}
+	void *obj = arena_alloc(r->a, t->size);
+	if (!obj) {
+		nomem(r);
+		return;
+	}
+	read_object(r, v, t, obj);
+	cdaimg_item item = {CDAIMG_ITEM_SERIES, NULL, NULL};
+	if (t == &t_series) {
+		item.series = obj;
+	} else {
+		item.kind = CDAIMG_ITEM_STUDY;
+		item.study = obj;
+	}
+	if (!values_push(vals, item))
+		nomem(r);
+}
+
+/* A jansson error: line, column and text (kept to valid UTF-8, one line). */
+static cdaimg_status syntax_error(jreader *r, const json_error_t *err)
+{
+#if JANSSON_VERSION_HEX >= 0x020b00
+	if (json_error_code(err) == json_error_out_of_memory) {
+		nomem(r);
+		return CDAIMG_ENOMEM;
+	}
+#endif
+	char msg[JSON_ERROR_TEXT_LENGTH + 1];
+	snprintf(msg, sizeof msg, "%s", err->text);
+	size_t off;
+	if (text_problem(msg, &off))
+		msg[off] = '\0';
+	if (strstr(msg, "JSON_ALLOW_NUL"))
+		snprintf(msg, sizeof msg, "a string holds \\u0000, which XML cannot carry");
+	const char *what = strstr(msg, "unable to decode byte") ? "not UTF-8: " : "";
+	if (err->line > 0)
+		dc_add(&r->dc, CDAIMG_SEV_ERROR, CDAIMG_D_JSON, "", err->line, NULL, "column %d: %s%s", err->column, what,
+		       msg);
+	else
+		dc_err(&r->dc, CDAIMG_D_JSON, "", "%s%s", what, msg);
+	return CDAIMG_EPARSE;
+}
+
+static void read_root(jreader *r, const json_t *root, cdaimg_values *vals)
+{
+	if (!json_is_array(root)) {
+		read_item(r, root, vals);
+		return;
+	}
+	if (json_array_size(root) == 0)
+		dc_err(&r->dc, CDAIMG_D_REQUIRED, r->path, "the array is empty: nothing to read");
+	for (size_t i = 0; i < json_array_size(root); i++) {
+		size_t old = push_index(r, i);
+		read_item(r, json_array_get(root, i), vals);
+		pop(r, old);
+	}
+}
+
+cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len, unsigned flags,
+                               cdaimg_diags *diags)
+{
+	jreader r = {NULL, {diags, 0, 0, false}, (flags & CDAIMG_JSON_STRICT) != 0, "$", 1};
+	CD_ARG(&r.dc, out);
+	*out = NULL;
+	CD_ARG(&r.dc, text || len == 0);
+	json_error_t err;
+	json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &err);
+	if (!root)
+		return syntax_error(&r, &err);
+	cdaimg_values *vals = values_new();
+	if (!vals) {
+		json_decref(root);
+		nomem(&r);
+		return CDAIMG_ENOMEM;
+	}
+	r.a = &vals->arena;
+	read_root(&r, root, vals);
+	json_decref(root);
+	cdaimg_status st = dc_status(&r.dc);
+	if (st != CDAIMG_OK)
+		cdaimg_values_free(vals);
+	else
+		*out = vals;
+	return st;
+}
+
+/* --- writing -------------------------------------------------------------------------------- */
+
+typedef struct jwriter {
+	diag_ctx dc;
+	bool failed; /* out of memory */
+} jwriter;
+
+static json_t *w_new(jwriter *w, json_t *v)
+{
+	if (!v)
+		w->failed = true;
+	return v;
+}
+
+/* Set obj[key] = v (v is consumed; NULL v marks the failure). */
+static void w_set(jwriter *w, json_t *obj, const char *key, json_t *v)
+{
+	if (!v || !obj || json_object_set_new(obj, key, v) != 0) {
+		w->failed = true;
+		if (!obj)
+			json_decref(v);
+	}
+}
+
+static void w_append(jwriter *w, json_t *arr, json_t *v)
+{
+	if (!v || !arr || json_array_append_new(arr, v) != 0) {
+		w->failed = true;
+		if (!arr)
+			json_decref(v);
+	}
+}
+
+static void w_str(jwriter *w, json_t *obj, const char *key, const char *s)
+{
+	size_t off;
+	if (!s)
+		return;
+	if (text_problem(s, &off)) {
+		dc_err(&w->dc, CDAIMG_D_TEXT, key, "not UTF-8 text (byte %zu); left out", off);
+		return;
+	}
+	w_set(w, obj, key, json_string(s));
+}
+
+static json_t *w_identifier(jwriter *w, const cdaimg_identifier *id)
+{
+	json_t *o = w_new(w, json_object());
+	w_str(w, o, "system", id->system);
+	w_str(w, o, "value", id->value);
+	return o;
+}
+
+static void w_identifiers(jwriter *w, json_t *obj, const char *key, const cdaimg_identifier *ids, size_t n)
+{
+	if (n == 0)
+		return;
+	json_t *a = w_new(w, json_array());
+	for (size_t i = 0; i < n; i++)
+		w_append(w, a, w_identifier(w, &ids[i]));
+	w_set(w, obj, key, a);
+}
+
+static void w_concept(jwriter *w, json_t *obj, const char *key, const cdaimg_concept *k)
+{
+	if (k->n_codings == 0 && !k->text)
+		return;
+	json_t *o = w_new(w, json_object());
+	if (k->n_codings) {
+		json_t *a = w_new(w, json_array());
+		for (size_t i = 0; i < k->n_codings; i++) {
+			json_t *c = w_new(w, json_object());
+			w_str(w, c, "system", k->codings[i].system);
+			w_str(w, c, "code", k->codings[i].code);
+			w_str(w, c, "display", k->codings[i].display);
+			w_append(w, a, c);
+		}
+		w_set(w, o, "coding", a);
+	}
+	w_str(w, o, "text", k->text);
+	w_set(w, obj, key, o);
+}
+
+static void w_narrative(jwriter *w, json_t *obj, const char *key, const cdaimg_narrative *n)
+{
+	if (!n->status && !n->div)
+		return;
+	json_t *o = w_new(w, json_object());
+	w_str(w, o, "status", n->status);
+	w_str(w, o, "div", n->div);
+	w_set(w, obj, key, o);
+}
+
+static void w_link(jwriter *w, json_t *obj, const char *key, const cdaimg_image_link *l)
+{
+	if (!l->reference && !l->kind.n_codings && !l->media_type.n_codings)
+		return;
+	json_t *o = w_new(w, json_object());
+	w_concept(w, o, "iHEInvokeImage", &l->kind);
+	w_concept(w, o, "typeMedia", &l->media_type);
+	w_str(w, o, "reference", l->reference);
+	w_set(w, obj, key, o);
+}
+
+static json_t *w_instance(jwriter *w, const cdaimg_instance *in)
+{
+	json_t *o = w_new(w, json_object());
+	w_identifiers(w, o, "uuidSOPInstance", in->ids, in->n_ids);
+	w_concept(w, o, "classeSOP", &in->sop_class);
+	w_narrative(w, o, "description", &in->description);
+	w_str(w, o, "statut", in->status);
+	w_str(w, o, "date", in->date);
+	if (in->has_frame_count)
+		w_set(w, o, "nombreCadresReferences", json_integer((json_int_t)in->frame_count));
+	w_link(w, o, "referenceWado", &in->link);
+	return o;
+}
+
+/* One object when n == 1, an array otherwise (INPUT.md); nothing when n == 0. */
+static void w_some(jwriter *w, json_t *obj, const char *key, size_t n, json_t *(*one)(jwriter *, const void *),
+                   const void *items, size_t size)
+{
+	if (n == 0)
+		return;
+	if (n == 1) {
+		w_set(w, obj, key, one(w, items));
+		return;
+	}
+	json_t *a = w_new(w, json_array());
+	for (size_t i = 0; i < n; i++)
+		w_append(w, a, one(w, (const char *)items + i * size));
+	w_set(w, obj, key, a);
+}
+
+static json_t *w_instance_v(jwriter *w, const void *p) { return w_instance(w, p); }
+
+static json_t *w_series(jwriter *w, const cdaimg_series *s, bool top)
+{
+	json_t *o = w_new(w, json_object());
+	if (top)
+		w_str(w, o, "resourceType", t_series.name);
+	w_identifiers(w, o, "uuidSerie", s->ids, s->n_ids);
+	w_concept(w, o, "code", &s->modality);
+	w_narrative(w, o, "description", &s->description);
+	w_str(w, o, "date", s->date);
+	w_some(w, o, "instanceSOP", s->n_instances, w_instance_v, s->instances, sizeof *s->instances);
+	w_link(w, o, "referenceWado", &s->link);
+	return o;
+}
+
+static json_t *w_series_v(jwriter *w, const void *p) { return w_series(w, p, false); }
+
+static json_t *w_study(jwriter *w, const cdaimg_study *st)
+{
+	json_t *o = w_new(w, json_object());
+	w_str(w, o, "resourceType", t_study.name);
+	w_identifiers(w, o, "uuidInstanceExamen", st->ids, st->n_ids);
+	w_str(w, o, "dateActe", st->date);
+	w_narrative(w, o, "description", &st->description);
+	if (st->accession.system || st->accession.value)
+		w_set(w, o, "accessionNumber", w_identifier(w, &st->accession));
+	w_some(w, o, "serieImagerie", st->n_series, w_series_v, st->series, sizeof *st->series);
+	return o;
+}
+
+static json_t *w_item(jwriter *w, const cdaimg_item *it)
+{
+	return it->kind == CDAIMG_ITEM_STUDY ? w_study(w, it->study) : w_series(w, it->series, true);
+}
+
+/* Serialize into our allocator's memory, with a final newline. */
+static char *w_dump(const json_t *root, unsigned flags)
+{
+	size_t jflags = (flags & CDAIMG_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2);
+	size_t n = json_dumpb(root, NULL, 0, jflags);
+	char *buf = n ? cd_malloc(n + 2) : NULL;
+	if (buf && json_dumpb(root, buf, n, jflags) != n) {
+		cd_free(buf);
+		return NULL;
+	}
+	if (buf) {
+		buf[n] = '\n';
+		buf[n + 1] = '\0';
+	}
+	return buf;
+}
+
+cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigned flags, cdaimg_diags *diags)
+{
+	jwriter w = {{diags, 0, 0, false}, false};
+	CD_ARG(&w.dc, out);
+	*out = NULL;
+	CD_ARG(&w.dc, values);
+	size_t n = cdaimg_values_count(values);
+	json_t *root;
+	if (n == 1 && !(flags & CDAIMG_JSON_ARRAY)) {
+		root = w_item(&w, cdaimg_values_get(values, 0));
+	} else {
+		root = w_new(&w, json_array());
+		for (size_t i = 0; i < n; i++)
+			w_append(&w, root, w_item(&w, cdaimg_values_get(values, i)));
+	}
+	if (w.dc.errors) {
+		json_decref(root);
+		return CDAIMG_EINVALID;
+	}
+	char *text = w.failed || !root ? NULL : w_dump(root, flags);
+	json_decref(root);
+	if (!text) {
+		dc_err(&w.dc, CDAIMG_D_NOMEM, "", "out of memory while writing JSON");
+		return CDAIMG_ENOMEM;
+	}
+	*out = text;
+	return CDAIMG_OK;
+}

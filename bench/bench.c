@@ -1,0 +1,379 @@
+/*
+ * bench.c - cdaimg-bench: N synthetic series through the whole path (check +
+ * map + emit) with the streaming or the DOM emitter, against references
+ * measured in the same run, each in a child process of its own so that its
+ * peak RSS (wait4's ru_maxrss) is its own.
+ *
+ *   cdaimg-bench --series N --emitter stream|dom [--validate] [--out PATH]
+ */
+#define _GNU_SOURCE /* wait4 */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlreader.h>
+#include <libxml/xmlsave.h>
+#include <libxml/xmlschemas.h>
+
+#include "gen.h"
+#include "refs.h"
+
+typedef enum variant {
+	V_BASELINE,
+	V_GEN,
+	V_STREAM,
+	V_DOM,
+	V_TEXTWRITER,
+	V_SNPRINTF,
+	V_PLAIN_DOM,
+	V_PLAIN_DOM_DICT,
+	V_READ,
+	V_VALIDATE,
+} variant;
+
+static const char *const names[] = {
+	"baseline (nothing)",          "generator only",
+	"cdaimg stream (check+map+emit)", "cdaimg DOM (check+map+emit)",
+	"xmlTextWriter (no checks)",   "snprintf (no checks)",
+	"plain DOM, no dictionary",    "plain DOM, dictionary",
+	"xmlTextReader, no schema",    "xmlTextReader + XSD (streaming)",
+};
+
+typedef struct result {
+	double wall;     /* seconds */
+	uint64_t bytes;  /* written or read */
+	int ok;
+	long maxrss_kb;  /* filled by the parent */
+	double cpu;
+} result;
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* --- the cdaimg paths --------------------------------------------------------------------- */
+
+static bool print_diags(cdaimg_diags *d, const char *what)
+{
+	fprintf(stderr, "cdaimg-bench: %s failed\n", what);
+	for (size_t i = 0; i < cdaimg_diags_count(d) && i < 10; i++) {
+		char line[1024];
+		cdaimg_diag_format(cdaimg_diags_get(d, i), line, sizeof line);
+		fprintf(stderr, "  %s\n", line);
+	}
+	return false;
+}
+
+static bool run_stream(sink *s, uint64_t n, cdaimg_stream_container container)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
+	cdaimg_stream *st = NULL;
+	if (cdaimg_stream_open_fd(&st, s->fd, container, d) != CDAIMG_OK)
+		return print_diags(d, "cdaimg_stream_open_fd");
+	static gen_series g;
+	bool ok = true;
+	for (uint64_t i = 0; i < n && ok; i++) {
+		gen_series_make(&g, i);
+		ok = cdaimg_stream_series(st, &g.s, &opts, d) == CDAIMG_OK;
+	}
+	cdaimg_stream_stats stats;
+	ok = cdaimg_stream_close(st, &stats, d) == CDAIMG_OK && ok;
+	s->bytes = stats.bytes;
+	if (!ok || cdaimg_diags_count(d))
+		ok = print_diags(d, "cdaimg stream");
+	cdaimg_diags_free(d);
+	return ok;
+}
+
+static int save_write(void *ctx, const char *buf, int len) { return sink_write(ctx, buf, (size_t)len) ? -1 : len; }
+
+static bool run_dom(sink *s, uint64_t n)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	doc->encoding = xmlStrdup(BAD_CAST "UTF-8");
+	xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST "section", NULL);
+	xmlDocSetRootElement(doc, root);
+	xmlSetNs(root, xmlNewNs(root, BAD_CAST HL7, NULL));
+	xmlNewNs(root, BAD_CAST XSI, BAD_CAST "xsi");
+	static gen_series g;
+	bool ok = true;
+	for (uint64_t i = 0; i < n && ok; i++) {
+		gen_series_make(&g, i);
+		xmlNodePtr entry = xmlNewChild(root, NULL, BAD_CAST "entry", NULL);
+		ok = cdaimg_series_build(NULL, entry, &g.s, &opts, d) == CDAIMG_OK;
+	}
+	xmlSaveCtxtPtr save = xmlSaveToIO(save_write, NULL, s, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
+	ok = ok && save && xmlSaveTree(save, root) >= 0;
+	if (save)
+		xmlSaveClose(save);
+	xmlFreeDoc(doc);
+	if (!ok || s->failed)
+		ok = print_diags(d, "cdaimg DOM");
+	cdaimg_diags_free(d);
+	return ok;
+}
+
+/* --- validation --------------------------------------------------------------------------- */
+
+static const char *schema_path(void)
+{
+	static char path[4096];
+	const char *dir = getenv("CDAIMG_SCHEMA_DIR");
+	snprintf(path, sizeof path, "%s/ans-cda-extended/CDA_extended.xsd", dir ? dir : BENCH_SCHEMA_DIR);
+	return path;
+}
+
+/* Read @p path with xmlTextReader (memory does not grow with the file), validating when @p xsd. */
+static bool run_reader(const char *path, bool xsd, result *r)
+{
+	xmlSchemaPtr schema = NULL;
+	if (xsd) {
+		xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(schema_path());
+		schema = pc ? xmlSchemaParse(pc) : NULL;
+		xmlSchemaFreeParserCtxt(pc);
+		if (!schema) {
+			fprintf(stderr, "cdaimg-bench: cannot load %s\n", schema_path());
+			return false;
+		}
+	}
+	double t0 = now();
+	xmlTextReaderPtr rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_HUGE);
+	if (!rd || (schema && xmlTextReaderSetSchema(rd, schema) != 0))
+		return false;
+	int rc;
+	while ((rc = xmlTextReaderRead(rd)) == 1)
+		;
+	bool ok = rc == 0 && (!schema || xmlTextReaderIsValid(rd) == 1);
+	r->bytes = (uint64_t)xmlTextReaderByteConsumed(rd);
+	xmlFreeTextReader(rd);
+	r->wall = now() - t0;
+	xmlSchemaFree(schema);
+	if (!ok)
+		fprintf(stderr, "cdaimg-bench: %s is not %s\n", path, xsd ? "valid" : "well-formed");
+	return ok;
+}
+
+/* --- one variant in a child process ------------------------------------------------------- */
+
+static bool run_variant(variant v, uint64_t n, const char *out, result *r)
+{
+	if (v == V_READ || v == V_VALIDATE)
+		return run_reader(out, v == V_VALIDATE, r);
+	sink s = {open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0, false};
+	if (s.fd < 0) {
+		fprintf(stderr, "cdaimg-bench: %s: %s\n", out, strerror(errno));
+		return false;
+	}
+	static gen_series g;
+	bool ok = true;
+	double t0 = now();
+	switch (v) {
+	case V_BASELINE:
+		break;
+	case V_GEN:
+		for (uint64_t i = 0; i < n; i++)
+			gen_series_make(&g, i);
+		break;
+	case V_STREAM:
+		ok = run_stream(&s, n, CDAIMG_STREAM_SECTION);
+		break;
+	case V_DOM:
+		ok = run_dom(&s, n);
+		break;
+	case V_TEXTWRITER:
+		ok = ref_textwriter(&s, n);
+		break;
+	case V_SNPRINTF:
+		ok = ref_snprintf(&s, n);
+		break;
+	case V_PLAIN_DOM:
+	case V_PLAIN_DOM_DICT:
+		ok = ref_dom(&s, n, v == V_PLAIN_DOM_DICT);
+		break;
+	case V_READ:
+	case V_VALIDATE:
+		break;
+	}
+	r->wall = now() - t0;
+	r->bytes = s.bytes;
+	if (close(s.fd) != 0)
+		ok = false;
+	return ok;
+}
+
+static result measure(variant v, uint64_t n, const char *out)
+{
+	result r = {0};
+	int p[2];
+	if (pipe(p) != 0) {
+		perror("pipe");
+		exit(2);
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		cdaimg_global_init();
+		r.ok = run_variant(v, n, out, &r);
+		ssize_t w = write(p[1], &r, sizeof r);
+		_exit(w == (ssize_t)sizeof r ? 0 : 1);
+	}
+	close(p[1]);
+	ssize_t got = read(p[0], &r, sizeof r);
+	close(p[0]);
+	int status;
+	struct rusage ru;
+	wait4(pid, &status, 0, &ru);
+	if (got != (ssize_t)sizeof r || !WIFEXITED(status) || WEXITSTATUS(status))
+		r.ok = 0;
+	r.maxrss_kb = ru.ru_maxrss;
+	r.cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	        (double)ru.ru_stime.tv_usec / 1e6;
+	return r;
+}
+
+/* --- report ------------------------------------------------------------------------------- */
+
+static void print_row(variant v, uint64_t n, const result *r)
+{
+	printf("%-34s %8.3f %8.3f %12.0f %8.1f %14" PRIu64 " %9.1f%s\n", names[v], r->wall, r->cpu,
+	       r->wall > 0 ? (double)n / r->wall : 0.0, r->wall > 0 ? (double)r->bytes / r->wall / 1e6 : 0.0,
+	       r->bytes, (double)r->maxrss_kb / 1024.0, r->ok ? "" : "  FAILED");
+}
+
+static void print_header(void)
+{
+	printf("%-34s %8s %8s %12s %8s %14s %9s\n", "variant", "wall s", "cpu s", "series/s", "MB/s", "bytes",
+	       "peak MB");
+}
+
+/* Speed ratio of a over b, with and without the generator's time. */
+static void print_ratio(const char *label, const result *a, const result *b, const result *gen, const char *target)
+{
+	double with = b->wall / a->wall;
+	double without = (b->wall - gen->wall) / (a->wall - gen->wall);
+	printf("  %-44s %5.2f  (%5.2f without generation)  %s\n", label, with, without, target);
+}
+
+static result row(variant v, uint64_t n, const char *out)
+{
+	result r = measure(v, n, out);
+	print_row(v, n, &r);
+	return r;
+}
+
+static void per_entry(const char *label, const result *r, const result *base, uint64_t n)
+{
+	double kb = (double)(r->maxrss_kb - base->maxrss_kb) * 1024.0 / (double)(n ? n : 1);
+	printf("  %-44s %8.0f bytes of peak RSS per series\n", label, kb);
+}
+
+static int bench_stream(uint64_t n, const char *out)
+{
+	result base = row(V_BASELINE, 0, out), gen = row(V_GEN, n, out);
+	result st = row(V_STREAM, n, out), tw = row(V_TEXTWRITER, n, out), pf = row(V_SNPRINTF, n, out);
+	printf("ratios (speed, higher is faster):\n");
+	print_ratio("cdaimg stream / xmlTextWriter", &st, &tw, &gen, "target >= 1.0, aim 2.0");
+	print_ratio("cdaimg stream / snprintf", &st, &pf, &gen, "(the raw limit)");
+	print_ratio("xmlTextWriter / snprintf", &tw, &pf, &gen, "");
+	per_entry("cdaimg stream", &st, &base, n);
+	printf("  peak RSS of the stream: %.1f MB (target < 32 MB for 1,000,000 series)\n", (double)st.maxrss_kb / 1024.0);
+	return st.ok && tw.ok && pf.ok ? 0 : 1;
+}
+
+static int bench_dom(uint64_t n, const char *out)
+{
+	result base = row(V_BASELINE, 0, out), gen = row(V_GEN, n, out);
+	result dom = row(V_DOM, n, out), plain = row(V_PLAIN_DOM, n, out), dict = row(V_PLAIN_DOM_DICT, n, out);
+	printf("ratios (speed, higher is faster):\n");
+	print_ratio("cdaimg DOM / plain DOM, no dictionary", &dom, &plain, &gen, "target >= 1.5");
+	print_ratio("plain DOM with dictionary / without", &dict, &plain, &gen, "");
+	per_entry("cdaimg DOM", &dom, &base, n);
+	per_entry("plain DOM, no dictionary", &plain, &base, n);
+	per_entry("plain DOM, dictionary", &dict, &base, n);
+	return dom.ok && plain.ok ? 0 : 1;
+}
+
+/* Write an n-series document, then validate it in streaming mode. */
+static int bench_validate(uint64_t n, const char *out)
+{
+	char tmp[] = "/tmp/cdaimg-bench-XXXXXX";
+	const char *path = out;
+	if (!strcmp(out, "/dev/null")) {
+		int fd = mkstemp(tmp);
+		if (fd < 0) {
+			perror("mkstemp");
+			return 2;
+		}
+		close(fd);
+		path = tmp;
+	}
+	sink s = {open(path, O_WRONLY | O_TRUNC), 0, false};
+	cdaimg_global_init();
+	double t0 = now();
+	bool ok = s.fd >= 0 && run_stream(&s, n, CDAIMG_STREAM_DOCUMENT);
+	if (s.fd >= 0)
+		close(s.fd);
+	printf("document of %" PRIu64 " series written in %.2f s: %" PRIu64 " bytes (%s)\n", n, now() - t0, s.bytes,
+	       path);
+	result base = row(V_BASELINE, 0, path);
+	result rd = ok ? row(V_READ, n, path) : (result){0};
+	result va = ok ? row(V_VALIDATE, n, path) : (result){0};
+	if (ok) {
+		printf("  XSD validation (streaming): %.0f series/s (target >= 25,000)\n", (double)n / va.wall);
+		per_entry("xmlTextReader + XSD", &va, &base, n);
+	}
+	if (path == tmp)
+		unlink(tmp);
+	return ok && rd.ok && va.ok ? 0 : 1;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: cdaimg-bench --series N --emitter stream|dom [--validate] [--out PATH]\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t n = 100000;
+	const char *emitter = "stream", *out = "/dev/null";
+	bool validate = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--series") && i + 1 < argc)
+			n = strtoull(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--emitter") && i + 1 < argc)
+			emitter = argv[++i];
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--validate"))
+			validate = true;
+		else
+			return usage();
+	}
+	if (strcmp(emitter, "stream") && strcmp(emitter, "dom"))
+		return usage();
+	if (!gen_setup())
+		return 2;
+	printf("cdaimg-bench: %" PRIu64 " series, emitter %s, output %s, libxml2 %s\n", n, emitter, out,
+	       xmlParserVersion);
+	if (validate)
+		return bench_validate(n, out);
+	print_header();
+	return !strcmp(emitter, "stream") ? bench_stream(n, out) : bench_dom(n, out);
+}

@@ -149,8 +149,10 @@ static void stream__escape_bounds(void **state)
 
 typedef struct gen_series {
 	tu_series t;
-	cdaimg_identifier ids[2];
-	char series_uid[96], sop_uid[112], study_uid[64], url[512], ext[64], div[256], idiv[128];
+	cdaimg_identifier ids[2], sop2_id;
+	cdaimg_instance two[2];
+	char series_uid[96], sop_uid[112], sop2_uid[112], study_uid[64], url[512], url2[512], ext[64], div[256],
+		idiv[128];
 	cdaimg_coding sop_class, modality;
 } gen_series;
 
@@ -233,27 +235,67 @@ static void gen(gen_series *g, size_t i)
 	g->t.inst.date = dates[(i / 7) % 7];
 	g->t.inst.status = statuses[i % 7];
 	g->t.inst.has_frame_count = i % 3 == 0;
-	g->t.inst.frame_count = (int64_t)(i * 37 % 2147483647) + 1;
+	g->t.inst.frame_count = (int64_t)(i % 25) + 1;
 	make_link(g, i);
 	make_texts(g, i);
 }
 
+/* Series i with a second SOP instance that has its own link (profiles dicom and ccda). */
+static void gen_two(gen_series *g, size_t i)
+{
+	gen(g, i);
+	snprintf(g->sop2_uid, sizeof g->sop2_uid, "%s.2", g->series_uid);
+	g->sop2_id = (cdaimg_identifier){"urn:dicom:uid", g->sop2_uid};
+	g->two[0] = g->t.inst;
+	g->two[1] = g->t.inst;
+	g->two[1].ids = &g->sop2_id;
+	g->two[1].has_frame_count = !g->t.inst.has_frame_count;
+	g->two[1].link = g->t.s.link;
+	const char *k = g->t.kind.code;
+	if (!strcmp(k, "dicom-wado-uri"))
+		snprintf(g->url2, sizeof g->url2,
+		         "http://pacs.example.org/wado?requestType=WADO&studyUID=%s&seriesUID=%s&objectUID=%s"
+		         "&contentType=application/dicom",
+		         g->study_uid, g->series_uid, g->sop2_uid);
+	else if (!strcmp(k, "dicom-wado-rs"))
+		snprintf(g->url2, sizeof g->url2, "https://pacs.example.org/dicom-web/studies/%s/series/%s/instances/%s",
+		         g->study_uid, g->series_uid, g->sop2_uid);
+	else
+		snprintf(g->url2, sizeof g->url2, "%s", g->url);
+	g->two[1].link.reference = g->url2;
+	g->t.s.instances = g->two;
+	g->t.s.n_instances = 2;
+}
+
 #define CORPUS 600
 
-static void stream__acts_identical_to_dom(void **state)
+/* Every act of the corpus in @p profile: the stream writes exactly what
+ * cdaimg_series_to_string gives, or rejects exactly what it rejects. */
+static void acts_identical(cdaimg_profile profile)
 {
 	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
+	opts.profile = profile;
 	membuf all = {.fail_after = -1}, want = {.fail_after = -1};
 	cdaimg_stream *st = NULL;
 	assert_cdaimg_ok(cdaimg_stream_open_callback(&st, mem_write, &all, CDAIMG_STREAM_ACTS, d), d);
 	gen_series *g = malloc(sizeof *g);
-	size_t with_frames = 0, with_text = 0;
+	size_t with_frames = 0, with_text = 0, written = 0, two_instances = 0;
 	for (size_t i = 0; i < CORPUS; i++) {
-		gen(g, i);
+		if (profile != CDAIMG_PROFILE_FR && i % 4 == 0)
+			gen_two(g, i);
+		else
+			gen(g, i);
 		char *dom = NULL;
 		size_t n = 0;
-		assert_cdaimg_ok(cdaimg_series_to_string(&dom, &n, &g->t.s, NULL, d), d);
-		with_frames += strstr(dom, "IVL_INT") != NULL;
+		cdaimg_status want_st = cdaimg_series_to_string(&dom, &n, &g->t.s, &opts, NULL);
+		cdaimg_status got_st = cdaimg_stream_series(st, &g->t.s, &opts, NULL);
+		assert_int_equal(got_st, want_st);
+		if (want_st != CDAIMG_OK)
+			continue;
+		written++;
+		two_instances += g->t.s.n_instances == 2;
+		with_frames += strstr(dom, "xsi:type") != NULL;
 		with_text += strstr(dom, "&amp;") != NULL;
 		mem_add(&want, dom, n);
 		mem_add(&want, "\n", 1);
@@ -261,27 +303,34 @@ static void stream__acts_identical_to_dom(void **state)
 		membuf one = {.fail_after = -1};
 		cdaimg_stream *s1 = NULL;
 		assert_cdaimg_ok(cdaimg_stream_open_callback(&s1, mem_write, &one, CDAIMG_STREAM_ACTS, d), d);
-		assert_cdaimg_ok(cdaimg_stream_series(s1, &g->t.s, NULL, d), d);
+		assert_cdaimg_ok(cdaimg_stream_series(s1, &g->t.s, &opts, d), d);
 		assert_cdaimg_ok(cdaimg_stream_close(s1, NULL, d), d);
 		assert_int_equal(one.len, n + 1);
 		assert_same_bytes(dom, n, one.s, one.len - 1, "one act");
 		free(one.s);
 		cdaimg_free(dom);
-		assert_cdaimg_ok(cdaimg_stream_series(st, &g->t.s, NULL, d), d);
 	}
 	cdaimg_stream_stats stats;
-	assert_cdaimg_ok(cdaimg_stream_close(st, &stats, d), d);
+	cdaimg_status close_st = cdaimg_stream_close(st, &stats, d);
+	assert_int_equal(close_st, written == CORPUS ? CDAIMG_OK : CDAIMG_EINVALID);
 	assert_int_equal(stats.series, CORPUS);
-	assert_int_equal(stats.written, CORPUS);
-	assert_int_equal(stats.rejected, 0);
+	assert_int_equal(stats.written, written);
 	assert_int_equal(stats.bytes, all.len);
 	assert_same_bytes(want.s, want.len, all.s, all.len, "the corpus");
-	assert_true(with_frames > CORPUS / 4 && with_text > CORPUS / 8);
+	/* most of the corpus is valid in every profile, and it has frames and escapes */
+	assert_true(written >= CORPUS * 5 / 6); /* dicom, ccda: one identifier only */
+	if (profile != CDAIMG_PROFILE_FR)
+		assert_true(two_instances >= CORPUS / 4);
+	assert_true(with_frames > written / 4 && with_text > written / 8);
 	free(g);
 	free(all.s);
 	free(want.s);
 	cdaimg_diags_free(d);
 }
+
+static void stream__acts_identical_to_dom(void **state) { acts_identical(CDAIMG_PROFILE_FR); }
+static void stream__acts_identical_to_dom_dicom(void **state) { acts_identical(CDAIMG_PROFILE_DICOM); }
+static void stream__acts_identical_to_dom_ccda(void **state) { acts_identical(CDAIMG_PROFILE_CCDA); }
 
 /* --- containers --------------------------------------------------------------------------- */
 
@@ -619,6 +668,8 @@ int main(void)
 		cmocka_unit_test(stream__escape_bounds),
 		cmocka_unit_test(stream__emitter_calls_match_dom),
 		cmocka_unit_test(stream__acts_identical_to_dom),
+		cmocka_unit_test(stream__acts_identical_to_dom_dicom),
+		cmocka_unit_test(stream__acts_identical_to_dom_ccda),
 		cmocka_unit_test(stream__document_valid_and_identical),
 		cmocka_unit_test(stream__section_well_formed),
 		cmocka_unit_test(stream__entry_identical_to_dom_build),

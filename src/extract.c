@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/hash.h>
 #include <libxml/tree.h>
 
 #include "datetime.h"
@@ -39,12 +38,19 @@ static const char *const sop_templates[] = {"1.2.840.10008.9.18", "2.16.840.1.11
 
 #define SYS_DCMUID_URN "urn:oid:" OID_DCMUID
 
+typedef struct id_entry {
+	const char *id;
+	const xmlNode *node;
+	size_t order;
+} id_entry;
+
 typedef struct xctx {
 	diag_ctx dc;
 	cdaimg_values *v;
 	arena *a;
 	xmlDocPtr doc;
-	xmlHashTablePtr ids; /* narrative ID -> element, built on first reference */
+	id_entry *ids; /* narrative ID -> element, built on the first reference */
+	size_t n_ids, cap_ids;
 	bool ids_ready;
 	const char *study_uid, *series_uid; /* of the entry being read, for the link checks */
 } xctx;
@@ -186,17 +192,42 @@ static const char *quote(xctx *x, char buf[256], const char *s)
 
 /* --- narrative references and text ------------------------------------------------------- */
 
+/* The narrative IDs of the document, sorted (libxml2's hash table is not
+ * used: the 2.9 series ignores a failed copy of the key). */
+static void add_id(xctx *x, const char *id, const xmlNode *n)
+{
+	if (x->n_ids == x->cap_ids) {
+		size_t cap = x->cap_ids ? x->cap_ids * 2 : 32;
+		id_entry *e = cd_realloc(x->ids, cap * sizeof *e);
+		if (!e) {
+			nomem(x);
+			return;
+		}
+		x->ids = e;
+		x->cap_ids = cap;
+	}
+	x->ids[x->n_ids] = (id_entry){id, n, x->n_ids};
+	x->n_ids++;
+}
+
 static void index_ids(xctx *x, const xmlNode *n)
 {
 	for (; n && !x->dc.nomem; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		const char *id = attr(x, n, "ID");
-		if (id && *id && !xmlHashLookup(x->ids, (const xmlChar *)id) &&
-		    xmlHashAddEntry(x->ids, (const xmlChar *)id, (void *)(uintptr_t)n) < 0)
-			nomem(x);
+		if (id && *id)
+			add_id(x, id, n);
 		index_ids(x, n->children);
 	}
+}
+
+/* By ID, then document order (the first element of an ID wins). */
+static int id_order(const void *a, const void *b)
+{
+	const id_entry *p = a, *q = b;
+	int c = strcmp(p->id, q->id);
+	return c ? c : (p->order > q->order) - (p->order < q->order);
 }
 
 /* The element whose ID attribute is @p id, or NULL. */
@@ -204,13 +235,19 @@ static const xmlNode *resolve(xctx *x, const char *id)
 {
 	if (!x->ids_ready) {
 		x->ids_ready = true;
-		x->ids = xmlHashCreate(64);
-		if (!x->ids)
-			nomem(x);
-		else
-			index_ids(x, x->doc->children);
+		index_ids(x, x->doc->children);
+		if (x->n_ids)
+			qsort(x->ids, x->n_ids, sizeof *x->ids, id_order);
 	}
-	return x->ids ? xmlHashLookup(x->ids, (const xmlChar *)id) : NULL;
+	size_t lo = 0, hi = x->n_ids;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(x->ids[mid].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n_ids && !strcmp(x->ids[lo].id, id) ? x->ids[lo].node : NULL;
 }
 
 static bool name_in(const xmlNode *n, const char *const *names)
@@ -222,8 +259,10 @@ static bool name_in(const xmlNode *n, const char *const *names)
 }
 
 /* Raw text of a CDA narrative (or XHTML) fragment: line breaks for <br> and
- * block elements, a space between table cells; ED references are skipped. */
-static void text_walk(strbuf *b, const xmlNode *n)
+ * block elements, a space between table cells; ED references are skipped.
+ * In a narrative block a newline of the source is only white space; in an
+ * inline ED (@p keep_newlines) it ends a line, as the builder writes them. */
+static void text_walk(strbuf *b, const xmlNode *n, bool keep_newlines)
 {
 	static const char *const blocks[] = {"paragraph", "list", "item", "table", "thead", "tbody", "tfoot",
 	                                     "tr", "caption", "p", "div", "li", "ul", "ol", NULL};
@@ -231,14 +270,15 @@ static void text_walk(strbuf *b, const xmlNode *n)
 	static const char *const skipped[] = {"reference", "thumbnail", NULL};
 	for (; n; n = n->next) {
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			sb_add(b, n->content ? (const char *)n->content : "");
+			for (const char *c = n->content ? (const char *)n->content : ""; *c; c++)
+				sb_addc(b, *c == '\n' && !keep_newlines ? ' ' : *c);
 		} else if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "br")) {
 			sb_addc(b, '\n');
 		} else if (n->type == XML_ELEMENT_NODE && !name_in(n, skipped)) {
 			char sep = name_in(n, blocks) ? '\n' : name_in(n, cells) ? ' ' : '\0';
 			if (sep)
 				sb_addc(b, sep);
-			text_walk(b, n->children);
+			text_walk(b, n->children, keep_newlines);
 			if (sep)
 				sb_addc(b, sep);
 		}
@@ -273,10 +313,10 @@ static char *tidy(xctx *x, const char *s)
 	return res;
 }
 
-static char *node_text(xctx *x, const xmlNode *children)
+static char *node_text(xctx *x, const xmlNode *children, bool keep_newlines)
 {
 	strbuf b = {0};
-	text_walk(&b, children);
+	text_walk(&b, children, keep_newlines);
 	if (b.failed)
 		nomem(x);
 	char *t = b.failed ? NULL : tidy(x, b.s);
@@ -289,7 +329,7 @@ static char *node_text(xctx *x, const xmlNode *children)
 static char *ed_text(xctx *x, const xmlNode *ed)
 {
 	char q[256];
-	char *t = node_text(x, ed->children);
+	char *t = node_text(x, ed->children, true);
 	const xmlNode *ref = child(ed, "reference");
 	const char *v = attr(x, ref, "value");
 	if (t || !v || !*v)
@@ -306,7 +346,7 @@ static char *ed_text(xctx *x, const xmlNode *ed)
 			      quote(x, q, v));
 		return NULL;
 	}
-	return node_text(x, target->children);
+	return node_text(x, target->children, false);
 }
 
 /* D6: the text back as a FHIR Narrative. */
@@ -574,18 +614,21 @@ static char *squeeze(xctx *x, const char *url)
 	return s;
 }
 
-/* D5: the kind of link from the URL's shape. */
+/* D5: the kind of link from the URL's shape. link_kind_infer says LINK_NONE
+ * when its one allocation (the requestType parameter) fails: a LINK_NONE is
+ * checked again, so that running out of memory is never taken for an answer. */
 static link_kind infer(xctx *x, const char *url)
 {
 	link_kind k = url ? link_kind_infer(url) : LINK_NONE;
-	if (url && k == LINK_NONE) {
-		/* link_kind_infer also says LINK_NONE when its one allocation fails */
-		bool found;
-		char *rt = url_query_param(url, "requestType", false, &found);
-		if (found && !rt)
-			nomem(x);
-		cd_free(rt);
-	}
+	if (!url || k != LINK_NONE)
+		return k;
+	bool found;
+	char *rt = url_query_param(url, "requestType", false, &found);
+	if (found && !rt)
+		nomem(x);
+	else if (rt && !strcmp(rt, "WADO") && link_kind_infer(url) != LINK_NONE)
+		nomem(x); /* the first call ran out of memory */
+	cd_free(rt);
 	return k;
 }
 
@@ -816,9 +859,9 @@ cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diag
 		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
-	xctx x = {dc, v, &v->arena, doc, NULL, false, NULL, NULL};
+	xctx x = {dc, v, &v->arena, doc, NULL, 0, 0, false, NULL, NULL};
 	scan(&x, doc->children);
-	xmlHashFree(x.ids, NULL);
+	cd_free(x.ids);
 	if (x.dc.nomem) {
 		cdaimg_values_free(v);
 		dc_err(&x.dc, CDAIMG_D_NOMEM, "", "out of memory while reading the document");

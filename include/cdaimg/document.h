@@ -17,9 +17,12 @@ extern "C" {
 
 /**
  * Check @p study and build its Study Act (with its Series Acts, descriptions
- * inline) as the last child of @p parent.
+ * inline) as the last child of @p parent (e.g. an `entry`). Each series is
+ * checked with the study's UID for link consistency; field paths of the
+ * series start with "serieImagerie." (one series) or "serieImagerie[i].".
  * @param[out] out  the new `act` (owned by parent's document); may be NULL
- * @return CDAIMG_OK, CDAIMG_EINVALID, CDAIMG_ENOMEM, CDAIMG_EARG.
+ * @return CDAIMG_OK, CDAIMG_EINVALID, CDAIMG_ENOMEM, CDAIMG_EARG. On failure
+ *         the document is unchanged and *out is NULL.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_study_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_study *study,
                                                const cdaimg_options *opts, cdaimg_diags *diags);
@@ -28,42 +31,58 @@ CDAIMG_EXPORT cdaimg_status cdaimg_study_build(xmlNodePtr *out, xmlNodePtr paren
  * Build the DICOM Object Catalog section holding @p n_studies Study Acts, with
  * its narrative table; descriptions go into the narrative as <content ID>
  * and the entries point to them with <reference value="#..."/> (D6).
+ * Narrative IDs are "ex-NN", "ex-NN-serie-NN", "ex-NN-serie-NN-sop-NN"; when
+ * the caller's document already has IDs starting with "ex-", the prefix
+ * becomes "cat2-ex", "cat3-ex", ... so IDs stay unique in the document and
+ * the output stays the same for the same input and document.
  * @param[out] out  the new `section` (owned by parent's document); may be NULL
+ * @param parent    where the section goes (e.g. a `component`)
+ * @param studies   borrowed; @p n_studies >= 1
+ * @return CDAIMG_OK, CDAIMG_EINVALID, CDAIMG_ENOMEM, CDAIMG_EARG. On failure
+ *         the document is unchanged and *out is NULL.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_section_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_study *studies,
                                                  size_t n_studies, const cdaimg_options *opts,
                                                  cdaimg_diags *diags);
 
 /**
- * Header values of an imaging report. Every field is optional: NULL (or 0)
- * takes a documented sample default (a fictitious patient, author and
- * custodian), so that `cdaimg_document_build(&doc, studies, n, NULL, ...)`
- * gives a complete sample document.
+ * Header values of an imaging report. Every field is optional: NULL takes a
+ * documented sample default (a fictitious patient, author and organization,
+ * see docs/mapping.md), so that `cdaimg_document_build(&doc, studies, n, NULL,
+ * NULL, diags)` gives a complete sample document. Strings are borrowed.
+ * Identifiers not given (document id, set id, section and entry ids) are
+ * derived from the Study Instance UIDs, so the same input always gives the
+ * same document.
  */
 typedef struct cdaimg_document_header {
-	const char *document_id_root;  /**< ClinicalDocument/id/@root (OID) */
-	const char *document_id_ext;   /**< ClinicalDocument/id/@extension */
-	const char *set_id_root;       /**< setId/@root */
-	const char *effective_time;    /**< FHIR dateTime of the document */
-	const char *title;             /**< title */
+	const char *document_id_root;  /**< ClinicalDocument/id/@root (OID); default derived */
+	const char *document_id_ext;   /**< ClinicalDocument/id/@extension; default none */
+	const char *set_id_root;       /**< setId/@root (OID); default derived */
+	const char *effective_time;    /**< FHIR dateTime of the document; default the first study's date */
+	const char *title;             /**< title; default "CR d'imagerie médicale" */
+	const char *patient_id_root;   /**< OID of the patient identifier; default 1.2.250.1.213.1.4.10 (INS-NIR, test) */
 	const char *patient_ins;       /**< patient identifier (INS), extension */
 	const char *patient_given;     /**< given name */
 	const char *patient_family;    /**< family name */
 	const char *patient_gender;    /**< administrativeGenderCode: M, F, U */
 	const char *patient_birth;     /**< FHIR date of birth */
-	const char *author_rpps;       /**< author's RPPS number */
+	const char *author_rpps;       /**< author's RPPS number (11 digits; written with the "8" prefix) */
 	const char *author_given;
 	const char *author_family;
 	const char *organization_name; /**< custodian / author organization */
-	const char *organization_id;   /**< its identifier (FINESS) */
+	const char *organization_id;   /**< its FINESS number (9 characters; written with the "1" prefix) */
 } cdaimg_document_header;
 
 /**
  * Build a complete IMG-CR-IMG ClinicalDocument (header, FR-DICOM-Acte-imagerie
  * section holding the object catalog, and the other sections the volume
  * requires) for @p studies.
- * @param[out] out  a new document; caller frees with xmlFreeDoc()
+ * Studies with several series are written as one Study Act per series
+ * (same Study Instance UID), because the volume's rule
+ * E_ExamenImagerie_IMG-CR-IMG-1 counts exactly one series per study act.
+ * @param[out] out  a new document; caller frees with xmlFreeDoc(); NULL on failure
  * @param header    NULL for the sample defaults
+ * @return CDAIMG_OK, CDAIMG_EINVALID, CDAIMG_ENOMEM, CDAIMG_EARG.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_document_build(xmlDocPtr *out, const cdaimg_study *studies, size_t n_studies,
                                                   const cdaimg_document_header *header,

@@ -1,0 +1,70 @@
+/*
+ * docmap.h - around the series (MAPPING.md §4): checked study values, the
+ * Study Act, the DICOM Object Catalog section with its narrative block (D6),
+ * and the IMG-CR-IMG document. Written once for every emitter.
+ */
+#ifndef CDAIMG_DOCMAP_H
+#define CDAIMG_DOCMAP_H
+
+#include "map.h"
+#include "valuesets.h"
+
+#define OID_LOINC "2.16.840.1.113883.6.1"
+
+typedef struct prep_study {
+	prep_id *ids; /* ids[0].root is the Study Instance UID */
+	size_t n_ids;
+	const char *ts;       /* effectiveTime/@value (required in IMG-CR-IMG) */
+	const char *text;     /* description as text, or NULL */
+	const char *text_ref; /* "#id" when the text lives in a section narrative (D6) */
+	prep_id accession;    /* root NULL when absent */
+	prep_series **series;
+	size_t n_series;
+} prep_study;
+
+/* Check one study; @p prefix starts every field path ("" or "[2]."). Returns
+ * the prepared values (in c->arena), or NULL when errors were found. */
+prep_study *check_study(check_ctx *c, const cdaimg_study *s, const char *prefix);
+
+/* Check @p n studies (prefix "[i]." when there are several). NULL on error. */
+prep_study **check_studies(check_ctx *c, const cdaimg_study *studies, size_t n);
+
+/* Write a Study Act holding the series [first, first + count) of @p s. */
+void map_study_range(emitter *e, const profile_ids *p, const prep_study *s, size_t first, size_t count);
+/* Write a Study Act holding every series of @p s. */
+void map_study(emitter *e, const profile_ids *p, const prep_study *s);
+
+/* How a catalog section is written. */
+typedef struct section_opts {
+	const char *id_prefix; /* narrative ID prefix, e.g. "ex" -> "ex-01-serie-01" */
+	size_t first_no;       /* number of the first study in IDs (1-based) */
+	const char *section_uid; /* section/id/@root */
+	bool split_series;     /* one Study Act per series (IMG-CR-IMG rule, see docs/mapping.md) */
+} section_opts;
+
+/* Give every description of @p studies a narrative ID (text_ref = "#ID").
+ * false when out of memory. */
+bool assign_refs(arena *a, prep_study **studies, size_t n, const section_opts *so);
+
+/* The DICOM Object Catalog section, narrative table and Study Acts. */
+void map_section(emitter *e, const profile_ids *p, prep_study **studies, size_t n, const section_opts *so);
+
+/* Lines of @p text separated by <br/> (narrative block). */
+void map_lines(emitter *e, const char *text);
+
+/* A leaf element with attribute pairs (name, value, ..., NULL); NULL values are skipped. */
+void em_leaf(emitter *e, const char *name, ...);
+/* Open an element with attribute pairs (name, value, ..., NULL). */
+void em_open(emitter *e, const char *name, ...);
+/* <name>text</name> */
+void em_text_el(emitter *e, const char *name, const char *text);
+
+/* A DICOM UID derived from @p seed and @p salt ("2.25." + a 128-bit hash as
+ * in PS3.5 B.2): deterministic, so the same input gives the same document.
+ * @p out holds 65 bytes. */
+void derived_uid(char *out, const char *seed, const char *salt);
+
+/* HL7 TS -> "DD/MM/YYYY hh:mm" (as much as the TS gives) into @p out (32 bytes). */
+void ts_display(char *out, const char *ts);
+
+#endif

@@ -1,0 +1,650 @@
+/* document.c - a whole IMG-CR-IMG 2024.01 ClinicalDocument (CI-SIS imaging report)
+ * around the object catalogs: header, FR-DICOM-informations-cliniques,
+ * one FR-DICOM-Acte-imagerie section per study (holding its
+ * FR-DICOM-Object-Catalog), FR-DICOM-Conclusion. Structure after the ANS
+ * example of the volume; what the imaging values do not give takes the sample
+ * defaults below. */
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "docmap.h"
+#include "uid.h"
+
+#define OID_RPPS "1.2.250.1.71.4.2.1"
+#define OID_FINESS "1.2.250.1.71.4.2.2"
+#define OID_PROFESSION "1.2.250.1.213.1.1.4.5"
+#define NOT_GIVEN "Non renseign\xC3\xA9"
+
+/* The header after defaults and checks; every string ready to be written. */
+typedef struct prep_header {
+	const char *doc_root, *doc_ext, *set_root, *ts, *title;
+	const char *pat_root, *pat_id, *pat_given, *pat_family, *pat_gender, *pat_gender_name, *pat_birth;
+	const char *auth_id, *auth_given, *auth_family;
+	const char *org_name, *org_id;
+	bool sample_org; /* the organization is the sample one (its sample address goes with it) */
+} prep_header;
+
+typedef struct doc_ctx {
+	emitter *e;
+	const profile_ids *p;
+	const prep_header *h;
+	prep_study **studies;
+	size_t n;
+	const char *seed; /* study UIDs, for derived ids */
+} doc_ctx;
+
+/* --- header values ------------------------------------------------------------------------- */
+
+static const char *or_default(const char *v, const char *def) { return v ? v : def; }
+
+static const char *prefixed(check_ctx *c, const char *v, size_t plain_len, const char *pfx)
+{
+	if (strlen(v) != plain_len)
+		return v;
+	strbuf b = {0};
+	sb_add(&b, pfx);
+	sb_add(&b, v);
+	char *s = b.s ? arena_strdup(c->arena, b.s) : NULL;
+	sb_free(&b);
+	if (!s)
+		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
+	return s;
+}
+
+static const char *derived(check_ctx *c, const char *seed, const char *salt)
+{
+	char uid[72];
+	derived_uid(uid, seed, salt);
+	char *s = arena_strdup(c->arena, uid);
+	if (!s)
+		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
+	return s;
+}
+
+static bool header_texts_ok(check_ctx *c, const cdaimg_document_header *h)
+{
+	struct {
+		const char *name, *v;
+	} f[] = {{"document_id_ext", h->document_id_ext}, {"title", h->title},
+	         {"patient_ins", h->patient_ins},         {"patient_given", h->patient_given},
+	         {"patient_family", h->patient_family},   {"author_rpps", h->author_rpps},
+	         {"author_given", h->author_given},       {"author_family", h->author_family},
+	         {"organization_name", h->organization_name}, {"organization_id", h->organization_id}};
+	bool ok = true;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (f[i].v && !*f[i].v) {
+			dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "header.%s", f[i].name), "empty value; give NULL for the default");
+			ok = false;
+		} else if (f[i].v && !check_text(c, cpath(c, "header.%s", f[i].name), f[i].v)) {
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static const char *header_oid(check_ctx *c, const char *field, const char *v)
+{
+	char why[128];
+	if (v && !oid_valid(v, why, sizeof why)) {
+		dc_err(&c->dc, CDAIMG_D_IDENTIFIER, cpath(c, "header.%s", field), "\"%.64s\" is not an OID (%s)", v, why);
+		return NULL;
+	}
+	return v;
+}
+
+static void header_gender(check_ctx *c, const char *g, prep_header *ph)
+{
+	static const char *const codes[][2] = {{"M", "Masculin"}, {"F", "F\xC3\xA9minin"}, {"U", "Inconnu"}};
+	for (size_t i = 0; i < 3; i++) {
+		if (!strcmp(g, codes[i][0])) {
+			ph->pat_gender = codes[i][0];
+			ph->pat_gender_name = codes[i][1];
+			return;
+		}
+	}
+	dc_err(&c->dc, CDAIMG_D_CODE_UNKNOWN, cpath(c, "header.patient_gender"),
+	       "\"%.20s\" is not an administrative gender; expected M, F or U", g);
+}
+
+static void header_people(check_ctx *c, const cdaimg_document_header *h, prep_header *ph)
+{
+	ph->pat_root = header_oid(c, "patient_id_root", or_default(h->patient_id_root, "1.2.250.1.213.1.4.10"));
+	ph->pat_id = or_default(h->patient_ins, "279035121518989");
+	ph->pat_given = or_default(h->patient_given, "CAMILLE");
+	ph->pat_family = or_default(h->patient_family, "EXEMPLE");
+	header_gender(c, or_default(h->patient_gender, "F"), ph);
+	ph->pat_birth = check_date(c, "header.patient_birth", or_default(h->patient_birth, "1979-03-28"));
+	ph->auth_id = prefixed(c, or_default(h->author_rpps, "01234560801"), 11, "8");
+	ph->auth_given = or_default(h->author_given, "Jacques");
+	ph->auth_family = or_default(h->author_family, "RADIOLOGUE");
+	ph->sample_org = !h->organization_name;
+	ph->org_name = or_default(h->organization_name, "Centre d'imagerie exemple");
+	ph->org_id = prefixed(c, or_default(h->organization_id, "920008059"), 9, "1");
+}
+
+static prep_header *check_header(check_ctx *c, const cdaimg_document_header *h, const char *ts, const char *seed)
+{
+	static const cdaimg_document_header none = {0};
+	size_t before = c->dc.errors;
+	prep_header *ph = arena_alloc(c->arena, sizeof *ph);
+	if (!ph) {
+		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return NULL;
+	}
+	if (!h)
+		h = &none;
+	header_texts_ok(c, h);
+	ph->doc_root = h->document_id_root ? header_oid(c, "document_id_root", h->document_id_root)
+	                                   : derived(c, seed, "document");
+	ph->doc_ext = h->document_id_ext;
+	ph->set_root = h->set_id_root ? header_oid(c, "set_id_root", h->set_id_root) : derived(c, seed, "set");
+	ph->ts = h->effective_time ? check_date(c, "header.effective_time", h->effective_time) : ts;
+	ph->title = or_default(h->title, "CR d\xE2\x80\x99imagerie m\xC3\xA9" "dicale");
+	header_people(c, h, ph);
+	return c->dc.errors == before && !c->dc.nomem ? ph : NULL;
+}
+
+/* --- header -------------------------------------------------------------------------------- */
+
+static void sample_addr(emitter *e)
+{
+	em_start(e, "addr");
+	em_text_el(e, "houseNumber", "12");
+	em_text_el(e, "streetName", "Rue de l'Exemple");
+	em_text_el(e, "postalCode", "75010");
+	em_text_el(e, "city", "PARIS");
+	em_end(e);
+}
+
+static void name(emitter *e, const char *given, const char *family, const char *prefix)
+{
+	em_start(e, "name");
+	if (prefix)
+		em_text_el(e, "prefix", prefix);
+	em_text_el(e, "given", given);
+	em_text_el(e, "family", family);
+	em_end(e);
+}
+
+static void organization(doc_ctx *d, const char *elem, bool industry)
+{
+	emitter *e = d->e;
+	em_start(e, elem);
+	em_leaf(e, "id", "root", OID_FINESS, "extension", d->h->org_id, NULL);
+	em_text_el(e, "name", d->h->org_name);
+	if (d->h->sample_org)
+		sample_addr(e);
+	if (industry)
+		em_leaf(e, "standardIndustryClassCode", "code", "AMBULATOIRE", "displayName", "Ambulatoire",
+		        "codeSystem", "1.2.250.1.213.1.1.4.9", NULL);
+	em_end(e);
+}
+
+/* assignedAuthor / assignedEntity: the radiologist. */
+static void radiologist(doc_ctx *d, const char *elem)
+{
+	emitter *e = d->e;
+	em_start(e, elem);
+	em_leaf(e, "id", "root", OID_RPPS, "extension", d->h->auth_id, NULL);
+	em_leaf(e, "code", "code", "G15_10/SM44", "displayName", "M\xC3\xA9" "decin - Radio-diagnostic (SM)",
+	        "codeSystem", OID_PROFESSION, NULL);
+	em_start(e, "assignedPerson");
+	name(e, d->h->auth_given, d->h->auth_family, "DR");
+	em_end(e);
+	organization(d, "representedOrganization", true);
+	em_end(e);
+}
+
+static void header_ids(doc_ctx *d)
+{
+	static const char *const tids[] = {"2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1", "1.2.840.10008.9.1",
+	                                   "1.2.840.10008.9.20", "1.2.840.10008.9.21"};
+	emitter *e = d->e;
+	const prep_header *h = d->h;
+	em_leaf(e, "realmCode", "code", "FR", NULL);
+	em_leaf(e, "typeId", "root", "2.16.840.1.113883.1.3", "extension", "POCD_HD000040", NULL);
+	for (size_t i = 0; i < sizeof tids / sizeof tids[0]; i++)
+		em_leaf(e, "templateId", "root", tids[i], NULL);
+	em_leaf(e, "templateId", "root", "1.2.250.1.213.1.1.1.45", "extension", "2024.01", NULL);
+	em_leaf(e, "id", "root", h->doc_root, "extension", h->doc_ext, NULL);
+	em_leaf(e, "code", "code", "18748-4", "displayName", "CR d\xE2\x80\x99imagerie m\xC3\xA9" "dicale", "codeSystem",
+	        OID_LOINC, "codeSystemName", "LOINC", NULL);
+	em_text_el(e, "title", h->title);
+	em_leaf(e, "effectiveTime", "value", h->ts, NULL);
+	em_leaf(e, "confidentialityCode", "code", "N", "displayName", "Normal", "codeSystem", "2.16.840.1.113883.5.25",
+	        NULL);
+	em_leaf(e, "languageCode", "code", "fr-FR", NULL);
+	em_leaf(e, "setId", "root", h->set_root, NULL);
+	em_leaf(e, "versionNumber", "value", "1", NULL);
+}
+
+static void record_target(doc_ctx *d)
+{
+	emitter *e = d->e;
+	const prep_header *h = d->h;
+	em_start(e, "recordTarget");
+	em_start(e, "patientRole");
+	em_leaf(e, "id", "root", h->pat_root, "extension", h->pat_id, NULL);
+	em_open(e, "patient", "classCode", "PSN", NULL);
+	em_start(e, "name");
+	em_open(e, "family", "qualifier", "BR", NULL);
+	em_text(e, h->pat_family);
+	em_end(e);
+	em_open(e, "given", "qualifier", "BR", NULL);
+	em_text(e, h->pat_given);
+	em_end(e);
+	em_end(e); /* name */
+	em_leaf(e, "administrativeGenderCode", "code", h->pat_gender, "displayName", h->pat_gender_name, "codeSystem",
+	        "2.16.840.1.113883.5.1", NULL);
+	em_leaf(e, "birthTime", "value", h->pat_birth, NULL);
+	em_end(e); /* patient */
+	em_end(e); /* patientRole */
+	em_end(e); /* recordTarget */
+}
+
+static void author_custodian(doc_ctx *d)
+{
+	emitter *e = d->e;
+	em_start(e, "author");
+	em_leaf(e, "time", "value", d->h->ts, NULL);
+	radiologist(d, "assignedAuthor");
+	em_end(e);
+	em_open(e, "custodian", "typeCode", "CST", NULL);
+	em_open(e, "assignedCustodian", "classCode", "ASSIGNED", NULL);
+	organization(d, "representedCustodianOrganization", false);
+	em_end(e);
+	em_end(e);
+	em_start(e, "legalAuthenticator");
+	em_leaf(e, "time", "value", d->h->ts, NULL);
+	em_leaf(e, "signatureCode", "code", "S", NULL);
+	radiologist(d, "assignedEntity");
+	em_end(e);
+}
+
+/* One order per study with an accession number (DICOM PS3.20 ps3-20:accessionNumber). */
+static void orders(doc_ctx *d)
+{
+	emitter *e = d->e;
+	for (size_t i = 0; i < d->n; i++) {
+		const prep_study *s = d->studies[i];
+		if (!s->accession.root)
+			continue;
+		char uid[72], salt[32];
+		snprintf(salt, sizeof salt, "order-%zu", i);
+		derived_uid(uid, d->seed, salt);
+		em_start(e, "inFulfillmentOf");
+		em_start(e, "order");
+		em_leaf(e, "id", "root", uid, NULL);
+		em_start_ns(e, "ps3-20", "urn:dicom-org:ps3-20", "accessionNumber");
+		em_attr(e, "root", s->accession.root);
+		em_attr(e, "extension", s->accession.ext);
+		em_end(e);
+		em_end(e);
+		em_end(e);
+	}
+}
+
+/* The distinct modalities of a study, as translations or methodCodes. */
+static void modalities(emitter *e, const prep_study *s, const char *elem, const char *ref, bool qualifier)
+{
+	for (size_t j = 0; j < s->n_series; j++) {
+		const prep_code *m = &s->series[j]->modality;
+		bool seen = false;
+		for (size_t k = 0; k < j && !seen; k++)
+			seen = !strcmp(s->series[k]->modality.code, m->code);
+		if (seen)
+			continue;
+		map_code_open(e, elem, m->code, m->system, m->system_name, m->display);
+		if (ref) {
+			em_start(e, "originalText");
+			em_leaf(e, "reference", "value", ref, NULL);
+			em_end(e);
+		}
+		if (qualifier) {
+			em_start(e, "qualifier");
+			em_leaf(e, "name", "code", "121139", "displayName", "Modalit\xC3\xA9 d'imagerie", "codeSystem", OID_DCM,
+			        "codeSystemName", "DCM", NULL);
+			em_end(e);
+		}
+		em_end(e);
+	}
+}
+
+static void service_events(doc_ctx *d)
+{
+	emitter *e = d->e;
+	for (size_t i = 0; i < d->n; i++) {
+		const prep_study *s = d->studies[i];
+		em_start(e, "documentationOf");
+		em_open(e, "serviceEvent", "classCode", "ACT", NULL);
+		em_leaf(e, "id", "root", s->ids[0].root, NULL);
+		/* the procedure code is not among the imaging values: unknown, with the modalities */
+		em_open(e, "code", "nullFlavor", "UNK", NULL);
+		modalities(e, s, "translation", NULL, true);
+		em_end(e);
+		em_start(e, "effectiveTime");
+		em_leaf(e, "low", "value", s->ts, NULL);
+		em_end(e);
+		em_open(e, "performer", "typeCode", "PRF", NULL);
+		radiologist(d, "assignedEntity");
+		em_end(e);
+		em_end(e); /* serviceEvent */
+		em_end(e); /* documentationOf */
+	}
+}
+
+static void component_of(doc_ctx *d)
+{
+	emitter *e = d->e;
+	char uid[72];
+	derived_uid(uid, d->seed, "encounter");
+	em_start(e, "componentOf");
+	em_start(e, "encompassingEncounter");
+	em_leaf(e, "id", "root", uid, NULL);
+	em_leaf(e, "code", "code", "AMB", "displayName", "Ambulatoire (hors \xC3\xA9tablissement)", "codeSystem",
+	        "2.16.840.1.113883.5.4", NULL);
+	em_start(e, "effectiveTime");
+	em_leaf(e, "low", "value", d->studies[0]->ts, NULL);
+	em_end(e);
+	em_start(e, "location");
+	em_start(e, "healthCareFacility");
+	em_leaf(e, "id", "root", OID_FINESS, "extension", d->h->org_id, NULL);
+	em_leaf(e, "code", "code", "SA08", "displayName", "Cabinet de groupe", "codeSystem", "1.2.250.1.71.4.2.4", NULL);
+	em_end(e);
+	em_end(e);
+	em_end(e); /* encompassingEncounter */
+	em_end(e); /* componentOf */
+}
+
+/* --- body ---------------------------------------------------------------------------------- */
+
+/* Open <section> with its template ids, a derived id, code and title. */
+static void section_open(doc_ctx *d, const char *t1, const char *t2, const char *salt, const char *code,
+                         const char *display, const char *title, bool docsect)
+{
+	emitter *e = d->e;
+	char uid[72];
+	derived_uid(uid, d->seed, salt);
+	if (docsect)
+		em_open(e, "section", "classCode", "DOCSECT", "moodCode", "EVN", NULL);
+	else
+		em_start(e, "section");
+	em_leaf(e, "templateId", "root", t1, NULL);
+	em_leaf(e, "templateId", "root", t2, NULL);
+	em_leaf(e, "id", "root", uid, NULL);
+	em_leaf(e, "code", "code", code, "codeSystem", OID_LOINC, "codeSystemName", "LOINC", "displayName", display, NULL);
+	em_text_el(e, "title", title);
+}
+
+static void ref_el(emitter *e, const char *elem, const char *ref)
+{
+	em_start(e, elem);
+	em_leaf(e, "reference", "value", ref, NULL);
+	em_end(e);
+}
+
+/* FR-DICOM-Observation of a history item, its text in the narrative at #id. */
+static void history_entry(doc_ctx *d, const char *salt, const char *code, const char *display, const char *ref)
+{
+	emitter *e = d->e;
+	char uid[72];
+	derived_uid(uid, d->seed, salt);
+	em_start(e, "entry");
+	em_open(e, "observation", "classCode", "OBS", "moodCode", "EVN", NULL);
+	em_leaf(e, "templateId", "root", "2.16.840.1.113883.10.20.6.2.13", NULL);
+	em_leaf(e, "templateId", "root", "1.2.250.1.213.1.1.3.150", NULL);
+	em_leaf(e, "id", "root", uid, NULL);
+	em_leaf(e, "code", "code", code, "displayName", display, "codeSystem", OID_LOINC, "codeSystemName", "LOINC", NULL);
+	ref_el(e, "text", ref);
+	em_leaf(e, "statusCode", "code", "completed", NULL);
+	em_start(e, "value");
+	em_xsi_type(e, "CD");
+	ref_el(e, "originalText", ref);
+	em_end(e);
+	em_leaf(e, "targetSiteCode", "nullFlavor", "MSK", NULL);
+	em_end(e); /* observation */
+	em_end(e); /* entry */
+}
+
+static void history_row(emitter *e, const char *head, const char *id)
+{
+	em_open(e, "table", "border", "1", NULL);
+	em_start(e, "thead");
+	em_start(e, "tr");
+	em_text_el(e, "th", head);
+	em_end(e);
+	em_end(e);
+	em_start(e, "tbody");
+	em_start(e, "tr");
+	em_start(e, "td");
+	em_open(e, "content", "ID", id, NULL);
+	em_text(e, NOT_GIVEN);
+	em_end(e);
+	em_end(e);
+	em_end(e);
+	em_end(e);
+	em_end(e); /* table */
+}
+
+static void clinical_info(doc_ctx *d)
+{
+	emitter *e = d->e;
+	em_start(e, "component");
+	section_open(d, "1.2.840.10008.9.2", "1.2.250.1.213.1.1.2.205", "clinical", "55752-0", "Informations cliniques",
+	             "Informations cliniques", false);
+	em_leaf(e, "text", NULL);
+	em_start(e, "component");
+	section_open(d, "1.2.840.10008.9.7", "1.2.250.1.213.1.1.2.211", "request", "55115-0", "Demande",
+	             "Justification de la demande d\xE2\x80\x99" "examen / Finalit\xC3\xA9 de l'examen", true);
+	em_text_el(e, "text", NOT_GIVEN);
+	em_end(e); /* section */
+	em_end(e); /* component */
+	em_start(e, "component");
+	section_open(d, "2.16.840.1.113883.10.20.22.2.39", "1.2.250.1.213.1.1.2.213", "history", "11329-0",
+	             "Historique m\xC3\xA9" "dical", "Ant\xC3\xA9" "c\xC3\xA9" "dents", false);
+	em_start(e, "text");
+	history_row(e, "Ant\xC3\xA9" "c\xC3\xA9" "dents m\xC3\xA9" "dicaux", "antecedents-medicaux");
+	em_leaf(e, "br", NULL);
+	history_row(e, "Ant\xC3\xA9" "c\xC3\xA9" "dents chirurgicaux", "antecedents-chirurgicaux");
+	em_end(e); /* text */
+	history_entry(d, "history-medical", "11348-0", "Ant\xC3\xA9" "c\xC3\xA9" "dents m\xC3\xA9" "dicaux",
+	              "#antecedents-medicaux");
+	history_entry(d, "history-surgical", "47519-4", "Ant\xC3\xA9" "c\xC3\xA9" "dents chirurgicaux",
+	              "#antecedents-chirurgicaux");
+	em_end(e); /* section */
+	em_end(e); /* component */
+	em_end(e); /* section */
+	em_end(e); /* component */
+}
+
+/* Narrative of an FR-DICOM-Acte-imagerie section: the act and its modalities. */
+static void act_narrative(emitter *e, const prep_study *s, const char *id)
+{
+	static const char *const heads[] = {"Acte d'imagerie", "Date", "Modalit\xC3\xA9 d'imagerie"};
+	char date[32], mid[48], label[64];
+	ts_display(date, s->ts);
+	snprintf(mid, sizeof mid, "%s-modalite", id);
+	snprintf(label, sizeof label, "Examen d'imagerie du %s", date);
+	em_start(e, "text");
+	em_open(e, "table", "border", "1", NULL);
+	em_start(e, "thead");
+	em_start(e, "tr");
+	for (size_t i = 0; i < 3; i++)
+		em_text_el(e, "th", heads[i]);
+	em_end(e);
+	em_end(e);
+	em_start(e, "tbody");
+	em_start(e, "tr");
+	em_start(e, "td");
+	em_open(e, "content", "ID", id, NULL);
+	em_text(e, label);
+	em_end(e);
+	em_end(e);
+	em_text_el(e, "td", date);
+	em_start(e, "td");
+	em_open(e, "content", "ID", mid, NULL);
+	for (size_t j = 0; j < s->n_series; j++) {
+		const prep_code *m = &s->series[j]->modality;
+		if (j > 0)
+			em_text(e, ", ");
+		em_text(e, m->display ? m->display : m->code);
+	}
+	em_end(e); /* content */
+	em_end(e); /* td */
+	em_end(e); /* tr */
+	em_end(e); /* tbody */
+	em_end(e); /* table */
+	em_end(e); /* text */
+}
+
+/* FR-DICOM-Technique-imagerie: the procedure of the study. */
+static void technique(doc_ctx *d, const prep_study *s, size_t i, const char *id)
+{
+	emitter *e = d->e;
+	char uid[72], salt[32], ref[48], mref[64];
+	snprintf(salt, sizeof salt, "technique-%zu", i);
+	derived_uid(uid, d->seed, salt);
+	snprintf(ref, sizeof ref, "#%s", id);
+	snprintf(mref, sizeof mref, "#%s-modalite", id);
+	em_start(e, "entry");
+	em_open(e, "procedure", "classCode", "PROC", "moodCode", "EVN", NULL);
+	em_leaf(e, "templateId", "root", "1.2.840.10008.9.14", NULL);
+	em_leaf(e, "templateId", "root", "1.2.250.1.213.1.1.3.153", NULL);
+	em_leaf(e, "id", "root", uid, NULL);
+	em_open(e, "code", "nullFlavor", "UNK", NULL);
+	ref_el(e, "originalText", ref);
+	em_end(e);
+	ref_el(e, "text", ref);
+	em_leaf(e, "effectiveTime", "value", s->ts, NULL);
+	modalities(e, s, "methodCode", mref, false);
+	em_leaf(e, "targetSiteCode", "nullFlavor", "UNK", NULL);
+	em_end(e); /* procedure */
+	em_end(e); /* entry */
+}
+
+static void imaging_act(doc_ctx *d, size_t i)
+{
+	emitter *e = d->e;
+	const prep_study *s = d->studies[i];
+	char salt[32], id[32], uid[72];
+	snprintf(salt, sizeof salt, "acte-%zu", i);
+	snprintf(id, sizeof id, "acte-%02zu", i + 1);
+	em_start(e, "component");
+	section_open(d, "1.2.840.10008.9.3", "1.2.250.1.213.1.1.2.206", salt, "55111-9",
+	             "Description de l'acte d\xE2\x80\x99imagerie", "Technique d\xE2\x80\x99imagerie", false);
+	act_narrative(e, s, id);
+	technique(d, s, i, id);
+	snprintf(salt, sizeof salt, "catalog-%zu", i);
+	derived_uid(uid, d->seed, salt);
+	section_opts so = {"ex", i + 1, uid, true};
+	prep_study *one[1] = {d->studies[i]};
+	em_start(e, "component");
+	map_section(e, d->p, one, 1, &so);
+	em_end(e);
+	em_end(e); /* section */
+	em_end(e); /* component */
+}
+
+static void conclusion(doc_ctx *d)
+{
+	emitter *e = d->e;
+	em_start(e, "component");
+	section_open(d, "1.2.840.10008.9.5", "1.2.250.1.213.1.1.2.209", "conclusion", "19005-8", "Conclusions",
+	             "Conclusion", false);
+	em_text_el(e, "text", NOT_GIVEN);
+	em_end(e);
+	em_end(e);
+}
+
+static void map_document(doc_ctx *d)
+{
+	emitter *e = d->e;
+	em_start(e, "ClinicalDocument");
+	header_ids(d);
+	record_target(d);
+	author_custodian(d);
+	orders(d);
+	service_events(d);
+	component_of(d);
+	em_start(e, "component");
+	em_start(e, "structuredBody");
+	clinical_info(d);
+	for (size_t i = 0; i < d->n; i++)
+		imaging_act(d, i);
+	conclusion(d);
+	em_end(e); /* structuredBody */
+	em_end(e); /* component */
+	em_end(e); /* ClinicalDocument */
+}
+
+/* --- public call --------------------------------------------------------------------------- */
+
+static const char *study_seed(check_ctx *c, prep_study **ps, size_t n)
+{
+	strbuf b = {0};
+	for (size_t i = 0; i < n; i++) {
+		sb_add(&b, ps[i]->ids[0].root);
+		sb_addc(&b, ';');
+	}
+	char *s = b.s ? arena_strdup(c->arena, b.s) : NULL;
+	sb_free(&b);
+	if (!s)
+		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
+	return s;
+}
+
+static cdaimg_status emit_document(xmlDocPtr *out, check_ctx *c, doc_ctx *d)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	if (doc) /* attribute values keep their UTF-8 characters on output */
+		doc->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+	if (!doc || !doc->encoding) {
+		xmlFreeDoc(doc);
+		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return CDAIMG_ENOMEM;
+	}
+	emitter e;
+	dom_emitter dom;
+	dom_emitter_init(&e, &dom, doc, NULL);
+	d->e = &e;
+	map_document(d);
+	if (!dom_emitter_finish(&dom, !e.failed)) {
+		xmlFreeDoc(doc);
+		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory while building the document");
+		return CDAIMG_ENOMEM;
+	}
+	*out = doc;
+	return CDAIMG_OK;
+}
+
+cdaimg_status cdaimg_document_build(xmlDocPtr *out, const cdaimg_study *studies, size_t n_studies,
+                                    const cdaimg_document_header *header, const cdaimg_options *opts,
+                                    cdaimg_diags *diags)
+{
+	diag_ctx dc0 = {diags, 0, 0, false};
+	CD_ARG(&dc0, out);
+	*out = NULL;
+	CD_ARG(&dc0, studies && n_studies > 0);
+	cdaimg_global_init();
+	arena a = {0};
+	check_ctx c;
+	check_init(&c, &a, opts, diags);
+	prep_study **ps = check_studies(&c, studies, n_studies);
+	const char *seed = ps ? study_seed(&c, ps, n_studies) : "";
+	prep_header *ph = seed ? check_header(&c, header, ps ? ps[0]->ts : NULL, seed) : NULL;
+	cdaimg_status st = dc_status(&c.dc);
+	if (ps && ph && st == CDAIMG_OK) {
+		doc_ctx d = {NULL, profile_get(c.opts->profile), ph, ps, n_studies, seed};
+		section_opts so = {"ex", 1, NULL, true};
+		if (!assign_refs(&a, ps, n_studies, &so)) {
+			dc_err(&c.dc, CDAIMG_D_NOMEM, "", "out of memory");
+			st = CDAIMG_ENOMEM;
+		} else {
+			st = emit_document(out, &c, &d);
+		}
+	}
+	arena_release(&a);
+	return st;
+}

@@ -1,0 +1,294 @@
+/* rules.c - the ANS schematron rules of the DICOM imaging entries and the object
+ * catalog section, restated as XPath 1.0 pairs (context, test) and checked
+ * with libxml2. One table row per schematron assertion, in file order. */
+#include <string.h>
+
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "docread.h"
+
+/* Contexts: the schematron rule contexts as document-wide selections. */
+#define TPL(root) "//*[cda:templateId/@root='" root "']"
+#define C_BOUNDARY TPL("1.2.250.1.213.1.1.3.166")
+#define C_FRAMES TPL("1.2.250.1.213.1.1.3.164")
+#define C_STUDY TPL("1.2.840.10008.9.16")
+#define C_SERIES TPL("1.2.840.10008.9.17")
+#define C_SOP TPL("1.2.840.10008.9.18")
+#define C_PURPOSE TPL("1.2.250.1.213.1.1.3.163")
+#define C_CATALOG TPL("2.16.840.1.113883.10.20.6.1.1")
+#define C_CATALOG_FR TPL("1.2.250.1.213.1.1.2.217")
+#define C_FR_STUDY "//cda:act[cda:templateId/@root='1.2.250.1.213.1.1.3.155']"
+#define C_FR_SERIES "//cda:act[cda:templateId/@root='1.2.250.1.213.1.1.3.156']"
+#define C_FR_SOP "//cda:observation[cda:templateId/@root='1.2.250.1.213.1.1.3.157']"
+
+#define DCM "'1.2.840.10008.2.16.4'"
+#define HAS_CODE(code) "cda:code/@code='" code "' and cda:code/@codeSystem=" DCM
+#define QUALIFIER                                                                                        \
+	"count(cda:code/cda:qualifier)=1 and count(cda:code/cda:qualifier/cda:name)=1 and "              \
+	"count(cda:code/cda:qualifier/cda:value)=1 and cda:code/cda:qualifier/cda:name/@code='121139' " \
+	"and cda:code/cda:qualifier/cda:name/@codeSystem=" DCM
+#define ONE_SOP                                                                                                \
+	"count(cda:entryRelationship[@typeCode='COMP']/cda:observation/cda:templateId[@root='1.2.840.10008.9.18'])=1" \
+	" and cda:entryRelationship[@typeCode='COMP']/cda:observation[cda:templateId/@root='1.2.840.10008.9.18']"  \
+	"/cda:code"
+#define FR_STUDY_IN ".//cda:act[cda:templateId/@root='1.2.250.1.213.1.1.3.155']"
+#define SERIES_CODE "exactly one code 113015 (DCM)"
+#define SERIES_QUAL "a code with exactly one qualifier: name 121139 (DCM) and one value (the modality)"
+#define SOP_ONE "exactly one COMP SOP Instance Observation (1.2.840.10008.9.18) with a code"
+#define SOP_CLASS "observation with classCode=\"DGIMG\" and moodCode=\"EVN\""
+#define SOP_TPL2 "both templateIds 1.2.840.10008.9.18 and 1.2.250.1.213.1.1.3.157"
+
+static const cdaimg_rule rules[] = {
+	/* E_DICOMCadresAafficher_int: FR-DICOM-Cadres-a-afficher */
+	{"E_DICOMCadresAafficher_int-1", C_BOUNDARY, "self::cda:observation[@classCode='OBS' and @moodCode='EVN']",
+	 "FR-DICOM-Cadres-a-afficher: expected an observation with classCode=\"OBS\" and moodCode=\"EVN\""},
+	{"E_DICOMCadresAafficher_int-2", C_BOUNDARY, "cda:templateId[@root='1.2.250.1.213.1.1.3.166']",
+	 "FR-DICOM-Cadres-a-afficher: templateId 1.2.250.1.213.1.1.3.166 expected"},
+	{"E_DICOMCadresAafficher_int-3", C_BOUNDARY, HAS_CODE("113036"),
+	 "FR-DICOM-Cadres-a-afficher: code 113036 (DCM, \"Frames for Display\") expected"},
+	{"E_DICOMCadresAafficher_int-4", C_BOUNDARY, "cda:value[@xsi:type='IVL_INT']",
+	 "FR-DICOM-Cadres-a-afficher: a value of xsi:type=\"IVL_INT\" expected (the frame range)"},
+	/* E_DICOMCadresReferences_int: FR-DICOM-Cadres-references */
+	{"E_DICOMCadresReferences_int-1", C_FRAMES, "self::cda:observation[@classCode='ROIBND' and count(@moodCode)=1]",
+	 "FR-DICOM-Cadres-references: expected an observation with classCode=\"ROIBND\" and a moodCode"},
+	{"E_DICOMCadresReferences_int-2", C_FRAMES, "cda:templateId[@root='1.2.250.1.213.1.1.3.164']",
+	 "FR-DICOM-Cadres-references: templateId 1.2.250.1.213.1.1.3.164 expected"},
+	{"E_DICOMCadresReferences_int-3", C_FRAMES, HAS_CODE("121190"),
+	 "FR-DICOM-Cadres-references: code 121190 (DCM, \"Referenced Frames\") expected"},
+	{"E_DICOMCadresReferences_int-4", C_FRAMES,
+	 "cda:entryRelationship[@typeCode='COMP']/cda:observation[cda:templateId/@root='1.2.250.1.213.1.1.3.166']",
+	 "FR-DICOM-Cadres-references: a COMP entryRelationship to FR-DICOM-Cadres-a-afficher "
+	 "(1.2.250.1.213.1.1.3.166) expected"},
+	/* E_DICOMExamenImagerie_fr: FR-DICOM-Examen-imagerie. Assertion 1 is written
+	 * count(@classCode and @moodCode)=1, which XPath 2.0 makes true for any
+	 * act (a count of one boolean); restated as what it checks: an act. */
+	{"E_DICOMExamenImagerie_fr-1", C_STUDY, "self::cda:act", "FR-DICOM-Examen-imagerie: expected an act"},
+	{"E_DICOMExamenImagerie_fr-2", C_STUDY,
+	 "cda:templateId[@root='1.2.250.1.213.1.1.3.155'] and cda:templateId[@root='1.2.840.10008.9.16']",
+	 "FR-DICOM-Examen-imagerie: both templateIds 1.2.840.10008.9.16 and 1.2.250.1.213.1.1.3.155 expected"},
+	{"E_DICOMExamenImagerie_fr-3", C_STUDY, "count(cda:id)>=1",
+	 "FR-DICOM-Examen-imagerie: at least one id (the Study Instance UID) expected"},
+	{"E_DICOMExamenImagerie_fr-4", C_STUDY, HAS_CODE("113014"),
+	 "FR-DICOM-Examen-imagerie: code 113014 (DCM, \"Examen\") expected"},
+	{"E_DICOMExamenImagerie_fr-5", C_STUDY,
+	 "cda:entryRelationship[@typeCode='COMP']/cda:act[cda:templateId/@root='1.2.250.1.213.1.1.3.156']",
+	 "FR-DICOM-Examen-imagerie: a COMP entryRelationship to FR-DICOM-Serie-imagerie (1.2.250.1.213.1.1.3.156) "
+	 "expected"},
+	/* E_DICOMExamenImagerie_int: Study Act (same note on assertion 1) */
+	{"E_DICOMExamenImagerie_int-1", C_STUDY, "self::cda:act", "Study Act: expected an act"},
+	{"E_DICOMExamenImagerie_int-2", C_STUDY, "count(cda:id)>=1",
+	 "Study Act: at least one id (the Study Instance UID) expected"},
+	{"E_DICOMExamenImagerie_int-3", C_STUDY, HAS_CODE("113014"), "Study Act: code 113014 (DCM) expected"},
+	{"E_DICOMExamenImagerie_int-4", C_STUDY,
+	 "cda:entryRelationship[@typeCode='COMP']/cda:act[cda:templateId/@root='1.2.840.10008.9.17']",
+	 "Study Act: a COMP entryRelationship to a Series Act (1.2.840.10008.9.17) expected"},
+	/* E_DICOM_SOPInstanceObservation_fr: FR-DICOM-SOP-instance-observation */
+	{"E_DICOM_SOPInstanceObservation_fr-1", C_SOP, "self::cda:observation[@classCode='DGIMG' and @moodCode='EVN']",
+	 "FR-DICOM-SOP-instance-observation: expected an " SOP_CLASS},
+	{"E_DICOM_SOPInstanceObservation_fr-2", C_SOP, "count(cda:templateId)=2",
+	 "FR-DICOM-SOP-instance-observation: exactly two templateIds expected"},
+	{"E_DICOM_SOPInstanceObservation_fr-3", C_SOP,
+	 "cda:templateId/@root='1.2.840.10008.9.18' and cda:templateId/@root='1.2.250.1.213.1.1.3.157'",
+	 "FR-DICOM-SOP-instance-observation: " SOP_TPL2 " expected"},
+	{"E_DICOM_SOPInstanceObservation_fr-4", C_SOP, "count(cda:id)>=1",
+	 "FR-DICOM-SOP-instance-observation: at least one id (the SOP Instance UID) expected"},
+	{"E_DICOM_SOPInstanceObservation_fr-5", C_SOP, "count(cda:code)=1",
+	 "FR-DICOM-SOP-instance-observation: exactly one code (the SOP class) expected"},
+	/* E_DICOM_SOPInstanceObservation_int: SOP Instance Observation */
+	{"E_DICOM_SOPInstanceObservation_int-1", C_SOP, "self::cda:observation[@classCode='DGIMG' and @moodCode='EVN']",
+	 "SOP Instance Observation: expected an " SOP_CLASS},
+	{"E_DICOM_SOPInstanceObservation_int-2", C_SOP, "count(cda:templateId)=2",
+	 "SOP Instance Observation: exactly two templateIds expected"},
+	{"E_DICOM_SOPInstanceObservation_int-3", C_SOP,
+	 "cda:templateId/@root='1.2.840.10008.9.18' and cda:templateId/@root='1.2.250.1.213.1.1.3.157'",
+	 "SOP Instance Observation: " SOP_TPL2 " expected"},
+	{"E_DICOM_SOPInstanceObservation_int-4", C_SOP, "count(cda:id)>=1",
+	 "SOP Instance Observation: at least one id (the SOP Instance UID) expected"},
+	{"E_DICOM_SOPInstanceObservation_int-5", C_SOP, "count(cda:code)=1",
+	 "SOP Instance Observation: exactly one code (the SOP class) expected"},
+	{"E_DICOM_SOPInstanceObservation_int-6", C_SOP,
+	 "not(cda:entryRelationship[@typeCode='RSON']) or "
+	 "(count(cda:entryRelationship[@typeCode='RSON']/cda:observation/cda:templateId"
+	 "[@root='1.2.250.1.213.1.1.3.163'])<=1 and cda:entryRelationship[@typeCode='RSON']/cda:observation"
+	 "[cda:templateId/@root='1.2.250.1.213.1.1.3.163']/cda:code)",
+	 "SOP Instance Observation: an RSON entryRelationship holds at most one FR-DICOM-Objectifs-de-reference "
+	 "(1.2.250.1.213.1.1.3.163), with a code"},
+	{"E_DICOM_SOPInstanceObservation_int-7", C_SOP,
+	 "not(cda:entryRelationship[@typeCode='COMP']) or "
+	 "(count(cda:entryRelationship[@typeCode='COMP']/cda:observation/cda:templateId"
+	 "[@root='1.2.250.1.213.1.1.3.164'])<=1 and cda:entryRelationship[@typeCode='COMP']/cda:observation"
+	 "[cda:templateId/@root='1.2.250.1.213.1.1.3.164']/cda:code)",
+	 "SOP Instance Observation: a COMP entryRelationship holds at most one FR-DICOM-Cadres-references "
+	 "(1.2.250.1.213.1.1.3.164), with a code"},
+	/* E_DICOM_SerieImagerie_fr: FR-DICOM-Serie-imagerie */
+	{"E_DICOM_SerieImagerie_fr-1", C_SERIES, "self::cda:act[@classCode and @moodCode]",
+	 "FR-DICOM-Serie-imagerie: expected an act with classCode and moodCode"},
+	{"E_DICOM_SerieImagerie_fr-2", C_SERIES, "count(cda:templateId)=2",
+	 "FR-DICOM-Serie-imagerie: exactly two templateIds expected"},
+	{"E_DICOM_SerieImagerie_fr-3", C_SERIES,
+	 "cda:templateId/@root='1.2.840.10008.9.17' and cda:templateId/@root='1.2.250.1.213.1.1.3.156'",
+	 "FR-DICOM-Serie-imagerie: both templateIds 1.2.840.10008.9.17 and 1.2.250.1.213.1.1.3.156 expected"},
+	{"E_DICOM_SerieImagerie_fr-4", C_SERIES, "count(cda:id)>=1",
+	 "FR-DICOM-Serie-imagerie: at least one id (the Series Instance UID) expected"},
+	{"E_DICOM_SerieImagerie_fr-5", C_SERIES, "count(cda:code)=1 and " HAS_CODE("113015"),
+	 "FR-DICOM-Serie-imagerie: " SERIES_CODE " expected"},
+	{"E_DICOM_SerieImagerie_fr-6", C_SERIES, QUALIFIER, "FR-DICOM-Serie-imagerie: " SERIES_QUAL " expected"},
+	{"E_DICOM_SerieImagerie_fr-7", C_SERIES, ONE_SOP, "FR-DICOM-Serie-imagerie: " SOP_ONE " expected"},
+	/* E_DICOM_SerieImagerie_int: Series Act */
+	{"E_DICOM_SerieImagerie_int-1", C_SERIES, "self::cda:act[@classCode and @moodCode]",
+	 "Series Act: expected an act with classCode and moodCode"},
+	{"E_DICOM_SerieImagerie_int-2", C_SERIES, "count(cda:id)>=1",
+	 "Series Act: at least one id (the Series Instance UID) expected"},
+	{"E_DICOM_SerieImagerie_int-3", C_SERIES, "count(cda:code)=1 and " HAS_CODE("113015"),
+	 "Series Act: " SERIES_CODE " expected"},
+	{"E_DICOM_SerieImagerie_int-4", C_SERIES, QUALIFIER, "Series Act: " SERIES_QUAL " expected"},
+	{"E_DICOM_SerieImagerie_int-5", C_SERIES, ONE_SOP, "Series Act: " SOP_ONE " expected"},
+	/* E_DICOM_objectifDeReference_int: FR-DICOM-Objectifs-de-reference */
+	{"E_DICOM_objectifDeReference_int-1", C_PURPOSE, "self::cda:observation[@classCode='OBS' and @moodCode='EVN']",
+	 "FR-DICOM-Objectifs-de-reference: expected an observation with classCode=\"OBS\" and moodCode=\"EVN\""},
+	{"E_DICOM_objectifDeReference_int-2", C_PURPOSE, "count(cda:templateId)=1",
+	 "FR-DICOM-Objectifs-de-reference: exactly one templateId expected"},
+	{"E_DICOM_objectifDeReference_int-3", C_PURPOSE, "cda:templateId/@root='1.2.250.1.213.1.1.3.163'",
+	 "FR-DICOM-Objectifs-de-reference: templateId 1.2.250.1.213.1.1.3.163 expected"},
+	{"E_DICOM_objectifDeReference_int-4", C_PURPOSE, "count(cda:code)=1 and cda:code/@code='ASSERTION'",
+	 "FR-DICOM-Objectifs-de-reference: exactly one code, ASSERTION, expected"},
+	{"E_DICOM_objectifDeReference_int-5", C_PURPOSE, "count(cda:value)=1",
+	 "FR-DICOM-Objectifs-de-reference: exactly one value expected"},
+	/* E_ExamenImagerie_IMG-CR-IMG: the volume's rules. Assertion 1 counts exactly
+	 * one series per study act, although its message says 1..* (kept as the
+	 * official validation runs it; see docs/mapping.md). */
+	{"E_ExamenImagerie_IMG-CR-IMG-1", C_FR_STUDY,
+	 "count(.//cda:entryRelationship[@typeCode='COMP']/cda:act[cda:templateId/@root='1.2.250.1.213.1.1.3.156'])=1",
+	 "IMG-CR-IMG: a FR-DICOM-Examen-imagerie act holds exactly one FR-DICOM-Serie-imagerie "
+	 "(1.2.250.1.213.1.1.3.156) by COMP, as the volume's validation counts it"},
+	{"E_ExamenImagerie_IMG-CR-IMG-2", C_FR_SERIES, ".//cda:id",
+	 "IMG-CR-IMG: FR-DICOM-Serie-imagerie needs the id of the series"},
+	{"E_ExamenImagerie_IMG-CR-IMG-3", C_FR_SERIES,
+	 ".//cda:code/@code='113015' and .//cda:code/@codeSystem=" DCM,
+	 "IMG-CR-IMG: FR-DICOM-Serie-imagerie needs code 113015 (DCM)"},
+	{"E_ExamenImagerie_IMG-CR-IMG-4", C_FR_SERIES,
+	 ".//cda:code/cda:qualifier/cda:name/@code='121139' and .//cda:code/cda:qualifier/cda:name/@codeSystem=" DCM,
+	 "IMG-CR-IMG: FR-DICOM-Serie-imagerie needs code/qualifier/name 121139 (DCM)"},
+	{"E_ExamenImagerie_IMG-CR-IMG-5", C_FR_SERIES, "count(.//cda:code/cda:qualifier/cda:value)=1",
+	 "IMG-CR-IMG: FR-DICOM-Serie-imagerie needs exactly one code/qualifier/value (the modality)"},
+	{"E_ExamenImagerie_IMG-CR-IMG-6", C_FR_SERIES,
+	 "count(.//cda:entryRelationship[@typeCode='COMP']/cda:observation"
+	 "[cda:templateId/@root='1.2.250.1.213.1.1.3.157'])=1",
+	 "IMG-CR-IMG: FR-DICOM-Serie-imagerie holds exactly one FR-DICOM-SOP-instance-observation "
+	 "(1.2.250.1.213.1.1.3.157) by COMP"},
+	{"E_ExamenImagerie_IMG-CR-IMG-7", C_FR_SOP, "@classCode='DGIMG'",
+	 "IMG-CR-IMG: FR-DICOM-SOP-instance-observation needs classCode=\"DGIMG\""},
+	{"E_ExamenImagerie_IMG-CR-IMG-8", C_FR_SOP, "./cda:code",
+	 "IMG-CR-IMG: FR-DICOM-SOP-instance-observation needs a code (the SOP class)"},
+	{"E_ExamenImagerie_IMG-CR-IMG-9", C_FR_SOP,
+	 "not(.//cda:text[@mediaType='application/dicom']) or (.//cda:text/@mediaType='application/dicom' and "
+	 ".//cda:text[@mediaType='application/dicom']/cda:reference)",
+	 "IMG-CR-IMG: the application/dicom text of FR-DICOM-SOP-instance-observation needs a reference (the link "
+	 "to the images)"},
+	{"E_ExamenImagerie_IMG-CR-IMG-10", C_FR_SOP "/cda:text", "@mediaType='application/dicom'",
+	 "IMG-CR-IMG: the text of FR-DICOM-SOP-instance-observation needs mediaType=\"application/dicom\""},
+	/* S_DICOM_CatalogueObjets: DICOM Object Catalog section */
+	{"S_DICOM_CatalogueObjets-1", C_CATALOG,
+	 "cda:templateId[@root='2.16.840.1.113883.10.20.6.1.1'] and cda:templateId[@root='1.2.250.1.213.1.1.2.217']",
+	 "FR-DICOM-Object-Catalog: both templateIds 2.16.840.1.113883.10.20.6.1.1 and 1.2.250.1.213.1.1.2.217 "
+	 "expected"},
+	{"S_DICOM_CatalogueObjets-2", C_CATALOG, "count(cda:id)>=1", "FR-DICOM-Object-Catalog: at least one id expected"},
+	{"S_DICOM_CatalogueObjets-3", C_CATALOG, "cda:code[@code='121181' and @codeSystem=" DCM "]",
+	 "FR-DICOM-Object-Catalog: code 121181 (DCM) expected"},
+	{"S_DICOM_CatalogueObjets-4", C_CATALOG, "cda:title", "FR-DICOM-Object-Catalog: a title expected"},
+	{"S_DICOM_CatalogueObjets-5", C_CATALOG, "cda:text", "FR-DICOM-Object-Catalog: a narrative text expected"},
+	/* S_DICOM_CatalogueObjets_IMG-CR-IMG: the volume's rules for the section */
+	{"S_DICOM_CatalogueObjets_IMG-CR-IMG-1", C_CATALOG_FR, "cda:code[@code='121181' and @codeSystem=" DCM "]",
+	 "IMG-CR-IMG: FR-DICOM-Object-Catalog needs code 121181 (DCM)"},
+	{"S_DICOM_CatalogueObjets_IMG-CR-IMG-2", C_CATALOG_FR, "cda:text",
+	 "IMG-CR-IMG: FR-DICOM-Object-Catalog needs a narrative text"},
+	{"S_DICOM_CatalogueObjets_IMG-CR-IMG-3", C_CATALOG_FR,
+	 "not(" FR_STUDY_IN ") or (" FR_STUDY_IN "/cda:code/@code='113014' and " FR_STUDY_IN
+	 "/cda:code/@codeSystem=" DCM ")",
+	 "IMG-CR-IMG: the FR-DICOM-Examen-imagerie acts of the catalog need code 113014 (DCM)"},
+	{"S_DICOM_CatalogueObjets_IMG-CR-IMG-4", C_CATALOG_FR,
+	 "not(" FR_STUDY_IN ") or (" FR_STUDY_IN " and " FR_STUDY_IN "/cda:id and " FR_STUDY_IN "/cda:effectiveTime)",
+	 "IMG-CR-IMG: the FR-DICOM-Examen-imagerie acts of the catalog need an id (Study Instance UID) and an "
+	 "effectiveTime (date of the study)"},
+};
+
+#define N_RULES (sizeof rules / sizeof rules[0])
+
+size_t cdaimg_rules_count(void) { return N_RULES; }
+
+const cdaimg_rule *cdaimg_rules_get(size_t i) { return i < N_RULES ? &rules[i] : NULL; }
+
+const cdaimg_rule *cdaimg_rules_find(const char *id)
+{
+	for (size_t i = 0; id && i < N_RULES; i++)
+		if (!strcmp(rules[i].id, id))
+			return &rules[i];
+	return NULL;
+}
+
+/* The status for an XPath call that gave no result. */
+static cdaimg_status xpath_failed(xmlXPathContextPtr ctx, diag_ctx *dc, const cdaimg_rule *r)
+{
+	if (ctx->lastError.code == XML_ERR_NO_MEMORY || ctx->lastError.code == 0) {
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory while checking rule %s", r->id);
+		return CDAIMG_ENOMEM;
+	}
+	dc_err(dc, CDAIMG_D_INTERNAL, "", "libxml2 could not evaluate rule %s", r->id);
+	return CDAIMG_EINTERNAL;
+}
+
+static void report(diag_ctx *dc, const cdaimg_rule *r, xmlNodePtr node)
+{
+	char *path = cdaimg_node_path(node);
+	dc_add(dc, CDAIMG_SEV_ERROR, CDAIMG_D_RULE, path ? path : "", xmlGetLineNo(node), r->id, "%s", r->message);
+	cd_free(path);
+}
+
+/* Check rule @p r on each element its context selects. */
+static cdaimg_status check_rule(xmlXPathContextPtr ctx, diag_ctx *dc, const cdaimg_rule *r, xmlNodePtr root)
+{
+	ctx->node = root;
+	xmlXPathObjectPtr set = xmlXPathEvalExpression((const xmlChar *)r->context, ctx);
+	if (!set)
+		return xpath_failed(ctx, dc, r);
+	xmlXPathCompExprPtr test = xmlXPathCompile((const xmlChar *)r->test);
+	cdaimg_status st = test ? CDAIMG_OK : xpath_failed(ctx, dc, r);
+	int n = set->nodesetval ? set->nodesetval->nodeNr : 0;
+	for (int i = 0; i < n && st == CDAIMG_OK; i++) {
+		xmlNodePtr node = set->nodesetval->nodeTab[i];
+		ctx->node = node;
+		int ok = xmlXPathCompiledEvalToBoolean(test, ctx);
+		if (ok < 0)
+			st = xpath_failed(ctx, dc, r);
+		else if (!ok)
+			report(dc, r, node);
+	}
+	xmlXPathFreeCompExpr(test);
+	xmlXPathFreeObject(set);
+	return st;
+}
+
+cdaimg_status cdaimg_rules_check(xmlDocPtr doc, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, doc && xmlDocGetRootElement(doc));
+	cdaimg_global_init();
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	if (!ctx || xmlXPathRegisterNs(ctx, (const xmlChar *)"cda", (const xmlChar *)"urn:hl7-org:v3") ||
+	    xmlXPathRegisterNs(ctx, (const xmlChar *)"xsi", (const xmlChar *)"http://www.w3.org/2001/XMLSchema-instance")) {
+		xmlXPathFreeContext(ctx);
+		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return CDAIMG_ENOMEM;
+	}
+	cdaimg_status st = CDAIMG_OK;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	for (size_t i = 0; i < N_RULES && st == CDAIMG_OK; i++)
+		st = check_rule(ctx, &dc, &rules[i], root);
+	xmlXPathFreeContext(ctx);
+	if (st != CDAIMG_OK)
+		return st;
+	if (dc.nomem)
+		return CDAIMG_ENOMEM;
+	return dc.errors ? CDAIMG_ENOTVALID : CDAIMG_OK;
+}

@@ -1,0 +1,277 @@
+/* study.c - FrExamenImagerie -> Study Act (FR-DICOM-Examen-imagerie, MAPPING.md §4),
+ * the emitter helpers the study, section and document mappings share, and
+ * cdaimg_study_build. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "docmap.h"
+#include "uid.h"
+#include "valuesets.h"
+
+/* --- emitter helpers ---------------------------------------------------------------------- */
+
+static void attr_pairs(emitter *e, va_list ap)
+{
+	const char *k;
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		const char *v = va_arg(ap, const char *);
+		em_attr(e, k, v);
+	}
+}
+
+void em_open(emitter *e, const char *name, ...)
+{
+	va_list ap;
+	em_start(e, name);
+	va_start(ap, name);
+	attr_pairs(e, ap);
+	va_end(ap);
+}
+
+void em_leaf(emitter *e, const char *name, ...)
+{
+	va_list ap;
+	em_start(e, name);
+	va_start(ap, name);
+	attr_pairs(e, ap);
+	va_end(ap);
+	em_end(e);
+}
+
+void em_text_el(emitter *e, const char *name, const char *text)
+{
+	em_start(e, name);
+	em_text(e, text);
+	em_end(e);
+}
+
+void map_lines(emitter *e, const char *text)
+{
+	const char *p = text;
+	char line[512];
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		/* long lines go out in pieces cut on UTF-8 boundaries */
+		while (n > 0) {
+			size_t k = n < sizeof line - 1 ? n : sizeof line - 1;
+			while (k < n && k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+				k--;
+			memcpy(line, p, k);
+			line[k] = '\0';
+			em_text(e, line);
+			p += k;
+			n -= k;
+		}
+		if (!nl)
+			break;
+		em_leaf(e, "br", NULL);
+		p = nl + 1;
+	}
+}
+
+/* FNV-1a, 64 bits, from a given basis. */
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; s && *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void derived_uid(char *out, const char *seed, const char *salt)
+{
+	uint64_t a = fnv(fnv(0xcbf29ce484222325ULL, seed), salt);
+	uint64_t b = fnv(fnv(0x84222325cbf29ce4ULL, salt), seed);
+	char uuid[40];
+	/* version 8 (custom) and the RFC 4122 variant */
+	snprintf(uuid, sizeof uuid, "%08" PRIx32 "-%04" PRIx32 "-8%03" PRIx32 "-%04" PRIx32 "-%012" PRIx64,
+	         (uint32_t)(a >> 32), (uint32_t)(a >> 16) & 0xFFFF, (uint32_t)a & 0xFFF,
+	         (uint32_t)(0x8000 | ((b >> 48) & 0x3FFF)), (uint64_t)(b & 0xFFFFFFFFFFFFULL));
+	if (!uuid_to_dicom_uid(uuid, out))
+		snprintf(out, 65, "2.25.1");
+}
+
+void ts_display(char *out, const char *ts)
+{
+	size_t n = ts ? strspn(ts, "0123456789") : 0;
+	out[0] = '\0';
+	if (n >= 8)
+		snprintf(out, 32, "%.2s/%.2s/%.4s", ts + 6, ts + 4, ts);
+	else if (n >= 6)
+		snprintf(out, 32, "%.2s/%.4s", ts + 4, ts);
+	else if (n >= 4)
+		snprintf(out, 32, "%.4s", ts);
+	if (n >= 12)
+		snprintf(out + strlen(out), 32 - strlen(out), " %.2s:%.2s", ts + 8, ts + 10);
+}
+
+/* --- check --------------------------------------------------------------------------------- */
+
+static void nomem(check_ctx *c) { dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory"); }
+
+static bool check_accession(check_ctx *c, const cdaimg_identifier *id, prep_id *out)
+{
+	char why[128];
+	out->root = out->ext = NULL;
+	if (!id->system && !id->value)
+		return true;
+	const char *sys = id->system;
+	if (!sys || strncmp(sys, "urn:oid:", 8) || !oid_valid(sys + 8, why, sizeof why)) {
+		dc_err(&c->dc, CDAIMG_D_IDENTIFIER, cpath(c, "accessionNumber.system"),
+		       "the accession number needs the OID of its assigning authority as system urn:oid:<OID>");
+		return false;
+	}
+	const char *path = cpath(c, "accessionNumber.value");
+	if (!id->value || !*id->value) {
+		dc_err(&c->dc, CDAIMG_D_REQUIRED, path, "the accession number has no value");
+		return false;
+	}
+	if (!check_text(c, path, id->value))
+		return false;
+	out->root = arena_strdup(c->arena, sys + 8);
+	out->ext = arena_strdup(c->arena, id->value);
+	if (!out->root || !out->ext) {
+		nomem(c);
+		return false;
+	}
+	return true;
+}
+
+/* Check the series of @p s with paths "serieImagerie[i]." under @p prefix. */
+static bool check_study_series(check_ctx *c, const cdaimg_study *s, const char *prefix, prep_study *ps)
+{
+	if (!s->series || s->n_series == 0) {
+		dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "serieImagerie"), "a study holds at least one series");
+		return false;
+	}
+	ps->series = arena_alloc(c->arena, s->n_series * sizeof *ps->series);
+	if (!ps->series) {
+		nomem(c);
+		return false;
+	}
+	ps->n_series = s->n_series;
+	c->study_uid = ps->ids ? ps->ids[0].root : NULL;
+	bool ok = true;
+	for (size_t i = 0; i < s->n_series; i++) {
+		char pre[160];
+		if (s->n_series == 1)
+			snprintf(pre, sizeof pre, "%sserieImagerie.", prefix);
+		else
+			snprintf(pre, sizeof pre, "%sserieImagerie[%zu].", prefix, i);
+		c->prefix = pre;
+		ps->series[i] = check_series(c, &s->series[i]);
+		ok = ps->series[i] != NULL && ok;
+	}
+	c->prefix = prefix;
+	c->study_uid = NULL;
+	return ok;
+}
+
+prep_study *check_study(check_ctx *c, const cdaimg_study *s, const char *prefix)
+{
+	size_t before = c->dc.errors;
+	const char *saved = c->prefix;
+	prep_study *ps = arena_alloc(c->arena, sizeof *ps);
+	if (!ps) {
+		nomem(c);
+		return NULL;
+	}
+	c->prefix = prefix;
+	ps->ids = check_identifiers(c, "uuidInstanceExamen", s->ids, s->n_ids, &ps->n_ids);
+	if (!s->date)
+		dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "dateActe"),
+		       "the date of the study is required (effectiveTime of FR-DICOM-Examen-imagerie in IMG-CR-IMG)");
+	else
+		ps->ts = check_date(c, "dateActe", s->date);
+	ps->text = check_narrative(c, "description", &s->description);
+	check_accession(c, &s->accession, &ps->accession);
+	check_study_series(c, s, prefix, ps);
+	c->prefix = saved;
+	return c->dc.errors == before && !c->dc.nomem ? ps : NULL;
+}
+
+prep_study **check_studies(check_ctx *c, const cdaimg_study *studies, size_t n)
+{
+	prep_study **out = arena_alloc(c->arena, (n ? n : 1) * sizeof *out);
+	if (!out) {
+		nomem(c);
+		return NULL;
+	}
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		char pre[32] = "";
+		if (n > 1)
+			snprintf(pre, sizeof pre, "[%zu].", i);
+		out[i] = check_study(c, &studies[i], pre);
+		ok = out[i] != NULL && ok;
+	}
+	return ok ? out : NULL;
+}
+
+/* --- map ----------------------------------------------------------------------------------- */
+
+void map_study_range(emitter *e, const profile_ids *p, const prep_study *s, size_t first, size_t count)
+{
+	em_open(e, "act", "classCode", "ACT", "moodCode", "EVN", NULL);
+	map_template_ids(e, p->study);
+	map_ids(e, s->ids, s->n_ids);
+	em_leaf(e, "code", "code", "113014", "codeSystem", OID_DCM, "codeSystemName", "DCM", "displayName",
+	        p->display_study, NULL);
+	if (s->text_ref) {
+		em_start(e, "text");
+		em_leaf(e, "reference", "value", s->text_ref, NULL);
+		em_end(e);
+	} else if (s->text) {
+		em_text_el(e, "text", s->text);
+	}
+	if (s->ts)
+		em_leaf(e, "effectiveTime", "value", s->ts, NULL);
+	for (size_t i = first; i < first + count && i < s->n_series; i++) {
+		em_open(e, "entryRelationship", "typeCode", "COMP", NULL);
+		map_series(e, p, s->series[i]);
+		em_end(e);
+	}
+	em_end(e); /* act */
+}
+
+void map_study(emitter *e, const profile_ids *p, const prep_study *s)
+{
+	map_study_range(e, p, s, 0, s->n_series);
+}
+
+/* --- public call --------------------------------------------------------------------------- */
+
+cdaimg_status cdaimg_study_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_study *study,
+                                 const cdaimg_options *opts, cdaimg_diags *diags)
+{
+	diag_ctx dc0 = {diags, 0, 0, false};
+	if (out)
+		*out = NULL;
+	CD_ARG(&dc0, parent && parent->type == XML_ELEMENT_NODE && parent->doc);
+	CD_ARG(&dc0, study);
+	cdaimg_global_init();
+	arena a = {0};
+	check_ctx c;
+	check_init(&c, &a, opts, diags);
+	prep_study *ps = check_study(&c, study, "");
+	cdaimg_status st = dc_status(&c.dc);
+	if (ps && st == CDAIMG_OK) {
+		emitter e;
+		dom_emitter d;
+		dom_emitter_init(&e, &d, parent->doc, parent);
+		map_study(&e, profile_get(c.opts->profile), ps);
+		xmlNodePtr root = dom_emitter_finish(&d, !e.failed);
+		if (!root) {
+			dc_err(&c.dc, CDAIMG_D_NOMEM, "", "out of memory while building the study");
+			st = CDAIMG_ENOMEM;
+		} else if (out) {
+			*out = root;
+		}
+	}
+	arena_release(&a);
+	return st;
+}

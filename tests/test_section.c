@@ -1,0 +1,150 @@
+/* test_section.c - the DICOM Object Catalog section (FR-DICOM-Object-Catalog,
+ * MAPPING.md §4, D6): narrative table, content IDs and references, XSD and
+ * rule validity, golden files, unique IDs in one document.
+ *
+ * Golden files: tests/golden/section/<name>.xml. Regenerate them with
+ *     CDAIMG_REGEN=1 ctest -R test_section
+ * and review the diff; without CDAIMG_REGEN any drift fails the test. */
+#include "study_fixture.h"
+
+/* A document <ClinicalDocument><component/></ClinicalDocument> to build into. */
+static xmlDocPtr new_doc(xmlNodePtr *component)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	doc->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+	xmlNodePtr root = xmlNewDocNode(doc, NULL, (const xmlChar *)"ClinicalDocument", NULL);
+	xmlNsPtr ns = xmlNewNs(root, (const xmlChar *)"urn:hl7-org:v3", NULL);
+	xmlSetNs(root, ns);
+	xmlDocSetRootElement(doc, root);
+	*component = xmlNewChild(root, ns, (const xmlChar *)"component", NULL);
+	return doc;
+}
+
+static xmlNodePtr build_ok(xmlNodePtr parent, const cdaimg_study *s, size_t n)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	xmlNodePtr sec = NULL;
+	assert_cdaimg_ok(cdaimg_section_build(&sec, parent, s, n, NULL, d), d);
+	assert_non_null(sec);
+	assert_cdaimg_ok(cdaimg_schema_validate_entry(tu_schema(CDAIMG_SCHEMA_HL7), sec, d), d);
+	assert_cdaimg_ok(cdaimg_schema_validate_entry(tu_schema(CDAIMG_SCHEMA_ANS), sec, d), d);
+	cdaimg_diags_free(d);
+	return sec;
+}
+
+static void section__one_study_golden_rules_refs(void **state)
+{
+	fx_study f;
+	fx_study_init(&f, 1);
+	xmlNodePtr comp;
+	xmlDocPtr doc = new_doc(&comp);
+	xmlNodePtr sec = build_ok(comp, &f.s, 1);
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_cdaimg_ok(cdaimg_rules_check(doc, d), d);
+	assert_int_equal(fx_bad_refs(xmlDocGetRootElement(doc)), 0);
+	char *text = fx_serialize(doc, sec);
+	/* D6: descriptions in the narrative, entries point to them */
+	assert_non_null(strstr(text, "<content ID=\"ex-01\">Scanner thoraco-abdominal</content>"));
+	assert_non_null(strstr(text, "<content ID=\"ex-01-serie-01\">Scanner thoracique<br/>sans injection &amp; en "
+	                             "coupes fines</content>"));
+	assert_non_null(strstr(text, "<reference value=\"#ex-01-serie-01-sop-01\"/>"));
+	assert_non_null(strstr(text, "<linkHtml href=\"http://www.example.org/wado?requestType=WADO&amp;studyUID="));
+	fx_golden("section/one-study.xml", text);
+	free(text);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+}
+
+static void section__two_studies_golden(void **state)
+{
+	fx_study f;
+	fx_study2 g;
+	fx_study_init(&f, 2);
+	fx_study2_init(&g);
+	cdaimg_study both[2] = {f.s, g.s};
+	xmlNodePtr comp;
+	xmlDocPtr doc = new_doc(&comp);
+	xmlNodePtr sec = build_ok(comp, both, 2);
+	assert_int_equal(fx_bad_refs(xmlDocGetRootElement(doc)), 0);
+	char *text = fx_serialize(doc, sec);
+	assert_non_null(strstr(text, "<td>12/03/2024</td>"));
+	assert_non_null(strstr(text, "<td>" FX_STUDY2_UID "</td>"));
+	fx_golden("section/two-studies.xml", text);
+	free(text);
+	xmlFreeDoc(doc);
+}
+
+/* The PS3.20 catalog keeps a study's series in one act; the IMG-CR-IMG volume
+ * counts exactly one (E_ExamenImagerie_IMG-CR-IMG-1): the section fails that
+ * rule only. */
+static void section__two_series_in_one_act_fails_volume_rule_only(void **state)
+{
+	fx_study f;
+	fx_study_init(&f, 2);
+	xmlNodePtr comp;
+	xmlDocPtr doc = new_doc(&comp);
+	build_ok(comp, &f.s, 1);
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_int_equal(cdaimg_rules_check(doc, d), CDAIMG_ENOTVALID);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	assert_string_equal(cdaimg_diags_get(d, 0)->rule, "E_ExamenImagerie_IMG-CR-IMG-1");
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+}
+
+static void section__ids_unique_across_sections(void **state)
+{
+	fx_study f;
+	fx_study_init(&f, 1);
+	xmlNodePtr comp;
+	xmlDocPtr doc = new_doc(&comp);
+	build_ok(comp, &f.s, 1);
+	xmlNodePtr comp2 = xmlNewChild(xmlDocGetRootElement(doc), comp->ns, (const xmlChar *)"component", NULL);
+	xmlNodePtr sec2 = build_ok(comp2, &f.s, 1);
+	char *text = fx_serialize(doc, sec2);
+	assert_non_null(strstr(text, "<content ID=\"cat2-ex-01\">"));
+	assert_non_null(strstr(text, "<reference value=\"#cat2-ex-01-serie-01\"/>"));
+	free(text);
+	assert_int_equal(fx_bad_refs(xmlDocGetRootElement(doc)), 0);
+	xmlFreeDoc(doc);
+}
+
+static void section__errors_leave_document_unchanged(void **state)
+{
+	fx_study f;
+	fx_study2 g;
+	fx_study_init(&f, 1);
+	fx_study2_init(&g);
+	g.t.sop_class.code = "1.2.3.04";
+	cdaimg_study both[2] = {f.s, g.s};
+	xmlNodePtr comp, sec = (xmlNodePtr)1;
+	xmlDocPtr doc = new_doc(&comp);
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_int_equal(cdaimg_section_build(&sec, comp, both, 2, NULL, d), CDAIMG_EINVALID);
+	assert_null(sec);
+	assert_null(comp->children);
+	assert_diag(d, CDAIMG_D_UID, "[1].serieImagerie.instanceSOP.classeSOP.coding[0].code");
+	assert_int_equal(cdaimg_section_build(NULL, comp, both, 0, NULL, d), CDAIMG_EARG);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+}
+
+static int teardown(void **state)
+{
+	tu_schemas_free();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(section__one_study_golden_rules_refs),
+		cmocka_unit_test(section__two_studies_golden),
+		cmocka_unit_test(section__two_series_in_one_act_fails_volume_rule_only),
+		cmocka_unit_test(section__ids_unique_across_sections),
+		cmocka_unit_test(section__errors_leave_document_unchanged),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, teardown);
+	xmlCleanupParser();
+	return rc;
+}

@@ -7,7 +7,7 @@
  *   cdaimg-bench --series N --emitter stream|dom [--validate] [--out PATH] [--repeat R]
  *
  * --repeat R keeps the best of R runs of each variant (the machine may be shared);
- * --in-process runs the chosen emitter alone, without fork, for profilers.
+ * --in-process VARIANT runs one variant alone, without fork, for profilers.
  */
 #define _GNU_SOURCE /* wait4 */
 #include <errno.h>
@@ -366,9 +366,29 @@ static int bench_validate(uint64_t n, const char *out)
 	return ok && rd.ok && va.ok ? 0 : 1;
 }
 
+/* One variant in this process (for profilers such as callgrind, whose
+ * instruction counts do not depend on the load of the machine). */
+static int in_process(const char *name, uint64_t n, const char *out)
+{
+	static const char *const keys[] = {"baseline", "gen",       "stream",    "dom",  "textwriter",
+	                                   "snprintf", "plain-dom", "plain-dom-dict"};
+	for (size_t v = 0; v < sizeof keys / sizeof keys[0]; v++) {
+		if (strcmp(name, keys[v]))
+			continue;
+		result r = {0};
+		cdaimg_global_init();
+		r.ok = run_variant((variant)v, n, out, &r);
+		print_header();
+		print_row((variant)v, n, &r);
+		return r.ok ? 0 : 1;
+	}
+	fprintf(stderr, "cdaimg-bench: --in-process gen|stream|dom|textwriter|snprintf|plain-dom|plain-dom-dict\n");
+	return 2;
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: cdaimg-bench --series N --emitter stream|dom [--validate] [--out PATH] [--repeat R] [--in-process]\n");
+	fprintf(stderr, "usage: cdaimg-bench --series N --emitter stream|dom [--validate] [--out PATH] [--repeat R] [--in-process VARIANT]\n");
 	return 2;
 }
 
@@ -376,7 +396,8 @@ int main(int argc, char **argv)
 {
 	uint64_t n = 100000;
 	const char *emitter = "stream", *out = "/dev/null";
-	bool validate = false, inproc = false;
+	bool validate = false;
+	const char *inproc = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--series") && i + 1 < argc)
 			n = strtoull(argv[++i], NULL, 10);
@@ -388,8 +409,8 @@ int main(int argc, char **argv)
 			repeat = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
 		else if (!strcmp(argv[i], "--validate"))
 			validate = true;
-		else if (!strcmp(argv[i], "--in-process")) /* for profilers: the emitter alone, no fork */
-			inproc = true;
+		else if (!strcmp(argv[i], "--in-process") && i + 1 < argc)
+			inproc = argv[++i];
 		else
 			return usage();
 	}
@@ -403,12 +424,8 @@ int main(int argc, char **argv)
 	       emitter, out, xmlParserVersion, repeat, load[0]);
 	if (validate)
 		return bench_validate(n, out);
-	if (inproc) {
-		result r = {0};
-		r.ok = run_variant(strcmp(emitter, "stream") ? V_DOM : V_STREAM, n, out, &r);
-		print_row(strcmp(emitter, "stream") ? V_DOM : V_STREAM, n, &r);
-		return r.ok ? 0 : 1;
-	}
+	if (inproc)
+		return in_process(inproc, n, out);
 	print_header();
 	return !strcmp(emitter, "stream") ? bench_stream(n, out) : bench_dom(n, out);
 }

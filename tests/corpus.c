@@ -152,12 +152,14 @@ static void uid_ident(corpus_item *it, rng *r, int form, const char *base, cdaim
 	snprintf(dicom, UID_MAX + 1, "%s", base);
 }
 
-/* 0 to 2 further identifiers after the UID slot; returns how many in all. */
-static size_t extra_ids(corpus_item *it, rng *r, unsigned i, cdaimg_identifier *ids)
+/* 0 to 2 further identifiers after the UID slot (none in the dicom profile,
+ * none with an extension on a C-CDA series); returns how many in all. */
+static size_t extra_ids(corpus_item *it, rng *r, unsigned i, cdaimg_identifier *ids, bool series)
 {
-	size_t n = 1 + pick(r, 3);
+	size_t n = it->profile == CDAIMG_PROFILE_DICOM ? 1 : 1 + pick(r, 3);
+	bool no_ext = series && it->profile == CDAIMG_PROFILE_CCDA;
 	for (size_t k = 1; k < n; k++) {
-		switch (pick(r, 4)) {
+		switch (no_ext ? 1 + pick(r, 3) : pick(r, 4)) {
 		case 0:
 			ids[k] = (cdaimg_identifier){"urn:oid:1.2.250.1.71.4.2.1", put(it, "8%07u-é%zu", i, k)};
 			break;
@@ -175,12 +177,12 @@ static size_t extra_ids(corpus_item *it, rng *r, unsigned i, cdaimg_identifier *
 	return n;
 }
 
-static void codes(corpus_item *it, rng *r, unsigned i)
+static void modality(corpus_item *it, rng *r, unsigned i)
 {
 	static const char *const dcm_systems[] = {"http://dicom.nema.org/resources/ontology/DCM",
 	                                          "urn:oid:1.2.840.10008.2.16.4"};
-	size_t mi = i % vs_modality.count, si = (i * 7u + 3u) % vs_sop_class.count;
-	const vs_entry *m = &vs_modality.entries[mi], *sc = &vs_sop_class.entries[si];
+	size_t mi = i % vs_modality.count;
+	const vs_entry *m = &vs_modality.entries[mi];
 	size_t n = 0;
 	unsigned extra = pick(r, 8);
 	if (extra == 0)
@@ -190,20 +192,28 @@ static void codes(corpus_item *it, rng *r, unsigned i)
 	it->modality[n++] = (cdaimg_coding){dcm_systems[pick(r, 2)], m->code,
 	                                    pick(r, 3) ? NULL : put(it, "Modalité %s n°%u ✓", m->code, i)};
 	it->s.modality = (cdaimg_concept){it->modality, n, NULL};
+	it->traits.modality = mi;
+}
+
+static void sop_class(corpus_item *it, rng *r, unsigned i, size_t k)
+{
+	size_t si = (i * 7u + 3u + (unsigned)k * 11u) % vs_sop_class.count;
+	const vs_entry *sc = &vs_sop_class.entries[si];
+	cdaimg_coding *c = &it->sop_class[k];
 	switch (pick(r, 4)) {
 	case 0:
-		it->sop_class = (cdaimg_coding){"urn:dicom:uid", sc->code, NULL};
+		*c = (cdaimg_coding){"urn:dicom:uid", sc->code, NULL};
 		break;
 	case 1:
-		it->sop_class = (cdaimg_coding){"urn:ietf:rfc:3986", put(it, "urn:oid:%s", sc->code), NULL};
+		*c = (cdaimg_coding){"urn:ietf:rfc:3986", put(it, "urn:oid:%s", sc->code), NULL};
 		break;
 	default:
-		it->sop_class = (cdaimg_coding){"urn:oid:1.2.840.10008.2.6.1", sc->code,
-		                                pick(r, 3) ? NULL : put(it, "Classe « %s »", sc->code)};
+		*c = (cdaimg_coding){"urn:oid:1.2.840.10008.2.6.1", sc->code,
+		                     pick(r, 3) ? NULL : put(it, "Classe « %s »", sc->code)};
 	}
-	it->inst.sop_class = (cdaimg_concept){&it->sop_class, 1, NULL};
-	it->traits.modality = mi;
-	it->traits.sop_class = si;
+	it->inst[k].sop_class = (cdaimg_concept){c, 1, NULL};
+	if (k == 0)
+		it->traits.sop_class = si;
 }
 
 static const char *link_url(corpus_item *it, rng *r, int kind, const char *study, const char *series,
@@ -226,71 +236,100 @@ static const char *link_url(corpus_item *it, rng *r, int kind, const char *study
 	}
 }
 
-static void make_link(corpus_item *it, rng *r, unsigned i, const char *series, const char *sop)
+/* The series link names the first instance; further instances of a WADO
+ * link have their own (D8), an IID link may serve them all. */
+static void make_links(corpus_item *it, rng *r, unsigned i, const char *study, const char *series,
+                       char sop_uids[][UID_MAX + 1])
 {
 	static const char *const kinds[] = {"ihe-iid", "dicom-wado-uri", "dicom-wado-rs"};
 	static const char *const kind_systems[] = {"http://terminology.hl7.org/CodeSystem/endpoint-connection-type",
 	                                           "urn:oid:2.16.840.1.113883.4.642.1.1140", NULL};
 	static const char *const media_systems[] = {"urn:ietf:bcp:13", "urn:oid:2.16.840.1.113883.5.79", NULL};
 	int kind = (int)(i % 3);
-	const char *study = put(it, "1.2.250.1.999.%u", i + 1);
 	it->kind = (cdaimg_coding){kind_systems[pick(r, 3)], kinds[kind], NULL};
 	it->media = (cdaimg_coding){media_systems[pick(r, 3)], "application/dicom", NULL};
-	it->s.link.kind = (cdaimg_concept){&it->kind, 1, NULL};
-	it->s.link.media_type = (cdaimg_concept){&it->media, 1, NULL};
-	it->s.link.reference = link_url(it, r, kind, study, series, sop);
+	cdaimg_image_link link = {{&it->kind, 1, NULL}, {&it->media, 1, NULL}, NULL, NULL};
+	it->s.link = link;
+	it->s.link.reference = link_url(it, r, kind, study, series, sop_uids[0]);
+	for (size_t k = 1; k < it->s.n_instances; k++) {
+		if (kind == 0 && pick(r, 2))
+			continue;
+		it->inst[k].link = link;
+		it->inst[k].link.reference = link_url(it, r, kind, study, series, sop_uids[k]);
+	}
 	it->traits.link_kind = kind;
 }
 
-static void instance(corpus_item *it, rng *r, unsigned i, char *sop_uid)
+static void instance(corpus_item *it, rng *r, unsigned i, size_t k, char *sop_uid)
 {
 	static const char *const statuses[] = {"aborted", "active", "cancelled", "completed",
 	                                       "held",    "new",    "suspended"};
-	const char *base = put(it, "1.2.250.1.999.%u.%u.%u", i + 1, 1 + pick(r, 99), 1 + pick(r, 999));
-	uid_ident(it, r, (int)pick(r, 4), base, &it->sop_ids[0], sop_uid);
-	it->inst.ids = it->sop_ids;
-	it->inst.n_ids = extra_ids(it, r, i, it->sop_ids);
-	it->inst.status = statuses[(i / 3) % 7];
+	cdaimg_instance *in = &it->inst[k];
+	const char *base = put(it, "1.2.250.1.999.%u.%u.%u%zu", i + 1, 1 + pick(r, 99), 1 + pick(r, 999), k);
+	uid_ident(it, r, (int)pick(r, 4), base, &it->sop_ids[k][0], sop_uid);
+	in->ids = it->sop_ids[k];
+	in->n_ids = extra_ids(it, r, i, it->sop_ids[k], false);
+	sop_class(it, r, i, k);
+	in->status = statuses[(i / 3 + k) % 7];
 	int form = (int)pick(r, 6);
-	it->inst.date = form ? date(it, r, form, (int)pick(r, 4)) : NULL;
+	in->date = form ? date(it, r, form, (int)pick(r, 4)) : NULL;
+	int64_t most = it->profile == CDAIMG_PROFILE_FR ? INT32_MAX : 65536;
 	switch (pick(r, 4)) {
 	case 0:
 		break;
 	case 1:
-		it->inst.has_frame_count = 1, it->inst.frame_count = 1;
+		in->has_frame_count = 1, in->frame_count = 1;
 		break;
 	case 2:
-		it->inst.has_frame_count = 1, it->inst.frame_count = 1 + (int64_t)pick(r, 100000);
+		in->has_frame_count = 1, in->frame_count = 1 + (int64_t)pick(r, it->profile == CDAIMG_PROFILE_FR ? 100000 : 300);
 		break;
 	default:
-		it->inst.has_frame_count = 1, it->inst.frame_count = pick(r, 2) ? INT32_MAX : 2 + (int64_t)rnd(r) % INT32_MAX;
+		in->has_frame_count = 1, in->frame_count = pick(r, 2) ? most : 2 + (int64_t)rnd(r) % most;
 	}
-	if (it->inst.frame_count > INT32_MAX)
-		it->inst.frame_count = INT32_MAX;
-	description(it, r, i, &it->inst.description, &it->inst_text);
+	if (in->frame_count > most)
+		in->frame_count = most;
+	description(it, r, i, &in->description, &it->inst_text[k]);
 }
 
-void corpus_make(corpus_item *it, unsigned i)
+void corpus_make_in(corpus_item *it, unsigned i, cdaimg_profile profile, const char *study_uid)
 {
 	memset(it, 0, sizeof *it);
-	rng r = {0x9E3779B97F4A7C15ull ^ ((uint64_t)i * 0x100000001B3ull + 1)};
+	it->profile = profile;
+	rng r = {0x9E3779B97F4A7C15ull ^ ((uint64_t)i * 0x100000001B3ull + 1 + (uint64_t)profile * 0x5851F42Dull)};
 	for (int k = 0; k < 4; k++)
 		rnd(&r);
-	char series_uid[UID_MAX + 1], sop_uid[UID_MAX + 1];
+	char series_uid[UID_MAX + 1], sop_uids[CORPUS_MAX_INST][UID_MAX + 1];
 	it->traits.uid_form = (int)pick(&r, 4);
 	const char *base = put(it, "1.2.250.1.999.%u.%u", i + 1, 1 + pick(&r, 99));
 	uid_ident(it, &r, it->traits.uid_form, base, &it->series_ids[0], series_uid);
 	it->s.ids = it->series_ids;
-	it->s.n_ids = extra_ids(it, &r, i, it->series_ids);
-	codes(it, &r, i);
+	it->s.n_ids = extra_ids(it, &r, i, it->series_ids, true);
+	modality(it, &r, i);
 	description(it, &r, i, &it->s.description, &it->series_text);
 	it->traits.date_form = (int)((i / 7) % 6);
 	it->traits.zone = (int)pick(&r, 4);
 	it->s.date = it->traits.date_form ? date(it, &r, it->traits.date_form, it->traits.zone) : NULL;
-	instance(it, &r, i, sop_uid);
-	it->s.instances = &it->inst;
-	it->s.n_instances = 1;
-	make_link(it, &r, i, series_uid, sop_uid);
+	it->s.n_instances = profile == CDAIMG_PROFILE_FR ? 1 : 1 + pick(&r, CORPUS_MAX_INST);
+	for (size_t k = 0; k < it->s.n_instances; k++)
+		instance(it, &r, i, k, sop_uids[k]);
+	it->s.instances = it->inst;
+	make_links(it, &r, i, study_uid ? study_uid : put(it, "1.2.250.1.999.%u", i + 1), series_uid, sop_uids);
+}
+
+void corpus_make(corpus_item *it, unsigned i) { corpus_make_in(it, i, CDAIMG_PROFILE_FR, NULL); }
+
+const char *corpus_date(corpus_item *it, unsigned i)
+{
+	rng r = {0xD1B54A32D192ED03ull ^ i};
+	rnd(&r);
+	return date(it, &r, 3 + (int)(i % 3), (int)pick(&r, 4));
+}
+
+void corpus_description(corpus_item *it, unsigned i, cdaimg_narrative *out, const char **text)
+{
+	rng r = {0xA0761D6478BD642Full ^ i};
+	rnd(&r);
+	description(it, &r, i, out, text);
 }
 
 /* --- comparison ---------------------------------------------------------------------------- */
@@ -394,15 +433,16 @@ static const char *cmp_coding(const char *field, const char *system, const char 
 	return cmp(f, display, got->codings[0].display);
 }
 
-/* D1: the first DCM coding that is not 113015; display filled from the value set (fr). */
-static const char *cmp_modality(const cdaimg_concept *in, const cdaimg_concept *got)
+/* D1: the first DCM coding that is not 113015; display filled from the value
+ * set in the profile's language (fr for FR, en otherwise). */
+static const char *cmp_modality(const cdaimg_concept *in, cdaimg_profile profile, const cdaimg_concept *got)
 {
 	for (size_t i = 0; i < in->n_codings; i++) {
 		const cdaimg_coding *c = &in->codings[i];
 		bool dcm = c->system && (!strcmp(c->system, SYS_DCM) || !strcmp(c->system, "urn:oid:" OID_DCM));
 		if (!dcm || !strcmp(c->code, "113015"))
 			continue;
-		const vs_entry *e = vs_find(&vs_modality, c->code);
+		const vs_entry *e = vs_find(profile == CDAIMG_PROFILE_FR ? &vs_modality : &vs_modality_en, c->code);
 		return cmp_coding("code", SYS_DCM, c->code, c->display ? c->display : e ? e->display : NULL, got);
 	}
 	DIFF("code: the input has no modality coding");
@@ -464,38 +504,90 @@ static const char *cmp_narrative(const char *field, const char *text, const cdai
 	return cmp(f, want, got->div);
 }
 
-static const char *cmp_link(const cdaimg_image_link *in, const cdaimg_image_link *got)
+static const char *cmp_link(const char *field, const cdaimg_image_link *in, const cdaimg_image_link *got)
 {
-	TRY(cmp("referenceWado.reference", in->reference, got->reference));
-	TRY(cmp_coding("referenceWado.typeMedia", SYS_MEDIA_TYPE, "application/dicom", NULL, &got->media_type));
-	return cmp_coding("referenceWado.iHEInvokeImage", SYS_LINK_KIND, in->kind.codings[0].code, NULL, &got->kind);
+	char f[128];
+	snprintf(f, sizeof f, "%s.reference", field);
+	TRY(cmp(f, in->reference, got->reference));
+	snprintf(f, sizeof f, "%s.typeMedia", field);
+	TRY(cmp_coding(f, SYS_MEDIA_TYPE, "application/dicom", NULL, &got->media_type));
+	snprintf(f, sizeof f, "%s.iHEInvokeImage", field);
+	return cmp_coding(f, SYS_LINK_KIND, in->kind.codings[0].code, NULL, &got->kind);
 }
 
-static const char *cmp_instance(const cdaimg_instance *in, const char *text, const cdaimg_instance *got)
+static const char *cmp_instance(const char *field, const cdaimg_instance *in, const char *text,
+                                const cdaimg_instance *got)
 {
-	TRY(cmp_ids("instanceSOP.uuidSOPInstance", in->ids, in->n_ids, got->ids, got->n_ids));
+	char f[128];
+	snprintf(f, sizeof f, "%s.uuidSOPInstance", field);
+	TRY(cmp_ids(f, in->ids, in->n_ids, got->ids, got->n_ids));
 	TRY(cmp_sop_class(&in->sop_class, &got->sop_class));
-	TRY(cmp_narrative("instanceSOP.description", text, &got->description));
-	TRY(cmp("instanceSOP.statut", in->status, got->status));
-	TRY(cmp_date("instanceSOP.date", in->date, got->date));
+	snprintf(f, sizeof f, "%s.description", field);
+	TRY(cmp_narrative(f, text, &got->description));
+	snprintf(f, sizeof f, "%s.statut", field);
+	TRY(cmp(f, in->status, got->status));
+	snprintf(f, sizeof f, "%s.date", field);
+	TRY(cmp_date(f, in->date, got->date));
 	if (!in->has_frame_count != !got->has_frame_count || (in->has_frame_count && in->frame_count != got->frame_count))
-		DIFF("instanceSOP.nombreCadresReferences: expected %lld (%s), got %lld (%s)", (long long)in->frame_count,
+		DIFF("%s.nombreCadresReferences: expected %lld (%s), got %lld (%s)", field, (long long)in->frame_count,
 		     in->has_frame_count ? "present" : "absent", (long long)got->frame_count,
 		     got->has_frame_count ? "present" : "absent");
-	if (got->link.reference)
-		DIFF("instanceSOP.referenceWado: expected none (one instance), got %s", got->link.reference);
 	return NULL;
 }
 
-const char *corpus_compare(const cdaimg_series *in, const char *series_text, const char *inst_text,
-                           const cdaimg_series *got)
+/* D8 read back: one instance -> the series' link only; several -> each
+ * instance its own link (the one that applied), the series the first's. */
+static const char *cmp_instances(const cdaimg_series *in, const char *const *texts, const cdaimg_series *got)
+{
+	char f[64];
+	if (got->n_instances != in->n_instances)
+		DIFF("instanceSOP: expected %zu instances, got %zu", in->n_instances, got->n_instances);
+	for (size_t k = 0; k < in->n_instances; k++) {
+		const cdaimg_instance *a = &in->instances[k], *b = &got->instances[k];
+		const cdaimg_image_link *link = a->link.reference ? &a->link : &in->link;
+		snprintf(f, sizeof f, in->n_instances == 1 ? "instanceSOP" : "instanceSOP[%zu]", k);
+		TRY(cmp_instance(f, a, texts ? texts[k] : NULL, b));
+		if (in->n_instances == 1 && b->link.reference)
+			DIFF("instanceSOP.referenceWado: expected none (one instance), got %s", b->link.reference);
+		if (in->n_instances > 1) {
+			snprintf(f, sizeof f, "instanceSOP[%zu].referenceWado", k);
+			TRY(cmp_link(f, link, &b->link));
+		}
+	}
+	const cdaimg_instance *first = &in->instances[0];
+	return cmp_link("referenceWado", first->link.reference ? &first->link : &in->link, &got->link);
+}
+
+const char *corpus_compare(const cdaimg_series *in, const char *series_text, const char *const *inst_texts,
+                           cdaimg_profile profile, const cdaimg_series *got)
 {
 	TRY(cmp_ids("uuidSerie", in->ids, in->n_ids, got->ids, got->n_ids));
-	TRY(cmp_modality(&in->modality, &got->modality));
+	TRY(cmp_modality(&in->modality, profile, &got->modality));
 	TRY(cmp_narrative("description", series_text, &got->description));
 	TRY(cmp_date("date", in->date, got->date));
-	if (got->n_instances != 1)
-		DIFF("instanceSOP: expected 1 instance, got %zu", got->n_instances);
-	TRY(cmp_instance(&in->instances[0], inst_text, &got->instances[0]));
-	return cmp_link(&in->link, &got->link);
+	return cmp_instances(in, inst_texts, got);
+}
+
+const char *corpus_check(const corpus_item *it, const cdaimg_series *got)
+{
+	return corpus_compare(&it->s, it->series_text, it->inst_text, it->profile, got);
+}
+
+const char *corpus_compare_study(const cdaimg_study *in, const char *text, const corpus_item *const *items,
+                                 const cdaimg_study *got)
+{
+	TRY(cmp_ids("uuidInstanceExamen", in->ids, in->n_ids, got->ids, got->n_ids));
+	TRY(cmp_date("dateActe", in->date, got->date));
+	TRY(cmp_narrative("description", text, &got->description));
+	if (got->n_series != in->n_series)
+		DIFF("serieImagerie: expected %zu series, got %zu", in->n_series, got->n_series);
+	for (size_t i = 0; i < in->n_series; i++) {
+		const char *d = corpus_check(items[i], &got->series[i]);
+		if (d) {
+			char tmp[sizeof msg];
+			snprintf(tmp, sizeof tmp, "serieImagerie[%zu].%s", i, d);
+			DIFF("%s", tmp);
+		}
+	}
+	return NULL;
 }

@@ -34,23 +34,26 @@ static void assert_clean(const cdaimg_diags *d, unsigned index, const char *xml)
 }
 
 /* Build @p s, extract it, compare; the extracted values rebuild the same text. */
-static void round_trip(const cdaimg_series *s, const char *series_text, const char *inst_text, unsigned index)
+static void round_trip(const cdaimg_series *s, const char *series_text, const char *const *inst_texts,
+                       cdaimg_profile profile, unsigned index)
 {
+	cdaimg_options o = CDAIMG_OPTIONS_INIT;
+	o.profile = profile;
 	cdaimg_diags *d = cdaimg_diags_new();
 	char *xml = NULL, *again = NULL;
 	size_t len = 0;
 	cdaimg_values *v = NULL;
-	assert_cdaimg_ok(cdaimg_series_to_string(&xml, &len, s, NULL, d), d);
+	assert_cdaimg_ok(cdaimg_series_to_string(&xml, &len, s, &o, d), d);
 	cdaimg_diags_clear(d);
 	assert_cdaimg_ok(cdaimg_extract_memory(&v, xml, len, d), d);
 	assert_clean(d, index, xml);
 	assert_int_equal(cdaimg_values_count(v), 1);
 	const cdaimg_item *item = cdaimg_values_get(v, 0);
 	assert_int_equal(item->kind, CDAIMG_ITEM_SERIES);
-	const char *diff = corpus_compare(s, series_text, inst_text, item->series);
+	const char *diff = corpus_compare(s, series_text, inst_texts, profile, item->series);
 	if (diff)
 		fail_msg("input %u: %s\n%s", index, diff, xml);
-	assert_cdaimg_ok(cdaimg_series_to_string(&again, NULL, item->series, NULL, d), d);
+	assert_cdaimg_ok(cdaimg_series_to_string(&again, NULL, item->series, &o, d), d);
 	if (strcmp(xml, again) != 0)
 		fail_msg("input %u: rebuilding the extracted values gives another entry:\n%s\n---\n%s", index, xml, again);
 	cdaimg_free(again);
@@ -60,21 +63,24 @@ static void round_trip(const cdaimg_series *s, const char *series_text, const ch
 }
 
 /* Same through a caller's document: series_build under <entry>, extract_doc. */
-static void round_trip_doc(const cdaimg_series *s, const char *series_text, const char *inst_text, unsigned index)
+static void round_trip_doc(const cdaimg_series *s, const char *series_text, const char *const *inst_texts,
+                           cdaimg_profile profile, unsigned index)
 {
+	cdaimg_options o = CDAIMG_OPTIONS_INIT;
+	o.profile = profile;
 	cdaimg_diags *d = cdaimg_diags_new();
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr root = xmlNewDocNode(doc, NULL, (const xmlChar *)"section", NULL);
 	xmlDocSetRootElement(doc, root);
 	xmlSetNs(root, xmlNewNs(root, (const xmlChar *)"urn:hl7-org:v3", NULL));
 	xmlNodePtr entry = xmlNewChild(root, root->ns, (const xmlChar *)"entry", NULL);
-	assert_cdaimg_ok(cdaimg_series_build(NULL, entry, s, NULL, d), d);
+	assert_cdaimg_ok(cdaimg_series_build(NULL, entry, s, &o, d), d);
 	cdaimg_values *v = NULL;
 	cdaimg_diags_clear(d);
 	assert_cdaimg_ok(cdaimg_extract_doc(&v, doc, d), d);
 	assert_clean(d, index, NULL);
 	assert_int_equal(cdaimg_values_count(v), 1);
-	const char *diff = corpus_compare(s, series_text, inst_text, cdaimg_values_get(v, 0)->series);
+	const char *diff = corpus_compare(s, series_text, inst_texts, profile, cdaimg_values_get(v, 0)->series);
 	if (diff)
 		fail_msg("input %u (in a document): %s", index, diff);
 	cdaimg_values_free(v);
@@ -87,8 +93,8 @@ static void roundtrip__test_series(void **state)
 	(void)state;
 	tu_series t;
 	tu_series_init(&t);
-	round_trip(&t.s, NULL, NULL, 0);
-	round_trip_doc(&t.s, NULL, NULL, 0);
+	round_trip(&t.s, NULL, NULL, CDAIMG_PROFILE_FR, 0);
+	round_trip_doc(&t.s, NULL, NULL, CDAIMG_PROFILE_FR, 0);
 }
 
 static void roundtrip__corpus(void **state)
@@ -98,11 +104,31 @@ static void roundtrip__corpus(void **state)
 	assert_non_null(it);
 	for (unsigned i = 0; i < corpus_size; i++) {
 		corpus_make(it, i);
-		round_trip(&it->s, it->series_text, it->inst_text, i);
+		round_trip(&it->s, it->series_text, it->inst_text, it->profile, i);
 		if (i % 10 == 0)
-			round_trip_doc(&it->s, it->series_text, it->inst_text, i);
+			round_trip_doc(&it->s, it->series_text, it->inst_text, it->profile, i);
 	}
 	free(it);
+}
+
+/* The dicom and ccda profiles: their own template ids, one to three instances
+ * per series with their links, frames as a list of INT. */
+static void roundtrip__corpus_other_profiles(void **state)
+{
+	(void)state;
+	corpus_item *it = malloc(sizeof *it);
+	assert_non_null(it);
+	size_t multi = 0;
+	for (unsigned i = 0; i < corpus_size; i++) {
+		cdaimg_profile p = i % 2 ? CDAIMG_PROFILE_DICOM : CDAIMG_PROFILE_CCDA;
+		corpus_make_in(it, i, p, NULL);
+		multi += it->s.n_instances > 1;
+		round_trip(&it->s, it->series_text, it->inst_text, p, i);
+		if (i % 10 == 0)
+			round_trip_doc(&it->s, it->series_text, it->inst_text, p, i);
+	}
+	free(it);
+	assert_true(multi > corpus_size / 4);
 }
 
 /* The corpus reaches what the issue asks for; a change to the generator that
@@ -122,9 +148,9 @@ static void roundtrip__corpus_coverage(void **state)
 		forms[it->traits.date_form]++;
 		zones[it->traits.date_form >= 4 ? it->traits.zone : 0] += it->traits.date_form >= 4;
 		uids[it->traits.uid_form]++;
-		texts += it->series_text != NULL && it->inst_text != NULL;
+		texts += it->series_text != NULL && it->inst_text[0] != NULL;
 		no_text += it->s.description.div == NULL;
-		frames += it->inst.has_frame_count;
+		frames += it->inst[0].has_frame_count;
 	}
 	free(it);
 	for (size_t k = 0; k < vs_modality.count; k++)
@@ -152,6 +178,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(roundtrip__test_series),
 		cmocka_unit_test(roundtrip__corpus_coverage),
 		cmocka_unit_test(roundtrip__corpus),
+		cmocka_unit_test(roundtrip__corpus_other_profiles),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	xmlCleanupParser();

@@ -83,7 +83,7 @@ xmlNodePtr dom_emitter_finish(dom_emitter *d, bool ok);
  * byte for byte as libxml2 serializes the same tree with XML_SAVE_FORMAT
  * (2 spaces per level, no indentation inside an element holding text, empty
  * elements as <x/>). An element holds either text or elements, never both.
- * The outermost element declares xmlns="urn:hl7-org:v3". Element names must
+ * The outermost HL7 element declares xmlns="urn:hl7-org:v3". Element names must
  * stay valid until their end call (the mapping passes literals).
  * Nothing reaches the output buffer before xw_flush: a caller can drop what
  * a failed entry wrote with xw_truncate. */
@@ -101,6 +101,7 @@ typedef struct xw_emitter {
 	unsigned depth;       /* open elements */
 	unsigned text_depth;  /* depth of the element holding text (no formatting inside), 0: none */
 	unsigned xsi_depth;   /* depth of the container element declaring xmlns:xsi, 0: none */
+	unsigned ns_depth;    /* depth of the element declaring xmlns="urn:hl7-org:v3", 0: none in scope */
 	bool nomem, ioerr;    /* why the last call failed */
 	uint64_t flushed;     /* bytes handed to out */
 	const char *names[XW_MAX_DEPTH];    /* open elements' names */
@@ -112,6 +113,9 @@ void xw_init(emitter *e, xw_emitter *w, xmlOutputBufferPtr out);
 int xw_flush(xw_emitter *w);
 /* Drop what was written after offset @p mark (a value of w->len), resetting the element state. */
 void xw_truncate(xw_emitter *w, size_t mark, unsigned depth);
+/* Open an element in no namespace (a container such as <entries>): the HL7
+ * elements inside then declare xmlns themselves. Closed with the end op. */
+int xw_start_plain(xw_emitter *w, const char *name);
 /* Declare xmlns:xsi on the open start tag of a container: the elements
  * inside that carry xsi:type then do not declare it (as with the DOM emitter
  * under a parent that declares it). */

@@ -106,8 +106,9 @@ static void close_tag(xw_emitter *w, bool element_child)
 
 /* --- emitter_ops ------------------------------------------------------------------------ */
 
-/* "<prefix:name" at the right indentation, closing the parent's start tag. */
-static int open_element(xw_emitter *w, const char *prefix, const char *name)
+/* "<prefix:name" at the right indentation, closing the parent's start tag; an
+ * HL7 element declares the namespace unless an ancestor did. */
+static int open_element(xw_emitter *w, const char *prefix, const char *name, bool hl7)
 {
 	size_t pn = prefix ? strlen(prefix) : 0, n = strlen(name);
 	if (w->depth >= XW_MAX_DEPTH || !reserve(w, pn + n + 2 * INDENT_MAX_LEVEL + sizeof " xmlns=\"" HL7_NS "\"" + 4))
@@ -122,16 +123,21 @@ static int open_element(xw_emitter *w, const char *prefix, const char *name)
 		PUT_LIT(w, ":");
 	}
 	put(w, name, n);
-	if (w->depth == 0)
+	bool declare = hl7 && !prefix && !w->ns_depth;
+	if (declare)
 		PUT_LIT(w, " xmlns=\"" HL7_NS "\"");
 	w->prefixes[w->depth] = prefix;
 	w->names[w->depth++] = name;
+	if (declare)
+		w->ns_depth = w->depth;
 	w->tag_end = w->len;
 	w->tag_open = true;
 	return 0;
 }
 
-static int xw_start(void *vctx, const char *name) { return open_element(vctx, NULL, name); }
+static int xw_start(void *vctx, const char *name) { return open_element(vctx, NULL, name, true); }
+
+int xw_start_plain(xw_emitter *w, const char *name) { return open_element(w, NULL, name, false); }
 
 static int put_attr(xw_emitter *w, const char *prefix, const char *name, const char *value);
 
@@ -140,7 +146,7 @@ static int put_attr(xw_emitter *w, const char *prefix, const char *name, const c
 static int xw_start_ns(void *vctx, const char *prefix, const char *uri, const char *name)
 {
 	xw_emitter *w = vctx;
-	if (!w->depth || open_element(w, prefix, name))
+	if (!w->depth || open_element(w, prefix, name, false))
 		return -1;
 	int rc = put_attr(w, "xmlns:", prefix, uri);
 	w->tag_end = w->len;
@@ -244,6 +250,8 @@ static int xw_end(void *vctx)
 		w->text_depth = 0;
 	if (w->xsi_depth == w->depth + 1)
 		w->xsi_depth = 0;
+	if (w->ns_depth == w->depth + 1)
+		w->ns_depth = 0;
 	if (w->depth && formatted(w))
 		PUT_LIT(w, "\n");
 	return 0;
@@ -289,6 +297,8 @@ void xw_truncate(xw_emitter *w, size_t mark, unsigned depth)
 		w->text_depth = 0;
 	if (w->xsi_depth > depth)
 		w->xsi_depth = 0;
+	if (w->ns_depth > depth)
+		w->ns_depth = 0;
 }
 
 int xw_decl(xw_emitter *w)

@@ -145,6 +145,10 @@ static int open_container(cdaimg_stream *s)
 		if (!e->failed && xw_declare_xsi(&s->w))
 			e->failed = true;
 		break;
+	case CDAIMG_STREAM_ENTRIES:
+		if (xw_decl(&s->w) || xw_start_plain(&s->w, "entries"))
+			return -1;
+		break;
 	case CDAIMG_STREAM_DOCUMENT:
 		if (xw_decl(&s->w))
 			return -1;
@@ -166,7 +170,8 @@ static int close_container(cdaimg_stream *s)
 {
 	while (s->w.depth)
 		em_end(&s->e);
-	if (s->container == CDAIMG_STREAM_DOCUMENT && !s->e.failed && xw_newline(&s->w))
+	bool decl = s->container == CDAIMG_STREAM_DOCUMENT || s->container == CDAIMG_STREAM_ENTRIES;
+	if (decl && !s->e.failed && xw_newline(&s->w))
 		return -1;
 	return s->e.failed ? -1 : 0;
 }
@@ -196,7 +201,7 @@ static cdaimg_status open_stream(cdaimg_stream **out, cdaimg_stream *tmpl, diag_
 	return CDAIMG_OK;
 }
 
-#define CONTAINER_OK(c) ((unsigned)(c) <= CDAIMG_STREAM_DOCUMENT)
+#define CONTAINER_OK(c) ((unsigned)(c) <= CDAIMG_STREAM_ENTRIES)
 
 cdaimg_status cdaimg_stream_open_fd(cdaimg_stream **out, int fd, cdaimg_stream_container container,
                                     cdaimg_diags *diags)
@@ -239,12 +244,13 @@ static bool write_series(cdaimg_stream *s, const cdaimg_options *opts, const pre
 	size_t mark = s->w.len;
 	unsigned depth = s->w.depth;
 	emitter *e = &s->e;
-	if (s->container != CDAIMG_STREAM_ACTS)
+	bool entry = s->container == CDAIMG_STREAM_SECTION || s->container == CDAIMG_STREAM_DOCUMENT;
+	if (entry)
 		em_start(e, "entry");
 	map_series(e, profile_get(opts ? opts->profile : CDAIMG_PROFILE_FR), ps);
-	if (s->container != CDAIMG_STREAM_ACTS)
+	if (entry)
 		em_end(e);
-	else if (!e->failed && xw_newline(&s->w))
+	if (s->container == CDAIMG_STREAM_ACTS && !e->failed && xw_newline(&s->w))
 		e->failed = true;
 	if (!e->failed)
 		return true;

@@ -424,6 +424,38 @@ static void stream__entry_identical_to_dom_build(void **state)
 	cdaimg_diags_free(d);
 }
 
+/* The entries container is what the DOM path gives for acts under a root in no
+ * namespace, dumped with xmlDocDumpFormatMemoryEnc (as `cdaimg build` writes arrays). */
+static void entries_like_dom(size_t n)
+{
+	membuf m = stream_corpus(CDAIMG_STREAM_ENTRIES, n);
+	cdaimg_diags *d = cdaimg_diags_new();
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST "entries", NULL);
+	xmlDocSetRootElement(doc, root);
+	gen_series *g = malloc(sizeof *g);
+	for (size_t i = 0; i < n; i++) {
+		gen(g, i);
+		assert_cdaimg_ok(cdaimg_series_build(NULL, root, &g->t.s, NULL, d), d);
+	}
+	xmlChar *mem = NULL;
+	int size = 0;
+	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
+	assert_same_bytes((const char *)mem, (size_t)size, m.s, m.len, "entries container");
+	xmlFree(mem);
+	xmlFreeDoc(doc);
+	free(g);
+	free(m.s);
+	cdaimg_diags_free(d);
+}
+
+static void stream__entries_identical_to_dom(void **state)
+{
+	entries_like_dom(120);
+	entries_like_dom(1);
+	entries_like_dom(0);
+}
+
 /* --- the emitter itself, call by call, against the DOM emitter ------------------------- */
 
 static void drive(emitter *e)
@@ -648,7 +680,7 @@ static void stream__bad_arguments(void **state)
 	assert_int_equal(cdaimg_stream_open_fd(&st, -1, CDAIMG_STREAM_ACTS, d), CDAIMG_EARG);
 	assert_null(st);
 	assert_int_equal(cdaimg_stream_open_callback(&st, NULL, NULL, CDAIMG_STREAM_ACTS, d), CDAIMG_EARG);
-	assert_int_equal(cdaimg_stream_open_file(&st, stdout, (cdaimg_stream_container)7, d), CDAIMG_EARG);
+	assert_int_equal(cdaimg_stream_open_file(&st, stdout, (cdaimg_stream_container)9, d), CDAIMG_EARG);
 	assert_int_equal(cdaimg_stream_series(NULL, NULL, NULL, d), CDAIMG_EARG);
 	assert_int_equal(cdaimg_stream_close(NULL, NULL, d), CDAIMG_OK);
 	membuf m = {.fail_after = -1};
@@ -673,6 +705,7 @@ int main(void)
 		cmocka_unit_test(stream__document_valid_and_identical),
 		cmocka_unit_test(stream__section_well_formed),
 		cmocka_unit_test(stream__entry_identical_to_dom_build),
+		cmocka_unit_test(stream__entries_identical_to_dom),
 		cmocka_unit_test(stream__invalid_series_skipped_with_index),
 		cmocka_unit_test(stream__invalid_series_in_document),
 		cmocka_unit_test(stream__write_error_is_eio),

@@ -9,6 +9,10 @@
  *         status = cdaimg_stream_close(st, NULL, diags);         // frees st
  *     }
  *
+ * Diagnostics accumulate in the list a caller passes: when streaming millions
+ * of series that may have warnings, clear it (cdaimg_diags_clear) as you go
+ * to keep memory flat.
+ *
  * Each series is checked exactly as cdaimg_series_build checks it, then
  * written; an invalid series writes nothing and its diagnostics carry its
  * index as a path prefix: "[1234].uuidSerie[0].value". The bytes of a Series
@@ -37,7 +41,12 @@ typedef enum cdaimg_stream_container {
 	/** An XML declaration and a minimal ClinicalDocument (fixed sample header)
 	 *  whose one section holds an <entry> per act: well-formed and valid
 	 *  against the CDA schemas, however many series it holds. */
-	CDAIMG_STREAM_DOCUMENT = 2
+	CDAIMG_STREAM_DOCUMENT = 2,
+	/** An XML declaration and a root <entries> in no namespace holding the
+	 *  acts, each declaring xmlns="urn:hl7-org:v3": the bytes libxml2's
+	 *  xmlDocDumpFormatMemoryEnc(doc, .., "UTF-8", 1) gives for such a tree
+	 *  built with cdaimg_series_build (what `cdaimg build` writes for arrays). */
+	CDAIMG_STREAM_ENTRIES = 3
 } cdaimg_stream_container;
 
 /**

@@ -1,4 +1,5 @@
 /* cli.c - the cdaimg command: dispatch, help, options, messages. */
+#define _XOPEN_SOURCE 700 /* strdup */
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,9 +81,40 @@ int cli_exit_of(cdaimg_status st)
 	return CLI_IO; /* out of memory, internal: the run could not be done */
 }
 
-void cli_print_diags(cli *c, FILE *f, const cdaimg_diags *d, cdaimg_severity min, const char *file)
+/* A copy of @p msg on one line: inner line breaks become spaces, trailing blanks go. */
+static char *one_line(const char *msg)
+{
+	char *m = strdup(msg);
+	if (!m)
+		return NULL;
+	for (char *p = m; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	size_t n = strlen(m);
+	while (n && m[n - 1] == ' ')
+		m[--n] = '\0';
+	return m;
+}
+
+static void print_diag(FILE *f, cdaimg_diag g)
 {
 	char small[1024];
+	char *msg = one_line(g.message);
+	if (msg)
+		g.message = msg;
+	size_t n = cdaimg_diag_format(&g, small, sizeof small);
+	char *line = n < sizeof small ? small : malloc(n + 1);
+	if (line && line != small)
+		cdaimg_diag_format(&g, line, n + 1);
+	fprintf(f, "%s\n", line ? line : small);
+	if (line != small)
+		free(line);
+	free(msg);
+}
+
+void cli_print_diags(cli *c, FILE *f, const cdaimg_diags *d, cdaimg_severity min, const char *file)
+{
+	(void)c;
 	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
 		cdaimg_diag g = *cdaimg_diags_get(d, i);
 		if (g.severity < min || g.severity == CDAIMG_SEV_INFO)
@@ -93,14 +125,10 @@ void cli_print_diags(cli *c, FILE *f, const cdaimg_diags *d, cdaimg_severity min
 				fprintf(f, "%ld:", g.line);
 			fputc(' ', f);
 			g.line = 0;
+			if (!strcmp(g.path, file))
+				g.path = ""; /* the file name is already in front */
 		}
-		size_t n = cdaimg_diag_format(&g, small, sizeof small);
-		char *line = n < sizeof small ? small : malloc(n + 1);
-		if (line && line != small)
-			cdaimg_diag_format(&g, line, n + 1);
-		fprintf(f, "%s\n", line ? line : small);
-		if (line != small)
-			free(line);
+		print_diag(f, g);
 	}
 }
 

@@ -1,0 +1,13 @@
+# The cdaimg command's tests: cli_test.c calls cdaimg_cli_run() in-process
+# (the cdaimg_cli static library), so it is not one of the test_*.c programs.
+if(TARGET cdaimg_cli)
+  add_executable(cli_test cli_test.c testutil.c)
+  target_link_libraries(cli_test PRIVATE cdaimg_cli PkgConfig::CMOCKA PkgConfig::JANSSON)
+  target_include_directories(cli_test PRIVATE ${PROJECT_SOURCE_DIR}/include/cdaimg ${CMAKE_CURRENT_SOURCE_DIR})
+  # Subcommands available in this build (set by src/cli/CMakeLists.txt).
+  get_property(_cli_features GLOBAL PROPERTY CDAIMG_CLI_FEATURES)
+  target_compile_definitions(cli_test PRIVATE ${_cli_features})
+  cdaimg_warnings(cli_test)
+  add_test(NAME cli_test COMMAND cli_test)
+  set_tests_properties(cli_test PROPERTIES ENVIRONMENT "${CDAIMG_TEST_ENV}" LABELS "unit;cli")
+endif()

@@ -1,0 +1,660 @@
+/* cli_test.c - the cdaimg command, run in-process through cdaimg_cli_run(). */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "testutil.h"
+
+/* --- harness ------------------------------------------------------------------------------ */
+
+typedef struct run_result {
+	int rc;
+	char *out, *err;
+} run_result;
+
+static char tmpdir[64];
+
+static char *slurp(FILE *f)
+{
+	fflush(f);
+	long n = ftell(f);
+	char *buf = malloc((size_t)(n > 0 ? n : 0) + 1);
+	assert_non_null(buf);
+	rewind(f);
+	size_t got = n > 0 ? fread(buf, 1, (size_t)n, f) : 0;
+	buf[got] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Run cdaimg with the NULL-terminated arguments; @p out_file NULL: a temporary file. */
+static run_result run_to(FILE *out_file, const char *const *args)
+{
+	char *argv[32];
+	int argc = 0;
+	argv[argc++] = (char *)"cdaimg";
+	for (; *args && argc < 31; args++)
+		argv[argc++] = (char *)*args;
+	argv[argc] = NULL;
+	FILE *out = out_file ? out_file : tmpfile(), *err = tmpfile();
+	assert_non_null(out);
+	assert_non_null(err);
+	run_result r;
+	r.rc = cdaimg_cli_run(argc, argv, out, err);
+	r.out = out_file ? NULL : slurp(out);
+	r.err = slurp(err);
+	if (out_file)
+		fclose(out_file);
+	return r;
+}
+
+#define RUN(...) run_to(NULL, (const char *const[]){__VA_ARGS__, NULL})
+
+static void done(run_result *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle))
+		fail_msg("expected to find \"%s\" in:\n%s", needle, hay);
+}
+
+/* A path in the test's temporary folder (static buffer, one at a time per slot). */
+static const char *tmp(const char *name)
+{
+	static char buf[4][256];
+	static int slot;
+	slot = (slot + 1) % 4;
+	snprintf(buf[slot], sizeof buf[slot], "%s/%s", tmpdir, name);
+	return buf[slot];
+}
+
+static const char *sample(const char *name)
+{
+	static char buf[4][1024];
+	static int slot;
+	slot = (slot + 1) % 4;
+	snprintf(buf[slot], sizeof buf[slot], "%s", tu_src(name));
+	return buf[slot];
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *read_text(const char *path)
+{
+	char *t = tu_read(path, NULL);
+	if (!t)
+		fail_msg("cannot read %s", path);
+	return t;
+}
+
+/* Number of entries of the temporary folder (a leftover temporary file shows here). */
+static int count_files(void)
+{
+	DIR *d = opendir(tmpdir);
+	assert_non_null(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/cdaimg-cli-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* --- help, version, usage ----------------------------------------------------------------- */
+
+static void cli__no_command_is_a_usage_error(void **state)
+{
+	(void)state;
+	run_result r = RUN(NULL);
+	assert_int_equal(r.rc, CLI_USAGE);
+	assert_string_equal(r.err, "cdaimg: a command is needed: sample, build, validate or extract\n"
+	                           "Try 'cdaimg --help'.\n");
+	assert_string_equal(r.out, "");
+	done(&r);
+}
+
+static void cli__help_and_version_on_every_command(void **state)
+{
+	(void)state;
+	static const char *const cmds[] = {"sample", "build", "validate", "extract"};
+	char version[64];
+	snprintf(version, sizeof version, "cdaimg %s (libxml2 ", CDAIMG_VERSION_STRING);
+	run_result r = RUN("--help");
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.out, "Usage: cdaimg COMMAND");
+	assert_contains(r.out, "Exit status: 0 success; 1 invalid input or invalid document; 2 usage error;\n3 input/output error.");
+	done(&r);
+	r = RUN("--version");
+	assert_int_equal(r.rc, 0);
+	assert_memory_equal(r.out, version, strlen(version));
+	done(&r);
+	for (size_t i = 0; i < 4; i++) {
+		char usage[64];
+		snprintf(usage, sizeof usage, "Usage: cdaimg %s", cmds[i]);
+		r = RUN(cmds[i], "--help");
+		assert_int_equal(r.rc, 0);
+		assert_memory_equal(r.out, usage, strlen(usage));
+		assert_contains(r.out, "Exit status: 0");
+		assert_string_equal(r.err, "");
+		done(&r);
+		r = RUN(cmds[i], "-h");
+		assert_int_equal(r.rc, 0);
+		assert_memory_equal(r.out, usage, strlen(usage));
+		done(&r);
+		r = RUN(cmds[i], "--version");
+		assert_int_equal(r.rc, 0);
+		assert_memory_equal(r.out, version, strlen(version));
+		done(&r);
+	}
+}
+
+static void expect_usage(const char *const *args, const char *message)
+{
+	run_result r = run_to(NULL, args);
+	assert_int_equal(r.rc, CLI_USAGE);
+	assert_contains(r.err, message);
+	assert_contains(r.err, "Try 'cdaimg");
+	assert_string_equal(r.out, "");
+	done(&r);
+}
+
+#define EXPECT_USAGE(msg, ...) expect_usage((const char *const[]){__VA_ARGS__, NULL}, msg)
+
+static void cli__usage_errors_exit_2(void **state)
+{
+	(void)state;
+	EXPECT_USAGE("cdaimg: unknown command 'frobnicate'\nTry 'cdaimg --help'.\n", "frobnicate");
+	EXPECT_USAGE("cdaimg: unknown option '--frob'\nTry 'cdaimg --help'.\n", "--frob");
+	EXPECT_USAGE("cdaimg: unknown option '--frob'\nTry 'cdaimg build --help'.\n", "build", "--frob", "x.json");
+	EXPECT_USAGE("cdaimg: unknown option '-x'", "build", "-x", "x.json");
+	EXPECT_USAGE("--as takes entry, section or document, not 'page'", "build", "--as", "page", "x.json");
+	EXPECT_USAGE("--as takes entry, section or document, not 'page'", "build", "--as=page", "x.json");
+	EXPECT_USAGE("option '--output' needs an argument (FILE)", "build", "x.json", "--output");
+	EXPECT_USAGE("option '--strict' takes no argument", "build", "--strict=yes", "x.json");
+	EXPECT_USAGE("an input file is needed (or '-' for standard input)", "build");
+	EXPECT_USAGE("one input file only ('b.json' is extra)", "build", "a.json", "b.json");
+	EXPECT_USAGE("at least one file to validate is needed", "validate", "--no-rules");
+	EXPECT_USAGE("sample takes no input ('x.json')", "sample", "x.json");
+	EXPECT_USAGE("an input file is needed", "extract");
+}
+
+/* --- build -------------------------------------------------------------------------------- */
+
+static void cli__build_entry_to_stdout_is_the_committed_sample(void **state)
+{
+	(void)state;
+	run_result r = RUN("build", sample("samples/ct-iid.json"));
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	char *want = read_text(sample("samples/ct-iid.xml"));
+	assert_string_equal(r.out, want);
+	assert_contains(r.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<act xmlns=\"urn:hl7-org:v3\"");
+	free(want);
+	done(&r);
+	/* "-o -" is standard output too */
+	r = RUN("build", "-o", "-", sample("samples/xa-multiframe.json"));
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.out, "<high value=\"96\"/>");
+	done(&r);
+}
+
+static void cli__build_invalid_input_exact_messages(void **state)
+{
+	(void)state;
+	const char *out = tmp("bad.xml");
+	run_result r = RUN("build", "-o", out, "--", sample("samples/invalid/bad-status.json"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	char want[2048];
+	snprintf(want, sizeof want,
+	         "cdaimg: %s: invalid input (1 error)\n"
+	         "$.instanceSOP.statut: \"done\" is not an HL7 ActStatus code; expected one of aborted, active, "
+	         "cancelled, completed, held, new, suspended [status]\n",
+	         sample("samples/invalid/bad-status.json"));
+	assert_string_equal(r.err, want);
+	assert_string_equal(r.out, "");
+	assert_int_equal(access(out, F_OK), -1);
+	assert_int_equal(count_files(), 0);
+	done(&r);
+}
+
+static void cli__build_json_errors(void **state)
+{
+	(void)state;
+	const char *in = tmp("syntax.json");
+	write_file(in, "{\n  \"resourceType\": \"FrSerieImagerie\",\n  \"date\": 2024-03-12\n}\n");
+	run_result r = RUN("build", in);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, ": not valid JSON\nline 3: column ");
+	assert_contains(r.err, " [json]\n");
+	done(&r);
+	r = RUN("build", sample("samples/invalid/batch-wrong-type.json"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "invalid input (1 error)\n$[1].uuidSerie[0].value: expected a string, found an integer [json]\n");
+	done(&r);
+	unlink(in);
+}
+
+static void cli__strict_turns_unknown_members_into_errors(void **state)
+{
+	(void)state;
+	const char *in = sample("samples/invalid/unknown-member-strict.json");
+	const char *out = tmp("u.xml");
+	run_result r = RUN("build", in, "-o", out);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "$.pacsComment: warning: FrSerieImagerie has no such member; ignored [unknown-member]\n");
+	assert_int_equal(access(out, F_OK), 0);
+	done(&r);
+	unlink(out);
+	r = RUN("build", "--strict", in, "-o", out);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "invalid input (1 error)\n$.pacsComment: FrSerieImagerie has no such member [unknown-member]\n");
+	assert_int_equal(access(out, F_OK), -1);
+	done(&r);
+}
+
+static void cli__failed_build_keeps_the_previous_file(void **state)
+{
+	(void)state;
+	const char *out = tmp("keep.xml");
+	write_file(out, "previous\n");
+	run_result r = RUN("build", "-o", out, sample("samples/invalid/wado-series-mismatch.json"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	char *t = read_text(out);
+	assert_string_equal(t, "previous\n");
+	free(t);
+	assert_int_equal(count_files(), 1);
+	done(&r);
+	unlink(out);
+}
+
+static void cli__output_replaced_atomically_keeping_its_mode(void **state)
+{
+	(void)state;
+	const char *out = tmp("mode.xml");
+	write_file(out, "old\n");
+	assert_int_equal(chmod(out, 0640), 0);
+	run_result r = RUN("build", sample("samples/us-wado-rs.json"), "--output", out);
+	assert_int_equal(r.rc, 0);
+	char *got = read_text(out), *want = read_text(sample("samples/us-wado-rs.xml"));
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	struct stat st;
+	assert_int_equal(stat(out, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(count_files(), 1);
+	done(&r);
+	/* through a symbolic link: the target is replaced, the link stays */
+	const char *link = tmp("link.xml");
+	assert_int_equal(symlink(out, link), 0);
+	r = RUN("build", sample("samples/ct-iid.json"), "-o", link);
+	assert_int_equal(r.rc, 0);
+	struct stat lst;
+	assert_int_equal(lstat(link, &lst), 0);
+	assert_true(S_ISLNK(lst.st_mode));
+	got = read_text(out);
+	assert_contains(got, "1.2.250.1.999.1.2.3.1.1");
+	free(got);
+	assert_int_equal(count_files(), 2);
+	done(&r);
+	unlink(link);
+	unlink(out);
+}
+
+static void cli__write_errors_exit_3_and_leave_nothing(void **state)
+{
+	(void)state;
+	const char *in = sample("samples/ct-iid.json");
+	run_result r = RUN("build", in, "-o", tmp("no-such-dir/out.xml"));
+	assert_int_equal(r.rc, CLI_IO);
+	assert_contains(r.err, "cdaimg: cannot write ");
+	assert_contains(r.err, "no-such-dir/out.xml: No such file or directory\n");
+	done(&r);
+	r = RUN("build", in, "-o", "/dev/full");
+	assert_int_equal(r.rc, CLI_IO);
+	assert_string_equal(r.err, "cdaimg: cannot write /dev/full: No space left on device\n");
+	done(&r);
+	r = RUN("build", in, "-o", "/dev/null");
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	r = RUN("build", in, "-o", tmpdir);
+	assert_int_equal(r.rc, CLI_IO);
+	assert_contains(r.err, ": it is a directory\n");
+	done(&r);
+	/* standard output that cannot be written (cdaimg build x.json > /dev/full) */
+	FILE *full = fopen("/dev/full", "w");
+	assert_non_null(full);
+	r = run_to(full, (const char *const[]){"build", in, NULL});
+	assert_int_equal(r.rc, CLI_IO);
+	assert_contains(r.err, "cdaimg: cannot write to standard output");
+	done(&r);
+	assert_int_equal(count_files(), 0);
+}
+
+static void cli__read_errors_exit_3(void **state)
+{
+	(void)state;
+	run_result r = RUN("build", tmp("missing.json"));
+	assert_int_equal(r.rc, CLI_IO);
+	assert_contains(r.err, "cdaimg: cannot read ");
+	assert_contains(r.err, "missing.json: No such file or directory\n");
+	done(&r);
+	r = RUN("build", tmpdir);
+	assert_int_equal(r.rc, CLI_IO);
+	assert_contains(r.err, ": it is a directory\n");
+	done(&r);
+	r = RUN("validate", tmp("missing.xml"));
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+}
+
+static void cli__array_gives_an_entries_list(void **state)
+{
+	(void)state;
+	run_result r = RUN("build", sample("samples/batch.json"));
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.out, "<entries>\n  <act xmlns=\"urn:hl7-org:v3\"");
+	char *want = read_text(sample("samples/batch.xml"));
+	assert_string_equal(r.out, want);
+	free(want);
+	done(&r);
+}
+
+/* --- validate ----------------------------------------------------------------------------- */
+
+static void cli__validate_reports_each_problem_and_a_summary(void **state)
+{
+	(void)state;
+	const char *good = sample("samples/mr-wado-uri.xml");
+	run_result r = RUN("validate", "--no-rules", good);
+	assert_int_equal(r.rc, 0);
+	char want[1200];
+	snprintf(want, sizeof want, "%s: valid (schema ans)\n", good);
+	assert_string_equal(r.out, want);
+	done(&r);
+	r = RUN("validate", "--schema", "hl7", "--no-rules", good);
+	assert_int_equal(r.rc, 0);
+	snprintf(want, sizeof want, "%s: valid (schema hl7)\n", good);
+	assert_string_equal(r.out, want);
+	done(&r);
+
+	const char *bad = tmp("bad-act.xml");
+	write_file(bad, "<?xml version=\"1.0\"?>\n<act xmlns=\"urn:hl7-org:v3\" classCode=\"ACT\" moodCode=\"EVN\">\n"
+	                "  <bogus/>\n</act>\n");
+	r = RUN("validate", "--no-rules", bad, good);
+	assert_int_equal(r.rc, CLI_INVALID);
+	snprintf(want, sizeof want, "%s:3: /act/bogus: Element '{urn:hl7-org:v3}bogus'", bad);
+	assert_contains(r.out, want);
+	snprintf(want, sizeof want, "%s: not valid: ", bad);
+	assert_contains(r.out, want);
+	snprintf(want, sizeof want, "%s: valid (schema ans)\n", good);
+	assert_contains(r.out, want);
+	done(&r);
+
+	const char *broken = tmp("broken.xml");
+	write_file(broken, "<act xmlns=\"urn:hl7-org:v3\">\n<id>\n</act>\n");
+	r = RUN("validate", broken);
+	assert_int_equal(r.rc, CLI_INVALID);
+	snprintf(want, sizeof want, "%s: not well-formed XML\n", broken);
+	assert_contains(r.out, want);
+	snprintf(want, sizeof want, "%s:4: not well-formed: ", broken);
+	assert_contains(r.out, want);
+	done(&r);
+
+	/* an unreadable file wins over an invalid one: exit 3 */
+	r = RUN("validate", broken, tmp("missing.xml"));
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	r = RUN("validate", "--schema", tmp("missing.xsd"), good);
+	assert_int_equal(r.rc, CLI_IO);
+	assert_contains(r.err, "cdaimg: cannot load the schema ");
+	done(&r);
+	unlink(bad);
+	unlink(broken);
+}
+
+static void cli__validate_checks_each_entry_of_a_list(void **state)
+{
+	(void)state;
+	const char *list = tmp("list.xml");
+	char *batch = read_text(sample("samples/batch.xml"));
+	/* break the second act: its statusCode goes before its id */
+	char *second = strstr(strstr(batch, "<act ") + 1, "<act ");
+	assert_non_null(second);
+	char *id = strstr(second, "<id ");
+	memcpy(id, "<xx ", 4);
+	write_file(list, batch);
+	free(batch);
+	run_result r = RUN("validate", "--schema", "hl7", "--no-rules", list);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.out, "Element '{urn:hl7-org:v3}xx'");
+	done(&r);
+	unlink(list);
+}
+
+/* --- sample, section, document, extract (when the library has them) ---------------------- */
+
+#ifdef CDAIMG_CLI_HAVE_DOCUMENT
+static void cli__sample_is_a_valid_document(void **state)
+{
+	(void)state;
+	const char *out = tmp("sample.xml");
+	run_result r = RUN("sample", "-o", out);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	done(&r);
+	char *doc = read_text(out);
+	assert_contains(doc, "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"");
+	assert_contains(doc, "IHEInvokeImageDisplay?requestType=STUDY&amp;studyUID=1.2.250.1.999.1.2.3");
+	char *want = read_text(sample("samples/sample.xml"));
+	assert_string_equal(doc, want);
+	free(want);
+	free(doc);
+	r = RUN("validate", out);
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.out, ": valid (schema ans");
+	done(&r);
+	unlink(out);
+	r = RUN("sample");
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.out, "<ClinicalDocument");
+	done(&r);
+}
+
+static void cli__document_needs_studies(void **state)
+{
+	(void)state;
+	run_result r = RUN("build", "--as", "document", sample("samples/batch.json"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "invalid input (2 errors)\n$[0]: a section or a document is built from "
+	                       "FrExamenImagerie (a study): a series alone has no Study Instance UID [required]\n$[1]: ");
+	done(&r);
+}
+#endif
+
+#ifdef CDAIMG_CLI_HAVE_SECTION
+static void cli__section_validates_against_both_schemas(void **state)
+{
+	(void)state;
+	const char *out = tmp("section.xml");
+	run_result r = RUN("build", "--as", "section", "-o", out, sample("samples/study-ct-tap.json"));
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	char *t = read_text(out);
+	assert_contains(t, "<section xmlns=\"urn:hl7-org:v3\"");
+	free(t);
+	r = RUN("validate", "--schema", "hl7", "--no-rules", out);
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	r = RUN("validate", "--no-rules", out);
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	unlink(out);
+	r = RUN("build", "--as", "section", sample("samples/invalid/study-two-errors.json"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "$.serieImagerie[1].referenceWado.reference: the link's studyUID");
+	assert_contains(r.err, "$.serieImagerie[2].instanceSOP.statut: \"final\"");
+	done(&r);
+}
+#endif
+
+#ifdef CDAIMG_CLI_HAVE_EXTRACT
+/* Drop "display" members of @p out that @p in has not (build fills them from the value sets). */
+static void drop_filled_displays(json_t *out, const json_t *in)
+{
+	if (json_is_array(out)) {
+		for (size_t i = 0; i < json_array_size(out); i++)
+			drop_filled_displays(json_array_get(out, i), json_array_get(in, i));
+	} else if (json_is_object(out)) {
+		if (!json_object_get(in, "display"))
+			json_object_del(out, "display");
+		const char *k;
+		json_t *v;
+		json_object_foreach(out, k, v) drop_filled_displays(v, json_object_get(in, k));
+	}
+}
+
+static void round_trip(const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof path, "samples/%s.json", name);
+	const char *xml = tmp("rt.xml"), *json = tmp("rt.json");
+	run_result r = RUN("build", sample(path), "-o", xml);
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	r = RUN("extract", xml, "-o", json);
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	json_error_t e;
+	json_t *in = json_load_file(sample(path), 0, &e), *out = json_load_file(json, 0, &e);
+	assert_non_null(in);
+	assert_non_null(out);
+	/* a Study Act has no place for the accession number (it goes to the document header) */
+	if (json_is_object(in))
+		json_object_del(in, "accessionNumber");
+	drop_filled_displays(out, in);
+	if (!json_equal(in, out)) {
+		char *s = json_dumps(out, JSON_INDENT(1));
+		fail_msg("%s: extract differs from the input:\n%s", name, s);
+	}
+	json_decref(in);
+	json_decref(out);
+	unlink(xml);
+	unlink(json);
+}
+
+static void cli__build_then_extract_gives_the_input_back(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"ct-iid", "mr-wado-uri", "us-wado-rs", "xa-multiframe", "study-ct-tap",
+	                                    "batch"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		round_trip(names[i]);
+}
+
+static void cli__extract_errors(void **state)
+{
+	(void)state;
+	const char *in = tmp("none.xml"), *out = tmp("none.json");
+	write_file(in, "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>\n");
+	run_result r = RUN("extract", in, "-o", out);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "no Series Act (template 1.2.840.10008.9.17) found [extract]\n");
+	assert_int_equal(access(out, F_OK), -1);
+	done(&r);
+	write_file(in, "<act>\n");
+	r = RUN("extract", in, "-o", out);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, ": not well-formed XML\n");
+	assert_int_equal(access(out, F_OK), -1);
+	done(&r);
+	r = RUN("extract", tmp("missing.xml"));
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	unlink(in);
+}
+#endif
+
+/* Standard input: "-" (last: stdin is replaced for the rest of the program). */
+static void cli__dash_reads_standard_input(void **state)
+{
+	(void)state;
+	assert_non_null(freopen(sample("samples/ct-iid.json"), "r", stdin));
+	run_result r = RUN("build", "-");
+	assert_int_equal(r.rc, 0);
+	char *want = read_text(sample("samples/ct-iid.xml"));
+	assert_string_equal(r.out, want);
+	free(want);
+	done(&r);
+	assert_non_null(freopen(sample("samples/invalid/bad-status.json"), "r", stdin));
+	r = RUN("build", "-");
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "cdaimg: standard input: invalid input (1 error)\n");
+	done(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cli__no_command_is_a_usage_error),
+		cmocka_unit_test(cli__help_and_version_on_every_command),
+		cmocka_unit_test(cli__usage_errors_exit_2),
+		cmocka_unit_test(cli__build_entry_to_stdout_is_the_committed_sample),
+		cmocka_unit_test(cli__build_invalid_input_exact_messages),
+		cmocka_unit_test(cli__build_json_errors),
+		cmocka_unit_test(cli__strict_turns_unknown_members_into_errors),
+		cmocka_unit_test(cli__failed_build_keeps_the_previous_file),
+		cmocka_unit_test(cli__output_replaced_atomically_keeping_its_mode),
+		cmocka_unit_test(cli__write_errors_exit_3_and_leave_nothing),
+		cmocka_unit_test(cli__read_errors_exit_3),
+		cmocka_unit_test(cli__array_gives_an_entries_list),
+		cmocka_unit_test(cli__validate_reports_each_problem_and_a_summary),
+		cmocka_unit_test(cli__validate_checks_each_entry_of_a_list),
+#ifdef CDAIMG_CLI_HAVE_DOCUMENT
+		cmocka_unit_test(cli__sample_is_a_valid_document),
+		cmocka_unit_test(cli__document_needs_studies),
+#endif
+#ifdef CDAIMG_CLI_HAVE_SECTION
+		cmocka_unit_test(cli__section_validates_against_both_schemas),
+#endif
+#ifdef CDAIMG_CLI_HAVE_EXTRACT
+		cmocka_unit_test(cli__build_then_extract_gives_the_input_back),
+		cmocka_unit_test(cli__extract_errors),
+#endif
+		cmocka_unit_test(cli__dash_reads_standard_input),
+	};
+	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	xmlCleanupParser();
+	return failed;
+}

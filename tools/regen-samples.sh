@@ -1,0 +1,104 @@
+#!/bin/sh
+# regen-samples.sh - regenerate the CDA files of samples/ from their JSON, or
+# check that they have not drifted.
+#
+#   tools/regen-samples.sh CDAIMG                 rewrite samples/*.xml in the source tree
+#   tools/regen-samples.sh --check CDAIMG OUTDIR  generate into OUTDIR, fail when a file
+#                                                 differs from the committed one (ctest)
+#
+# CDAIMG is the built command (e.g. build/src/cli/cdaimg). For every
+# samples/NAME.json: NAME.xml is `cdaimg build` (the entry: Series Act, Study
+# Act, or <entries> for an array); a study also gives NAME.document.xml
+# (`--as document`). sample.xml is `cdaimg sample`. Every generated file is
+# validated against the ANS extended schema, entries also against HL7 CDA.xsd.
+# Each samples/invalid/NAME.json must fail as NAME.expected says: lines
+# "#status N" and "#args ..." (extra build arguments), then the exact stderr;
+# and it must leave no output file.
+set -u
+check=0
+if [ "${1:-}" = "--check" ]; then
+	check=1
+	shift
+fi
+[ $# -ge 1 ] || { echo "usage: $0 [--check] CDAIMG [OUTDIR]" >&2; exit 2; }
+case $1 in /*) cdaimg=$1 ;; *) cdaimg=$(pwd)/$1 ;; esac
+cd "$(dirname "$0")/.." || exit 2
+if [ $check = 1 ]; then
+	[ $# -ge 2 ] || { echo "$0: --check needs OUTDIR" >&2; exit 2; }
+	out=$2
+	rm -rf "$out" && mkdir -p "$out/invalid" || exit 2
+else
+	out=samples
+fi
+reports=$(mktemp -d) || exit 2
+trap 'rm -rf "$reports"' EXIT
+fail=0
+problem() { echo "FAIL: $*" >&2; fail=1; }
+
+# 1. generate
+entries=""
+docs=""
+for json in samples/*.json; do
+	name=$(basename "$json" .json)
+	"$cdaimg" build "$json" -o "$out/$name.xml" || problem "build $json"
+	entries="$entries $out/$name.xml"
+	if grep -q '"resourceType": *"FrExamenImagerie"' "$json"; then
+		"$cdaimg" build --as document "$json" -o "$out/$name.document.xml" || problem "build --as document $json"
+		docs="$docs $out/$name.document.xml"
+	fi
+done
+"$cdaimg" sample -o "$out/sample.xml" || problem "sample"
+docs="$docs $out/sample.xml"
+
+# 2. validate: documents against the ANS schema and the template rules; entries
+# against both schemas (the IMG-CR-IMG volume's rules count one series per Study
+# Act inside a document, so they are not applied to a standalone study entry)
+validate() {
+	# shellcheck disable=SC2086
+	"$cdaimg" validate "$@" >"$reports/report.txt" || {
+		cat "$reports/report.txt" >&2
+		problem "validate $1 $2 failed"
+	}
+}
+validate --schema ans $docs
+validate --schema ans --no-rules $entries
+validate --schema hl7 --no-rules $entries
+
+# 3. drift (check mode)
+if [ $check = 1 ]; then
+	for f in $entries $docs; do
+		committed=samples/$(basename "$f")
+		if [ ! -f "$committed" ]; then
+			problem "$committed is not committed (run tools/regen-samples.sh)"
+		elif ! cmp -s "$f" "$committed"; then
+			diff -u "$committed" "$f" | head -40 >&2
+			problem "$committed drifted from what cdaimg generates (run tools/regen-samples.sh)"
+		fi
+	done
+fi
+
+# 4. invalid inputs: exact stderr and status, no output file, no temporary file
+for json in samples/invalid/*.json; do
+	name=$(basename "$json" .json)
+	expected=samples/invalid/$name.expected
+	[ -f "$expected" ] || { problem "$expected is missing"; continue; }
+	status=$(sed -n 's/^#status //p' "$expected")
+	args=$(sed -n 's/^#args //p' "$expected")
+	target=$out/invalid/$name.xml
+	# shellcheck disable=SC2086
+	"$cdaimg" build $args "$json" -o "$target" 2>"$out/invalid/$name.stderr"
+	rc=$?
+	grep -v '^#' "$expected" >"$out/invalid/$name.want"
+	[ "$rc" = "$status" ] || problem "$json: exit status $rc, expected $status"
+	if ! cmp -s "$out/invalid/$name.want" "$out/invalid/$name.stderr"; then
+		diff -u "$out/invalid/$name.want" "$out/invalid/$name.stderr" >&2
+		problem "$json: unexpected messages"
+	fi
+	[ ! -e "$target" ] || problem "$json: left an output file"
+	leftover=$(find "$out/invalid" -name ".$name.xml.*")
+	[ -z "$leftover" ] || problem "$json: left a temporary file: $leftover"
+done
+if [ $fail = 0 ] && [ $check = 1 ]; then
+	echo "samples: every output matches, validates, and every invalid input fails as documented"
+fi
+exit $fail

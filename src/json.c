@@ -389,7 +389,7 @@ cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len
 	*out = NULL;
 	CD_ARG(&r.dc, text || len == 0);
 	json_error_t err;
-	json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &err);
+	json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (!root)
 		return syntax_error(&r, &err);
 	cdaimg_values *vals = values_new();

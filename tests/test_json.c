@@ -1,0 +1,376 @@
+/* test_json.c - the JSON form: reading (structure, JSON paths, syntax errors) and writing. */
+#define _XOPEN_SOURCE 700 /* strdup */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlmemory.h>
+
+#include "testutil.h"
+
+/* The example of INPUT.md. */
+static const char example[] =
+	"{\n"
+	"  \"resourceType\": \"FrSerieImagerie\",\n"
+	"  \"uuidSerie\": [{ \"system\": \"urn:dicom:uid\", \"value\": \"urn:oid:1.2.250.1.999.1.2.3.1\" }],\n"
+	"  \"code\": { \"coding\": [{ \"system\": \"http://dicom.nema.org/resources/ontology/DCM\",\n"
+	"                         \"code\": \"CT\", \"display\": \"Tomodensitométrie\" }] },\n"
+	"  \"description\": { \"status\": \"generated\",\n"
+	"                   \"div\": \"<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">Scanner thoracique</div>\" },\n"
+	"  \"date\": \"2024-03-12T10:31:05+01:00\",\n"
+	"  \"instanceSOP\": {\n"
+	"    \"uuidSOPInstance\": [{ \"system\": \"urn:dicom:uid\", \"value\": \"urn:oid:1.2.250.1.999.1.2.3.1.1\" }],\n"
+	"    \"classeSOP\": { \"coding\": [{ \"system\": \"urn:oid:1.2.840.10008.2.6.1\",\n"
+	"                                \"code\": \"1.2.840.10008.5.1.4.1.1.2\", \"display\": \"CT Image Storage\" }] },\n"
+	"    \"statut\": \"completed\",\n"
+	"    \"date\": \"2024-03-12T10:31:07+01:00\",\n"
+	"    \"nombreCadresReferences\": 120\n"
+	"  },\n"
+	"  \"referenceWado\": {\n"
+	"    \"iHEInvokeImage\": { \"coding\": [{ \"system\": "
+	"\"http://terminology.hl7.org/CodeSystem/endpoint-connection-type\", \"code\": \"ihe-iid\" }] },\n"
+	"    \"typeMedia\": { \"coding\": [{ \"system\": \"urn:ietf:bcp:13\", \"code\": \"application/dicom\" }] },\n"
+	"    \"reference\": \"https://pacs.example.org/IHEInvokeImageDisplay?requestType=STUDY"
+	"&studyUID=1.2.250.1.999.1.2.3&Accessionnumber=1.2.250.1.999.7.123456&idCDA=1.2.250.1.999.9.42\"\n"
+	"  }\n"
+	"}\n";
+
+static cdaimg_values *read_ok(const char *text, cdaimg_diags *d)
+{
+	cdaimg_values *v = NULL;
+	assert_cdaimg_ok(cdaimg_json_read(&v, text, strlen(text), 0, d), d);
+	assert_non_null(v);
+	return v;
+}
+
+/* Read @p text expecting @p status and exactly one error diagnostic with @p code at @p path. */
+static void read_fails(const char *text, cdaimg_status status, cdaimg_diag_code code, const char *path)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = (cdaimg_values *)1;
+	cdaimg_status st = cdaimg_json_read(&v, text, strlen(text), 0, d);
+	if (st != status) {
+		tu_print_diags(d);
+		fail_msg("status %s, expected %s", cdaimg_status_str(st), cdaimg_status_str(status));
+	}
+	assert_null(v);
+	assert_diag(d, code, path);
+	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 1);
+	cdaimg_diags_free(d);
+}
+
+static const cdaimg_diag *only_diag(const cdaimg_diags *d)
+{
+	if (cdaimg_diags_count(d) != 1) {
+		tu_print_diags(d);
+		fail_msg("%zu diagnostics, expected 1", cdaimg_diags_count(d));
+	}
+	return cdaimg_diags_get(d, 0);
+}
+
+static void json__reads_the_input_md_example(void **state)
+{
+	(void)state;
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = read_ok(example, d);
+	assert_int_equal(cdaimg_diags_count(d), 0);
+	assert_int_equal(cdaimg_values_count(v), 1);
+	const cdaimg_item *it = cdaimg_values_get(v, 0);
+	assert_int_equal(it->kind, CDAIMG_ITEM_SERIES);
+	assert_null(it->study);
+	const cdaimg_series *s = it->series;
+	assert_int_equal(s->n_ids, 1);
+	assert_string_equal(s->ids[0].system, "urn:dicom:uid");
+	assert_string_equal(s->ids[0].value, "urn:oid:1.2.250.1.999.1.2.3.1");
+	assert_int_equal(s->modality.n_codings, 1);
+	assert_string_equal(s->modality.codings[0].code, "CT");
+	assert_string_equal(s->modality.codings[0].display, "Tomodensitométrie");
+	assert_string_equal(s->description.status, "generated");
+	assert_string_equal(s->description.div, "<div xmlns=\"http://www.w3.org/1999/xhtml\">Scanner thoracique</div>");
+	assert_string_equal(s->date, "2024-03-12T10:31:05+01:00");
+	assert_int_equal(s->n_instances, 1);
+	const cdaimg_instance *in = &s->instances[0];
+	assert_string_equal(in->ids[0].value, "urn:oid:1.2.250.1.999.1.2.3.1.1");
+	assert_string_equal(in->sop_class.codings[0].system, "urn:oid:1.2.840.10008.2.6.1");
+	assert_string_equal(in->status, "completed");
+	assert_true(in->has_frame_count);
+	assert_int_equal(in->frame_count, 120);
+	assert_null(in->link.reference);
+	assert_string_equal(s->link.kind.codings[0].code, "ihe-iid");
+	assert_string_equal(s->link.media_type.codings[0].code, "application/dicom");
+	assert_non_null(strstr(s->link.reference, "&Accessionnumber=1.2.250.1.999.7.123456&"));
+	/* what the reader gives, the library builds */
+	assert_cdaimg_ok(cdaimg_series_check(s, NULL, d), d);
+	cdaimg_values_free(v);
+	cdaimg_diags_free(d);
+}
+
+static void json__reads_a_study_with_one_or_several_series(void **state)
+{
+	(void)state;
+	static const char one[] =
+		"{\"resourceType\":\"FrExamenImagerie\",\"uuidInstanceExamen\":[{\"value\":\"urn:oid:1.2.3\"}],"
+		"\"dateActe\":\"2024\",\"accessionNumber\":{\"system\":\"urn:oid:1.2.9\",\"value\":\"A1\"},"
+		"\"serieImagerie\":{\"date\":\"2024-03\"}}";
+	static const char several[] =
+		"[{\"resourceType\":\"FrExamenImagerie\",\"serieImagerie\":[{\"date\":\"2020\"},"
+		"{\"resourceType\":\"FrSerieImagerie\",\"date\":\"2021\"}]},{\"resourceType\":\"FrSerieImagerie\"}]";
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = read_ok(one, d);
+	const cdaimg_item *it = cdaimg_values_get(v, 0);
+	assert_int_equal(it->kind, CDAIMG_ITEM_STUDY);
+	assert_null(it->series);
+	assert_string_equal(it->study->ids[0].value, "urn:oid:1.2.3");
+	assert_null(it->study->ids[0].system);
+	assert_string_equal(it->study->date, "2024");
+	assert_string_equal(it->study->accession.system, "urn:oid:1.2.9");
+	assert_string_equal(it->study->accession.value, "A1");
+	assert_int_equal(it->study->n_series, 1);
+	assert_string_equal(it->study->series[0].date, "2024-03");
+	cdaimg_values_free(v);
+	v = read_ok(several, d);
+	assert_int_equal(cdaimg_values_count(v), 2);
+	assert_int_equal(cdaimg_values_get(v, 0)->study->n_series, 2);
+	assert_string_equal(cdaimg_values_get(v, 0)->study->series[1].date, "2021");
+	assert_int_equal(cdaimg_values_get(v, 1)->kind, CDAIMG_ITEM_SERIES);
+	assert_int_equal(cdaimg_diags_count(d), 0);
+	cdaimg_values_free(v);
+	cdaimg_diags_free(d);
+}
+
+static void json__syntax_errors_give_line_and_column(void **state)
+{
+	(void)state;
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = NULL;
+	const char *text = "{\n  \"resourceType\": \"FrSerieImagerie\",\n  \"date\": ,\n}";
+	assert_int_equal(cdaimg_json_read(&v, text, strlen(text), 0, d), CDAIMG_EPARSE);
+	const cdaimg_diag *g = only_diag(d);
+	assert_int_equal(g->code, CDAIMG_D_JSON);
+	assert_int_equal(g->line, 3);
+	assert_string_equal(g->path, "");
+	assert_string_equal(g->message, "column 11: unexpected token near ','");
+	char line[256];
+	cdaimg_diag_format(g, line, sizeof line);
+	assert_string_equal(line, "line 3: column 11: unexpected token near ',' [json]");
+	cdaimg_diags_free(d);
+}
+
+static void json__encoding_duplicates_and_numbers_are_errors(void **state)
+{
+	(void)state;
+	read_fails("{\"resourceType\":\"FrSerieImagerie\",\"date\":\"a\",\"date\":\"b\"}", CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+	read_fails("{\"resourceType\":\"FrSerieImagerie\",\"date\":\"\xC3\x28\"}", CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+	read_fails("{\"resourceType\":\"FrSerieImagerie\",\"date\":\"a\\u0000b\"}", CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+	read_fails("{\"resourceType\":\"FrSerieImagerie\",\"instanceSOP\":{\"nombreCadresReferences\":"
+	           "99999999999999999999999}}",
+	           CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+	read_fails("", CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+	/* the messages say what is wrong */
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = NULL;
+	const char *bad = "{\"date\":\"\xE9t\xE9\"}";
+	assert_int_equal(cdaimg_json_read(&v, bad, strlen(bad), 0, d), CDAIMG_EPARSE);
+	assert_non_null(strstr(only_diag(d)->message, "not UTF-8: unable to decode byte 0xe9"));
+	cdaimg_diags_clear(d);
+	const char *nul = "{\"date\":\"a\\u0000\"}";
+	assert_int_equal(cdaimg_json_read(&v, nul, strlen(nul), 0, d), CDAIMG_EPARSE);
+	assert_non_null(strstr(only_diag(d)->message, "a string holds \\u0000, which XML cannot carry"));
+	cdaimg_diags_free(d);
+}
+
+static void json__wrong_types_name_the_json_path(void **state)
+{
+	(void)state;
+	read_fails("{\"resourceType\":\"FrSerieImagerie\",\"instanceSOP\":{\"statut\":1}}", CDAIMG_EINVALID, CDAIMG_D_JSON,
+	           "$.instanceSOP.statut");
+	read_fails("{\"resourceType\":\"FrSerieImagerie\",\"uuidSerie\":{\"value\":\"x\"}}", CDAIMG_EINVALID, CDAIMG_D_JSON,
+	           "$.uuidSerie");
+	read_fails("[{\"resourceType\":\"FrSerieImagerie\"},{\"resourceType\":\"FrSerieImagerie\",\"uuidSerie\":[{},"
+	           "{\"value\":5}]}]",
+	           CDAIMG_EINVALID, CDAIMG_D_JSON, "$[1].uuidSerie[1].value");
+	read_fails("{\"resourceType\":\"FrSerieImagerie\",\"instanceSOP\":[{},{\"nombreCadresReferences\":1.5}]}",
+	           CDAIMG_EINVALID, CDAIMG_D_JSON, "$.instanceSOP[1].nombreCadresReferences");
+	read_fails("{\"resourceType\":\"FrSerieImagerie\",\"code\":{\"coding\":[null]}}", CDAIMG_EINVALID, CDAIMG_D_JSON,
+	           "$.code.coding[0]");
+	read_fails("{\"resourceType\":\"FrExamenImagerie\",\"serieImagerie\":[{},{\"resourceType\":\"FrExamenImagerie\"}]}",
+	           CDAIMG_EINVALID, CDAIMG_D_JSON, "$.serieImagerie[1].resourceType");
+	read_fails("{\"resourceType\":\"FrSerieImagerie\",\"referenceWado\":{\"reference\":true}}", CDAIMG_EINVALID,
+	           CDAIMG_D_JSON, "$.referenceWado.reference");
+	read_fails("{\"uuidSerie\":[]}", CDAIMG_EINVALID, CDAIMG_D_REQUIRED, "$.resourceType");
+	read_fails("[{\"resourceType\":\"FrSerieImagerie\"},{\"resourceType\":\"Patient\"}]", CDAIMG_EINVALID,
+	           CDAIMG_D_JSON, "$[1].resourceType");
+	read_fails("[]", CDAIMG_EINVALID, CDAIMG_D_REQUIRED, "$");
+	read_fails("\"FrSerieImagerie\"", CDAIMG_EINVALID, CDAIMG_D_JSON, "$");
+	read_fails("[1]", CDAIMG_EINVALID, CDAIMG_D_JSON, "$[0]");
+
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = NULL;
+	const char *t = "{\"resourceType\":\"FrSerieImagerie\",\"instanceSOP\":{\"statut\":[]}}";
+	assert_int_equal(cdaimg_json_read(&v, t, strlen(t), 0, d), CDAIMG_EINVALID);
+	assert_string_equal(only_diag(d)->message, "expected a string, found an array");
+	cdaimg_diags_free(d);
+}
+
+static void json__every_error_is_reported(void **state)
+{
+	(void)state;
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = NULL;
+	const char *t = "[{\"resourceType\":\"FrSerieImagerie\",\"date\":1,\"instanceSOP\":{\"statut\":2}},"
+	                "{\"resourceType\":\"FrSerieImagerie\",\"code\":[]}]";
+	assert_int_equal(cdaimg_json_read(&v, t, strlen(t), 0, d), CDAIMG_EINVALID);
+	assert_int_equal(cdaimg_diags_count(d), 3);
+	assert_diag(d, CDAIMG_D_JSON, "$[0].date");
+	assert_diag(d, CDAIMG_D_JSON, "$[0].instanceSOP.statut");
+	assert_diag(d, CDAIMG_D_JSON, "$[1].code");
+	cdaimg_diags_free(d);
+}
+
+static void json__unknown_members_warn_or_fail_when_strict(void **state)
+{
+	(void)state;
+	const char *t = "{\"resourceType\":\"FrSerieImagerie\",\"id\":\"s1\",\"instanceSOP\":{\"statut\":\"new\","
+	                "\"x y\":0},\"code\":{\"coding\":[{\"code\":\"CT\",\"userSelected\":true}]}}";
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = read_ok(t, d);
+	assert_int_equal(cdaimg_diags_count(d), 3);
+	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 0);
+	assert_diag(d, CDAIMG_D_UNKNOWN_MEMBER, "$.id");
+	assert_diag(d, CDAIMG_D_UNKNOWN_MEMBER, "$.instanceSOP[\"x y\"]");
+	assert_diag(d, CDAIMG_D_UNKNOWN_MEMBER, "$.code.coding[0].userSelected");
+	assert_string_equal(cdaimg_diags_get(d, 0)->message, "FrSerieImagerie has no such member; ignored");
+	/* the known members were read all the same */
+	assert_string_equal(cdaimg_values_get(v, 0)->series->instances[0].status, "new");
+	cdaimg_values_free(v);
+	cdaimg_diags_clear(d);
+	v = (cdaimg_values *)1;
+	assert_int_equal(cdaimg_json_read(&v, t, strlen(t), CDAIMG_JSON_STRICT, d), CDAIMG_EINVALID);
+	assert_null(v);
+	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 3);
+	assert_string_equal(cdaimg_diags_get(d, 1)->message, "FrSOPInstance has no such member");
+	cdaimg_diags_free(d);
+}
+
+static void json__text_need_not_be_nul_terminated(void **state)
+{
+	(void)state;
+	char buf[] = "{\"resourceType\":\"FrSerieImagerie\",\"date\":\"2024\"}XXXX";
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = NULL;
+	assert_cdaimg_ok(cdaimg_json_read(&v, buf, strlen(buf) - 4, 0, d), d);
+	assert_string_equal(cdaimg_values_get(v, 0)->series->date, "2024");
+	cdaimg_values_free(v);
+	assert_int_equal(cdaimg_json_read(&v, buf, strlen(buf), 0, d), CDAIMG_EPARSE);
+	assert_int_equal(cdaimg_json_read(NULL, buf, 1, 0, d), CDAIMG_EARG);
+	assert_int_equal(cdaimg_json_read(&v, NULL, 1, 0, d), CDAIMG_EARG);
+	cdaimg_diags_free(d);
+}
+
+static char *write_ok(const cdaimg_values *v, unsigned flags)
+{
+	char *out = NULL;
+	assert_cdaimg_ok(cdaimg_json_write(&out, v, flags, NULL), NULL);
+	assert_non_null(out);
+	return out;
+}
+
+static void json__write_then_read_gives_the_same_values(void **state)
+{
+	(void)state;
+	char *path = strdup(tu_src("samples/study-ct-tap.json"));
+	size_t len;
+	char *text = tu_read(path, &len);
+	free(path);
+	assert_non_null(text);
+	cdaimg_values *v = read_ok(text, NULL);
+	char *w1 = write_ok(v, 0);
+	/* the samples are written in the writer's own layout */
+	assert_string_equal(w1, text);
+	cdaimg_values *v2 = read_ok(w1, NULL);
+	char *w2 = write_ok(v2, 0);
+	assert_string_equal(w1, w2);
+	char *arr = write_ok(v2, CDAIMG_JSON_ARRAY | CDAIMG_JSON_COMPACT);
+	static const char head[] = "[{\"resourceType\":\"FrExamenImagerie\",\"uuidInstanceExamen\":[{";
+	assert_memory_equal(arr, head, strlen(head));
+	assert_ptr_equal(strchr(arr, '\n'), arr + strlen(arr) - 1); /* one line */
+	cdaimg_free(w1);
+	cdaimg_free(w2);
+	cdaimg_free(arr);
+	cdaimg_values_free(v);
+	cdaimg_values_free(v2);
+	free(text);
+}
+
+static void json__write_keeps_frames_and_instance_links(void **state)
+{
+	(void)state;
+	const char *t = "[{\"resourceType\":\"FrSerieImagerie\",\"instanceSOP\":[{\"nombreCadresReferences\":0,"
+	                "\"referenceWado\":{\"reference\":\"http://a/b\"}},{\"statut\":\"new\"}]}]";
+	cdaimg_values *v = read_ok(t, NULL);
+	char *w = write_ok(v, CDAIMG_JSON_COMPACT);
+	/* one item, written as an object (CDAIMG_JSON_ARRAY keeps the array) */
+	assert_string_equal(w, "{\"resourceType\":\"FrSerieImagerie\",\"instanceSOP\":[{\"nombreCadresReferences\":0,"
+	                       "\"referenceWado\":{\"reference\":\"http://a/b\"}},{\"statut\":\"new\"}]}\n");
+	cdaimg_free(w);
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_int_equal(cdaimg_json_write(NULL, v, 0, d), CDAIMG_EARG);
+	cdaimg_values_free(v);
+	char *out = (char *)1;
+	assert_int_equal(cdaimg_json_write(&out, NULL, 0, d), CDAIMG_EARG);
+	assert_null(out);
+	cdaimg_diags_free(d);
+}
+
+/* --- out of memory: fail the n-th allocation of ours, for every n ------------------------- */
+
+static long fail_at = -1, calls;
+
+static void *oom_malloc(size_t n) { return calls++ == fail_at ? NULL : malloc(n); }
+static void *oom_realloc(void *p, size_t n) { return calls++ == fail_at ? NULL : realloc(p, n); }
+static char *oom_strdup(const char *s) { return calls++ == fail_at ? NULL : strdup(s); }
+
+static void json__out_of_memory_at_every_allocation(void **state)
+{
+	(void)state;
+	xmlMemSetup(free, oom_malloc, oom_realloc, oom_strdup);
+	cdaimg_status st = CDAIMG_ENOMEM;
+	long n;
+	for (n = 0; st == CDAIMG_ENOMEM && n < 10000; n++) {
+		calls = 0;
+		fail_at = n;
+		cdaimg_values *v = NULL;
+		char *out = NULL;
+		st = cdaimg_json_read(&v, example, strlen(example), 0, NULL);
+		if (st == CDAIMG_OK) {
+			st = cdaimg_json_write(&out, v, 0, NULL);
+			assert_true(st == CDAIMG_OK || (st == CDAIMG_ENOMEM && out == NULL));
+		} else {
+			assert_int_equal(st, CDAIMG_ENOMEM);
+			assert_null(v);
+		}
+		cdaimg_free(out);
+		cdaimg_values_free(v);
+	}
+	fail_at = -1;
+	xmlMemSetup(free, malloc, realloc, strdup);
+	assert_int_equal(st, CDAIMG_OK);
+	assert_true(n > 3); /* the loop really failed allocations */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(json__reads_the_input_md_example),
+		cmocka_unit_test(json__reads_a_study_with_one_or_several_series),
+		cmocka_unit_test(json__syntax_errors_give_line_and_column),
+		cmocka_unit_test(json__encoding_duplicates_and_numbers_are_errors),
+		cmocka_unit_test(json__wrong_types_name_the_json_path),
+		cmocka_unit_test(json__every_error_is_reported),
+		cmocka_unit_test(json__unknown_members_warn_or_fail_when_strict),
+		cmocka_unit_test(json__text_need_not_be_nul_terminated),
+		cmocka_unit_test(json__write_then_read_gives_the_same_values),
+		cmocka_unit_test(json__write_keeps_frames_and_instance_links),
+		cmocka_unit_test(json__out_of_memory_at_every_allocation),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -48,6 +48,11 @@ static char *adup(check_ctx *c, const char *s)
 bool check_text(check_ctx *c, const char *path, const char *s)
 {
 	size_t off;
+	if (s && !*s) {
+		/* FHIR strings are never empty, and CDA attributes may not be */
+		dc_err(&c->dc, CDAIMG_D_TEXT, path, "empty string: leave the element out instead");
+		return false;
+	}
 	const char *why = s ? text_problem(s, &off) : NULL;
 	if (why)
 		dc_err(&c->dc, CDAIMG_D_TEXT, path, "%s at byte %zu: XML 1.0 cannot carry this text", why, off);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libxml/hash.h>
 #include <libxml/parser.h>
 
 #include "docread.h"
@@ -61,6 +62,15 @@ void doc_report_error(diag_ctx *dc, cdaimg_diag_code code, const xmlError *err, 
 	cd_free(path);
 }
 
+static bool dtd_declares_entities(xmlDocPtr doc)
+{
+	const xmlDtd *dtd = doc->intSubset;
+	if (!dtd)
+		return false;
+	return (dtd->entities && xmlHashSize((xmlHashTablePtr)dtd->entities) > 0) ||
+	       (dtd->pentities && xmlHashSize((xmlHashTablePtr)dtd->pentities) > 0);
+}
+
 cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc)
 {
 	*out = NULL;
@@ -90,9 +100,16 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 		}
 		xmlFreeDoc(doc);
 		doc = NULL;
-	} else if (doc->intSubset || doc->extSubset) {
-		/* A DTD may declare entities; we never expand them, and say so. */
-		dc_warn(dc, CDAIMG_D_XML, url ? url : "", "the document's DTD is ignored (no entity expansion, no DTD loading)");
+	} else if (dtd_declares_entities(doc)) {
+		/* Never expanded by the parser, entities would still be walked into by
+		 * the schema validator and by XPath string values: refuse them. */
+		dc_err(dc, CDAIMG_D_XML, url ? url : "",
+		       "the document's DTD declares entities; CDA needs none and cdaimg does not expand them");
+		xmlFreeDoc(doc);
+		doc = NULL;
+		st = CDAIMG_EPARSE;
+	} else if (doc->intSubset) {
+		dc_warn(dc, CDAIMG_D_XML, url ? url : "", "the document's DOCTYPE is ignored (no DTD loading)");
 	}
 	xmlFreeParserCtxt(ctxt);
 	if (st == CDAIMG_OK && !xmlDocGetRootElement(doc)) {

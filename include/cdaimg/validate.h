@@ -51,7 +51,10 @@ CDAIMG_EXPORT void cdaimg_schema_free(cdaimg_schema *schema);
 
 /**
  * Validate a whole document. Each violation is a CDAIMG_D_SCHEMA diagnostic
- * with its line and element path.
+ * with its line and element path. A document of untrusted origin should be
+ * parsed with cdaimg_doc_read_memory/_file (which refuse entity declarations):
+ * libxml2's validator walks into entity references of a document parsed
+ * otherwise.
  * @return CDAIMG_OK, CDAIMG_ENOTVALID, CDAIMG_ENOMEM, CDAIMG_EINTERNAL.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_doc(const cdaimg_schema *schema, xmlDocPtr doc,
@@ -71,7 +74,8 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *sch
 
 /**
  * Parse an XML document safely: no network, no entity substitution, no DTD
- * loading, no XInclude, size limits kept. Well-formedness errors are
+ * loading, no XInclude, size limits kept; a DTD that declares entities is
+ * refused (CDA needs none; the DTD is otherwise ignored). Well-formedness errors are
  * CDAIMG_D_XML diagnostics with their line.
  * @param[out] out  caller frees with xmlFreeDoc()
  * @param url       name used in messages (may be NULL)

@@ -27,6 +27,7 @@ struct cdaimg_stream {
 	void *payload;
 	int sink_errno;     /* errno of the failed write, 0 if unknown */
 	bool io_failed;     /* the sink failed: nothing more is written */
+	bool out_nomem;     /* libxml2's output buffer could not grow: nothing more is written */
 	size_t nomem, invalid;
 	size_t first_skipped;
 	cdaimg_stream_stats stats;
@@ -87,11 +88,25 @@ static void io_error_diag(cdaimg_stream *s, diag_ctx *dc)
 		dc_err(dc, CDAIMG_D_IO, "", "cannot write the output");
 }
 
+static bool broken(const cdaimg_stream *s) { return s->io_failed || s->out_nomem; }
+
+/* The status of a stream that can write no more. */
+static cdaimg_status broken_status(cdaimg_stream *s, diag_ctx *dc)
+{
+	if (s->io_failed) {
+		io_error_diag(s, dc);
+		return CDAIMG_EIO;
+	}
+	dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory in the output buffer: the output is incomplete");
+	return CDAIMG_ENOMEM;
+}
+
+/* A failure that io_write did not see is libxml2's buffer failing to grow. */
 static bool flush(cdaimg_stream *s)
 {
-	if (!s->io_failed && xw_flush(&s->w))
-		s->io_failed = true;
-	return !s->io_failed;
+	if (!broken(s) && xw_flush(&s->w) && !s->io_failed)
+		s->out_nomem = true;
+	return !broken(s);
 }
 
 /* --- the containers --------------------------------------------------------------------- */
@@ -279,10 +294,10 @@ cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cdaimg_series *s
 	CD_ARG(&dc, stream);
 	CD_ARG(&dc, series);
 	cdaimg_stream *s = stream;
-	if (s->io_failed) {
+	if (broken(s)) {
 		s->stats.rejected++;
 		s->stats.series++;
-		return CDAIMG_EIO;
+		return s->io_failed ? CDAIMG_EIO : CDAIMG_ENOMEM;
 	}
 	char prefix[32];
 	snprintf(prefix, sizeof prefix, "[%zu].", s->stats.series);
@@ -301,10 +316,8 @@ cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cdaimg_series *s
 		return skipped(s, st == CDAIMG_ENOMEM ? st : CDAIMG_EINVALID);
 	s->stats.written++;
 	s->stats.series++;
-	if (s->w.len >= FLUSH_AT && !flush(s)) {
-		io_error_diag(s, &c.dc);
-		return CDAIMG_EIO;
-	}
+	if (s->w.len >= FLUSH_AT && !flush(s))
+		return broken_status(s, &c.dc);
 	return CDAIMG_OK;
 }
 
@@ -312,10 +325,8 @@ cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cdaimg_series *s
 
 static cdaimg_status close_status(cdaimg_stream *s, bool nomem, diag_ctx *dc)
 {
-	if (s->io_failed) {
-		io_error_diag(s, dc);
-		return CDAIMG_EIO;
-	}
+	if (broken(s))
+		return broken_status(s, dc);
 	if (nomem) {
 		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory while closing the stream");
 		return CDAIMG_ENOMEM;
@@ -338,13 +349,14 @@ cdaimg_status cdaimg_stream_close(cdaimg_stream *stream, cdaimg_stream_stats *st
 		return CDAIMG_OK;
 	cdaimg_stream *s = stream;
 	bool nomem = false;
-	if (!s->io_failed) {
+	/* flushed first, the buffer has room for the closing tags without growing */
+	if (flush(s)) {
 		nomem = close_container(s) != 0;
 		flush(s);
 	}
-	if (xmlOutputBufferFlush(s->out) < 0 && !s->io_failed)
-		s->io_failed = true;
-	if (s->kind == SINK_FILE && !s->io_failed && fflush(s->file)) {
+	if (!broken(s) && xmlOutputBufferFlush(s->out) < 0 && !s->io_failed)
+		s->out_nomem = true;
+	if (s->kind == SINK_FILE && !broken(s) && fflush(s->file)) {
 		s->io_failed = true;
 		s->sink_errno = errno;
 	}

@@ -630,6 +630,77 @@ static void stream__write_error_at_close(void **state)
 	free(m.s);
 }
 
+/* --- out of memory ------------------------------------------------------------------------ */
+
+static long oom_left = -1; /* allocations before the next one fails; < 0: none fails */
+
+static bool oom_now(void)
+{
+	if (oom_left == 0)
+		return true;
+	if (oom_left > 0)
+		oom_left--;
+	return false;
+}
+static void *oom_malloc(size_t n) { return oom_now() ? NULL : malloc(n); }
+static void *oom_realloc(void *p, size_t n) { return oom_now() ? NULL : realloc(p, n); }
+static char *oom_strdup(const char *s) { return oom_now() ? NULL : strdup(s); }
+
+/* Open, write 4 series (one invalid), close, with the allocation number @p fail failing. */
+static cdaimg_status oom_run(long fail, membuf *m, bool *failed)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	gen_series *g = malloc(sizeof *g);
+	cdaimg_stream *st = NULL;
+	oom_left = fail;
+	cdaimg_status s = cdaimg_stream_open_callback(&st, mem_write, m, CDAIMG_STREAM_DOCUMENT, d);
+	if (s == CDAIMG_OK) {
+		for (size_t i = 0; i < 4; i++) {
+			gen(g, i + 1);
+			if (i == 2)
+				g->t.inst.status = "done";
+			cdaimg_status x = cdaimg_stream_series(st, &g->t.s, NULL, d);
+			assert_true(x == CDAIMG_OK || x == CDAIMG_ENOMEM || (i == 2 && x == CDAIMG_EINVALID));
+		}
+		s = cdaimg_stream_close(st, NULL, d);
+	}
+	*failed = oom_left == 0;
+	oom_left = -1;
+	free(g);
+	cdaimg_diags_free(d);
+	return s;
+}
+
+static void stream__out_of_memory(void **state)
+{
+	xmlMemSetup(free, oom_malloc, oom_realloc, oom_strdup);
+	membuf want = {.fail_after = -1};
+	bool failed;
+	assert_int_equal(oom_run(-1, &want, &failed), CDAIMG_EINVALID);
+	size_t complete = 0;
+	for (long k = 0; k < 100000; k++) {
+		membuf m = {.fail_after = -1};
+		cdaimg_status s = oom_run(k, &m, &failed);
+		assert_true(s == CDAIMG_ENOMEM || s == CDAIMG_EINVALID);
+		if (m.len && strstr(m.s, "</ClinicalDocument>")) {
+			/* whatever failed was taken back: a complete document */
+			xmlDocPtr doc = xmlReadMemory(m.s, (int)m.len, "oom.xml", NULL, XML_PARSE_NONET);
+			assert_non_null(doc);
+			xmlFreeDoc(doc);
+		}
+		if (s == CDAIMG_EINVALID)
+			assert_same_bytes(want.s, want.len, m.s, m.len, "output after an allocation failure");
+		free(m.s);
+		if (!failed) {
+			complete = (size_t)k;
+			break;
+		}
+	}
+	xmlMemSetup(free, malloc, realloc, strdup);
+	assert_true(complete > 10);
+	free(want.s);
+}
+
 /* --- fd and FILE sinks -------------------------------------------------------------------- */
 
 static void stream__fd_and_file_sinks(void **state)
@@ -711,6 +782,7 @@ int main(void)
 		cmocka_unit_test(stream__write_error_is_eio),
 		cmocka_unit_test(stream__write_error_at_close),
 		cmocka_unit_test(stream__fd_and_file_sinks),
+		cmocka_unit_test(stream__out_of_memory),
 		cmocka_unit_test(stream__bad_arguments),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

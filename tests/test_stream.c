@@ -132,6 +132,48 @@ static void stream__escape_matches_libxml2(void **state)
 	}
 }
 
+/* Undo xw_escape: every reference it writes, back to its byte. */
+static size_t unescape(char *dst, const char *s, size_t n)
+{
+	static const char *const refs[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#10;", "&#13;", "&#9;"};
+	static const char bytes[] = "&<>\"\n\r\t";
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		size_t k = 0;
+		while (k < 7 && strncmp(s + i, refs[k], strlen(refs[k])))
+			k++;
+		assert_true(s[i] != '&' || k < 7); /* an & is always the start of a reference */
+		dst[o++] = k < 7 ? bytes[k] : s[i];
+		i += k < 7 ? strlen(refs[k]) : 1;
+	}
+	return o;
+}
+
+/* Arbitrary bytes (invalid UTF-8, NUL inside the range included): the output
+ * holds no raw markup character, stays within 6n, and gives the bytes back. */
+static void stream__escape_arbitrary_bytes(void **state)
+{
+	srand(7);
+	for (int k = 0; k < 20000; k++) {
+		char in[64], out[6 * 64 + 1], back[64];
+		size_t n = (size_t)(rand() % 64);
+		for (size_t i = 0; i < n; i++)
+			in[i] = (char)(rand() % 256);
+		for (int attr = 0; attr < 2; attr++) {
+			char *end = xw_escape(out, in, n, attr);
+			size_t len = (size_t)(end - out);
+			assert_true(len <= 6 * n);
+			for (size_t i = 0; i < len; i++) {
+				assert_true(out[i] != '<' && out[i] != '>' && out[i] != '\r');
+				assert_true(!attr || (out[i] != '"' && out[i] != '\n' && out[i] != '\t'));
+			}
+			out[len] = '\0';
+			assert_int_equal(unescape(back, out, len), n);
+			assert_memory_equal(back, in, n);
+		}
+	}
+}
+
 /* The escaping of the empty string and of a 6x expansion (the worst case). */
 static void stream__escape_bounds(void **state)
 {
@@ -769,6 +811,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stream__escape_matches_libxml2),
 		cmocka_unit_test(stream__escape_bounds),
+		cmocka_unit_test(stream__escape_arbitrary_bytes),
 		cmocka_unit_test(stream__emitter_calls_match_dom),
 		cmocka_unit_test(stream__acts_identical_to_dom),
 		cmocka_unit_test(stream__acts_identical_to_dom_dicom),

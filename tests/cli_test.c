@@ -1,6 +1,7 @@
 /* cli_test.c - the cdaimg command, run in-process through cdaimg_cli_run(). */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +35,9 @@ static char *slurp(FILE *f)
 	return buf;
 }
 
-/* Run cdaimg with the NULL-terminated arguments; @p out_file NULL: a temporary file. */
-static run_result run_to(FILE *out_file, const char *const *args)
+/* Run cdaimg with the NULL-terminated arguments; @p out_file NULL: a temporary file;
+ * @p err_file NULL: a temporary file, whose text goes to r.err. */
+static run_result run_full(FILE *out_file, FILE *err_file, const char *const *args)
 {
 	char *argv[32];
 	int argc = 0;
@@ -43,17 +45,19 @@ static run_result run_to(FILE *out_file, const char *const *args)
 	for (; *args && argc < 31; args++)
 		argv[argc++] = (char *)*args;
 	argv[argc] = NULL;
-	FILE *out = out_file ? out_file : tmpfile(), *err = tmpfile();
+	FILE *out = out_file ? out_file : tmpfile(), *err = err_file ? err_file : tmpfile();
 	assert_non_null(out);
 	assert_non_null(err);
 	run_result r;
 	r.rc = cdaimg_cli_run(argc, argv, out, err);
 	r.out = out_file ? NULL : slurp(out);
-	r.err = slurp(err);
+	r.err = err_file ? NULL : slurp(err);
 	if (out_file)
 		fclose(out_file);
 	return r;
 }
+
+static run_result run_to(FILE *out_file, const char *const *args) { return run_full(out_file, NULL, args); }
 
 #define RUN(...) run_to(NULL, (const char *const[]){__VA_ARGS__, NULL})
 
@@ -606,6 +610,50 @@ static void cli__extract_errors(void **state)
 }
 #endif
 
+/* A large batch shows progress when standard error is a terminal. */
+static void cli__progress_on_a_terminal_for_large_batches(void **state)
+{
+	(void)state;
+	char *one = read_text(sample("samples/ct-iid.json"));
+	size_t n = strlen(one);
+	char *batch = malloc(250 * (n + 1) + 2), *p = batch;
+	assert_non_null(batch);
+	*p++ = '[';
+	for (int i = 0; i < 250; i++) {
+		memcpy(p, one, n);
+		p += n;
+		*p++ = i < 249 ? ',' : ']';
+	}
+	*p = '\0';
+	const char *in = tmp("batch250.json");
+	write_file(in, batch);
+	free(batch);
+	free(one);
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(master >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	FILE *tty = fopen(ptsname(master), "w");
+	assert_non_null(tty);
+	run_result r = run_full(NULL, tty, (const char *const[]){"build", in, "-o", "/dev/null", NULL});
+	fclose(tty);
+	assert_int_equal(r.rc, 0);
+	char got[4096];
+	ssize_t k = read(master, got, sizeof got - 1);
+	assert_true(k > 0);
+	got[k] = '\0';
+	assert_contains(got, "\rcdaimg: built 50/250");
+	assert_contains(got, "\rcdaimg: built 250/250");
+	close(master);
+	done(&r);
+	/* not a terminal: nothing */
+	r = RUN("build", in, "-o", "/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	done(&r);
+	unlink(in);
+}
+
 /* Standard input: "-" (last: stdin is replaced for the rest of the program). */
 static void cli__dash_reads_standard_input(void **state)
 {
@@ -652,6 +700,7 @@ int main(void)
 		cmocka_unit_test(cli__build_then_extract_gives_the_input_back),
 		cmocka_unit_test(cli__extract_errors),
 #endif
+		cmocka_unit_test(cli__progress_on_a_terminal_for_large_batches),
 		cmocka_unit_test(cli__dash_reads_standard_input),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);

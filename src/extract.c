@@ -27,6 +27,7 @@
 #include "valuesets.h"
 
 #define X_HL7_NS "urn:hl7-org:v3"
+#define PS3_20_NS "urn:dicom-org:ps3-20"
 
 /* Template ids of each role, every profile (MAPPING.md §2, §5). */
 static const char *const study_templates[] = {"1.2.840.10008.9.16", "2.16.840.1.113883.10.20.6.2.6",
@@ -804,6 +805,42 @@ static void push(xctx *x, cdaimg_item item)
 		nomem(x);
 }
 
+static bool same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+/* The study already read with the same Study Instance UID, or NULL. */
+static cdaimg_study *known_study(xctx *x, const cdaimg_study *st)
+{
+	const char *uid = st->n_ids ? st->ids[0].value : NULL;
+	for (size_t i = 0; uid && i < x->v->count; i++) {
+		const cdaimg_item *it = &x->v->items[i];
+		if (it->kind == CDAIMG_ITEM_STUDY && it->study->n_ids && same_str(it->study->ids[0].value, uid))
+			return (cdaimg_study *)(uintptr_t)it->study; /* allocated here, in the value set's arena */
+	}
+	return NULL;
+}
+
+/* Documents give each series its own Study Act (IMG-CR-IMG): Study Acts of
+ * one Study Instance UID are one study, their series in document order. */
+static void merge_study(xctx *x, const xmlNode *act, cdaimg_study *into, const cdaimg_study *st)
+{
+	if (!same_str(into->date, st->date) || !same_str(into->description.div, st->description.div))
+		xdiag(x, CDAIMG_SEV_WARNING, act,
+		      "a Study Act of a study already read, with another date or description: its series join the study "
+		      "as first read");
+	if (!st->n_series)
+		return;
+	cdaimg_series *s = arena_alloc(x->a, (into->n_series + st->n_series) * sizeof *s);
+	if (!s) {
+		nomem(x);
+		return;
+	}
+	if (into->n_series)
+		memcpy(s, into->series, into->n_series * sizeof *s);
+	memcpy(s + into->n_series, st->series, st->n_series * sizeof *s);
+	into->series = s;
+	into->n_series += st->n_series;
+}
+
 static void add_study(xctx *x, const xmlNode *act)
 {
 	cdaimg_study *st = arena_alloc(x->a, sizeof *st);
@@ -817,7 +854,11 @@ static void add_study(xctx *x, const xmlNode *act)
 	x->study_uid = uid_of(st->ids, st->n_ids);
 	read_study_series(x, act, st);
 	x->study_uid = NULL;
-	push(x, (cdaimg_item){CDAIMG_ITEM_STUDY, NULL, st});
+	cdaimg_study *known = known_study(x, st);
+	if (known)
+		merge_study(x, act, known, st);
+	else
+		push(x, (cdaimg_item){CDAIMG_ITEM_STUDY, NULL, st});
 }
 
 static void add_series(xctx *x, const xmlNode *act)
@@ -845,6 +886,60 @@ static void scan(xctx *x, const xmlNode *n)
 	}
 }
 
+/* ps3-20:accessionNumber of the document's orders (inFulfillmentOf/order), in
+ * order; fills @p out when given. Returns how many. */
+static size_t accession_numbers(const xmlNode *root, const xmlNode **out)
+{
+	size_t k = 0;
+	for (const xmlNode *f = child(root, "inFulfillmentOf"); f; f = sibling(f, "inFulfillmentOf")) {
+		for (const xmlNode *a = child(child(f, "order"), NULL); a; a = a->next) {
+			if (a->type != XML_ELEMENT_NODE || !a->ns || strcmp((const char *)a->ns->href, PS3_20_NS) ||
+			    strcmp((const char *)a->name, "accessionNumber"))
+				continue;
+			if (out)
+				out[k] = a;
+			k++;
+		}
+	}
+	return k;
+}
+
+/* The Study Act carries no accession number; a document's orders do, one
+ * per study with one (MAPPING.md §4). They are given to the studies, in
+ * order, when there are as many as Study Acts; otherwise none is. */
+static void read_accessions(xctx *x, const xmlNode *root)
+{
+	size_t n_acc = hl7_elem(root, "ClinicalDocument") ? accession_numbers(root, NULL) : 0, n_st = 0;
+	for (size_t i = 0; i < x->v->count; i++)
+		n_st += x->v->items[i].kind == CDAIMG_ITEM_STUDY;
+	if (!n_acc)
+		return;
+	if (n_acc != n_st) {
+		dc_add(&x->dc, CDAIMG_SEV_INFO, CDAIMG_D_EXTRACT, "/ClinicalDocument", xmlGetLineNo(root), NULL,
+		       "%zu accession numbers for %zu Study Acts: which study each belongs to is not known; none is given",
+		       n_acc, n_st);
+		return;
+	}
+	const xmlNode **acc = cd_malloc(n_acc * sizeof *acc);
+	if (!acc) {
+		nomem(x);
+		return;
+	}
+	accession_numbers(root, acc);
+	for (size_t i = 0, k = 0; i < x->v->count && !x->dc.nomem; i++) {
+		if (x->v->items[i].kind != CDAIMG_ITEM_STUDY)
+			continue;
+		/* the study was allocated here, in the value set's arena */
+		cdaimg_study *st = (cdaimg_study *)(uintptr_t)x->v->items[i].study;
+		const char *root_oid = attr(x, acc[k], "root"), *ext = attr(x, acc[k], "extension");
+		if (root_oid)
+			st->accession.system = xcat(x, "urn:oid:", root_oid);
+		st->accession.value = xdup(x, ext);
+		k++;
+	}
+	cd_free(acc);
+}
+
 /* --- public calls ------------------------------------------------------------------------ */
 
 cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags)
@@ -861,6 +956,8 @@ cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diag
 	}
 	xctx x = {dc, v, &v->arena, doc, NULL, 0, 0, false, NULL, NULL};
 	scan(&x, doc->children);
+	if (!x.dc.nomem)
+		read_accessions(&x, xmlDocGetRootElement(doc));
 	cd_free(x.ids);
 	if (x.dc.nomem) {
 		cdaimg_values_free(v);

@@ -1,0 +1,677 @@
+/*
+ * test_oom.c - out of memory: for every N, the N-th allocation of a call
+ * fails (libxml2's and ours: every cdaimg allocation goes through xmlMalloc),
+ * until the call gets through. Every failing run must return CDAIMG_ENOMEM,
+ * leak nothing (live allocations counted by the hooks; ASan/valgrind too) and,
+ * for builds, leave the caller's document as it was.
+ *
+ * Findings that are libxml2's own (2.9.14 allocation-failure paths) are
+ * listed in `libxml2_skips` with the reason; ours are listed in `known_bugs`
+ * until they are fixed (CDAIMG_STRICT_KNOWN_BUGS=1 makes them fail).
+ * CDAIMG_OOM_VERBOSE=1 prints the allocation site of every problem.
+ */
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "testutil.h"
+#ifdef CDAIMG_HAVE_JSON
+#include "cdaimg/json.h"
+#endif
+
+/* --- the allocator hooks ----------------------------------------------------------------- */
+
+static long calls;        /* allocation requests since the hooks were installed */
+static long fail_at = -1; /* the request number that fails, -1 for none */
+static long live;         /* successful allocations not yet freed */
+static int failed;        /* the armed failure happened */
+static int by_libxml2;    /* ... in a request made by libxml2 (not by cdaimg) */
+static long skipped;      /* requests let through because of libxml2_skips */
+static void *fail_stack[32];
+static int fail_depth;
+
+/*
+ * libxml2 2.9.14 allocation-failure paths that crash libxml2 itself: when the
+ * armed request is made under one of these functions it is let through and
+ * the next one fails instead.
+ *  - xmlReadMemory with an explicit encoding: when an allocation made while
+ *    switching to that encoding fails, the failure is ignored and
+ *    xmlParseDocument dereferences NULL (SIGSEGV). Reproduced with libxml2
+ *    alone: xmlReadMemory(div, n, NULL, "UTF-8", ...) with its 16th
+ *    allocation failing. The switching functions are static or tail-called,
+ *    so the whole call is exempted. narrative.c (narrative_text) is the only
+ *    caller in cdaimg; parsing through a parser context without an explicit
+ *    encoding, as docread.c does, avoids the path (and this exemption).
+ */
+static const char *const libxml2_skips[] = {"xmlReadMemory", NULL};
+
+/*
+ * Set around schema validation: libxml2's own requests are let through and
+ * only cdaimg's fail (validation context, wrapper document and copy for an
+ * entry, diagnostics). libxml2 2.9.14's schema code cannot be tested under
+ * allocation failures:
+ *  - xmlSchemaNewValidCtxt does not check the allocation of its node-name
+ *    list (xmlSchemaItemListCreate); the context comes back and
+ *    xmlSchemaValidateDoc dereferences NULL (SIGSEGV);
+ *  - inside xmlSchemaValidateDoc at least six internal call sites crash on
+ *    failure (SIGSEGV/SIGBUS; libxml2.so.2 offsets 0xe03b7, 0xe03d6, 0xe1ac9,
+ *    0xe1ae7, 0xcfdb0, 0x130081 of Debian's 2.9.14+dfsg), others leak what
+ *    they had allocated;
+ *  - xmlDocCopyNode (xmlStaticCopyNode) leaks the partial copy when copying
+ *    an attribute fails (xmlNewDocProp).
+ */
+static int libxml2_exempt;
+
+/* Frames of the current stack inside libxml2 whose nearest exported symbol
+ * starts with one of libxml2_skips (static functions show as the exported
+ * function before them in the library, which stays within the same file). */
+static int in_skipped_path(void)
+{
+	void *frames[40];
+	int n = backtrace(frames, 40);
+	for (int i = 0; i < n; i++) {
+		Dl_info info;
+		if (!dladdr(frames[i], &info) || !info.dli_sname || !info.dli_fname || !strstr(info.dli_fname, "libxml2"))
+			continue;
+		for (int k = 0; libxml2_skips[k]; k++)
+			if (!strncmp(info.dli_sname, libxml2_skips[k], strlen(libxml2_skips[k])))
+				return 1;
+	}
+	return 0;
+}
+
+static int is_libxml2(const void *caller)
+{
+	Dl_info info;
+	return dladdr(caller, &info) && info.dli_fname && strstr(info.dli_fname, "libxml2");
+}
+
+static int should_fail(const void *caller)
+{
+	calls++;
+	if (calls != fail_at)
+		return 0;
+	if (is_libxml2(caller) && (libxml2_exempt || in_skipped_path())) {
+		fail_at++;
+		skipped++;
+		return 0;
+	}
+	failed = 1;
+	by_libxml2 = is_libxml2(caller);
+	fail_depth = backtrace(fail_stack, 32);
+	if (getenv("CDAIMG_OOM_TRACE")) {
+		Dl_info info;
+		if (dladdr(caller, &info) && info.dli_fname)
+			fprintf(stderr, "failing request from %s+0x%lx\n", info.dli_fname,
+			        (unsigned long)((const char *)caller - (const char *)info.dli_fbase));
+	}
+	return 1;
+}
+
+static void *alloc(size_t n, const void *caller)
+{
+	if (should_fail(caller))
+		return NULL;
+	void *p = malloc(n);
+	if (p)
+		live++;
+	return p;
+}
+
+static void *oom_malloc(size_t n) { return alloc(n, __builtin_return_address(0)); }
+
+static void *oom_realloc(void *p, size_t n)
+{
+	if (should_fail(__builtin_return_address(0)))
+		return NULL;
+	void *q = realloc(p, n);
+	if (q && !p)
+		live++;
+	return q;
+}
+
+static void oom_free(void *p)
+{
+	if (p) {
+		live--;
+		free(p);
+	}
+}
+
+static char *oom_strdup(const char *s)
+{
+	char *d = alloc(strlen(s) + 1, __builtin_return_address(0));
+	return d ? strcpy(d, s) : NULL;
+}
+
+/* Whether libxml2 reported an out-of-memory error (through its global
+ * structured handler; schema validation reports to cdaimg's own). */
+static int libxml2_said_nomem;
+
+static void record_error(void *ctx, xmlErrorPtr err)
+{
+	(void)ctx;
+	if (err && err->code == XML_ERR_NO_MEMORY)
+		libxml2_said_nomem = 1;
+}
+
+static void quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+/* --- problems ------------------------------------------------------------------------ */
+
+/*
+ * Known bugs of cdaimg, reported and not yet fixed: a problem whose text
+ * matches one of these ("start|contained") is printed but does not fail the test unless
+ * CDAIMG_STRICT_KNOWN_BUGS=1. Remove an entry once its fix lands.
+ */
+static const char *const known_bugs[] = {
+	/* docread.c doc_parse: looks only at the parser's last error, which a
+	 * later error overwrites after libxml2 reported XML_ERR_NO_MEMORY */
+	"cdaimg_doc_read_memory: allocation|the call returned not well-formed",
+	"cdaimg_extract_memory: allocation|the call returned not well-formed",
+	NULL,
+};
+
+static int problems;
+
+/* @p msg starts with the part of @p pattern before '|' and holds the rest. */
+static int matches(const char *msg, const char *pattern)
+{
+	const char *bar = strchr(pattern, '|');
+	size_t n = bar ? (size_t)(bar - pattern) : strlen(pattern);
+	return !strncmp(msg, pattern, n) && (!bar || strstr(msg + n, bar + 1));
+}
+
+static void problem(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	const char *strict = getenv("CDAIMG_STRICT_KNOWN_BUGS");
+	const char *verbose = getenv("CDAIMG_OOM_VERBOSE");
+	static int reported[16];
+	int known = -1;
+	for (int i = 0; known_bugs[i] && known < 0; i++)
+		if (matches(msg, known_bugs[i]) && !(strict && *strict == '1'))
+			known = i;
+	if (known >= 0) {
+		if (!reported[known]++)
+			fprintf(stderr, "KNOWN BUG (see fuzz/README.md; further occurrences not shown): %s\n", msg);
+	} else {
+		fprintf(stderr, "PROBLEM: %s\n", msg);
+		problems++;
+	}
+	if (verbose && *verbose == '1' && fail_depth > 0)
+		backtrace_symbols_fd(fail_stack, fail_depth, 2);
+}
+
+/*
+ * A failed allocation inside libxml2 that libxml2 did not report as such
+ * (2.9.14 turns some into parse or validity errors, e.g. a failed dictionary
+ * lookup becomes "invalid element name"): cdaimg cannot tell it from a real
+ * error, so it is printed and counted, not failed.
+ */
+static long silent_libxml2;
+
+static void libxml2_silent(const char *name, long n, cdaimg_status st)
+{
+	const char *verbose = getenv("CDAIMG_OOM_VERBOSE");
+	silent_libxml2++;
+	if (verbose && *verbose == '1') {
+		fprintf(stderr, "LIBXML2: %s: allocation %ld failed in libxml2, not reported as such; %s\n", name, n,
+		        cdaimg_status_str(st));
+		backtrace_symbols_fd(fail_stack, fail_depth, 2);
+	}
+}
+
+/* --- the loop -------------------------------------------------------------------------- */
+
+/* One operation under test. Returns its status and cleans up whatever it
+ * produced; @p state is the test's own data. */
+typedef cdaimg_status (*op_fn)(void *state);
+
+/* Optional check after a failed run (e.g. the caller's document is unchanged). */
+typedef void (*after_fn)(void *state, long n);
+
+/*
+ * Run @p op with the n-th allocation failing, for n = 1, 2, ... until a run
+ * makes no failing request. @p final_ok is the status the unhindered run
+ * returns. Returns the number of failing runs.
+ */
+static long oom_loop(const char *name, op_fn op, after_fn after, void *state, cdaimg_status final_ok)
+{
+	/* a warm-up run: lazily initialised libxml2 globals are not leaks */
+	cdaimg_status warm = op(state);
+	if (warm != final_ok)
+		fail_msg("%s: the unhindered run returns %s", name, cdaimg_status_str(warm));
+	const char *tv = getenv("CDAIMG_OOM_TRACE");
+	int trace = tv && *tv == '1';
+	long n;
+	for (n = 1;; n++) {
+		xmlResetLastError();
+		long live0 = live;
+		failed = 0;
+		by_libxml2 = 0;
+		libxml2_said_nomem = 0;
+		fail_depth = 0;
+		fail_at = calls + n;
+		if (trace)
+			fprintf(stderr, "%s: run %ld\n", name, n);
+		cdaimg_status st = op(state);
+		fail_at = -1;
+		xmlResetLastError();
+		if (!failed) {
+			if (st != final_ok)
+				problem("%s: the run past the last allocation returns %s", name, cdaimg_status_str(st));
+			break;
+		}
+		if (st != CDAIMG_ENOMEM && st != final_ok) {
+			if (by_libxml2 && !libxml2_said_nomem)
+				libxml2_silent(name, n, st);
+			else
+				problem("%s: allocation %ld failed (%s), the call returned %s", name, n,
+				        by_libxml2 ? "in libxml2, which reported it" : "in cdaimg", cdaimg_status_str(st));
+		}
+		if (live != live0)
+			problem("%s: allocation %ld failed, %ld allocation(s) leaked", name, n, live - live0);
+		if (after)
+			after(state, n);
+	}
+	fprintf(stderr, "%s: %ld failing runs, %ld requests let through (libxml2_skips)\n", name, n - 1, skipped);
+	skipped = 0;
+	return n - 1;
+}
+
+/* --- the operations -------------------------------------------------------------------- */
+
+static const char div_text[] = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Coupes axiales</p>"
+                               "<p>sans <b>injection</b></p></div>";
+
+typedef struct build_state {
+	tu_series t;
+	xmlDocPtr doc;
+	xmlNodePtr parent;
+	xmlChar *before;
+	int before_len;
+} build_state;
+
+static void build_state_init(build_state *b)
+{
+	tu_series_init(&b->t);
+	b->t.s.description = (cdaimg_narrative){"generated", div_text};
+	b->t.inst.description = (cdaimg_narrative){"generated", div_text};
+	b->t.inst.has_frame_count = 1;
+	b->t.inst.frame_count = 3;
+	b->doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr root = xmlNewDocNode(b->doc, NULL, (const xmlChar *)"section", NULL);
+	xmlDocSetRootElement(b->doc, root);
+	xmlSetNs(root, xmlNewNs(root, (const xmlChar *)"urn:hl7-org:v3", NULL));
+	b->parent = xmlNewChild(root, NULL, (const xmlChar *)"entry", NULL);
+	xmlNewChild(b->parent, NULL, (const xmlChar *)"keep", (const xmlChar *)"me");
+	xmlDocDumpMemory(b->doc, &b->before, &b->before_len);
+}
+
+static cdaimg_status op_build(void *vs)
+{
+	build_state *b = vs;
+	xmlNodePtr act = NULL;
+	cdaimg_status st = cdaimg_series_build(&act, b->parent, &b->t.s, NULL, NULL);
+	if (st == CDAIMG_OK) {
+		if (!act)
+			problem("series_build: CDAIMG_OK without a node");
+		/* remove it again, so that every run starts from the same document */
+		xmlUnlinkNode(act);
+		xmlFreeNode(act);
+	} else if (act) {
+		problem("series_build: %s with a node", cdaimg_status_str(st));
+	}
+	return st;
+}
+
+static void after_build(void *vs, long n)
+{
+	build_state *b = vs;
+	long saved = fail_at;
+	fail_at = -1;
+	xmlChar *now = NULL;
+	int len = 0;
+	xmlDocDumpMemory(b->doc, &now, &len);
+	if (len != b->before_len || memcmp(now, b->before, (size_t)len))
+		problem("series_build: allocation %ld failed and the caller's document changed:\n%s", n, (char *)now);
+	xmlFree(now);
+	fail_at = saved;
+}
+
+static void series_build(void **state)
+{
+	(void)state;
+	build_state b;
+	build_state_init(&b);
+	problems = 0;
+	oom_loop("cdaimg_series_build", op_build, after_build, &b, CDAIMG_OK);
+	xmlFree(b.before);
+	xmlFreeDoc(b.doc);
+	assert_int_equal(problems, 0);
+}
+
+static cdaimg_status op_to_string(void *vs)
+{
+	build_state *b = vs;
+	char *xml = NULL;
+	size_t len = 7;
+	cdaimg_status st = cdaimg_series_to_string(&xml, &len, &b->t.s, NULL, NULL);
+	if (st != CDAIMG_OK && (xml || len))
+		problem("series_to_string: %s with output", cdaimg_status_str(st));
+	cdaimg_free(xml);
+	return st;
+}
+
+static void series_to_string(void **state)
+{
+	(void)state;
+	build_state b;
+	build_state_init(&b);
+	problems = 0;
+	oom_loop("cdaimg_series_to_string", op_to_string, NULL, &b, CDAIMG_OK);
+	xmlFree(b.before);
+	xmlFreeDoc(b.doc);
+	assert_int_equal(problems, 0);
+}
+
+/* With a diagnostics list: the list's own allocations fail too. */
+static cdaimg_status op_check_diags(void *vs)
+{
+	build_state *b = vs;
+	cdaimg_diags *d = cdaimg_diags_new();
+	if (!d)
+		return CDAIMG_ENOMEM;
+	cdaimg_status st = cdaimg_series_check(&b->t.s, NULL, d);
+	cdaimg_diags_free(d);
+	return st;
+}
+
+static void series_check_invalid(void **state)
+{
+	(void)state;
+	build_state b;
+	build_state_init(&b);
+	b.t.inst.status = "bogus";
+	b.t.s.date = "2020-02-30";
+	b.t.modality.code = "NOT-A-MODALITY";
+	problems = 0;
+	oom_loop("cdaimg_series_check (invalid values)", op_check_diags, NULL, &b, CDAIMG_EINVALID);
+	xmlFree(b.before);
+	xmlFreeDoc(b.doc);
+	assert_int_equal(problems, 0);
+}
+
+/* --- validation and parsing -------------------------------------------------------------- */
+
+typedef struct doc_state {
+	char *xml;
+	size_t len;
+	xmlDocPtr doc;
+	xmlNodePtr act;
+} doc_state;
+
+/* A ClinicalDocument holding one Series Act, as text and parsed. */
+static void doc_state_init(doc_state *s, int make_invalid)
+{
+	tu_series t;
+	tu_series_init(&t);
+	char *act = NULL;
+	assert_int_equal(cdaimg_series_to_string(&act, NULL, &t.s, NULL, NULL), CDAIMG_OK);
+	const char *head = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\">"
+	                   "<typeId root=\"2.16.840.1.113883.1.3\" extension=\"POCD_HD000040\"/>"
+	                   "<id root=\"2.25.1\"/><code code=\"18748-4\" codeSystem=\"2.16.840.1.113883.6.1\"/>"
+	                   "<effectiveTime value=\"20240101\"/>"
+	                   "<confidentialityCode code=\"N\" codeSystem=\"2.16.840.1.113883.5.25\"/>"
+	                   "<recordTarget><patientRole><id root=\"2.25.2\"/></patientRole></recordTarget>"
+	                   "<author><time value=\"20240101\"/><assignedAuthor><id root=\"2.25.3\"/></assignedAuthor></author>"
+	                   "<custodian><assignedCustodian><representedCustodianOrganization><id root=\"2.25.4\"/>"
+	                   "</representedCustodianOrganization></assignedCustodian></custodian>"
+	                   "<component><structuredBody><component><section><entry>";
+	const char *tail = "</entry></section></component></structuredBody></component></ClinicalDocument>";
+	size_t n = strlen(head) + strlen(act) + strlen(tail) + 64;
+	s->xml = malloc(n);
+	assert_non_null(s->xml);
+	snprintf(s->xml, n, "%s%s%s", head, act, tail);
+	cdaimg_free(act);
+	if (make_invalid) {
+		char *p = strstr(s->xml, "moodCode=\"EVN\"");
+		memcpy(p, "moodCode=\"XYZ\"", 14);
+		p = strstr(s->xml, "<statusCode code=\"completed\"/>");
+		memcpy(p, "<statusCode codX=\"completed\"/>", 30);
+	}
+	s->len = strlen(s->xml);
+	assert_int_equal(cdaimg_doc_read_memory(&s->doc, s->xml, s->len, "doc", NULL), CDAIMG_OK);
+	s->act = xmlDocGetRootElement(s->doc)->last->children->children->children->children->children;
+	assert_string_equal((const char *)s->act->name, "act");
+}
+
+static void doc_state_free(doc_state *s)
+{
+	xmlFreeDoc(s->doc);
+	free(s->xml);
+}
+
+static cdaimg_status op_validate_doc(void *vs)
+{
+	doc_state *s = vs;
+	cdaimg_diags *d = cdaimg_diags_new();
+	if (!d)
+		return CDAIMG_ENOMEM;
+	libxml2_exempt = 1;
+	cdaimg_status st = cdaimg_schema_validate_doc(tu_schema(CDAIMG_SCHEMA_ANS), s->doc, d);
+	libxml2_exempt = 0;
+	cdaimg_diags_free(d);
+	return st;
+}
+
+static cdaimg_status op_validate_entry(void *vs)
+{
+	doc_state *s = vs;
+	libxml2_exempt = 1;
+	cdaimg_status st = cdaimg_schema_validate_entry(tu_schema(CDAIMG_SCHEMA_ANS), s->act, NULL);
+	libxml2_exempt = 0;
+	return st;
+}
+
+static cdaimg_status op_read(void *vs)
+{
+	doc_state *s = vs;
+	xmlDocPtr doc = NULL;
+	cdaimg_diags *d = cdaimg_diags_new();
+	if (!d)
+		return CDAIMG_ENOMEM;
+	cdaimg_status st = cdaimg_doc_read_memory(&doc, s->xml, s->len, "doc", d);
+	if ((st == CDAIMG_OK) != (doc != NULL))
+		problem("doc_read_memory: %s with document %p", cdaimg_status_str(st), (void *)doc);
+	xmlFreeDoc(doc);
+	cdaimg_diags_free(d);
+	return st;
+}
+
+static void validate_valid_doc(void **state)
+{
+	(void)state;
+	doc_state s;
+	doc_state_init(&s, 0);
+	problems = 0;
+	oom_loop("cdaimg_schema_validate_doc (valid)", op_validate_doc, NULL, &s, CDAIMG_OK);
+	oom_loop("cdaimg_schema_validate_entry (valid)", op_validate_entry, NULL, &s, CDAIMG_OK);
+	doc_state_free(&s);
+	assert_int_equal(problems, 0);
+}
+
+static void validate_invalid_doc(void **state)
+{
+	(void)state;
+	doc_state s;
+	doc_state_init(&s, 1);
+	problems = 0;
+	oom_loop("cdaimg_schema_validate_doc (invalid)", op_validate_doc, NULL, &s, CDAIMG_ENOTVALID);
+	doc_state_free(&s);
+	assert_int_equal(problems, 0);
+}
+
+static void read_memory(void **state)
+{
+	(void)state;
+	doc_state s;
+	doc_state_init(&s, 0);
+	problems = 0;
+	oom_loop("cdaimg_doc_read_memory", op_read, NULL, &s, CDAIMG_OK);
+	doc_state_free(&s);
+	assert_int_equal(problems, 0);
+}
+
+#ifdef CDAIMG_HAVE_EXTRACT
+static cdaimg_status op_extract(void *vs)
+{
+	doc_state *s = vs;
+	cdaimg_values *v = NULL;
+	cdaimg_diags *d = cdaimg_diags_new();
+	if (!d)
+		return CDAIMG_ENOMEM;
+	/* Known bug: when libxml2 silently fails to copy a namespace name while
+	 * parsing, the document comes back with ns->href == NULL and extract.c's
+	 * hl7_elem() passes it to strcmp (UBSan abort, extract.c:98). Until that
+	 * is fixed, the parser's own requests are let through here (extraction's
+	 * own still fail); CDAIMG_STRICT_KNOWN_BUGS=1 fails them too. */
+	const char *strict = getenv("CDAIMG_STRICT_KNOWN_BUGS");
+	libxml2_exempt = !(strict && *strict == '1');
+	cdaimg_status st = cdaimg_extract_memory(&v, s->xml, s->len, d);
+	libxml2_exempt = 0;
+	if (st == CDAIMG_OK && cdaimg_values_count(v) != 1)
+		problem("extract: CDAIMG_OK with %zu items", cdaimg_values_count(v));
+	cdaimg_values_free(v);
+	cdaimg_diags_free(d);
+	return st;
+}
+
+static cdaimg_status op_extract_doc(void *vs)
+{
+	doc_state *s = vs;
+	cdaimg_values *v = NULL;
+	cdaimg_status st = cdaimg_extract_doc(&v, s->doc, NULL);
+	cdaimg_values_free(v);
+	return st;
+}
+
+static void extract(void **state)
+{
+	(void)state;
+	doc_state s;
+	doc_state_init(&s, 0);
+	problems = 0;
+	oom_loop("cdaimg_extract_memory", op_extract, NULL, &s, CDAIMG_OK);
+	oom_loop("cdaimg_extract_doc", op_extract_doc, NULL, &s, CDAIMG_OK);
+	doc_state_free(&s);
+	assert_int_equal(problems, 0);
+}
+#endif
+
+#ifdef CDAIMG_HAVE_JSON
+static const char json_text[] =
+	"{\"resourceType\": \"FrSerieImagerie\","
+	" \"uuidSerie\": [{\"system\": \"urn:dicom:uid\", \"value\": \"urn:oid:1.2.250.1.925.994044.27.123.1876360.1\"}],"
+	" \"code\": {\"coding\": [{\"system\": \"http://dicom.nema.org/resources/ontology/DCM\", \"code\": \"CT\"}]},"
+	" \"date\": \"2020-08-23T22:32:32+02:00\","
+	" \"instanceSOP\": {"
+	"   \"uuidSOPInstance\": [{\"system\": \"urn:dicom:uid\", \"value\": \"urn:oid:1.2.250.1.925.994044.27.123.1876360.1.1\"}],"
+	"   \"classeSOP\": {\"coding\": [{\"system\": \"urn:oid:1.2.840.10008.2.6.1\", \"code\": \"1.2.840.10008.5.1.4.1.1.2\"}]},"
+	"   \"statut\": \"completed\", \"nombreCadresReferences\": 3},"
+	" \"referenceWado\": {"
+	"   \"iHEInvokeImage\": {\"coding\": [{\"system\": \"http://terminology.hl7.org/CodeSystem/endpoint-connection-type\", \"code\": \"dicom-wado-uri\"}]},"
+	"   \"typeMedia\": {\"coding\": [{\"system\": \"urn:ietf:bcp:13\", \"code\": \"application/dicom\"}]},"
+	"   \"reference\": \"http://www.example.org/wado?requestType=WADO&studyUID=1.2.250.1.925.994044.27.123.1876360"
+	"&seriesUID=1.2.250.1.925.994044.27.123.1876360.1&objectUID=1.2.250.1.925.994044.27.123.1876360.1.1"
+	"&contentType=application/dicom\"}}";
+
+static cdaimg_status op_json(void *vs)
+{
+	(void)vs;
+	cdaimg_values *v = NULL;
+	cdaimg_diags *d = cdaimg_diags_new();
+	if (!d)
+		return CDAIMG_ENOMEM;
+	cdaimg_status st = cdaimg_json_read(&v, json_text, sizeof json_text - 1, 0, d);
+	if (st == CDAIMG_OK && cdaimg_values_count(v) == 1) {
+		char *out = NULL;
+		st = cdaimg_series_to_string(&out, NULL, cdaimg_values_get(v, 0)->series, NULL, d);
+		cdaimg_free(out);
+		if (st == CDAIMG_OK) {
+			st = cdaimg_json_write(&out, v, 0, d);
+			cdaimg_free(out);
+		}
+	} else if (st == CDAIMG_OK) {
+		problem("json_read: CDAIMG_OK with %zu items", cdaimg_values_count(v));
+	}
+	cdaimg_values_free(v);
+	cdaimg_diags_free(d);
+	return st;
+}
+
+static void json_read_build_write(void **state)
+{
+	(void)state;
+	problems = 0;
+	oom_loop("cdaimg_json_read + build + write", op_json, NULL, NULL, CDAIMG_OK);
+	assert_int_equal(problems, 0);
+}
+#endif
+
+static int setup(void **state)
+{
+	(void)state;
+	tu_schema(CDAIMG_SCHEMA_ANS);
+	xmlSetGenericErrorFunc(NULL, quiet);
+	xmlSetStructuredErrorFunc(NULL, record_error);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_schemas_free();
+	fprintf(stderr, "%ld failed allocations inside libxml2 were not reported by libxml2 as such\n",
+	        silent_libxml2);
+	return 0;
+}
+
+int main(void)
+{
+	/* before anything allocates through libxml2 */
+	if (xmlMemSetup(oom_free, oom_malloc, oom_realloc, oom_strdup) != 0)
+		return 1;
+	cdaimg_global_init();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(series_build),
+		cmocka_unit_test(series_to_string),
+		cmocka_unit_test(series_check_invalid),
+		cmocka_unit_test(read_memory),
+		cmocka_unit_test(validate_valid_doc),
+		cmocka_unit_test(validate_invalid_doc),
+#ifdef CDAIMG_HAVE_EXTRACT
+		cmocka_unit_test(extract),
+#endif
+#ifdef CDAIMG_HAVE_JSON
+		cmocka_unit_test(json_read_build_write),
+#endif
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "map.h"
+#include "docmap.h"
 #include "stream.h"
 
 /* Flush to the sink once this much is buffered (between series only, so a
@@ -253,16 +253,20 @@ cdaimg_status cdaimg_stream_open_callback(cdaimg_stream **out, cdaimg_write_fn w
 
 /* --- series ----------------------------------------------------------------------------- */
 
-/* Map @p ps; on failure take back what was written. */
-static bool write_series(cdaimg_stream *s, const cdaimg_options *opts, const prep_series *ps)
+/* Map a checked series or study; on failure take back what was written. */
+static bool write_item(cdaimg_stream *s, const cdaimg_options *opts, const prep_series *ps, const prep_study *pst)
 {
 	size_t mark = s->w.len;
 	unsigned depth = s->w.depth;
 	emitter *e = &s->e;
+	const profile_ids *p = profile_get(opts->profile);
 	bool entry = s->container == CDAIMG_STREAM_SECTION || s->container == CDAIMG_STREAM_DOCUMENT;
 	if (entry)
 		em_start(e, "entry");
-	map_series(e, profile_get(opts ? opts->profile : CDAIMG_PROFILE_FR), ps);
+	if (pst)
+		map_study(e, p, pst);
+	else
+		map_series(e, p, ps);
 	if (entry)
 		em_end(e);
 	if (s->container == CDAIMG_STREAM_ACTS && !e->failed && xw_newline(&s->w))
@@ -287,13 +291,10 @@ static cdaimg_status skipped(cdaimg_stream *s, cdaimg_status st)
 	return st;
 }
 
-cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cdaimg_series *series, const cdaimg_options *opts,
-                                   cdaimg_diags *diags)
+/* Check then write one item (a series, or a study when @p study is set). */
+static cdaimg_status add_item(cdaimg_stream *s, const cdaimg_series *series, const cdaimg_study *study,
+                              const cdaimg_options *opts, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
-	CD_ARG(&dc, stream);
-	CD_ARG(&dc, series);
-	cdaimg_stream *s = stream;
 	if (broken(s)) {
 		s->stats.rejected++;
 		s->stats.series++;
@@ -305,10 +306,15 @@ cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cdaimg_series *s
 	check_ctx c;
 	check_init(&c, &a, opts, diags);
 	c.prefix = prefix;
-	prep_series *ps = check_series(&c, series);
+	prep_series *ps = NULL;
+	prep_study *pst = NULL;
+	if (study)
+		pst = check_study(&c, study, prefix);
+	else
+		ps = check_series(&c, series);
 	cdaimg_status st = dc_status(&c.dc);
-	if (ps && st == CDAIMG_OK && !write_series(s, c.opts, ps)) {
-		dc_err(&c.dc, CDAIMG_D_NOMEM, prefix, "out of memory while writing the series; it was skipped");
+	if ((ps || pst) && st == CDAIMG_OK && !write_item(s, c.opts, ps, pst)) {
+		dc_err(&c.dc, CDAIMG_D_NOMEM, prefix, "out of memory while writing; the item was skipped");
 		st = CDAIMG_ENOMEM;
 	}
 	arena_release(&a);
@@ -319,6 +325,24 @@ cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cdaimg_series *s
 	if (s->w.len >= FLUSH_AT && !flush(s))
 		return broken_status(s, &c.dc);
 	return CDAIMG_OK;
+}
+
+cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cdaimg_series *series, const cdaimg_options *opts,
+                                   cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, stream);
+	CD_ARG(&dc, series);
+	return add_item(stream, series, NULL, opts, diags);
+}
+
+cdaimg_status cdaimg_stream_study(cdaimg_stream *stream, const cdaimg_study *study, const cdaimg_options *opts,
+                                  cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, stream);
+	CD_ARG(&dc, study);
+	return add_item(stream, NULL, study, opts, diags);
 }
 
 /* --- close ------------------------------------------------------------------------------ */
@@ -336,7 +360,7 @@ static cdaimg_status close_status(cdaimg_stream *s, bool nomem, diag_ctx *dc)
 		char first[32];
 		snprintf(first, sizeof first, "[%zu]", s->first_skipped);
 		dc_err(dc, s->nomem ? CDAIMG_D_NOMEM : CDAIMG_D_REQUIRED, first,
-		       "%zu of %zu series were not written (the first is %s)", skipped_n, s->stats.series, first);
+		       "%zu of %zu items were not written (the first is %s)", skipped_n, s->stats.series, first);
 		return s->nomem ? CDAIMG_ENOMEM : CDAIMG_EINVALID;
 	}
 	return CDAIMG_OK;

@@ -309,6 +309,46 @@ static void gen_two(gen_series *g, size_t i)
 	g->t.s.n_instances = 2;
 }
 
+/* Series i of a study whose UID is @p study (the links carry it). */
+static void gen_in_study(gen_series *g, size_t i, const char *study)
+{
+	gen(g, i);
+	snprintf(g->study_uid, sizeof g->study_uid, "%s", study);
+	snprintf(g->series_uid, sizeof g->series_uid, "%s.%zu", study, i + 1);
+	snprintf(g->sop_uid, sizeof g->sop_uid, "%s.1", g->series_uid);
+	make_link(g, i);
+}
+
+/* A study of 1 to 3 series. */
+typedef struct gen_study {
+	gen_series g[3];
+	cdaimg_series series[3];
+	cdaimg_identifier id;
+	char uid[64], div[128];
+	cdaimg_study st;
+} gen_study;
+
+static void gen_study_make(gen_study *y, size_t j)
+{
+	memset(&y->st, 0, sizeof y->st);
+	snprintf(y->uid, sizeof y->uid, "1.2.250.1.998.%zu", j + 1);
+	y->id = (cdaimg_identifier){"urn:dicom:uid", y->uid};
+	size_t n = j % 3 + 1;
+	for (size_t k = 0; k < n; k++) {
+		gen_in_study(&y->g[k], j * 3 + k, y->uid);
+		y->series[k] = y->g[k].t.s;
+	}
+	y->st.ids = &y->id;
+	y->st.n_ids = 1;
+	y->st.date = dates[3 + j % 3];
+	if (j % 2) {
+		snprintf(y->div, sizeof y->div, "<div xmlns=\"http://www.w3.org/1999/xhtml\">Examen %zu &amp; suite</div>", j);
+		y->st.description.div = y->div;
+	}
+	y->st.series = y->series;
+	y->st.n_series = n;
+}
+
 #define CORPUS 600
 
 /* Every act of the corpus in @p profile: the stream writes exactly what
@@ -496,6 +536,79 @@ static void stream__entries_identical_to_dom(void **state)
 	entries_like_dom(120);
 	entries_like_dom(1);
 	entries_like_dom(0);
+}
+
+/* Studies in a section: each entry is cdaimg_study_build's act, byte for byte. */
+static void stream__studies_identical_to_dom_build(void **state)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	membuf m = {.fail_after = -1};
+	cdaimg_stream *st = NULL;
+	assert_cdaimg_ok(cdaimg_stream_open_callback(&st, mem_write, &m, CDAIMG_STREAM_SECTION, d), d);
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	doc->encoding = xmlStrdup(BAD_CAST "UTF-8");
+	xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST "section", NULL);
+	xmlDocSetRootElement(doc, root);
+	xmlSetNs(root, xmlNewNs(root, BAD_CAST "urn:hl7-org:v3", NULL));
+	xmlNewNs(root, BAD_CAST "http://www.w3.org/2001/XMLSchema-instance", BAD_CAST "xsi");
+	gen_study *y = malloc(sizeof *y);
+	for (size_t j = 0; j < 30; j++) {
+		gen_study_make(y, j);
+		xmlNodePtr entry = xmlNewChild(root, root->ns, BAD_CAST "entry", NULL);
+		assert_cdaimg_ok(cdaimg_study_build(NULL, entry, &y->st, NULL, d), d);
+		assert_cdaimg_ok(cdaimg_stream_study(st, &y->st, NULL, d), d);
+		/* series may be mixed with studies */
+		if (j % 10 == 5) {
+			entry = xmlNewChild(root, root->ns, BAD_CAST "entry", NULL);
+			assert_cdaimg_ok(cdaimg_series_build(NULL, entry, &y->series[0], NULL, d), d);
+			assert_cdaimg_ok(cdaimg_stream_series(st, &y->series[0], NULL, d), d);
+		}
+	}
+	assert_cdaimg_ok(cdaimg_stream_close(st, NULL, d), d);
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlSaveCtxtPtr save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
+	xmlSaveTree(save, root);
+	xmlSaveClose(save);
+	assert_same_bytes((const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf), m.s, m.len,
+	                  "studies built by the DOM path");
+	xmlBufferFree(buf);
+	xmlFreeDoc(doc);
+	free(y);
+	free(m.s);
+	cdaimg_diags_free(d);
+}
+
+/* A study whose second series is invalid is skipped whole, with the item's index in front. */
+static void stream__invalid_study_reported_with_index(void **state)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	membuf m = {.fail_after = -1};
+	cdaimg_stream *st = NULL;
+	assert_cdaimg_ok(cdaimg_stream_open_callback(&st, mem_write, &m, CDAIMG_STREAM_DOCUMENT, d), d);
+	gen_study *y = malloc(sizeof *y);
+	gen_series *g = malloc(sizeof *g);
+	gen(g, 0);
+	assert_cdaimg_ok(cdaimg_stream_series(st, &g->t.s, NULL, d), d);
+	gen_study_make(y, 2); /* three series */
+	y->series[1].date = "2024-13-45";
+	assert_int_equal(cdaimg_stream_study(st, &y->st, NULL, d), CDAIMG_EINVALID);
+	assert_diag(d, CDAIMG_D_DATE, "[1].serieImagerie[1].date");
+	gen_study_make(y, 4);
+	assert_cdaimg_ok(cdaimg_stream_study(st, &y->st, NULL, d), d);
+	cdaimg_stream_stats stats;
+	assert_int_equal(cdaimg_stream_close(st, &stats, d), CDAIMG_EINVALID);
+	assert_int_equal(stats.series, 3);
+	assert_int_equal(stats.written, 2);
+	assert_int_not_equal(tu_find_diag(d, CDAIMG_D_REQUIRED, "[1]"), -1);
+	xmlDocPtr doc = assert_reserializes(&m, true);
+	cdaimg_diags *v = cdaimg_diags_new();
+	assert_cdaimg_ok(cdaimg_schema_validate_doc(tu_schema(CDAIMG_SCHEMA_ANS), doc, v), v);
+	cdaimg_diags_free(v);
+	xmlFreeDoc(doc);
+	free(g);
+	free(y);
+	free(m.s);
+	cdaimg_diags_free(d);
 }
 
 /* --- the emitter itself, call by call, against the DOM emitter ------------------------- */
@@ -799,6 +912,8 @@ static void stream__bad_arguments(void **state)
 	membuf m = {.fail_after = -1};
 	assert_cdaimg_ok(cdaimg_stream_open_callback(&st, mem_write, &m, CDAIMG_STREAM_SECTION, d), d);
 	assert_int_equal(cdaimg_stream_series(st, NULL, NULL, d), CDAIMG_EARG);
+	assert_int_equal(cdaimg_stream_study(st, NULL, NULL, d), CDAIMG_EARG);
+	assert_int_equal(cdaimg_stream_study(NULL, NULL, NULL, d), CDAIMG_EARG);
 	/* an empty section is an empty element */
 	assert_cdaimg_ok(cdaimg_stream_close(st, NULL, d), d);
 	assert_string_equal(m.s, "<section xmlns=\"urn:hl7-org:v3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/>");
@@ -820,6 +935,8 @@ int main(void)
 		cmocka_unit_test(stream__section_well_formed),
 		cmocka_unit_test(stream__entry_identical_to_dom_build),
 		cmocka_unit_test(stream__entries_identical_to_dom),
+		cmocka_unit_test(stream__studies_identical_to_dom_build),
+		cmocka_unit_test(stream__invalid_study_reported_with_index),
 		cmocka_unit_test(stream__invalid_series_skipped_with_index),
 		cmocka_unit_test(stream__invalid_series_in_document),
 		cmocka_unit_test(stream__write_error_is_eio),

@@ -1,6 +1,7 @@
 /*
- * cdaimg/stream.h - write many Series Acts straight to a file descriptor, a
- * FILE * or a callback, with memory that does not grow with their number.
+ * cdaimg/stream.h - write many Series Acts (or Study Acts) straight to a file
+ * descriptor, a FILE * or a callback, with memory that does not grow with
+ * their number.
  *
  *     cdaimg_stream *st = NULL;
  *     if (cdaimg_stream_open_fd(&st, fd, CDAIMG_STREAM_DOCUMENT, diags) == CDAIMG_OK) {
@@ -57,11 +58,12 @@ typedef int (*cdaimg_write_fn)(void *payload, const char *buf, size_t len);
 
 typedef struct cdaimg_stream cdaimg_stream;
 
-/** Counts of a stream, as returned by cdaimg_stream_close. */
+/** Counts of a stream, as returned by cdaimg_stream_close. An item is a
+ *  series or a study given to the stream. */
 typedef struct cdaimg_stream_stats {
-	size_t series;   /**< calls to cdaimg_stream_series */
-	size_t written;  /**< series written */
-	size_t rejected; /**< series not written (invalid, out of memory, or after an I/O error) */
+	size_t series;   /**< items given (calls to cdaimg_stream_series and cdaimg_stream_study) */
+	size_t written;  /**< items written */
+	size_t rejected; /**< items not written (invalid, out of memory, or after an I/O error) */
 	uint64_t bytes;  /**< bytes handed to the file descriptor, FILE or callback */
 } cdaimg_stream_stats;
 
@@ -95,11 +97,22 @@ CDAIMG_EXPORT cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cd
                                                  const cdaimg_options *opts, cdaimg_diags *diags);
 
 /**
+ * Check @p study (FrExamenImagerie) and its series, then write its Study Act
+ * holding its Series Acts (descriptions inline), exactly as
+ * cdaimg_study_build does; in the section and document containers, in an
+ * <entry> of its own. Items are numbered together: the n-th call to
+ * cdaimg_stream_series or cdaimg_stream_study reports with the prefix "[n]."
+ * ("[3].serieImagerie[1].date"). Same statuses as cdaimg_stream_series.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_stream_study(cdaimg_stream *stream, const cdaimg_study *study,
+                                                const cdaimg_options *opts, cdaimg_diags *diags);
+
+/**
  * Close the container, flush everything to the sink and free @p stream
  * (NULL is a no-op returning CDAIMG_OK).
  * @param[out] stats  the stream's counts (may be NULL)
  * @return CDAIMG_EIO when any write failed; otherwise CDAIMG_ENOMEM or
- *         CDAIMG_EINVALID when a series was skipped for that reason (one
+ *         CDAIMG_EINVALID when an item was skipped for that reason (one
  *         more diagnostic gives how many and the first one's index);
  *         otherwise CDAIMG_OK.
  */

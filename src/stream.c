@@ -359,7 +359,7 @@ static cdaimg_status close_status(cdaimg_stream *s, bool nomem, diag_ctx *dc)
 	if (skipped_n) {
 		char first[32];
 		snprintf(first, sizeof first, "[%zu]", s->first_skipped);
-		dc_err(dc, s->nomem ? CDAIMG_D_NOMEM : CDAIMG_D_REQUIRED, first,
+		dc_err(dc, s->nomem ? CDAIMG_D_NOMEM : CDAIMG_D_IGNORED, first,
 		       "%zu of %zu items were not written (the first is %s)", skipped_n, s->stats.series, first);
 		return s->nomem ? CDAIMG_ENOMEM : CDAIMG_EINVALID;
 	}

@@ -113,7 +113,8 @@ CDAIMG_EXPORT cdaimg_status cdaimg_stream_study(cdaimg_stream *stream, const cda
  * @param[out] stats  the stream's counts (may be NULL)
  * @return CDAIMG_EIO when any write failed; otherwise CDAIMG_ENOMEM or
  *         CDAIMG_EINVALID when an item was skipped for that reason (one
- *         more diagnostic gives how many and the first one's index);
+ *         more error, code CDAIMG_D_IGNORED (CDAIMG_D_NOMEM), path "[n]",
+ *         gives how many and the first one's index);
  *         otherwise CDAIMG_OK.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_stream_close(cdaimg_stream *stream, cdaimg_stream_stats *stats,

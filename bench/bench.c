@@ -41,6 +41,7 @@ typedef enum variant {
 	V_PLAIN_DOM_DICT,
 	V_READ,
 	V_VALIDATE,
+	V_DOM_DICT,
 } variant;
 
 static const char *const names[] = {
@@ -49,6 +50,7 @@ static const char *const names[] = {
 	"xmlTextWriter (no checks)",   "snprintf (no checks)",
 	"plain DOM, no dictionary",    "plain DOM, dictionary",
 	"xmlTextReader, no schema",    "xmlTextReader + XSD (streaming)",
+	"cdaimg DOM, dictionary",
 };
 
 typedef struct result {
@@ -105,12 +107,15 @@ static bool run_stream(sink *s, uint64_t n, cdaimg_stream_container container)
 
 static int save_write(void *ctx, const char *buf, int len) { return sink_write(ctx, buf, (size_t)len) ? -1 : len; }
 
-static bool run_dom(sink *s, uint64_t n)
+/* @p dict: the caller's document has a dictionary (element and attribute names interned). */
+static bool run_dom(sink *s, uint64_t n, bool dict)
 {
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	doc->encoding = xmlStrdup(BAD_CAST "UTF-8");
+	if (dict)
+		doc->dict = xmlDictCreate();
 	xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST "section", NULL);
 	xmlDocSetRootElement(doc, root);
 	xmlSetNs(root, xmlNewNs(root, BAD_CAST HL7, NULL));
@@ -203,7 +208,8 @@ static bool run_variant(variant v, uint64_t n, const char *out, result *r)
 		ok = run_stream(&s, n, CDAIMG_STREAM_SECTION);
 		break;
 	case V_DOM:
-		ok = run_dom(&s, n);
+	case V_DOM_DICT:
+		ok = run_dom(&s, n, v == V_DOM_DICT);
 		break;
 	case V_TEXTWRITER:
 		ok = ref_textwriter(&s, n);
@@ -320,11 +326,14 @@ static int bench_stream(uint64_t n, const char *out)
 static int bench_dom(uint64_t n, const char *out)
 {
 	result base = row(V_BASELINE, 0, out), gen = row(V_GEN, n, out);
-	result dom = row(V_DOM, n, out), plain = row(V_PLAIN_DOM, n, out), dict = row(V_PLAIN_DOM_DICT, n, out);
+	result dom = row(V_DOM, n, out), domd = row(V_DOM_DICT, n, out);
+	result plain = row(V_PLAIN_DOM, n, out), dict = row(V_PLAIN_DOM_DICT, n, out);
 	printf("ratios (speed, higher is faster):\n");
 	print_ratio("cdaimg DOM / plain DOM, no dictionary", &dom, &plain, &gen, "target >= 1.5");
+	print_ratio("cdaimg DOM, dictionary / plain DOM, no dict", &domd, &plain, &gen, "(the caller's document has one)");
 	print_ratio("plain DOM with dictionary / without", &dict, &plain, &gen, "");
 	per_entry("cdaimg DOM", &dom, &base, n);
+	per_entry("cdaimg DOM, dictionary", &domd, &base, n);
 	per_entry("plain DOM, no dictionary", &plain, &base, n);
 	per_entry("plain DOM, dictionary", &dict, &base, n);
 	return dom.ok && plain.ok ? 0 : 1;
@@ -371,10 +380,11 @@ static int bench_validate(uint64_t n, const char *out)
  * instruction counts do not depend on the load of the machine). */
 static int in_process(const char *name, uint64_t n, const char *out)
 {
-	static const char *const keys[] = {"baseline", "gen",       "stream",    "dom",  "textwriter",
-	                                   "snprintf", "plain-dom", "plain-dom-dict"};
+	static const char *const keys[] = {"baseline",  "gen",       "stream",         "dom",
+	                                   "textwriter", "snprintf", "plain-dom",      "plain-dom-dict",
+	                                   "",           "",         "dom-dict"};
 	for (size_t v = 0; v < sizeof keys / sizeof keys[0]; v++) {
-		if (strcmp(name, keys[v]))
+		if (!*keys[v] || strcmp(name, keys[v]))
 			continue;
 		result r = {0};
 		cdaimg_global_init();
@@ -383,7 +393,7 @@ static int in_process(const char *name, uint64_t n, const char *out)
 		print_row((variant)v, n, &r);
 		return r.ok ? 0 : 1;
 	}
-	fprintf(stderr, "cdaimg-bench: --in-process gen|stream|dom|textwriter|snprintf|plain-dom|plain-dom-dict\n");
+	fprintf(stderr, "cdaimg-bench: --in-process gen|stream|dom|dom-dict|textwriter|snprintf|plain-dom|plain-dom-dict\n");
 	return 2;
 }
 

@@ -8,6 +8,9 @@
 
 #include "fuzz.h"
 #include "internal.h"
+#ifdef CDAIMG_FUZZ_HAVE_RULES
+#include "cdaimg/rules.h"
+#endif
 
 static const cdaimg_schema *schema(void)
 {
@@ -58,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 #ifdef CDAIMG_FUZZ_HAVE_RULES
 		st = cdaimg_rules_check(doc, d);
-		(void)st;
+		FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENOTVALID, "rules status %d", (int)st);
 #endif
 		xmlFreeDoc(doc);
 	}

@@ -40,23 +40,27 @@ char *cdaimg_node_path(const xmlNode *node)
 	return sb_take(&b);
 }
 
+void one_line(char *msg, size_t n, const char *text)
+{
+	snprintf(msg, n, "%s", text);
+	size_t l = strlen(msg);
+	while (l && (msg[l - 1] == '\n' || msg[l - 1] == '\r' || msg[l - 1] == ' '))
+		msg[--l] = '\0';
+	for (char *p = msg; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	size_t off;
+	if (text_problem(msg, &off)) /* keep diagnostics valid UTF-8 */
+		msg[off] = '\0';
+}
+
 void doc_report_error(diag_ctx *dc, cdaimg_diag_code code, const xmlError *err, const char *fallback_path)
 {
 	char *path = NULL;
 	if (err->node && ((const xmlNode *)err->node)->type == XML_ELEMENT_NODE)
 		path = cdaimg_node_path((const xmlNode *)err->node);
 	char msg[1024];
-	snprintf(msg, sizeof msg, "%s", err->message ? err->message : "error");
-	size_t l = strlen(msg);
-	while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-		msg[--l] = '\0';
-	/* keep diagnostics one line and valid UTF-8 */
-	for (char *p = msg; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-	size_t off;
-	if (text_problem(msg, &off))
-		msg[off] = '\0';
+	one_line(msg, sizeof msg, err->message ? err->message : "error");
 	dc_add(dc, err->level == XML_ERR_WARNING ? CDAIMG_SEV_WARNING : CDAIMG_SEV_ERROR, code,
 	       path ? path : (fallback_path ? fallback_path : ""), err->line, NULL, "%s", msg);
 	cd_free(path);
@@ -91,11 +95,10 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 			dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 			st = CDAIMG_ENOMEM;
 		} else {
-			if (err)
-				dc_add(dc, CDAIMG_SEV_ERROR, CDAIMG_D_XML, url ? url : "", err->line, NULL, "not well-formed: %s",
-				       err->message ? err->message : "parse error");
-			else
-				dc_err(dc, CDAIMG_D_XML, url ? url : "", "not well-formed");
+			char msg[1024];
+			one_line(msg, sizeof msg, err && err->message ? err->message : "parse error");
+			/* the path stays empty: the caller knows which document it gave */
+			dc_add(dc, CDAIMG_SEV_ERROR, CDAIMG_D_XML, "", err ? err->line : 0, NULL, "not well-formed: %s", msg);
 			st = CDAIMG_EPARSE;
 		}
 		xmlFreeDoc(doc);

@@ -44,16 +44,7 @@ static void collect(void *ud, CD_XMLERROR *err)
 	if (path && sl && !strncmp(path, c->strip, sl) && path[sl] == '/')
 		shown = path + sl;
 	char msg[1024];
-	snprintf(msg, sizeof msg, "%s", err->message ? err->message : "schema error");
-	size_t l = strlen(msg);
-	while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-		msg[--l] = '\0';
-	for (char *p = msg; *p; p++)
-		if (*p == '\n' || *p == '\t')
-			*p = ' ';
-	size_t off;
-	if (text_problem(msg, &off))
-		msg[off] = '\0';
+	one_line(msg, sizeof msg, err->message ? err->message : "schema error");
 	dc_add(c->dc, err->level == XML_ERR_WARNING ? CDAIMG_SEV_WARNING : CDAIMG_SEV_ERROR, c->code, shown,
 	       err->line, NULL, "%s", msg);
 	cd_free(path);

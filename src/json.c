@@ -62,6 +62,7 @@ static const member link_members[] = {
 	{"iHEInvokeImage", M_OBJ, offsetof(cdaimg_image_link, kind), 0, &t_concept},
 	{"typeMedia", M_OBJ, offsetof(cdaimg_image_link, media_type), 0, &t_concept},
 	{"reference", M_STR, offsetof(cdaimg_image_link, reference), 0, NULL},
+	{"base", M_STR, offsetof(cdaimg_image_link, base), 0, NULL},
 	{NULL, M_STR, 0, 0, NULL}};
 static const otype t_link = {"referenceWado", sizeof(cdaimg_image_link), link_members};
 
@@ -504,12 +505,13 @@ static void w_narrative(jwriter *w, json_t *obj, const char *key, const cdaimg_n
 
 static void w_link(jwriter *w, json_t *obj, const char *key, const cdaimg_image_link *l)
 {
-	if (!l->reference && !l->kind.n_codings && !l->media_type.n_codings)
+	if (!l->reference && !l->base && !l->kind.n_codings && !l->media_type.n_codings)
 		return;
 	json_t *o = w_new(w, json_object());
 	w_concept(w, o, "iHEInvokeImage", &l->kind);
 	w_concept(w, o, "typeMedia", &l->media_type);
 	w_str(w, o, "reference", l->reference);
+	w_str(w, o, "base", l->base);
 	w_set(w, obj, key, o);
 }
 

@@ -395,6 +395,50 @@ static void cli__array_gives_an_entries_list(void **state)
 	done(&r);
 }
 
+static void cli__profiles(void **state)
+{
+	(void)state;
+	const char *out = tmp("profile.xml");
+	run_result r = RUN("build", "--profile", "dicom", "-o", out, sample("samples/us-wado-rs.json"));
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	char *t = read_text(out);
+	assert_contains(t, "<templateId root=\"1.2.840.10008.9.17\"/>");
+	assert_null(strstr(t, "1.2.250.1.213.1.1.3.156"));
+	assert_contains(t, "displayName=\"Series\"");
+	free(t);
+	r = RUN("validate", "--schema", "hl7", "--no-rules", out);
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	/* several instances: refused in FR (D8), accepted in ccda with the C-CDA ids */
+	r = RUN("build", sample("tests/data/us-two-instances.json"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "$.instanceSOP[1]: the FR profile has exactly one SOP instance per series (D8)");
+	done(&r);
+	r = RUN("build", "--profile", "ccda", "-o", out, sample("tests/data/us-two-instances.json"));
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	t = read_text(out);
+	assert_contains(t, "<templateId root=\"2.16.840.1.113883.10.20.22.4.63\"/>");
+	assert_contains(t, "instances/1.2.250.1.999.3.20240502.7.1.5");
+	free(t);
+	r = RUN("build", "--profile", "hl7", sample("samples/us-wado-rs.json"));
+	assert_int_equal(r.rc, CLI_USAGE);
+	assert_contains(r.err, "--profile takes fr, dicom or ccda");
+	done(&r);
+	unlink(out);
+}
+
+static void cli__link_built_from_base(void **state)
+{
+	(void)state;
+	run_result r = RUN("build", sample("tests/data/study-link-from-base.json"));
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.out, "<reference value=\"https://pacs.example.org/dicom-web/studies/1.2.250.1.999.3.20240502.7"
+	                       "/series/1.2.250.1.999.3.20240502.7.1/instances/1.2.250.1.999.3.20240502.7.1.4\"/>");
+	done(&r);
+}
+
 /* --- validate ----------------------------------------------------------------------------- */
 
 static void cli__validate_reports_each_problem_and_a_summary(void **state)
@@ -469,7 +513,6 @@ static void cli__validate_checks_each_entry_of_a_list(void **state)
 
 /* --- sample, section, document, extract (when the library has them) ---------------------- */
 
-#ifdef CDAIMG_CLI_HAVE_DOCUMENT
 static void cli__sample_is_a_valid_document(void **state)
 {
 	(void)state;
@@ -505,9 +548,7 @@ static void cli__document_needs_studies(void **state)
 	                       "FrExamenImagerie (a study): a series alone has no Study Instance UID [required]\n$[1]: ");
 	done(&r);
 }
-#endif
 
-#ifdef CDAIMG_CLI_HAVE_SECTION
 static void cli__section_validates_against_both_schemas(void **state)
 {
 	(void)state;
@@ -531,9 +572,7 @@ static void cli__section_validates_against_both_schemas(void **state)
 	assert_contains(r.err, "$.serieImagerie[2].instanceSOP.statut: \"final\"");
 	done(&r);
 }
-#endif
 
-#ifdef CDAIMG_CLI_HAVE_EXTRACT
 /* Drop "display" members of @p out that @p in has not (build fills them from the value sets). */
 static void drop_filled_displays(json_t *out, const json_t *in)
 {
@@ -608,7 +647,6 @@ static void cli__extract_errors(void **state)
 	done(&r);
 	unlink(in);
 }
-#endif
 
 /* A large batch shows progress when standard error is a terminal. */
 static void cli__progress_on_a_terminal_for_large_batches(void **state)
@@ -687,19 +725,15 @@ int main(void)
 		cmocka_unit_test(cli__write_errors_exit_3_and_leave_nothing),
 		cmocka_unit_test(cli__read_errors_exit_3),
 		cmocka_unit_test(cli__array_gives_an_entries_list),
+		cmocka_unit_test(cli__profiles),
+		cmocka_unit_test(cli__link_built_from_base),
 		cmocka_unit_test(cli__validate_reports_each_problem_and_a_summary),
 		cmocka_unit_test(cli__validate_checks_each_entry_of_a_list),
-#ifdef CDAIMG_CLI_HAVE_DOCUMENT
 		cmocka_unit_test(cli__sample_is_a_valid_document),
 		cmocka_unit_test(cli__document_needs_studies),
-#endif
-#ifdef CDAIMG_CLI_HAVE_SECTION
 		cmocka_unit_test(cli__section_validates_against_both_schemas),
-#endif
-#ifdef CDAIMG_CLI_HAVE_EXTRACT
 		cmocka_unit_test(cli__build_then_extract_gives_the_input_back),
 		cmocka_unit_test(cli__extract_errors),
-#endif
 		cmocka_unit_test(cli__progress_on_a_terminal_for_large_batches),
 		cmocka_unit_test(cli__dash_reads_standard_input),
 	};

@@ -11,29 +11,35 @@ typedef struct build_args {
 	const char *output; /* NULL: standard output */
 	const char *input;
 	bool strict;
+	cdaimg_options opts; /* --profile */
 } build_args;
 
-enum { O_AS = 1, O_OUTPUT, O_STRICT };
+enum { O_AS = 1, O_OUTPUT, O_STRICT, O_PROFILE };
 
 static const cli_opt build_opts[] = {
 	{O_AS, 0, "as", "entry|section|document"},
 	{O_OUTPUT, 'o', "output", "FILE"},
 	{O_STRICT, 0, "strict", NULL},
+	{O_PROFILE, 0, "profile", "fr|dicom|ccda"},
 	{0, 0, NULL, NULL},
 };
 
 static void build_help(cli *c)
 {
-	fputs("Usage: cdaimg build [--as entry|section|document] [-o FILE] [--strict] INPUT.json|-\n"
+	fputs("Usage: cdaimg build [--as entry|section|document] [--profile fr|dicom|ccda] [-o FILE] [--strict]\n"
+	      "                    INPUT.json|-\n"
 	      "\n"
 	      "Read the JSON form of FrSerieImagerie or FrExamenImagerie (or an array of them) and\n"
-	      "write CDA R2 XML (FR CI-SIS templates):\n"
+	      "write CDA R2 XML:\n"
 	      "  --as entry      the Series Act, or for a study its Study Act (default); an array\n"
 	      "                  gives one act per element under a root element <entries>\n"
 	      "  --as section    the DICOM Object Catalog section holding the studies\n"
 	      "  --as document   a whole IMG-CR-IMG ClinicalDocument (sample header values)\n"
 	      "  -o, --output FILE  write FILE atomically (default or '-': standard output)\n"
 	      "      --strict   JSON members the model does not know are errors, not warnings\n"
+	      "      --profile fr|dicom|ccda  template family: French CI-SIS (default), DICOM PS3.20\n"
+	      "                 alone, or C-CDA Diagnostic Imaging Report (English display names;\n"
+	      "                 instanceSOP may then be an array)\n"
 	      "\n"
 	      "Every value is checked and every problem reported with its JSON path\n"
 	      "($.instanceSOP.statut, $[3].uuidSerie[0].value); nothing is written on error.\n"
@@ -64,6 +70,15 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 			b->output = a.value;
 		} else if (id == O_STRICT) {
 			b->strict = true;
+		} else if (id == O_PROFILE) {
+			if (!strcmp(a.value, "fr"))
+				b->opts.profile = CDAIMG_PROFILE_FR;
+			else if (!strcmp(a.value, "dicom"))
+				b->opts.profile = CDAIMG_PROFILE_DICOM;
+			else if (!strcmp(a.value, "ccda"))
+				b->opts.profile = CDAIMG_PROFILE_CCDA;
+			else
+				return cli_usage(c, "--profile takes fr, dicom or ccda, not '%s'", a.value);
 		} else if (b->input) {
 			return cli_usage(c, "one input file only ('%s' is extra)", a.value);
 		} else {
@@ -144,25 +159,9 @@ static void promote_child(xmlDocPtr doc)
 	xmlFreeNode(holder);
 }
 
-static cdaimg_status build_study(xmlNodePtr parent, const cdaimg_study *study, const cdaimg_options *opts,
-                                 cdaimg_diags *d)
+static cdaimg_status build_entries(cli *c, const cdaimg_values *v, bool array, const cdaimg_options *opts,
+                                   cdaimg_diags *shown, cdaimg_diags *scratch, xmlDocPtr *out)
 {
-#ifdef CDAIMG_CLI_HAVE_STUDY
-	return cdaimg_study_build(NULL, parent, study, opts, d);
-#else
-	(void)parent;
-	(void)study;
-	(void)opts;
-	cdaimg_diags_add(d, CDAIMG_SEV_ERROR, CDAIMG_D_PROFILE, "", 0, NULL,
-	                 "FrExamenImagerie is not available yet in this version (no study builder)");
-	return CDAIMG_EINVALID;
-#endif
-}
-
-static cdaimg_status build_entries(cli *c, const cdaimg_values *v, bool array, cdaimg_diags *shown,
-                                   cdaimg_diags *scratch, xmlDocPtr *out)
-{
-	static const cdaimg_options opts = CDAIMG_OPTIONS_INIT;
 	xmlDocPtr doc = new_holder("entries");
 	if (!doc)
 		return CDAIMG_ENOMEM;
@@ -173,8 +172,8 @@ static cdaimg_status build_entries(cli *c, const cdaimg_values *v, bool array, c
 		const cdaimg_item *it = cdaimg_values_get(v, i);
 		char prefix[32];
 		item_prefix(prefix, sizeof prefix, array, i);
-		cdaimg_status s = it->kind == CDAIMG_ITEM_STUDY ? build_study(root, it->study, &opts, scratch)
-		                                                : cdaimg_series_build(NULL, root, it->series, &opts, scratch);
+		cdaimg_status s = it->kind == CDAIMG_ITEM_STUDY ? cdaimg_study_build(NULL, root, it->study, opts, scratch)
+		                                                : cdaimg_series_build(NULL, root, it->series, opts, scratch);
 		move_diags(shown, scratch, prefix);
 		st = worse(st, s);
 		cli_progress(c, "built", i + 1, n);
@@ -220,14 +219,13 @@ static cdaimg_status collect_studies(const cdaimg_values *v, bool array, cdaimg_
 /* Paths of several studies start with "[i]."; a single one has none. */
 static const char *studies_prefix(bool array, size_t n) { return array && n == 1 ? "$[0]" : "$"; }
 
-static cdaimg_status build_section(const cdaimg_study *studies, size_t n, bool array, cdaimg_diags *shown,
-                                   cdaimg_diags *scratch, xmlDocPtr *out)
+static cdaimg_status build_section(const cdaimg_study *studies, size_t n, bool array, const cdaimg_options *opts,
+                                   cdaimg_diags *shown, cdaimg_diags *scratch, xmlDocPtr *out)
 {
-#ifdef CDAIMG_CLI_HAVE_SECTION
 	xmlDocPtr doc = new_holder("holder");
 	if (!doc)
 		return CDAIMG_ENOMEM;
-	cdaimg_status st = cdaimg_section_build(NULL, xmlDocGetRootElement(doc), studies, n, NULL, scratch);
+	cdaimg_status st = cdaimg_section_build(NULL, xmlDocGetRootElement(doc), studies, n, opts, scratch);
 	move_diags(shown, scratch, studies_prefix(array, n));
 	if (st != CDAIMG_OK) {
 		xmlFreeDoc(doc);
@@ -236,46 +234,30 @@ static cdaimg_status build_section(const cdaimg_study *studies, size_t n, bool a
 	promote_child(doc);
 	*out = doc;
 	return CDAIMG_OK;
-#else
-	return CDAIMG_EARG;
-#endif
 }
 
-static cdaimg_status build_document(const cdaimg_study *studies, size_t n, bool array, cdaimg_diags *shown,
-                                    cdaimg_diags *scratch, xmlDocPtr *out)
+static cdaimg_status build_document(const cdaimg_study *studies, size_t n, bool array, const cdaimg_options *opts,
+                                    cdaimg_diags *shown, cdaimg_diags *scratch, xmlDocPtr *out)
 {
-#ifdef CDAIMG_CLI_HAVE_DOCUMENT
-	cdaimg_status st = cdaimg_document_build(out, studies, n, NULL, NULL, scratch);
+	cdaimg_status st = cdaimg_document_build(out, studies, n, NULL, opts, scratch);
 	move_diags(shown, scratch, studies_prefix(array, n));
 	return st;
-#else
-	return CDAIMG_EARG;
-#endif
 }
 
-#if defined(CDAIMG_CLI_HAVE_SECTION) && defined(CDAIMG_CLI_HAVE_DOCUMENT)
-static const bool have_around = true;
-#else
-static const bool have_around = false; /* the section/document builders are not in this version yet */
-#endif
 
-/* --as section|document. -1: go on (*st set); otherwise the exit status. */
-static int build_around(cli *c, const build_args *b, const cdaimg_values *v, bool array, cdaimg_diags *shown,
-                        cdaimg_diags *scratch, xmlDocPtr *doc, cdaimg_status *st)
+/* --as section|document: the studies of the input in one section or document. */
+static cdaimg_status build_around(const build_args *b, const cdaimg_values *v, bool array, cdaimg_diags *shown,
+                                  cdaimg_diags *scratch, xmlDocPtr *doc)
 {
-	if (!have_around) {
-		cli_msg(c, "--as %s is not available yet in this version", b->as == AS_SECTION ? "section" : "document");
-		return CLI_USAGE;
-	}
 	cdaimg_study *studies = NULL;
 	size_t n = cdaimg_values_count(v);
-	*st = collect_studies(v, array, shown, &studies);
-	if (*st == CDAIMG_OK && b->as == AS_SECTION)
-		*st = build_section(studies, n, array, shown, scratch, doc);
-	else if (*st == CDAIMG_OK)
-		*st = build_document(studies, n, array, shown, scratch, doc);
+	cdaimg_status st = collect_studies(v, array, shown, &studies);
+	if (st == CDAIMG_OK && b->as == AS_SECTION)
+		st = build_section(studies, n, array, &b->opts, shown, scratch, doc);
+	else if (st == CDAIMG_OK)
+		st = build_document(studies, n, array, &b->opts, shown, scratch, doc);
 	free(studies);
-	return -1;
+	return st;
 }
 
 static void report_failure(cli *c, const char *input, cdaimg_status st, const cdaimg_diags *shown)
@@ -292,7 +274,7 @@ static void report_failure(cli *c, const char *input, cdaimg_status st, const cd
 
 int cli_cmd_build(cli *c, int argc, char **argv)
 {
-	build_args b = {AS_ENTRY, NULL, NULL, false};
+	build_args b = {AS_ENTRY, NULL, NULL, false, CDAIMG_OPTIONS_INIT};
 	int rc = parse_args(c, argc, argv, &b);
 	if (rc >= 0)
 		return rc;
@@ -310,10 +292,9 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 		goto done;
 	bool array = json_is_array_text(text);
 	cdaimg_status st = cdaimg_json_read(&v, text, len, b.strict ? CDAIMG_JSON_STRICT : 0, shown);
-	if (st == CDAIMG_OK && b.as == AS_ENTRY)
-		st = build_entries(c, v, array, shown, scratch, &doc);
-	else if (st == CDAIMG_OK && (rc = build_around(c, &b, v, array, shown, scratch, &doc, &st)) >= 0)
-		goto done;
+	if (st == CDAIMG_OK)
+		st = b.as == AS_ENTRY ? build_entries(c, v, array, &b.opts, shown, scratch, &doc)
+		                      : build_around(&b, v, array, shown, scratch, &doc);
 	if (st != CDAIMG_OK) {
 		report_failure(c, b.input, st, shown);
 		rc = cli_exit_of(st);

@@ -48,7 +48,6 @@ static int parse_args(cli *c, int argc, char **argv, const char **input, const c
 	return -1;
 }
 
-#ifdef CDAIMG_CLI_HAVE_EXTRACT
 static cdaimg_status extract(cli *c, const char *input, cdaimg_values **v, cdaimg_diags *d, int *rc)
 {
 	char *data = NULL;
@@ -96,14 +95,3 @@ done:
 	cdaimg_diags_free(d);
 	return rc;
 }
-#else
-int cli_cmd_extract(cli *c, int argc, char **argv)
-{
-	const char *input = NULL, *output = NULL;
-	int rc = parse_args(c, argc, argv, &input, &output);
-	if (rc >= 0)
-		return rc;
-	cli_msg(c, "extract is not available yet in this version (the extractor is missing)");
-	return CLI_USAGE;
-}
-#endif

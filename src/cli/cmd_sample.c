@@ -37,7 +37,6 @@ int cli_cmd_sample(cli *c, int argc, char **argv)
 			return cli_usage(c, "sample takes no input ('%s')", a.value);
 		output = a.value;
 	}
-#ifdef CDAIMG_CLI_HAVE_DOCUMENT
 	xmlDocPtr doc = NULL;
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_status st = cdaimg_document_build(&doc, cli_sample_study(), 1, NULL, NULL, d);
@@ -53,10 +52,4 @@ done:
 	xmlFreeDoc(doc);
 	cdaimg_diags_free(d);
 	return rc;
-#else
-	(void)output;
-	(void)cli_sample_study;
-	cli_msg(c, "sample is not available yet in this version (the document builder is missing)");
-	return CLI_USAGE;
-#endif
 }

@@ -3,9 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#ifdef CDAIMG_CLI_HAVE_RULES
 #include <cdaimg/rules.h>
-#endif
 
 #define HL7_NS "urn:hl7-org:v3"
 
@@ -113,18 +111,8 @@ static cdaimg_status validate_root(const cdaimg_schema *xsd, xmlDocPtr doc, cdai
 	return st;
 }
 
-#ifdef CDAIMG_CLI_HAVE_RULES
 static const bool have_rules = true;
 static cdaimg_status check_rules(xmlDocPtr doc, cdaimg_diags *d) { return cdaimg_rules_check(doc, d); }
-#else
-static const bool have_rules = false; /* the rule checker is not in this version yet */
-static cdaimg_status check_rules(xmlDocPtr doc, cdaimg_diags *d)
-{
-	(void)doc;
-	(void)d;
-	return CDAIMG_OK;
-}
-#endif
 
 static cdaimg_status read_doc(cli *c, const char *path, xmlDocPtr *doc, cdaimg_diags *d)
 {

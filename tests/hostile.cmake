@@ -21,3 +21,11 @@ endforeach()
 if(TARGET test_threads)
   target_link_libraries(test_threads PRIVATE Threads::Threads)
 endif()
+
+# The cdaimg command's output files under faults (full disk, size limit,
+# killed process, read-only or missing folder, FIFO, symbolic link, /dev/full).
+if(TARGET cdaimg_cmd)
+  add_test(NAME test_atomic COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_atomic.sh
+           $<TARGET_FILE:cdaimg_cmd> ${PROJECT_SOURCE_DIR})
+  set_tests_properties(test_atomic PROPERTIES ENVIRONMENT "${CDAIMG_TEST_ENV}" LABELS "cli;hostile" TIMEOUT 120)
+endif()

@@ -26,10 +26,18 @@ static int dom_start(void *vctx, const char *name)
 	return 0;
 }
 
+/* libxml2 2.9 keeps an attribute or a text node whose value copy failed, with
+ * no value: an out-of-memory that would silently drop text. */
+static bool value_lost(const xmlNode *holder, const char *value)
+{
+	return *value && (!holder || !holder->content);
+}
+
 static int dom_attr(void *vctx, const char *name, const char *value)
 {
 	dom_emitter *d = vctx;
-	return xmlNewProp(d->cur, (const xmlChar *)name, (const xmlChar *)value) ? 0 : -1;
+	xmlAttrPtr a = xmlNewProp(d->cur, (const xmlChar *)name, (const xmlChar *)value);
+	return a && !value_lost(a->children, value) ? 0 : -1;
 }
 
 static int dom_xsi_type(void *vctx, const char *type)
@@ -42,15 +50,18 @@ static int dom_xsi_type(void *vctx, const char *type)
 		if (!ns)
 			return -1;
 	}
-	return xmlNewNsProp(d->cur, ns, (const xmlChar *)"type", (const xmlChar *)type) ? 0 : -1;
+	xmlAttrPtr a = xmlNewNsProp(d->cur, ns, (const xmlChar *)"type", (const xmlChar *)type);
+	return a && !value_lost(a->children, type) ? 0 : -1;
 }
 
 static int dom_text(void *vctx, const char *text)
 {
 	dom_emitter *d = vctx;
 	xmlNodePtr t = xmlNewDocText(d->doc, (const xmlChar *)text);
-	if (!t)
+	if (!t || value_lost(t, text)) {
+		xmlFreeNode(t);
 		return -1;
+	}
 	if (!xmlAddChild(d->cur, t)) {
 		xmlFreeNode(t);
 		return -1;

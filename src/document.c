@@ -46,7 +46,7 @@ static const char *prefixed(check_ctx *c, const char *v, size_t plain_len, const
 	strbuf b = {0};
 	sb_add(&b, pfx);
 	sb_add(&b, v);
-	char *s = b.s ? arena_strdup(c->arena, b.s) : NULL;
+	char *s = b.s && !b.failed ? arena_strdup(c->arena, b.s) : NULL;
 	sb_free(&b);
 	if (!s)
 		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
@@ -485,12 +485,17 @@ static void act_narrative(emitter *e, const prep_study *s, const char *id)
 	em_text_el(e, "td", date);
 	em_start(e, "td");
 	em_open(e, "content", "ID", mid, NULL);
+	strbuf b = {0}; /* one text node (see map_lines) */
 	for (size_t j = 0; j < s->n_series; j++) {
 		const prep_code *m = &s->series[j]->modality;
 		if (j > 0)
-			em_text(e, ", ");
-		em_text(e, m->display ? m->display : m->code);
+			sb_add(&b, ", ");
+		sb_add(&b, m->display ? m->display : m->code);
 	}
+	if (b.failed || !b.s)
+		e->failed = true;
+	em_text(e, b.s);
+	sb_free(&b);
 	em_end(e); /* content */
 	em_end(e); /* td */
 	em_end(e); /* tr */
@@ -588,7 +593,7 @@ static const char *study_seed(check_ctx *c, prep_study **ps, size_t n)
 		sb_add(&b, ps[i]->ids[0].root);
 		sb_addc(&b, ';');
 	}
-	char *s = b.s ? arena_strdup(c->arena, b.s) : NULL;
+	char *s = b.s && !b.failed ? arena_strdup(c->arena, b.s) : NULL;
 	sb_free(&b);
 	if (!s)
 		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");

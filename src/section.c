@@ -187,24 +187,26 @@ static void free_prefix(xmlDocPtr doc, char *out, size_t size)
 	}
 }
 
-static void section_uid(char *out, prep_study **studies, size_t n, const char *salt)
+static bool section_uid(char *out, prep_study **studies, size_t n, const char *salt)
 {
 	strbuf b = {0};
 	for (size_t i = 0; i < n; i++) {
 		sb_add(&b, studies[i]->ids[0].root);
 		sb_addc(&b, ';');
 	}
-	derived_uid(out, b.s ? b.s : "", salt);
+	bool ok = !b.failed && b.s;
+	if (ok)
+		derived_uid(out, b.s, salt);
 	sb_free(&b);
+	return ok;
 }
 
 static cdaimg_status emit_section(xmlNodePtr *out, xmlNodePtr parent, check_ctx *c, prep_study **ps, size_t n)
 {
 	char pfx[32], uid[72];
 	free_prefix(parent->doc, pfx, sizeof pfx);
-	section_uid(uid, ps, n, pfx);
 	section_opts so = {pfx, 1, uid, false};
-	if (!assign_refs(c->arena, ps, n, &so)) {
+	if (!section_uid(uid, ps, n, pfx) || !assign_refs(c->arena, ps, n, &so)) {
 		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}

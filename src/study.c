@@ -49,22 +49,19 @@ void em_text_el(emitter *e, const char *name, const char *text)
 
 void map_lines(emitter *e, const char *text)
 {
+	/* one text node per line: adjacent text nodes would merge in the DOM, and
+	 * libxml2 loses the added text silently when that merge runs out of memory */
 	const char *p = text;
-	char line[512];
 	while (p && *p) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		/* long lines go out in pieces cut on UTF-8 boundaries */
-		while (n > 0) {
-			size_t k = n < sizeof line - 1 ? n : sizeof line - 1;
-			while (k < n && k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
-				k--;
-			memcpy(line, p, k);
-			line[k] = '\0';
-			em_text(e, line);
-			p += k;
-			n -= k;
+		char *line = cd_strndup(p, n);
+		if (!line) {
+			e->failed = true;
+			return;
 		}
+		em_text(e, line);
+		cd_free(line);
 		if (!nl)
 			break;
 		em_leaf(e, "br", NULL);

@@ -48,7 +48,7 @@ CDAIMG_EXPORT const cdaimg_rule *cdaimg_rules_find(const char *id);
  * CDAIMG_D_RULE error with `rule` set, the element's line and readable path,
  * and the rule's message.
  * @return CDAIMG_OK, CDAIMG_ENOTVALID (a rule failed), CDAIMG_EARG,
- *         CDAIMG_ENOMEM, CDAIMG_EINTERNAL (libxml2 XPath failure).
+ *         CDAIMG_ENOMEM (then the diagnostics may be incomplete).
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_rules_check(xmlDocPtr doc, cdaimg_diags *diags);
 

@@ -50,7 +50,7 @@ static const cdaimg_rule rules[] = {
 	{"E_DICOMCadresAafficher_int-4", C_BOUNDARY, "cda:value[@xsi:type='IVL_INT']",
 	 "FR-DICOM-Cadres-a-afficher: a value of xsi:type=\"IVL_INT\" expected (the frame range)"},
 	/* E_DICOMCadresReferences_int: FR-DICOM-Cadres-references */
-	{"E_DICOMCadresReferences_int-1", C_FRAMES, "self::cda:observation[@classCode='ROIBND' and count(@moodCode)=1]",
+	{"E_DICOMCadresReferences_int-1", C_FRAMES, "self::cda:observation[@classCode='ROIBND' and (count(@moodCode)=1)]",
 	 "FR-DICOM-Cadres-references: expected an observation with classCode=\"ROIBND\" and a moodCode"},
 	{"E_DICOMCadresReferences_int-2", C_FRAMES, "cda:templateId[@root='1.2.250.1.213.1.1.3.164']",
 	 "FR-DICOM-Cadres-references: templateId 1.2.250.1.213.1.1.3.164 expected"},

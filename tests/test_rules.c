@@ -334,10 +334,116 @@ static void rules__diag_fields(void **state)
 	assert_int_equal(cdaimg_rules_check(NULL, NULL), CDAIMG_EARG);
 }
 
+/* --- the table against the vendored schematrons (data/schematrons) ------------------------- */
+
+/* Whitespace removed, double quotes as single: the form both sides are compared in. */
+static void normalize(const char *in, char *out, size_t size)
+{
+	size_t k = 0;
+	for (; *in && k + 1 < size; in++) {
+		if (*in == ' ' || *in == '\n' || *in == '\t' || *in == '\r')
+			continue;
+		out[k++] = *in == '"' ? '\'' : *in;
+	}
+	out[k] = '\0';
+}
+
+/* Assertions restated on purpose (see src/rules.c): XPath 2.0's count() of a boolean. */
+static const char *const restated[] = {"E_DICOMExamenImagerie_fr-1", "E_DICOMExamenImagerie_int-1"};
+
+static void compare_assert(const char *pattern, int k, const char *context, const char *test)
+{
+	char id[160], want[2048], got[2048];
+	snprintf(id, sizeof id, "%s-%d", pattern, k);
+	const cdaimg_rule *r = cdaimg_rules_find(id);
+	if (!r)
+		fail_msg("schematron assertion %s has no rule", id);
+	char ctx_src[1024];
+	snprintf(ctx_src, sizeof ctx_src, "//%s", context);
+	normalize(ctx_src, want, sizeof want);
+	normalize(r->context, got, sizeof got);
+	if (strcmp(want, got))
+		fail_msg("%s: context\n  schematron %s\n  rule       %s", id, want, got);
+	for (size_t i = 0; i < sizeof restated / sizeof restated[0]; i++)
+		if (!strcmp(restated[i], id))
+			return;
+	normalize(test, want, sizeof want);
+	normalize(r->test, got, sizeof got);
+	if (strcmp(want, got))
+		fail_msg("%s: test\n  schematron %s\n  rule       %s", id, want, got);
+}
+
+/* @p test with the rule's one <let name="n" value="v"/> (if any) substituted for $n. */
+static void substitute_let(xmlNodePtr rule, const char *test, char *out, size_t size)
+{
+	snprintf(out, size, "%s", test);
+	for (xmlNodePtr l = rule->children; l; l = l->next) {
+		if (l->type != XML_ELEMENT_NODE || strcmp((const char *)l->name, "let"))
+			continue;
+		xmlChar *name = xmlGetProp(l, (const xmlChar *)"name");
+		xmlChar *value = xmlGetProp(l, (const xmlChar *)"value");
+		char var[128];
+		snprintf(var, sizeof var, "$%s", (const char *)name);
+		const char *at = strstr(test, var);
+		if (at)
+			snprintf(out, size, "%.*s%s%s", (int)(at - test), test, (const char *)value, at + strlen(var));
+		xmlFree(name);
+		xmlFree(value);
+	}
+}
+
+/* Each assertion of one schematron file; returns how many. */
+static int compare_file(const char *name)
+{
+	char rel[256];
+	snprintf(rel, sizeof rel, "data/schematrons/%s.sch", name);
+	xmlDocPtr doc = NULL;
+	assert_cdaimg_ok(cdaimg_doc_read_file(&doc, tu_src(rel), NULL), NULL);
+	xmlNodePtr pattern = xmlDocGetRootElement(doc);
+	xmlChar *pid = xmlGetProp(pattern, (const xmlChar *)"id");
+	int k = 0;
+	for (xmlNodePtr rule = pattern->children; rule; rule = rule->next) {
+		if (rule->type != XML_ELEMENT_NODE || strcmp((const char *)rule->name, "rule"))
+			continue;
+		xmlChar *context = xmlGetProp(rule, (const xmlChar *)"context");
+		for (xmlNodePtr a = rule->children; a; a = a->next) {
+			if (a->type != XML_ELEMENT_NODE || strcmp((const char *)a->name, "assert"))
+				continue;
+			xmlChar *test = xmlGetProp(a, (const xmlChar *)"test");
+			char expanded[2048];
+			substitute_let(rule, (const char *)test, expanded, sizeof expanded);
+			compare_assert((const char *)pid, ++k, (const char *)context, expanded);
+			xmlFree(test);
+		}
+		xmlFree(context);
+	}
+	/* no rule beyond the last assertion */
+	char id[160];
+	snprintf(id, sizeof id, "%s-%d", (const char *)pid, k + 1);
+	assert_null(cdaimg_rules_find(id));
+	xmlFree(pid);
+	xmlFreeDoc(doc);
+	return k;
+}
+
+static void rules__restate_every_schematron_assertion(void **state)
+{
+	static const char *const files[] = {
+		"E_DICOMCadresAafficher_int",      "E_DICOMCadresReferences_int",   "E_DICOMExamenImagerie_fr",
+		"E_DICOMExamenImagerie_int",       "E_DICOM_SOPInstanceObservation_fr", "E_DICOM_SOPInstanceObservation_int",
+		"E_DICOM_SerieImagerie_fr",        "E_DICOM_SerieImagerie_int",     "E_DICOM_objectifDeReference_int",
+		"E_ExamenImagerie_IMG-CR-IMG",     "S_DICOM_CatalogueObjets",       "S_DICOM_CatalogueObjets_IMG-CR-IMG"};
+	int total = 0;
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		total += compare_file(files[i]);
+	assert_int_equal((size_t)total, cdaimg_rules_count());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rules__ids_unique_and_found),
+		cmocka_unit_test(rules__restate_every_schematron_assertion),
 		cmocka_unit_test(rules__every_rule_has_a_case),
 		cmocka_unit_test(rules__ans_example_passes),
 		cmocka_unit_test(rules__generated_documents_pass),

@@ -26,7 +26,8 @@ typedef struct prep_study {
  * the prepared values (in c->arena), or NULL when errors were found. */
 prep_study *check_study(check_ctx *c, const cdaimg_study *s, const char *prefix);
 
-/* Check @p n studies (prefix "[i]." when there are several). NULL on error. */
+/* Check @p n studies of a catalog (prefix "[i]." when there are several).
+ * NULL on error. */
 prep_study **check_studies(check_ctx *c, const cdaimg_study *studies, size_t n);
 
 /* Write a Study Act holding the series [first, first + count) of @p s. */
@@ -40,6 +41,7 @@ typedef struct section_opts {
 	size_t first_no;       /* number of the first study in IDs (1-based) */
 	const char *section_uid; /* section/id/@root */
 	bool split_series;     /* one Study Act per series (IMG-CR-IMG rule, see docs/mapping.md) */
+	bool english;          /* narrative and title in English (profiles other than FR, or lang "en") */
 } section_opts;
 
 /* Give every description of @p studies a narrative ID (text_ref = "#ID").

@@ -543,7 +543,7 @@ static void imaging_act(doc_ctx *d, size_t i)
 	technique(d, s, i, id);
 	snprintf(salt, sizeof salt, "catalog-%zu", i);
 	derived_uid(uid, d->seed, salt);
-	section_opts so = {"ex", i + 1, uid, true};
+	section_opts so = {"ex", i + 1, uid, true, false};
 	prep_study *one[1] = {d->studies[i]};
 	em_start(e, "component");
 	map_section(e, d->p, one, 1, &so);
@@ -636,13 +636,15 @@ cdaimg_status cdaimg_document_build(xmlDocPtr *out, const cdaimg_study *studies,
 	arena a = {0};
 	check_ctx c;
 	check_init(&c, &a, opts, diags);
+	if (c.opts->profile != CDAIMG_PROFILE_FR)
+		dc_err(&c.dc, CDAIMG_D_PROFILE, "", "an IMG-CR-IMG document is French CI-SIS: build it with the FR profile");
 	prep_study **ps = check_studies(&c, studies, n_studies);
 	const char *seed = ps ? study_seed(&c, ps, n_studies) : "";
 	prep_header *ph = seed ? check_header(&c, header, ps ? ps[0]->ts : NULL, seed) : NULL;
 	cdaimg_status st = dc_status(&c.dc);
 	if (ps && ph && st == CDAIMG_OK) {
 		doc_ctx d = {NULL, profile_get(c.opts->profile), ph, ps, n_studies, seed};
-		section_opts so = {"ex", 1, NULL, true};
+		section_opts so = {"ex", 1, NULL, true, false};
 		if (!assign_refs(&a, ps, n_studies, &so)) {
 			dc_err(&c.dc, CDAIMG_D_NOMEM, "", "out of memory");
 			st = CDAIMG_ENOMEM;

@@ -6,7 +6,8 @@
 
 #include "docmap.h"
 
-#define CATALOG_TITLE "Catalogue d\xE2\x80\x99objets DICOM"
+#define CATALOG_TITLE_FR "Catalogue d\xE2\x80\x99objets DICOM"
+#define CATALOG_TITLE_EN "DICOM Object Catalog"
 
 /* --- narrative IDs (D6) -------------------------------------------------------------------- */
 
@@ -58,14 +59,15 @@ static void content(emitter *e, const char *text, const char *text_ref)
 	em_end(e);
 }
 
-static void header_row(emitter *e)
+static void header_row(emitter *e, bool english)
 {
-	static const char *const heads[] = {"Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9 d'acquisition", "Date",
-	                                    "Lien vers les images"};
+	static const char *const heads[2][5] = {
+		{"Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9 d'acquisition", "Date", "Lien vers les images"},
+		{"Study", "Series", "Modality", "Date", "Images"}};
 	em_start(e, "thead");
 	em_start(e, "tr");
-	for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
-		em_text_el(e, "th", heads[i]);
+	for (size_t i = 0; i < 5; i++)
+		em_text_el(e, "th", heads[english][i]);
 	em_end(e);
 	em_end(e);
 }
@@ -116,11 +118,11 @@ static void series_row(emitter *e, const prep_study *st, size_t j)
 	em_end(e); /* tr */
 }
 
-static void narrative(emitter *e, prep_study **studies, size_t n)
+static void narrative(emitter *e, prep_study **studies, size_t n, bool english)
 {
 	em_start(e, "text");
 	em_open(e, "table", "border", "1", NULL);
-	header_row(e);
+	header_row(e, english);
 	em_start(e, "tbody");
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < studies[i]->n_series; j++)
@@ -137,10 +139,11 @@ void map_section(emitter *e, const profile_ids *p, prep_study **studies, size_t 
 	em_open(e, "section", "classCode", "DOCSECT", "moodCode", "EVN", NULL);
 	map_template_ids(e, p->catalog);
 	em_leaf(e, "id", "root", so->section_uid, NULL);
-	em_leaf(e, "code", "code", "121181", "codeSystem", OID_DCM, "codeSystemName", "DCM", "displayName",
-	        CATALOG_TITLE, NULL);
-	em_text_el(e, "title", CATALOG_TITLE);
-	narrative(e, studies, n);
+	const char *title = so->english ? CATALOG_TITLE_EN : CATALOG_TITLE_FR;
+	em_leaf(e, "code", "code", "121181", "codeSystem", OID_DCM, "codeSystemName", "DCM", "displayName", title,
+	        NULL);
+	em_text_el(e, "title", title);
+	narrative(e, studies, n, so->english);
 	for (size_t i = 0; i < n; i++) {
 		const prep_study *st = studies[i];
 		size_t per = so->split_series ? 1 : st->n_series;
@@ -205,7 +208,7 @@ static cdaimg_status emit_section(xmlNodePtr *out, xmlNodePtr parent, check_ctx 
 {
 	char pfx[32], uid[72];
 	free_prefix(parent->doc, pfx, sizeof pfx);
-	section_opts so = {pfx, 1, uid, false};
+	section_opts so = {pfx, 1, uid, false, strcmp(c->lang, "fr") != 0};
 	if (!section_uid(uid, ps, n, pfx) || !assign_refs(c->arena, ps, n, &so)) {
 		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;

@@ -193,6 +193,7 @@ prep_study *check_study(check_ctx *c, const cdaimg_study *s, const char *prefix)
 
 prep_study **check_studies(check_ctx *c, const cdaimg_study *studies, size_t n)
 {
+	c->in_catalog = true;
 	prep_study **out = arena_alloc(c->arena, (n ? n : 1) * sizeof *out);
 	if (!out) {
 		nomem(c);

@@ -129,6 +129,39 @@ static void section__errors_leave_document_unchanged(void **state)
 	xmlFreeDoc(doc);
 }
 
+static void section__dicom_profile_english_and_no_frames(void **state)
+{
+	fx_study f;
+	fx_study_init(&f, 1);
+	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
+	opts.profile = CDAIMG_PROFILE_DICOM;
+	xmlNodePtr comp, sec = NULL;
+	xmlDocPtr doc = new_doc(&comp);
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_cdaimg_ok(cdaimg_section_build(&sec, comp, &f.s, 1, &opts, d), d);
+	assert_cdaimg_ok(cdaimg_schema_validate_entry(tu_schema(CDAIMG_SCHEMA_HL7), sec, d), d);
+	char *text = fx_serialize(doc, sec);
+	assert_non_null(strstr(text, "<title>DICOM Object Catalog</title>"));
+	assert_non_null(strstr(text, "<th>Study</th>"));
+	assert_null(strstr(text, "1.2.250.1.213.1.1"));
+	free(text);
+	/* D4: PS3.20 forbids SOP children inside a catalog */
+	f.t[0].inst.has_frame_count = 1;
+	f.t[0].inst.frame_count = 3;
+	f.series[0] = f.t[0].s;
+	xmlNodePtr comp2 = xmlNewChild(xmlDocGetRootElement(doc), comp->ns, (const xmlChar *)"component", NULL);
+	assert_int_equal(cdaimg_section_build(NULL, comp2, &f.s, 1, &opts, d), CDAIMG_EINVALID);
+	assert_diag(d, CDAIMG_D_PROFILE, "serieImagerie.instanceSOP.nombreCadresReferences");
+	assert_null(comp2->children);
+	/* an IMG-CR-IMG document is FR only */
+	xmlDocPtr out = NULL;
+	assert_int_equal(cdaimg_document_build(&out, &f.s, 1, NULL, &opts, d), CDAIMG_EINVALID);
+	assert_diag(d, CDAIMG_D_PROFILE, "");
+	assert_null(out);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+}
+
 static int teardown(void **state)
 {
 	tu_schemas_free();
@@ -143,6 +176,7 @@ int main(void)
 		cmocka_unit_test(section__two_series_in_one_act_fails_volume_rule_only),
 		cmocka_unit_test(section__ids_unique_across_sections),
 		cmocka_unit_test(section__errors_leave_document_unchanged),
+		cmocka_unit_test(section__dicom_profile_english_and_no_frames),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, teardown);
 	xmlCleanupParser();

@@ -74,12 +74,19 @@ static void header_row(emitter *e, bool english)
 
 static void modality_cell(emitter *e, const prep_code *m)
 {
-	char buf[256];
-	if (m->display)
-		snprintf(buf, sizeof buf, "%s (%s)", m->display, m->code);
-	else
-		snprintf(buf, sizeof buf, "%s", m->code);
-	em_text_el(e, "td", buf);
+	strbuf b = {0}; /* display names have no length limit: no fixed buffer to cut UTF-8 in */
+	if (m->display) {
+		sb_add(&b, m->display);
+		sb_add(&b, " (");
+		sb_add(&b, m->code);
+		sb_addc(&b, ')');
+	} else {
+		sb_add(&b, m->code);
+	}
+	if (b.failed || !b.s)
+		e->failed = true;
+	em_text_el(e, "td", b.s);
+	sb_free(&b);
 }
 
 static void link_cell(emitter *e, const prep_series *se)

@@ -162,6 +162,28 @@ static void section__dicom_profile_english_and_no_frames(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* A display name longer than any fixed buffer stays whole (and valid UTF-8). */
+static void section__long_display_kept_whole(void **state)
+{
+	char display[601];
+	for (int i = 0; i < 300; i++)
+		memcpy(display + 2 * i, "\xC3\xA9", 2);
+	display[600] = '\0';
+	fx_study f;
+	fx_study_init(&f, 1);
+	f.t[0].modality.display = display;
+	f.series[0] = f.t[0].s;
+	xmlNodePtr comp;
+	xmlDocPtr doc = new_doc(&comp);
+	xmlNodePtr sec = build_ok(comp, &f.s, 1);
+	char *text = fx_serialize(doc, sec);
+	char cell[700];
+	snprintf(cell, sizeof cell, "<td>%s (CT)</td>", display);
+	assert_non_null(strstr(text, cell));
+	free(text);
+	xmlFreeDoc(doc);
+}
+
 static int teardown(void **state)
 {
 	tu_schemas_free();
@@ -177,6 +199,7 @@ int main(void)
 		cmocka_unit_test(section__ids_unique_across_sections),
 		cmocka_unit_test(section__errors_leave_document_unchanged),
 		cmocka_unit_test(section__dicom_profile_english_and_no_frames),
+		cmocka_unit_test(section__long_display_kept_whole),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, teardown);
 	xmlCleanupParser();

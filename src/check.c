@@ -59,8 +59,16 @@ bool check_text(check_ctx *c, const char *path, const char *s)
 	return why == NULL;
 }
 
-/* Text of an optional string field (NULL passes). */
-#define TEXT_OK(c, s, ...) ((s) == NULL || check_text((c), cpath((c), __VA_ARGS__), (s)))
+/* True when check_text would accept @p s (no diagnostic, no path formatted). */
+static bool text_fine(const char *s)
+{
+	size_t off;
+	return *s && !text_problem(s, &off);
+}
+
+/* Text of an optional string field (NULL passes). The path is formatted only
+ * when there is something to report: this runs for every field of every series. */
+#define TEXT_OK(c, s, ...) ((s) == NULL || text_fine(s) || check_text((c), cpath((c), __VA_ARGS__), (s)))
 
 static bool starts(const char *s, const char *prefix) { return s && !strncmp(s, prefix, strlen(prefix)); }
 
@@ -104,6 +112,21 @@ const char *check_uid_identifier(check_ctx *c, const char *path, const cdaimg_id
 		return NULL;
 	}
 	return adup(c, x);
+}
+
+/* The DICOM UID slot of an identifier list: the usual forms are resolved
+ * without formatting a path; anything else goes to check_uid_identifier. */
+static const char *uid_slot(check_ctx *c, const char *field, const cdaimg_identifier *id)
+{
+	const char *v = id->value, *x = NULL;
+	char why[128];
+	if (v && starts(v, "urn:oid:"))
+		x = v + 8;
+	else if (v && id->system && !strcmp(id->system, SYS_DICOM_UID) && !starts(v, "urn:uuid:"))
+		x = v;
+	if (x && text_fine(v) && uid_valid(x, why, sizeof why))
+		return adup(c, x);
+	return check_uid_identifier(c, cpath(c, "%s[0].value", field), id);
 }
 
 static bool extra_identifier(check_ctx *c, const char *field, size_t i, const cdaimg_identifier *id,
@@ -169,7 +192,7 @@ prep_id *check_identifiers(check_ctx *c, const char *field, const cdaimg_identif
 		return NULL;
 	}
 	bool ok = TEXT_OK(c, ids[0].system, "%s[0].system", field);
-	out[0].root = check_uid_identifier(c, cpath(c, "%s[0].value", field), &ids[0]);
+	out[0].root = uid_slot(c, field, &ids[0]);
 	ok = ok && out[0].root;
 	for (size_t i = 1; i < n; i++)
 		ok = extra_identifier(c, field, i, &ids[i], &out[i]) && ok;
@@ -182,11 +205,10 @@ const char *check_date(check_ctx *c, const char *field, const char *date)
 	char ts[TS_MAX], why[160];
 	if (!date)
 		return NULL;
-	const char *path = cpath(c, "%s", field);
-	if (!check_text(c, path, date))
+	if (!TEXT_OK(c, date, "%s", field))
 		return NULL;
 	if (!fhir_to_ts(date, ts, why, sizeof why)) {
-		dc_err(&c->dc, CDAIMG_D_DATE, path, "\"%.40s\" is not a valid dateTime: %s", date, why);
+		dc_err(&c->dc, CDAIMG_D_DATE, cpath(c, "%s", field), "\"%.40s\" is not a valid dateTime: %s", date, why);
 		return NULL;
 	}
 	return adup(c, ts);
@@ -199,12 +221,9 @@ const char *check_narrative(check_ctx *c, const char *field, const cdaimg_narrat
 			dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "%s.div", field), "a narrative needs its div");
 		return NULL;
 	}
-	if (!TEXT_OK(c, nar->status, "%s.status", field))
+	if (!TEXT_OK(c, nar->status, "%s.status", field) || !TEXT_OK(c, nar->div, "%s.div", field))
 		return NULL;
-	const char *path = cpath(c, "%s.div", field);
-	if (!check_text(c, path, nar->div))
-		return NULL;
-	char *text = narrative_text(c->arena, &c->dc, path, nar->div);
+	char *text = narrative_text(c->arena, &c->dc, cpath(c, "%s.div", field), nar->div);
 	return text && *text ? text : NULL;
 }
 
@@ -306,13 +325,13 @@ static bool check_sop_class(check_ctx *c, const char *field, const cdaimg_concep
 		return false;
 	}
 	char why[128];
-	const char *path = cpath(c, "%s.coding[0].code", field);
 	if (!code || !*code) {
-		dc_err(&c->dc, CDAIMG_D_REQUIRED, path, "the SOP class UID is missing");
+		dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "%s.coding[0].code", field), "the SOP class UID is missing");
 		return false;
 	}
 	if (!uid_valid(code, why, sizeof why)) {
-		dc_err(&c->dc, CDAIMG_D_UID, path, "\"%.64s\" is not a DICOM UID (%s)", code, why);
+		dc_err(&c->dc, CDAIMG_D_UID, cpath(c, "%s.coding[0].code", field), "\"%.64s\" is not a DICOM UID (%s)",
+		       code, why);
 		return false;
 	}
 	for (size_t i = 1; i < k->n_codings; i++)
@@ -334,20 +353,19 @@ static bool check_status(check_ctx *c, const char *field, const char *status, co
 {
 	static const char *const codes[] = {"aborted", "active", "cancelled", "completed",
 	                                    "held",    "new",    "suspended", NULL};
-	const char *path = cpath(c, "%s", field);
 	if (!status) {
-		dc_err(&c->dc, CDAIMG_D_REQUIRED, path, "the status is required (D3), e.g. \"completed\"");
+		dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "%s", field), "the status is required (D3), e.g. \"completed\"");
 		return false;
 	}
-	if (!check_text(c, path, status))
-		return false;
 	for (int i = 0; codes[i]; i++) {
 		if (!strcmp(status, codes[i])) {
 			*out = codes[i];
 			return true;
 		}
 	}
-	dc_err(&c->dc, CDAIMG_D_STATUS, path,
+	if (!TEXT_OK(c, status, "%s", field))
+		return false;
+	dc_err(&c->dc, CDAIMG_D_STATUS, cpath(c, "%s", field),
 	       "\"%.40s\" is not an HL7 ActStatus code; expected one of aborted, active, cancelled, completed, "
 	       "held, new, suspended",
 	       status);
@@ -441,15 +459,14 @@ static bool check_link(check_ctx *c, const char *field, const cdaimg_image_link 
 		if (!reference)
 			return false;
 	}
-	const char *path = cpath(c, "%s.reference", field);
 	if (!reference || !*reference) {
-		dc_err(&c->dc, CDAIMG_D_REQUIRED, path, "the link URL is required");
+		dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "%s.reference", field), "the link URL is required");
 		return false;
 	}
-	if (!check_text(c, path, reference))
+	if (!TEXT_OK(c, reference, "%s.reference", field))
 		return false;
 	size_t before = c->dc.errors;
-	link_check(&c->dc, path, reference, pi->kind, c->study_uid, series_uid, sop_uid);
+	link_check(&c->dc, cpath(c, "%s.reference", field), reference, pi->kind, c->study_uid, series_uid, sop_uid);
 	if (c->dc.errors != before)
 		return false;
 	pi->reference = reference;

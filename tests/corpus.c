@@ -284,7 +284,11 @@ static void instance(corpus_item *it, rng *r, unsigned i, size_t k, char *sop_ui
 		in->has_frame_count = 1, in->frame_count = 1 + (int64_t)pick(r, it->profile == CDAIMG_PROFILE_FR ? 100000 : 300);
 		break;
 	default:
-		in->has_frame_count = 1, in->frame_count = pick(r, 2) ? most : 2 + (int64_t)rnd(r) % most;
+		/* the largest count a profile takes; dicom and ccda write one INT per frame, so rarely */
+		if (it->profile == CDAIMG_PROFILE_FR || i % 997 == 0)
+			in->has_frame_count = 1, in->frame_count = pick(r, 2) ? most : 2 + (int64_t)rnd(r) % most;
+		else
+			in->has_frame_count = 1, in->frame_count = 2 + (int64_t)pick(r, 1000);
 	}
 	if (in->frame_count > most)
 		in->frame_count = most;

@@ -3,7 +3,7 @@
 # and the same program runs the 10,000-input corpus under the "long" label.
 if(TARGET test_roundtrip)
   target_sources(test_roundtrip PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/corpus.c)
-  add_test(NAME test_roundtrip_corpus_10k COMMAND test_roundtrip 10000)
-  set_tests_properties(test_roundtrip_corpus_10k PROPERTIES
+  add_test(NAME test_roundtrip_long_10k COMMAND test_roundtrip 10000)
+  set_tests_properties(test_roundtrip_long_10k PROPERTIES
     ENVIRONMENT "${CDAIMG_TEST_ENV}" LABELS long TIMEOUT 600)
 endif()

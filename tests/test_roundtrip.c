@@ -406,6 +406,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(roundtrip__section),
 		cmocka_unit_test(roundtrip__document),
 	};
+	if (argc > 2)
+		cmocka_set_test_filter(argv[2]); /* e.g. "roundtrip__section" */
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	xmlCleanupParser();
 	return rc;

@@ -86,6 +86,31 @@ int cli_read(cli *c, const char *path, char **data, size_t *len);
  * anything else (device, pipe) in place. CLI_OK or CLI_IO (message printed;
  * no temporary file left, a previous file untouched). */
 int cli_write(cli *c, const char *path, const char *data, size_t len);
+/* An output being written: standard output, a device written in place, or a
+ * temporary file renamed over the target on commit (atomic replace). */
+typedef struct cli_sink {
+	const char *path;   /* as given, for messages; NULL: standard output */
+	const char *target; /* the file replaced (a symbolic link's target) */
+	char *link_target;  /* owned */
+	char *tmp;          /* the temporary file, when replacing atomically */
+	int fd;
+	FILE *file;         /* standard output */
+	bool failed;
+	const char *step;   /* what failed: "write", "sync", "replace"... */
+	int err;            /* its errno */
+} cli_sink;
+/* Open @p path (NULL or "-": c->out). CLI_OK or CLI_IO (message printed). */
+int cli_sink_open(cli *c, const char *path, cli_sink *s);
+/* Write all of @p data (a cdaimg_write_fn: 0, or -1 once a write failed). */
+int cli_sink_write(void *payload, const char *data, size_t len);
+/* True when a failed run can still leave the target untouched (not standard
+ * output or a device). */
+bool cli_sink_replaceable(const cli_sink *s);
+/* Finish: flush, sync and rename into place. CLI_OK or CLI_IO (message
+ * printed, temporary file removed, previous file untouched). */
+int cli_sink_commit(cli *c, cli_sink *s);
+/* Give up: close and remove the temporary file; the target is untouched. */
+void cli_sink_abort(cli_sink *s);
 /* Serialize @p doc (UTF-8, indented, with an XML declaration) and cli_write it. */
 int cli_write_doc(cli *c, const char *path, xmlDocPtr doc);
 /* Progress on err when it is a terminal and the batch is large. */

@@ -188,6 +188,87 @@ static cdaimg_status build_entries(cli *c, const cdaimg_values *v, bool array, c
 	return CDAIMG_OK;
 }
 
+static void report_failure(cli *c, const char *input, cdaimg_status st, const cdaimg_diags *shown)
+{
+	size_t errors = cdaimg_diags_count_at_least(shown, CDAIMG_SEV_ERROR);
+	if (st == CDAIMG_EPARSE)
+		cli_msg(c, "%s: not valid JSON", cli_name(input));
+	else if (st == CDAIMG_EINVALID)
+		cli_msg(c, "%s: invalid input (%zu error%s)", cli_name(input), errors, errors == 1 ? "" : "s");
+	else
+		cli_msg(c, "%s: %s", cli_name(input), cdaimg_status_str(st));
+	cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
+}
+
+/* A writer that discards: the dry run that checks every item of a batch
+ * before anything reaches an output that cannot be taken back. */
+static int discard(void *payload, const char *buf, size_t len)
+{
+	(void)payload;
+	(void)buf;
+	(void)len;
+	return 0;
+}
+
+/* Stream every item of an array (memory does not grow with the output).
+ * Diagnostics of item n come with the prefix "[n]." and become "$[n]...". */
+static cdaimg_status stream_items(cli *c, const cdaimg_values *v, const cdaimg_options *opts,
+                                  cdaimg_write_fn write, void *payload, bool report, cdaimg_diags *shown,
+                                  cdaimg_diags *scratch)
+{
+	cdaimg_stream *st = NULL;
+	cdaimg_status status = cdaimg_stream_open_callback(&st, write, payload, CDAIMG_STREAM_ENTRIES, scratch);
+	size_t n = cdaimg_values_count(v);
+	for (size_t i = 0; status == CDAIMG_OK && i < n; i++) {
+		const cdaimg_item *it = cdaimg_values_get(v, i);
+		cdaimg_status s = it->kind == CDAIMG_ITEM_STUDY ? cdaimg_stream_study(st, it->study, opts, scratch)
+		                                                : cdaimg_stream_series(st, it->series, opts, scratch);
+		if (report)
+			move_diags(shown, scratch, "$");
+		cdaimg_diags_clear(scratch);
+		if (s == CDAIMG_EIO)
+			break;
+		if (report)
+			cli_progress(c, "built", i + 1, n);
+	}
+	/* close's summary of skipped items repeats what was reported item by item */
+	cdaimg_status closed = cdaimg_stream_close(st, NULL, scratch);
+	for (size_t i = 0; i < cdaimg_diags_count(scratch); i++) {
+		const cdaimg_diag *g = cdaimg_diags_get(scratch, i);
+		if (g->code != CDAIMG_D_IGNORED)
+			cdaimg_diags_add(shown, g->severity, g->code, g->path, g->line, g->rule, g->message);
+	}
+	cdaimg_diags_clear(scratch);
+	return status != CDAIMG_OK ? status : closed;
+}
+
+/* --as entry for an array: streamed into the output. A file is replaced only
+ * when everything succeeded; standard output or a device first gets a dry run,
+ * so that invalid input writes nothing there either. */
+static int build_array(cli *c, const build_args *b, const cdaimg_values *v, cdaimg_diags *shown,
+                       cdaimg_diags *scratch)
+{
+	cli_sink sink;
+	int rc = cli_sink_open(c, b->output, &sink);
+	if (rc != CLI_OK)
+		return rc;
+	cdaimg_status st = CDAIMG_OK;
+	bool checked_first = !cli_sink_replaceable(&sink);
+	if (checked_first)
+		st = stream_items(c, v, &b->opts, discard, NULL, true, shown, scratch);
+	if (st == CDAIMG_OK)
+		st = stream_items(c, v, &b->opts, cli_sink_write, &sink, !checked_first, shown, scratch);
+	if (st == CDAIMG_EIO && sink.failed) {
+		return cli_sink_commit(c, &sink); /* reports the write error, removes the temporary file */
+	} else if (st != CDAIMG_OK) {
+		cli_sink_abort(&sink);
+		report_failure(c, b->input, st, shown);
+		return cli_exit_of(st);
+	}
+	cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
+	return cli_sink_commit(c, &sink);
+}
+
 /* The studies of the input (a section or document holds studies only). */
 static cdaimg_status collect_studies(const cdaimg_values *v, bool array, cdaimg_diags *shown, cdaimg_study **out)
 {
@@ -260,17 +341,6 @@ static cdaimg_status build_around(const build_args *b, const cdaimg_values *v, b
 	return st;
 }
 
-static void report_failure(cli *c, const char *input, cdaimg_status st, const cdaimg_diags *shown)
-{
-	size_t errors = cdaimg_diags_count_at_least(shown, CDAIMG_SEV_ERROR);
-	if (st == CDAIMG_EPARSE)
-		cli_msg(c, "%s: not valid JSON", cli_name(input));
-	else if (st == CDAIMG_EINVALID)
-		cli_msg(c, "%s: invalid input (%zu error%s)", cli_name(input), errors, errors == 1 ? "" : "s");
-	else
-		cli_msg(c, "%s: %s", cli_name(input), cdaimg_status_str(st));
-	cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
-}
 
 int cli_cmd_build(cli *c, int argc, char **argv)
 {
@@ -292,6 +362,12 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 		goto done;
 	bool array = json_is_array_text(text);
 	cdaimg_status st = cdaimg_json_read(&v, text, len, b.strict ? CDAIMG_JSON_STRICT : 0, shown);
+	free(text); /* the values own their strings */
+	text = NULL;
+	if (st == CDAIMG_OK && array && b.as == AS_ENTRY) {
+		rc = build_array(c, &b, v, shown, scratch);
+		goto done;
+	}
 	if (st == CDAIMG_OK)
 		st = b.as == AS_ENTRY ? build_entries(c, v, array, &b.opts, shown, scratch, &doc)
 		                      : build_around(&b, v, array, shown, scratch, &doc);

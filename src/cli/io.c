@@ -73,50 +73,6 @@ int cli_read(cli *c, const char *path, char **data, size_t *len)
 	return rc;
 }
 
-static bool write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		data += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-static int write_stdout(cli *c, const char *data, size_t len)
-{
-	if (fwrite(data, 1, len, c->out) != len || fflush(c->out) != 0) {
-		cli_msg(c, "cannot write to standard output: %s", strerror(errno));
-		clearerr(c->out);
-		return CLI_IO;
-	}
-	return CLI_OK;
-}
-
-/* A device, pipe or socket: written in place. */
-static int write_in_place(cli *c, const char *path, const char *data, size_t len)
-{
-	int fd = open(path, O_WRONLY);
-	if (fd < 0) {
-		cli_msg(c, "cannot write %s: %s", path, strerror(errno));
-		return CLI_IO;
-	}
-	bool ok = write_all(fd, data, len);
-	int saved = errno;
-	if (close(fd) != 0 && ok) {
-		ok = false;
-		saved = errno;
-	}
-	if (!ok) {
-		cli_msg(c, "cannot write %s: %s", path, strerror(saved));
-		return CLI_IO;
-	}
-	return CLI_OK;
-}
 
 /* Mode of a new file: what open(2) would give (0666 less the umask), or the old file's. */
 static mode_t new_mode(const struct stat *old, bool exists)
@@ -153,62 +109,142 @@ static void sync_dir(const char *path)
 	}
 }
 
-static int write_atomic(cli *c, const char *path, const struct stat *old, bool exists, const char *data,
-                        size_t len)
+static void sink_fail(cli_sink *s, const char *step, int err)
 {
-	char *tmp = temp_name(path);
-	int fd = tmp ? mkstemp(tmp) : -1;
-	if (fd < 0) {
-		cli_msg(c, "cannot write %s: %s", path, tmp ? strerror(errno) : "out of memory");
-		free(tmp);
+	if (!s->failed) {
+		s->failed = true;
+		s->step = step;
+		s->err = err;
+	}
+}
+
+/* A temporary file next to @p path, renamed over it by cli_sink_commit. */
+static int open_atomic(cli *c, cli_sink *s, const struct stat *old, bool exists)
+{
+	s->tmp = temp_name(s->target);
+	s->fd = s->tmp ? mkstemp(s->tmp) : -1;
+	if (s->fd < 0) {
+		cli_msg(c, "cannot write %s: %s", s->path, s->tmp ? strerror(errno) : "out of memory");
 		return CLI_IO;
 	}
-	const char *step = "write";
-	bool ok = fchmod(fd, new_mode(old, exists)) == 0 || (step = "set the mode of", false);
-	ok = ok && (write_all(fd, data, len) || (step = "write", false));
-	ok = ok && (fsync(fd) == 0 || (step = "sync", false));
-	int saved = errno;
-	if (close(fd) != 0 && ok) {
-		ok = false;
-		saved = errno;
-		step = "write";
+	if (fchmod(s->fd, new_mode(old, exists)) != 0)
+		sink_fail(s, "set the mode of", errno);
+	return CLI_OK;
+}
+
+int cli_sink_open(cli *c, const char *path, cli_sink *s)
+{
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+	s->path = path && strcmp(path, "-") ? path : NULL;
+	if (!s->path) {
+		s->file = c->out;
+		return CLI_OK;
 	}
-	if (ok && rename(tmp, path) != 0) {
-		ok = false;
-		saved = errno;
-		step = "replace";
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		s->link_target = realpath(path, NULL); /* replace the file the link points to, keep the link */
+	s->target = s->link_target ? s->link_target : path;
+	bool exists = stat(s->target, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
+		cli_msg(c, "cannot write %s: it is a directory", path);
+		free(s->link_target);
+		return CLI_IO;
 	}
-	if (!ok) {
-		cli_msg(c, "cannot %s %s: %s", step, path, strerror(saved));
-		unlink(tmp);
-	} else {
-		sync_dir(path);
+	if (!exists || S_ISREG(st.st_mode)) {
+		int rc = open_atomic(c, s, &st, exists);
+		if (rc != CLI_OK)
+			cli_sink_abort(s);
+		return rc;
 	}
-	free(tmp);
-	return ok ? CLI_OK : CLI_IO;
+	/* a device, pipe or socket: written in place */
+	s->fd = open(s->target, O_WRONLY);
+	if (s->fd < 0) {
+		cli_msg(c, "cannot write %s: %s", path, strerror(errno));
+		free(s->link_target);
+		return CLI_IO;
+	}
+	return CLI_OK;
+}
+
+bool cli_sink_replaceable(const cli_sink *s) { return s->tmp != NULL; }
+
+int cli_sink_write(void *payload, const char *data, size_t len)
+{
+	cli_sink *s = payload;
+	if (s->failed)
+		return -1;
+	if (s->file) {
+		if (fwrite(data, 1, len, s->file) != len)
+			sink_fail(s, "write", errno);
+		return s->failed ? -1 : 0;
+	}
+	while (len > 0) {
+		ssize_t n = write(s->fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			sink_fail(s, "write", n < 0 ? errno : EIO);
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void cli_sink_abort(cli_sink *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->tmp)
+		unlink(s->tmp);
+	free(s->tmp);
+	free(s->link_target);
+	s->fd = -1;
+	s->tmp = s->link_target = NULL;
+}
+
+int cli_sink_commit(cli *c, cli_sink *s)
+{
+	if (s->file) {
+		if (!s->failed && fflush(s->file) != 0)
+			sink_fail(s, "write", errno);
+		if (s->failed) {
+			cli_msg(c, "cannot write to standard output: %s", strerror(s->err));
+			clearerr(s->file);
+			return CLI_IO;
+		}
+		return CLI_OK;
+	}
+	if (!s->failed && s->tmp && fsync(s->fd) != 0)
+		sink_fail(s, "sync", errno);
+	if (close(s->fd) != 0)
+		sink_fail(s, "write", errno);
+	s->fd = -1;
+	if (!s->failed && s->tmp && rename(s->tmp, s->target) != 0)
+		sink_fail(s, "replace", errno);
+	int rc = CLI_OK;
+	if (s->failed) {
+		cli_msg(c, "cannot %s %s: %s", s->step, s->path, strerror(s->err));
+		rc = CLI_IO;
+	} else if (s->tmp) {
+		sync_dir(s->target);
+		free(s->tmp);
+		s->tmp = NULL;
+	}
+	cli_sink_abort(s);
+	return rc;
 }
 
 int cli_write(cli *c, const char *path, const char *data, size_t len)
 {
-	if (!path || !strcmp(path, "-"))
-		return write_stdout(c, data, len);
-	char *target = NULL;
-	struct stat st;
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-		target = realpath(path, NULL); /* replace the file the link points to, keep the link */
-	const char *p = target ? target : path;
-	bool exists = stat(p, &st) == 0;
-	int rc;
-	if (exists && S_ISDIR(st.st_mode)) {
-		cli_msg(c, "cannot write %s: it is a directory", path);
-		rc = CLI_IO;
-	} else if (exists && !S_ISREG(st.st_mode)) {
-		rc = write_in_place(c, p, data, len);
-	} else {
-		rc = write_atomic(c, p, &st, exists, data, len);
-	}
-	free(target);
-	return rc;
+	cli_sink s;
+	int rc = cli_sink_open(c, path, &s);
+	if (rc != CLI_OK)
+		return rc;
+	cli_sink_write(&s, data, len);
+	return cli_sink_commit(c, &s);
 }
 
 int cli_write_doc(cli *c, const char *path, xmlDocPtr doc)

@@ -166,4 +166,122 @@ static inline int fx_bad_refs(xmlNodePtr root)
 	return bad;
 }
 
+/* --- out of memory: an allocator that fails the n-th allocation -------------------------- */
+
+static long oom_countdown = -1, oom_live; /* allocations left before one fails; live count */
+
+static inline void *oom_malloc(size_t n)
+{
+	if (oom_countdown == 0)
+		return NULL;
+	if (oom_countdown > 0)
+		oom_countdown--;
+	void *p = malloc(n);
+	if (p)
+		oom_live++;
+	return p;
+}
+
+static inline void *oom_realloc(void *p, size_t n)
+{
+	if (oom_countdown == 0)
+		return NULL;
+	if (oom_countdown > 0)
+		oom_countdown--;
+	void *q = realloc(p, n);
+	if (q && !p)
+		oom_live++;
+	return q;
+}
+
+static inline void oom_free(void *p)
+{
+	if (p)
+		oom_live--;
+	free(p);
+}
+
+static inline char *oom_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = oom_malloc(n);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+static inline void oom_silent(void *ctx, const char *msg, ...) {}
+
+/* Start one step with allocation @p n failing (-1: none); returns the countdown start. */
+static inline long oom_begin(long n)
+{
+	oom_live = 0;
+	oom_countdown = n < 0 ? 1L << 40 : n;
+	return oom_countdown;
+}
+
+/* End the step: allocations made so far into *total; nothing may be left. */
+static inline void oom_end(long n, long start, long *total)
+{
+	*total = start - oom_countdown;
+	oom_countdown = -1;
+}
+
+static inline void oom_check_live(long n)
+{
+	xmlResetLastError();
+	if (oom_live != 0)
+		fail_msg("allocation %ld failing: %ld allocations left", n, oom_live);
+}
+
+/* The document (or node) as text, with the system allocator (caller frees). */
+static inline char *oom_dump(xmlDocPtr doc, xmlNodePtr node)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	if (node)
+		xmlNodeDump(buf, doc, node, 0, 0);
+	else
+		xmlNodeDump(buf, doc, xmlDocGetRootElement(doc), 0, 0);
+	const char *c = (const char *)xmlBufferContent(buf);
+	char *s = malloc(strlen(c) + 1);
+	memcpy(s, c, strlen(c) + 1);
+	xmlBufferFree(buf);
+	return s;
+}
+
+/* Run @p step(arg, n, &total, &out) for n = 0, 1, ... total - 1 with the n-th
+ * allocation failing; each must give ENOMEM, or OK with the output of a run
+ * without failure (compared as strings). Returns the number of failures that
+ * had no effect. */
+typedef cdaimg_status (*oom_step_fn)(const void *arg, long n, long *total, char **out);
+
+static inline long oom_loop(oom_step_fn step, const void *arg)
+{
+	cdaimg_global_init();
+	xmlFreeFunc f0;
+	xmlMallocFunc m0;
+	xmlReallocFunc r0;
+	xmlStrdupFunc s0;
+	xmlMemGet(&f0, &m0, &r0, &s0);
+	xmlResetLastError();
+	xmlSetGenericErrorFunc(NULL, oom_silent);
+	xmlMemSetup(oom_free, oom_malloc, oom_realloc, oom_strdup);
+	long total, used, unseen = 0;
+	char *want, *got;
+	assert_int_equal(step(arg, -1, &total, &want), CDAIMG_OK);
+	for (long n = 0; n < total; n++) {
+		if (step(arg, n, &used, &got) == CDAIMG_ENOMEM)
+			continue;
+		unseen++;
+		if (strcmp(want, got))
+			fail_msg("allocation %ld failing changed the output", n);
+		free(got);
+	}
+	free(want);
+	xmlMemSetup(f0, m0, r0, s0);
+	xmlSetGenericErrorFunc(NULL, NULL);
+	assert_true(total > 100);
+	return unseen;
+}
+
 #endif

@@ -184,6 +184,43 @@ static void section__long_display_kept_whole(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* One section build with allocation @p n failing (-1: none), into a fresh
+ * document that already has "ex-" IDs (so the prefix search runs too). */
+static cdaimg_status section_failing(const void *arg, long n, long *total, char **out)
+{
+	xmlNodePtr comp;
+	oom_live = 0;
+	xmlDocPtr doc = new_doc(&comp);
+	xmlNewProp(comp, (const xmlChar *)"ID", (const xmlChar *)"ex-01");
+	long before = oom_live; /* the document's own allocations */
+	long start = oom_begin(n);
+	cdaimg_diags *d = cdaimg_diags_new();
+	xmlNodePtr sec = NULL;
+	cdaimg_status st = d ? cdaimg_section_build(&sec, comp, arg, 2, NULL, d) : CDAIMG_ENOMEM;
+	oom_end(n, start, total);
+	*out = st == CDAIMG_OK ? oom_dump(doc, sec) : NULL;
+	if (st != CDAIMG_OK && st != CDAIMG_ENOMEM)
+		fail_msg("allocation %ld failing: status %s", n, cdaimg_status_str(st));
+	if (st == CDAIMG_ENOMEM)
+		assert_null(comp->children);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+	xmlResetLastError();
+	if (oom_live != -before)
+		fail_msg("allocation %ld failing: %ld allocations left", n, oom_live + before);
+	return st;
+}
+
+static void section__out_of_memory(void **state)
+{
+	fx_study f;
+	fx_study2 g;
+	fx_study_init(&f, 2);
+	fx_study2_init(&g);
+	cdaimg_study both[2] = {f.s, g.s};
+	assert_int_equal(oom_loop(section_failing, both), 0);
+}
+
 static int teardown(void **state)
 {
 	tu_schemas_free();
@@ -200,6 +237,7 @@ int main(void)
 		cmocka_unit_test(section__errors_leave_document_unchanged),
 		cmocka_unit_test(section__dicom_profile_english_and_no_frames),
 		cmocka_unit_test(section__long_display_kept_whole),
+		cmocka_unit_test(section__out_of_memory),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, teardown);
 	xmlCleanupParser();

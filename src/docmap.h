@@ -51,6 +51,15 @@ bool assign_refs(arena *a, prep_study **studies, size_t n, const section_opts *s
 /* The DICOM Object Catalog section, narrative table and Study Acts. */
 void map_section(emitter *e, const profile_ids *p, prep_study **studies, size_t n, const section_opts *so);
 
+/* The IMG-CR-IMG document, in two steps so that any emitter can write it:
+ * document_prepare checks every value (header and studies) into c->arena;
+ * then document_map writes the whole ClinicalDocument through @p e (the
+ * caller checks e->failed). *out is valid until c->arena is released. */
+typedef struct doc_plan doc_plan;
+cdaimg_status document_prepare(doc_plan **out, check_ctx *c, const cdaimg_study *studies, size_t n,
+                               const cdaimg_document_header *header);
+void document_map(emitter *e, doc_plan *plan);
+
 /* Lines of @p text separated by <br/> (narrative block). */
 void map_lines(emitter *e, const char *text);
 

@@ -600,7 +600,41 @@ static const char *study_seed(check_ctx *c, prep_study **ps, size_t n)
 	return s;
 }
 
-static cdaimg_status emit_document(xmlDocPtr *out, check_ctx *c, doc_ctx *d)
+/* Prepared document: checked values, narrative references assigned. */
+typedef struct doc_plan {
+	doc_ctx d;
+} doc_plan;
+
+cdaimg_status document_prepare(doc_plan **out, check_ctx *c, const cdaimg_study *studies, size_t n,
+                               const cdaimg_document_header *header)
+{
+	*out = NULL;
+	if (c->opts->profile != CDAIMG_PROFILE_FR)
+		dc_err(&c->dc, CDAIMG_D_PROFILE, "", "an IMG-CR-IMG document is French CI-SIS: build it with the FR profile");
+	prep_study **ps = check_studies(c, studies, n);
+	const char *seed = ps ? study_seed(c, ps, n) : "";
+	prep_header *ph = seed ? check_header(c, header, ps ? ps[0]->ts : NULL, seed) : NULL;
+	cdaimg_status st = dc_status(&c->dc);
+	if (!ps || !ph || st != CDAIMG_OK)
+		return st;
+	section_opts so = {"ex", 1, NULL, true, false};
+	doc_plan *plan = arena_alloc(c->arena, sizeof *plan);
+	if (!plan || !assign_refs(c->arena, ps, n, &so)) {
+		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return CDAIMG_ENOMEM;
+	}
+	plan->d = (doc_ctx){NULL, profile_get(c->opts->profile), ph, ps, n, seed};
+	*out = plan;
+	return CDAIMG_OK;
+}
+
+void document_map(emitter *e, doc_plan *plan)
+{
+	plan->d.e = e;
+	map_document(&plan->d);
+}
+
+static cdaimg_status emit_document(xmlDocPtr *out, check_ctx *c, doc_plan *plan)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	if (doc) /* attribute values keep their UTF-8 characters on output */
@@ -613,8 +647,7 @@ static cdaimg_status emit_document(xmlDocPtr *out, check_ctx *c, doc_ctx *d)
 	emitter e;
 	dom_emitter dom;
 	dom_emitter_init(&e, &dom, doc, NULL);
-	d->e = &e;
-	map_document(d);
+	document_map(&e, plan);
 	if (!dom_emitter_finish(&dom, !e.failed)) {
 		xmlFreeDoc(doc);
 		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory while building the document");
@@ -636,22 +669,10 @@ cdaimg_status cdaimg_document_build(xmlDocPtr *out, const cdaimg_study *studies,
 	arena a = {0};
 	check_ctx c;
 	check_init(&c, &a, opts, diags);
-	if (c.opts->profile != CDAIMG_PROFILE_FR)
-		dc_err(&c.dc, CDAIMG_D_PROFILE, "", "an IMG-CR-IMG document is French CI-SIS: build it with the FR profile");
-	prep_study **ps = check_studies(&c, studies, n_studies);
-	const char *seed = ps ? study_seed(&c, ps, n_studies) : "";
-	prep_header *ph = seed ? check_header(&c, header, ps ? ps[0]->ts : NULL, seed) : NULL;
-	cdaimg_status st = dc_status(&c.dc);
-	if (ps && ph && st == CDAIMG_OK) {
-		doc_ctx d = {NULL, profile_get(c.opts->profile), ph, ps, n_studies, seed};
-		section_opts so = {"ex", 1, NULL, true, false};
-		if (!assign_refs(&a, ps, n_studies, &so)) {
-			dc_err(&c.dc, CDAIMG_D_NOMEM, "", "out of memory");
-			st = CDAIMG_ENOMEM;
-		} else {
-			st = emit_document(out, &c, &d);
-		}
-	}
+	doc_plan *plan;
+	cdaimg_status st = document_prepare(&plan, &c, studies, n_studies, header);
+	if (st == CDAIMG_OK)
+		st = emit_document(out, &c, plan);
 	arena_release(&a);
 	return st;
 }

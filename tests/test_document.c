@@ -6,6 +6,8 @@
  * and review the diff; without CDAIMG_REGEN any drift fails the test. */
 #include "study_fixture.h"
 
+#include "docmap.h"
+
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
@@ -203,6 +205,41 @@ static void document__out_of_memory(void **state)
 	assert_int_equal(oom_loop(build_failing, &f.s), 0);
 }
 
+/* The mapping talks only to the emitter: the streaming writer gives the very
+ * bytes libxml2 writes for the DOM document (formatted, no declaration). */
+static void document__stream_and_dom_identical(void **state)
+{
+	fx_study f;
+	fx_study2 g;
+	fx_study_init(&f, 2);
+	fx_study2_init(&g);
+	f.t[1].inst.has_frame_count = 1;
+	f.t[1].inst.frame_count = 7;
+	f.series[1] = f.t[1].s;
+	cdaimg_study both[2] = {f.s, g.s};
+	arena a = {0};
+	check_ctx c;
+	check_init(&c, &a, NULL, NULL);
+	doc_plan *plan = NULL;
+	assert_int_equal(document_prepare(&plan, &c, both, 2, NULL), CDAIMG_OK);
+	emitter e;
+	xw_emitter w;
+	xw_init(&e, &w, NULL);
+	document_map(&e, plan);
+	assert_false(e.failed);
+	char *streamed = malloc(w.len + 1);
+	memcpy(streamed, w.buf, w.len);
+	streamed[w.len] = '\0';
+	xw_free(&w);
+	arena_release(&a);
+	xmlDocPtr doc = build_valid(both, 2, NULL);
+	char *dom = fx_serialize(doc, xmlDocGetRootElement(doc));
+	assert_string_equal(streamed, dom);
+	free(streamed);
+	free(dom);
+	xmlFreeDoc(doc);
+}
+
 static int teardown(void **state)
 {
 	tu_schemas_free();
@@ -220,6 +257,7 @@ int main(void)
 		cmocka_unit_test(document__bad_study_reported_with_paths),
 		cmocka_unit_test(document__args),
 		cmocka_unit_test(document__out_of_memory),
+		cmocka_unit_test(document__stream_and_dom_identical),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, teardown);
 	xmlCleanupParser();

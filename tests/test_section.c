@@ -7,6 +7,8 @@
  * and review the diff; without CDAIMG_REGEN any drift fails the test. */
 #include "study_fixture.h"
 
+#include "docmap.h"
+
 /* A document <ClinicalDocument><component/></ClinicalDocument> to build into. */
 static xmlDocPtr new_doc(xmlNodePtr *component)
 {
@@ -221,6 +223,51 @@ static void section__out_of_memory(void **state)
 	assert_int_equal(oom_loop(section_failing, both), 0);
 }
 
+/* map_section through @p e, for the studies of @p s. */
+static void map_with(emitter *e, const cdaimg_study *s, size_t n, arena *a)
+{
+	check_ctx c;
+	check_init(&c, a, NULL, NULL);
+	prep_study **ps = check_studies(&c, s, n);
+	assert_non_null(ps);
+	section_opts so = {"ex", 1, "2.25.7", false, false};
+	assert_true(assign_refs(a, ps, n, &so));
+	map_section(e, profile_get(CDAIMG_PROFILE_FR), ps, n, &so);
+	assert_false(e->failed);
+}
+
+/* Same bytes through the streaming writer and through the DOM (mixed
+ * narrative content included). */
+static void section__stream_and_dom_identical(void **state)
+{
+	fx_study f;
+	fx_study2 g;
+	fx_study_init(&f, 2);
+	fx_study2_init(&g);
+	cdaimg_study both[2] = {f.s, g.s};
+	arena a = {0};
+	emitter e;
+	xw_emitter w;
+	xw_init(&e, &w, NULL);
+	map_with(&e, both, 2, &a);
+	char *streamed = malloc(w.len + 1);
+	memcpy(streamed, w.buf, w.len);
+	streamed[w.len] = '\0';
+	xw_free(&w);
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	doc->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+	dom_emitter d;
+	dom_emitter_init(&e, &d, doc, NULL);
+	map_with(&e, both, 2, &a);
+	xmlNodePtr root = dom_emitter_finish(&d, true);
+	char *dom = fx_serialize(doc, root);
+	assert_string_equal(streamed, dom);
+	free(streamed);
+	free(dom);
+	xmlFreeDoc(doc);
+	arena_release(&a);
+}
+
 static int teardown(void **state)
 {
 	tu_schemas_free();
@@ -238,6 +285,7 @@ int main(void)
 		cmocka_unit_test(section__dicom_profile_english_and_no_frames),
 		cmocka_unit_test(section__long_display_kept_whole),
 		cmocka_unit_test(section__out_of_memory),
+		cmocka_unit_test(section__stream_and_dom_identical),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, teardown);
 	xmlCleanupParser();

@@ -393,8 +393,9 @@ static void external_parameter_entity_and_dtd(void **state)
 	free(xml);
 	/* an external DTD would add a default attribute holding the secret */
 	xml = fmt("<!DOCTYPE r SYSTEM \"%s\"><r/>", secret_dtd);
-	xmlDocPtr doc = hostile("ext-dtd", xml, strlen(xml), WANT_OK);
-	assert_null(xmlHasProp(xmlDocGetRootElement(doc), (const xmlChar *)"leaked"));
+	xmlDocPtr doc = hostile("ext-dtd", xml, strlen(xml), WANT_EITHER);
+	if (doc)
+		assert_null(xmlHasProp(xmlDocGetRootElement(doc), (const xmlChar *)"leaked"));
 	xmlFreeDoc(doc);
 	free(xml);
 	xml = fmt("<!DOCTYPE r PUBLIC \"-//X//Y//EN\" \"file://%s\"><r>&leak;</r>", secret_dtd);
@@ -406,7 +407,7 @@ static void network_urls(void **state)
 {
 	(void)state;
 	char *xml = fmt("<!DOCTYPE r SYSTEM \"http://127.0.0.1:%d/evil.dtd\"><r/>", port);
-	hostile_str("net-dtd", xml, WANT_OK);
+	hostile_str("net-dtd", xml, WANT_EITHER); /* a reader may refuse any DTD */
 	free(xml);
 	xml = fmt("<!DOCTYPE r [<!ENTITY x SYSTEM \"http://127.0.0.1:%d/e\">]><r>&x;</r>", port);
 	hostile_str("net-entity", xml, WANT_EITHER);

@@ -213,17 +213,105 @@ static const cdaimg_rule rules[] = {
 	 "effectiveTime (date of the study)"},
 };
 
-#define N_RULES (sizeof rules / sizeof rules[0])
+#define N_ANS_RULES (sizeof rules / sizeof rules[0])
+
+/*
+ * The other template families (MAPPING.md §5), for documents that carry no
+ * French template id: DICOM PS3.20 alone (its templates 1.2.840.10008.9.x) and
+ * the C-CDA Diagnostic Imaging Report. Restated from the templates'
+ * constraints as cdaimg writes them; ids "PS3.20-<template>-<n>" and
+ * "CCDA-DIR-<template>-<n>".
+ */
+#define P_STUDY TPL("1.2.840.10008.9.16")
+#define P_SERIES TPL("1.2.840.10008.9.17")
+#define P_SOP TPL("1.2.840.10008.9.18")
+#define P_CATALOG_SOP "//cda:section[cda:templateId/@root='2.16.840.1.113883.10.20.6.1.1']//cda:observation[cda:templateId/@root='1.2.840.10008.9.18']"
+#define X_STUDY TPL("2.16.840.1.113883.10.20.6.2.6")
+#define X_SERIES TPL("2.16.840.1.113883.10.20.22.4.63")
+#define X_SOP TPL("2.16.840.1.113883.10.20.6.2.8")
+#define X_FRAMES TPL("2.16.840.1.113883.10.20.6.2.10")
+#define X_BOUNDARY TPL("2.16.840.1.113883.10.20.6.2.11")
+#define ACT_EVN "self::cda:act[@classCode='ACT' and @moodCode='EVN']"
+#define DGIMG_EVN "self::cda:observation[@classCode='DGIMG' and @moodCode='EVN']"
+#define SOP_CODE "count(cda:code)=1 and cda:code/@codeSystem='1.2.840.10008.2.6.1'"
+#define SOP_TEXT "not(cda:text) or (cda:text/@mediaType='application/dicom' and cda:text/cda:reference/@value)"
+#define COMP_TO(elem, root) "cda:entryRelationship[@typeCode='COMP']/cda:" elem "[cda:templateId/@root='" root "']"
+
+static const cdaimg_rule family_rules[] = {
+	/* DICOM PS3.20 Study Act */
+	{"PS3.20-StudyAct-1", P_STUDY, ACT_EVN, "Study Act: an act with classCode=\"ACT\" and moodCode=\"EVN\""},
+	{"PS3.20-StudyAct-2", P_STUDY, "count(cda:id)=1", "Study Act: exactly one id, the Study Instance UID"},
+	{"PS3.20-StudyAct-3", P_STUDY, HAS_CODE("113014"), "Study Act: code 113014 (DCM) expected"},
+	{"PS3.20-StudyAct-4", P_STUDY, COMP_TO("act", "1.2.840.10008.9.17"),
+	 "Study Act: at least one COMP Series Act (1.2.840.10008.9.17) expected"},
+	/* DICOM PS3.20 Series Act */
+	{"PS3.20-SeriesAct-1", P_SERIES, ACT_EVN, "Series Act: an act with classCode=\"ACT\" and moodCode=\"EVN\""},
+	{"PS3.20-SeriesAct-2", P_SERIES, "count(cda:id)=1 and not(cda:id/@extension)",
+	 "Series Act: exactly one id, the Series Instance UID, with no extension"},
+	{"PS3.20-SeriesAct-3", P_SERIES, "count(cda:code)=1 and " HAS_CODE("113015"), "Series Act: " SERIES_CODE},
+	{"PS3.20-SeriesAct-4", P_SERIES, QUALIFIER, "Series Act: " SERIES_QUAL},
+	{"PS3.20-SeriesAct-5", P_SERIES, COMP_TO("observation", "1.2.840.10008.9.18") "/cda:code",
+	 "Series Act: at least one COMP SOP Instance Observation (1.2.840.10008.9.18) with a code"},
+	/* DICOM PS3.20 SOP Instance Observation */
+	{"PS3.20-SOPInstance-1", P_SOP, DGIMG_EVN, "SOP Instance Observation: an " SOP_CLASS},
+	{"PS3.20-SOPInstance-2", P_SOP, "count(cda:id)>=1", "SOP Instance Observation: the SOP Instance UID as id"},
+	{"PS3.20-SOPInstance-3", P_SOP, SOP_CODE,
+	 "SOP Instance Observation: one code, the SOP Class UID (codeSystem 1.2.840.10008.2.6.1)"},
+	{"PS3.20-SOPInstance-4", P_SOP, SOP_TEXT,
+	 "SOP Instance Observation: a text has mediaType=\"application/dicom\" and a reference (the link)"},
+	{"PS3.20-SOPInstance-5", P_CATALOG_SOP, "not(cda:entryRelationship)",
+	 "SOP Instance Observation: no children inside a DICOM Object Catalog (PS3.20)"},
+	/* C-CDA DIR Study Act */
+	{"CCDA-DIR-StudyAct-1", X_STUDY, ACT_EVN, "Study Act: an act with classCode=\"ACT\" and moodCode=\"EVN\""},
+	{"CCDA-DIR-StudyAct-2", X_STUDY, "count(cda:id)>=1", "Study Act: the Study Instance UID as id"},
+	{"CCDA-DIR-StudyAct-3", X_STUDY, HAS_CODE("113014"), "Study Act: code 113014 (DCM) expected"},
+	{"CCDA-DIR-StudyAct-4", X_STUDY, COMP_TO("act", "2.16.840.1.113883.10.20.22.4.63"),
+	 "Study Act: at least one COMP Series Act (2.16.840.1.113883.10.20.22.4.63) expected"},
+	/* C-CDA DIR Series Act */
+	{"CCDA-DIR-SeriesAct-1", X_SERIES, ACT_EVN, "Series Act: an act with classCode=\"ACT\" and moodCode=\"EVN\""},
+	{"CCDA-DIR-SeriesAct-2", X_SERIES, "count(cda:id)>=1 and not(cda:id/@extension)",
+	 "Series Act: one or more ids (the first the Series Instance UID), with no extension"},
+	{"CCDA-DIR-SeriesAct-3", X_SERIES, "count(cda:code)=1 and " HAS_CODE("113015"), "Series Act: " SERIES_CODE},
+	{"CCDA-DIR-SeriesAct-4", X_SERIES, QUALIFIER, "Series Act: " SERIES_QUAL},
+	{"CCDA-DIR-SeriesAct-5", X_SERIES, COMP_TO("observation", "2.16.840.1.113883.10.20.6.2.8") "/cda:code",
+	 "Series Act: at least one COMP SOP Instance Observation (2.16.840.1.113883.10.20.6.2.8) with a code"},
+	/* C-CDA DIR SOP Instance Observation */
+	{"CCDA-DIR-SOPInstance-1", X_SOP, DGIMG_EVN, "SOP Instance Observation: an " SOP_CLASS},
+	{"CCDA-DIR-SOPInstance-2", X_SOP, "count(cda:id)>=1", "SOP Instance Observation: the SOP Instance UID as id"},
+	{"CCDA-DIR-SOPInstance-3", X_SOP, SOP_CODE,
+	 "SOP Instance Observation: one code, the SOP Class UID (codeSystem 1.2.840.10008.2.6.1)"},
+	{"CCDA-DIR-SOPInstance-4", X_SOP, SOP_TEXT,
+	 "SOP Instance Observation: a text has mediaType=\"application/dicom\" and a reference (the link)"},
+	/* C-CDA DIR Referenced Frames and Boundary */
+	{"CCDA-DIR-ReferencedFrames-1", X_FRAMES, "self::cda:observation[@classCode='ROIBND' and @moodCode='EVN']",
+	 "Referenced Frames: an observation with classCode=\"ROIBND\" and moodCode=\"EVN\""},
+	{"CCDA-DIR-ReferencedFrames-2", X_FRAMES, HAS_CODE("121190"), "Referenced Frames: code 121190 (DCM) expected"},
+	{"CCDA-DIR-ReferencedFrames-3", X_FRAMES, COMP_TO("observation", "2.16.840.1.113883.10.20.6.2.11"),
+	 "Referenced Frames: a COMP Boundary observation (2.16.840.1.113883.10.20.6.2.11) expected"},
+	{"CCDA-DIR-Boundary-1", X_BOUNDARY, "self::cda:observation[@classCode='OBS' and @moodCode='EVN']",
+	 "Boundary: an observation with classCode=\"OBS\" and moodCode=\"EVN\""},
+	{"CCDA-DIR-Boundary-2", X_BOUNDARY, HAS_CODE("113036"), "Boundary: code 113036 (DCM) expected"},
+	{"CCDA-DIR-Boundary-3", X_BOUNDARY, "count(cda:value[@xsi:type='INT'])>=1 and not(cda:value[not(@xsi:type='INT')])",
+	 "Boundary: one or more values of xsi:type=\"INT\" (the frame numbers)"},
+};
+
+#define N_FAMILY_RULES (sizeof family_rules / sizeof family_rules[0])
+#define N_RULES (N_ANS_RULES + N_FAMILY_RULES)
 
 size_t cdaimg_rules_count(void) { return N_RULES; }
 
-const cdaimg_rule *cdaimg_rules_get(size_t i) { return i < N_RULES ? &rules[i] : NULL; }
+const cdaimg_rule *cdaimg_rules_get(size_t i)
+{
+	if (i < N_ANS_RULES)
+		return &rules[i];
+	return i < N_RULES ? &family_rules[i - N_ANS_RULES] : NULL;
+}
 
 const cdaimg_rule *cdaimg_rules_find(const char *id)
 {
 	for (size_t i = 0; id && i < N_RULES; i++)
-		if (!strcmp(rules[i].id, id))
-			return &rules[i];
+		if (!strcmp(cdaimg_rules_get(i)->id, id))
+			return cdaimg_rules_get(i);
 	return NULL;
 }
 
@@ -283,6 +371,19 @@ static cdaimg_status check_rule(xmlXPathContextPtr ctx, diag_ctx *dc, const cdai
 	return st;
 }
 
+/* 1 when the document carries a French (CI-SIS) template id, 0 when not, -1 on error. */
+static int has_french_templates(xmlXPathContextPtr ctx, xmlNodePtr root)
+{
+	xmlXPathCompExprPtr comp =
+		xmlXPathCompile((const xmlChar *)"boolean(//cda:templateId[starts-with(@root, '1.2.250.1.213.1.1.')])");
+	if (!comp)
+		return -1;
+	ctx->node = root;
+	int r = xmlXPathCompiledEvalToBoolean(comp, ctx);
+	xmlXPathFreeCompExpr(comp);
+	return r;
+}
+
 cdaimg_status cdaimg_rules_check(xmlDocPtr doc, cdaimg_diags *diags)
 {
 	diag_ctx dc = {diags, 0, 0, false};
@@ -295,10 +396,15 @@ cdaimg_status cdaimg_rules_check(xmlDocPtr doc, cdaimg_diags *diags)
 		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
-	cdaimg_status st = CDAIMG_OK;
+	/* The family goes by the template ids found: a document with French ids
+	 * gets the ANS rules (which restate PS3.20's); any other gets the PS3.20
+	 * and C-CDA rules, each applying where its own templates are. */
 	xmlNodePtr root = xmlDocGetRootElement(doc);
+	int french = has_french_templates(ctx, root);
+	cdaimg_status st = french < 0 ? xpath_failed(ctx, &dc, &rules[0]) : CDAIMG_OK;
 	for (size_t i = 0; i < N_RULES && st == CDAIMG_OK; i++)
-		st = check_rule(ctx, &dc, &rules[i], root);
+		if ((i < N_ANS_RULES) == (french == 1))
+			st = check_rule(ctx, &dc, cdaimg_rules_get(i), root);
 	xmlXPathFreeContext(ctx);
 	if (st != CDAIMG_OK)
 		return st;

@@ -256,6 +256,8 @@ static void rules__every_rule_has_a_case(void **state)
 {
 	for (size_t i = 0; i < cdaimg_rules_count(); i++) {
 		const char *id = cdaimg_rules_get(i)->id;
+		if (!strncmp(id, "PS3.20-", 7) || !strncmp(id, "CCDA-DIR-", 9))
+			continue; /* the other families: test_rules_families.c */
 		bool covered = false;
 		for (size_t k = 0; k < sizeof cases / sizeof cases[0] && !covered; k++)
 			covered = listed(cases[k].expect, id);
@@ -266,10 +268,21 @@ static void rules__every_rule_has_a_case(void **state)
 	}
 }
 
+/* The rules restating the ANS schematrons (the others are the PS3.20 and C-CDA families). */
+static size_t ans_rules_count(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cdaimg_rules_count(); i++) {
+		const char *id = cdaimg_rules_get(i)->id;
+		n += strncmp(id, "PS3.20-", 7) && strncmp(id, "CCDA-DIR-", 9);
+	}
+	return n;
+}
+
 static void rules__ids_unique_and_found(void **state)
 {
 	size_t n = cdaimg_rules_count();
-	assert_int_equal(n, 65);
+	assert_int_equal(ans_rules_count(), 65);
 	for (size_t i = 0; i < n; i++) {
 		const cdaimg_rule *r = cdaimg_rules_get(i);
 		assert_ptr_equal(cdaimg_rules_find(r->id), r);
@@ -436,7 +449,7 @@ static void rules__restate_every_schematron_assertion(void **state)
 	int total = 0;
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
 		total += compare_file(files[i]);
-	assert_int_equal((size_t)total, cdaimg_rules_count());
+	assert_int_equal((size_t)total, ans_rules_count());
 }
 
 int main(void)

@@ -15,6 +15,12 @@
  * pattern, e.g. "E_DICOM_SerieImagerie_fr-3". Ids are stable. docs/mapping.md
  * lists them with the elements they check.
  *
+ * Documents built to the other template families (no French template id)
+ * are checked instead with the rules of DICOM PS3.20 ("PS3.20-SeriesAct-2")
+ * and of the C-CDA Diagnostic Imaging Report ("CCDA-DIR-SOPInstance-3"),
+ * each where its templates appear: the family is picked by the template ids
+ * the document carries.
+ *
  * Thread safety: no shared state; one document per thread at a time.
  */
 #ifndef CDAIMG_RULES_H

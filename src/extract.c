@@ -500,16 +500,17 @@ static void read_modality(xctx *x, const xmlNode *act, cdaimg_concept *out)
 /* @p ts as FHIR dateTime; NULL (reported) when it is not a date. */
 static const char *convert_ts(xctx *x, const xmlNode *at, const char *ts)
 {
-	char out[64], probe[32], check[TS_MAX], why[160], q[256];
+	char out[64], probe[48], check[TS_MAX], why[160], q[256];
 	bool lossy = false;
 	if (strlen(ts) > 40 || !ts_to_fhir(ts, out, &lossy)) {
 		xdiag(x, CDAIMG_SEV_ERROR, at, "%s is not an HL7 TS date/time; the date is left out", quote(x, q, ts));
 		return NULL;
 	}
-	/* ts_to_fhir checks the shape only: check the calendar through the FHIR parser */
+	/* ts_to_fhir checks the shape only: check the calendar and the zone through
+	 * the FHIR parser (the fraction left out: HL7 allows more digits than it) */
 	const char *t = strchr(out, 'T');
-	bool zone = t && strpbrk(t, "Z+-");
-	snprintf(probe, sizeof probe, "%.*s%s", t ? 19 : 10, out, t ? "Z" : "");
+	const char *zone = t ? strpbrk(t, "Z+-") : NULL;
+	snprintf(probe, sizeof probe, "%.*s%s", t ? 19 : 10, out, t ? (zone ? zone : "Z") : "");
 	if (!fhir_to_ts(probe, check, why, sizeof why)) {
 		xdiag(x, CDAIMG_SEV_ERROR, at, "%s is not a valid date (%s); the date is left out", quote(x, q, ts), why);
 		return NULL;

@@ -374,16 +374,16 @@ static void lower(char *s)
 /* D2, read back: a UID slot is urn:dicom:uid + urn:oid:<the UID written>. */
 static const char *cmp_uid_id(const char *field, const cdaimg_identifier *in, const cdaimg_identifier *got)
 {
-	char want[128], uid[UID_MAX + 1], f[128];
+	char want[128], uid[UID_MAX + 1], f[256];
 	if (starts(in->value, "urn:uuid:") && uuid_to_dicom_uid(in->value + 9, uid))
 		snprintf(want, sizeof want, "urn:oid:%s", uid);
 	else if (starts(in->value, "urn:oid:"))
 		snprintf(want, sizeof want, "%s", in->value);
 	else
 		snprintf(want, sizeof want, "urn:oid:%s", in->value);
-	snprintf(f, sizeof f, "%s.system", field);
+	snprintf(f, sizeof f, "%.200s.system", field);
 	TRY(cmp(f, "urn:dicom:uid", got->system));
-	snprintf(f, sizeof f, "%s.value", field);
+	snprintf(f, sizeof f, "%.200s.value", field);
 	return cmp(f, want, got->value);
 }
 
@@ -391,7 +391,7 @@ static const char *cmp_uid_id(const char *field, const cdaimg_identifier *in, co
  * urn:ietf:rfc:3986, value urn:oid:root or urn:uuid:<lower case>. */
 static const char *cmp_extra_id(const char *field, const cdaimg_identifier *in, const cdaimg_identifier *got)
 {
-	char sys[256], val[256], f[128];
+	char sys[256], val[256], f[256];
 	if (starts(in->system, "urn:oid:")) {
 		snprintf(sys, sizeof sys, "%s", in->system);
 		snprintf(val, sizeof val, "%s", in->value);
@@ -404,20 +404,20 @@ static const char *cmp_extra_id(const char *field, const cdaimg_identifier *in, 
 		if (starts(val, "urn:uuid:"))
 			lower(val);
 	}
-	snprintf(f, sizeof f, "%s.system", field);
+	snprintf(f, sizeof f, "%.200s.system", field);
 	TRY(cmp(f, sys, got->system));
-	snprintf(f, sizeof f, "%s.value", field);
+	snprintf(f, sizeof f, "%.200s.value", field);
 	return cmp(f, val, got->value);
 }
 
 static const char *cmp_ids(const char *field, const cdaimg_identifier *in, size_t n_in,
                            const cdaimg_identifier *got, size_t n_got)
 {
-	char f[128];
+	char f[256];
 	if (n_in != n_got)
 		DIFF("%s: expected %zu identifiers, got %zu", field, n_in, n_got);
 	for (size_t i = 0; i < n_in; i++) {
-		snprintf(f, sizeof f, "%s[%zu]", field, i);
+		snprintf(f, sizeof f, "%.200s[%zu]", field, i);
 		TRY(i == 0 ? cmp_uid_id(f, &in[i], &got[i]) : cmp_extra_id(f, &in[i], &got[i]));
 	}
 	return NULL;
@@ -426,14 +426,14 @@ static const char *cmp_ids(const char *field, const cdaimg_identifier *in, size_
 static const char *cmp_coding(const char *field, const char *system, const char *code, const char *display,
                               const cdaimg_concept *got)
 {
-	char f[128];
+	char f[256];
 	if (got->n_codings != 1)
 		DIFF("%s: expected one coding, got %zu", field, got->n_codings);
-	snprintf(f, sizeof f, "%s.system", field);
+	snprintf(f, sizeof f, "%.200s.system", field);
 	TRY(cmp(f, system, got->codings[0].system));
-	snprintf(f, sizeof f, "%s.code", field);
+	snprintf(f, sizeof f, "%.200s.code", field);
 	TRY(cmp(f, code, got->codings[0].code));
-	snprintf(f, sizeof f, "%s.display", field);
+	snprintf(f, sizeof f, "%.200s.display", field);
 	return cmp(f, display, got->codings[0].display);
 }
 
@@ -496,41 +496,41 @@ static void expected_div(const char *text, char *out, size_t n)
 
 static const char *cmp_narrative(const char *field, const char *text, const cdaimg_narrative *got)
 {
-	char want[2048], f[128];
+	char want[2048], f[256];
 	if (!text) {
-		snprintf(f, sizeof f, "%s.div", field);
+		snprintf(f, sizeof f, "%.200s.div", field);
 		return cmp(f, NULL, got->div);
 	}
 	expected_div(text, want, sizeof want);
-	snprintf(f, sizeof f, "%s.status", field);
+	snprintf(f, sizeof f, "%.200s.status", field);
 	TRY(cmp(f, "generated", got->status));
-	snprintf(f, sizeof f, "%s.div", field);
+	snprintf(f, sizeof f, "%.200s.div", field);
 	return cmp(f, want, got->div);
 }
 
 static const char *cmp_link(const char *field, const cdaimg_image_link *in, const cdaimg_image_link *got)
 {
-	char f[128];
-	snprintf(f, sizeof f, "%s.reference", field);
+	char f[256];
+	snprintf(f, sizeof f, "%.200s.reference", field);
 	TRY(cmp(f, in->reference, got->reference));
-	snprintf(f, sizeof f, "%s.typeMedia", field);
+	snprintf(f, sizeof f, "%.200s.typeMedia", field);
 	TRY(cmp_coding(f, SYS_MEDIA_TYPE, "application/dicom", NULL, &got->media_type));
-	snprintf(f, sizeof f, "%s.iHEInvokeImage", field);
+	snprintf(f, sizeof f, "%.200s.iHEInvokeImage", field);
 	return cmp_coding(f, SYS_LINK_KIND, in->kind.codings[0].code, NULL, &got->kind);
 }
 
 static const char *cmp_instance(const char *field, const cdaimg_instance *in, const char *text,
                                 const cdaimg_instance *got)
 {
-	char f[128];
-	snprintf(f, sizeof f, "%s.uuidSOPInstance", field);
+	char f[256];
+	snprintf(f, sizeof f, "%.200s.uuidSOPInstance", field);
 	TRY(cmp_ids(f, in->ids, in->n_ids, got->ids, got->n_ids));
 	TRY(cmp_sop_class(&in->sop_class, &got->sop_class));
-	snprintf(f, sizeof f, "%s.description", field);
+	snprintf(f, sizeof f, "%.200s.description", field);
 	TRY(cmp_narrative(f, text, &got->description));
-	snprintf(f, sizeof f, "%s.statut", field);
+	snprintf(f, sizeof f, "%.200s.statut", field);
 	TRY(cmp(f, in->status, got->status));
-	snprintf(f, sizeof f, "%s.date", field);
+	snprintf(f, sizeof f, "%.200s.date", field);
 	TRY(cmp_date(f, in->date, got->date));
 	if (!in->has_frame_count != !got->has_frame_count || (in->has_frame_count && in->frame_count != got->frame_count))
 		DIFF("%s.nombreCadresReferences: expected %lld (%s), got %lld (%s)", field, (long long)in->frame_count,

@@ -518,6 +518,29 @@ static void extract__grouping(void **state)
 	cdaimg_diags_free(d);
 }
 
+/* Elements are matched by namespace, whatever the prefix; an `act` of another
+ * namespace is not a Series Act. */
+static void extract__namespaces(void **state)
+{
+	(void)state;
+	cdaimg_diags *d = cdaimg_diags_new();
+	const char *xml = "<h:section xmlns:h=\"urn:hl7-org:v3\" xmlns:o=\"urn:other\">"
+		"<o:act><o:templateId root=\"1.2.840.10008.9.17\"/></o:act>"
+		"<h:act><h:templateId root=\"1.2.840.10008.9.17\"/><h:id root=\"1.2.3.1\"/>"
+		"<h:code code=\"113015\" " DCM "><h:qualifier><h:name code=\"121139\" " DCM "/><h:value code=\"US\" " DCM "/></h:qualifier></h:code>"
+		"<h:entryRelationship typeCode=\"COMP\"><h:observation><h:templateId root=\"1.2.840.10008.9.18\"/>"
+		"<h:id root=\"1.2.3.1.1\"/>" "<h:code code=\"1.2.840.10008.5.1.4.1.1.6.1\" codeSystem=\"1.2.840.10008.2.6.1\"/>"
+		"<h:text mediaType=\"application/dicom\"><h:reference value=\"" RS("1.2.3.1", "1.2.3.1.1") "\"/></h:text>"
+		"<h:statusCode code=\"completed\"/></h:observation></h:entryRelationship></h:act></h:section>";
+	cdaimg_values *v = extract(xml, d);
+	const cdaimg_series *s = only_series(v);
+	assert_coding(&s->modality, "http://dicom.nema.org/resources/ontology/DCM", "US", NULL);
+	assert_coding(&s->instances[0].sop_class, "urn:oid:1.2.840.10008.2.6.1", "1.2.840.10008.5.1.4.1.1.6.1", NULL);
+	assert_int_equal(cdaimg_diags_count(d), 0);
+	cdaimg_values_free(v);
+	cdaimg_diags_free(d);
+}
+
 /* Study Acts of one Study Instance UID (a document gives each series its own)
  * are one study; the accession numbers of the orders go to the studies when
  * there are as many. */
@@ -922,6 +945,7 @@ int main(void)
 		cmocka_unit_test(extract__missing_sop_observation_reported),
 		cmocka_unit_test(extract__grouping),
 		cmocka_unit_test(extract__study_acts_merged),
+		cmocka_unit_test(extract__namespaces),
 		cmocka_unit_test(extract__ans_example),
 		cmocka_unit_test(extract__ans_example_rebuild),
 		cmocka_unit_test(extract__out_of_memory),

@@ -54,18 +54,6 @@ void one_line(char *msg, size_t n, const char *text)
 		msg[off] = '\0';
 }
 
-void doc_report_error(diag_ctx *dc, cdaimg_diag_code code, const xmlError *err, const char *fallback_path)
-{
-	char *path = NULL;
-	if (err->node && ((const xmlNode *)err->node)->type == XML_ELEMENT_NODE)
-		path = cdaimg_node_path((const xmlNode *)err->node);
-	char msg[1024];
-	one_line(msg, sizeof msg, err->message ? err->message : "error");
-	dc_add(dc, err->level == XML_ERR_WARNING ? CDAIMG_SEV_WARNING : CDAIMG_SEV_ERROR, code,
-	       path ? path : (fallback_path ? fallback_path : ""), err->line, NULL, "%s", msg);
-	cd_free(path);
-}
-
 static bool dtd_declares_entities(xmlDocPtr doc)
 {
 	const xmlDtd *dtd = doc->intSubset;

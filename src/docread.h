@@ -14,7 +14,5 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 cdaimg_status read_file_all(const char *path, char **data, size_t *len, diag_ctx *dc);
 /* Copy @p text into @p msg as one line of valid UTF-8, trailing blanks removed. */
 void one_line(char *msg, size_t n, const char *text);
-/* Report a libxml2 error as a diagnostic with the element path and line. */
-void doc_report_error(diag_ctx *dc, cdaimg_diag_code code, const xmlError *err, const char *fallback_path);
 
 #endif

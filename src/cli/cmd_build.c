@@ -125,13 +125,6 @@ static bool json_is_array_text(const char *text)
 	return *text == '[';
 }
 
-static cdaimg_status worse(cdaimg_status a, cdaimg_status b)
-{
-	if (a == CDAIMG_ENOMEM || b == CDAIMG_ENOMEM)
-		return CDAIMG_ENOMEM;
-	return a != CDAIMG_OK ? a : b;
-}
-
 /* A document whose root is a placeholder element with no namespace: the
  * acts built under it declare the HL7 namespace themselves. */
 static xmlDocPtr new_holder(const char *root_name)
@@ -159,31 +152,23 @@ static void promote_child(xmlDocPtr doc)
 	xmlFreeNode(holder);
 }
 
-static cdaimg_status build_entries(cli *c, const cdaimg_values *v, bool array, const cdaimg_options *opts,
-                                   cdaimg_diags *shown, cdaimg_diags *scratch, xmlDocPtr *out)
+/* --as entry for one series or study (arrays are streamed: build_array). */
+static cdaimg_status build_entry(const cdaimg_values *v, const cdaimg_options *opts, cdaimg_diags *shown,
+                                 cdaimg_diags *scratch, xmlDocPtr *out)
 {
 	xmlDocPtr doc = new_holder("entries");
 	if (!doc)
 		return CDAIMG_ENOMEM;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
-	cdaimg_status st = CDAIMG_OK;
-	size_t n = cdaimg_values_count(v);
-	for (size_t i = 0; i < n; i++) {
-		const cdaimg_item *it = cdaimg_values_get(v, i);
-		char prefix[32];
-		item_prefix(prefix, sizeof prefix, array, i);
-		cdaimg_status s = it->kind == CDAIMG_ITEM_STUDY ? cdaimg_study_build(NULL, root, it->study, opts, scratch)
-		                                                : cdaimg_series_build(NULL, root, it->series, opts, scratch);
-		move_diags(shown, scratch, prefix);
-		st = worse(st, s);
-		cli_progress(c, "built", i + 1, n);
-	}
+	const cdaimg_item *it = cdaimg_values_get(v, 0);
+	cdaimg_status st = it->kind == CDAIMG_ITEM_STUDY ? cdaimg_study_build(NULL, root, it->study, opts, scratch)
+	                                                 : cdaimg_series_build(NULL, root, it->series, opts, scratch);
+	move_diags(shown, scratch, "$");
 	if (st != CDAIMG_OK) {
 		xmlFreeDoc(doc);
 		return st;
 	}
-	if (!array)
-		promote_child(doc);
+	promote_child(doc);
 	*out = doc;
 	return CDAIMG_OK;
 }
@@ -369,7 +354,7 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 		goto done;
 	}
 	if (st == CDAIMG_OK)
-		st = b.as == AS_ENTRY ? build_entries(c, v, array, &b.opts, shown, scratch, &doc)
+		st = b.as == AS_ENTRY ? build_entry(v, &b.opts, shown, scratch, &doc)
 		                      : build_around(&b, v, array, shown, scratch, &doc);
 	if (st != CDAIMG_OK) {
 		report_failure(c, b.input, st, shown);

@@ -1,6 +1,8 @@
 /*
  * fuzz_json.c - untrusted JSON: cdaimg_json_read, then every series checked
  * and built, and the JSON written back.
+ * Studies are also built as a Study Act and as a whole document, which must
+ * be XSD-valid and pass the template rules.
  * Oracles: read -> write -> read succeeds with the same number of items and
  * writing again gives the same text (the JSON form is a fixed point after
  * one round); a series that passes its check builds, and the entry is valid
@@ -9,6 +11,9 @@
 #include <libxml/tree.h>
 
 #include "cdaimg/json.h"
+#ifdef CDAIMG_FUZZ_HAVE_RULES
+#include "cdaimg/rules.h"
+#endif
 #include "fuzz.h"
 #include "internal.h"
 
@@ -73,6 +78,46 @@ static void build_series(const cdaimg_series *s)
 	cdaimg_diags_free(d);
 }
 
+/* A study: its Study Act, and a whole document that must be XSD- and
+ * rule-valid when the build succeeds. */
+static void build_study(const cdaimg_study *st)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr root = xmlNewDocNode(doc, NULL, (const xmlChar *)"entry", NULL);
+	xmlDocSetRootElement(doc, root);
+	xmlNodePtr act = NULL;
+	cdaimg_status s1 = cdaimg_study_build(&act, root, st, NULL, d);
+	fuzz_check_diags(d);
+	FUZZ_REQUIRE(s1 == CDAIMG_OK || s1 == CDAIMG_EINVALID, "study_build %d", (int)s1);
+	FUZZ_REQUIRE(s1 == CDAIMG_OK || !root->children, "failed study build left nodes behind");
+	xmlFreeDoc(doc);
+	cdaimg_diags_clear(d);
+	xmlDocPtr full = NULL;
+	cdaimg_status s2 = cdaimg_document_build(&full, st, 1, NULL, NULL, d);
+	FUZZ_REQUIRE(s2 == s1, "study_build %d, document_build %d", (int)s1, (int)s2);
+	if (s2 == CDAIMG_OK) {
+		cdaimg_diags_clear(d);
+		cdaimg_status vst = cdaimg_schema_validate_doc(schema(), full, d);
+		if (vst != CDAIMG_OK && !fuzz_strict() && only_known_errors(d))
+			vst = CDAIMG_OK;
+		if (vst != CDAIMG_OK)
+			for (size_t i = 0; i < cdaimg_diags_count(d); i++)
+				fprintf(stderr, "  %s\n", cdaimg_diags_get(d, i)->message);
+		FUZZ_REQUIRE(vst == CDAIMG_OK, "built document is not XSD-valid");
+#ifdef CDAIMG_FUZZ_HAVE_RULES
+		cdaimg_diags_clear(d);
+		cdaimg_status rst = cdaimg_rules_check(full, d);
+		if (rst != CDAIMG_OK)
+			for (size_t i = 0; i < cdaimg_diags_count(d); i++)
+				fprintf(stderr, "  %s: %s\n", cdaimg_diags_get(d, i)->path, cdaimg_diags_get(d, i)->message);
+		FUZZ_REQUIRE(rst == CDAIMG_OK, "built document breaks a template rule");
+#endif
+	}
+	xmlFreeDoc(full);
+	cdaimg_diags_free(d);
+}
+
 static void build_items(const cdaimg_values *v)
 {
 	for (size_t i = 0; i < cdaimg_values_count(v); i++) {
@@ -85,6 +130,7 @@ static void build_items(const cdaimg_values *v)
 			FUZZ_REQUIRE(it->kind == CDAIMG_ITEM_STUDY && it->study && !it->series, "study item %zu", i);
 			for (size_t k = 0; k < it->study->n_series; k++)
 				build_series(&it->study->series[k]);
+			build_study(it->study);
 		}
 	}
 }

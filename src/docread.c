@@ -9,7 +9,7 @@
 
 /* No network, no entity substitution, no DTD loading or validation, no
  * XInclude; libxml2's default size and depth limits stay (no XML_PARSE_HUGE). */
-#define SAFE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+#define SAFE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES)
 
 char *cdaimg_node_path(const xmlNode *node)
 {

@@ -76,6 +76,15 @@ static void datetime__ts_back_to_fhir(void **state)
 	bool lossy;
 	assert_false(ts_to_fhir("2024031", out, &lossy));
 	assert_false(ts_to_fhir("20240312x", out, &lossy));
+	/* the parts must exist, as on the way in */
+	assert_false(ts_to_fhir("20231301", out, &lossy));
+	assert_false(ts_to_fhir("20230230", out, &lossy));
+	assert_false(ts_to_fhir("2023022825", out, &lossy));
+	assert_false(ts_to_fhir("20230228103000+9999", out, &lossy));
+	assert_false(ts_to_fhir("20230228103000+1500", out, &lossy));
+	assert_false(ts_to_fhir("20230228103000.12345+0100", out, &lossy));
+	assert_false(ts_to_fhir("20230228103000.+0100", out, &lossy));
+	assert_false(ts_to_fhir("0000", out, &lossy));
 }
 
 static void datetime__round_trip(void **state)

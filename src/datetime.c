@@ -113,7 +113,7 @@ done:
 /* The calendar and clock parts of the @p nd leading digits of a TS exist. */
 static bool ts_digits_exist(const char *ts, size_t nd)
 {
-	int y, mo = 1, d = 1, h = 0, mi = 0, s = 0;
+	int y = 0, mo = 1, d = 1, h = 0, mi = 0, s = 0;
 	digits(ts, 4, &y);
 	if (nd >= 6)
 		digits(ts + 4, 2, &mo);

@@ -6,5 +6,5 @@ if(TARGET cdaimg_cmd)
   add_test(NAME samples
            COMMAND sh ${PROJECT_SOURCE_DIR}/tools/regen-samples.sh --check $<TARGET_FILE:cdaimg_cmd>
                    ${CMAKE_CURRENT_BINARY_DIR}/samples-check)
-  set_tests_properties(samples PROPERTIES ENVIRONMENT "${CDAIMG_TEST_ENV}" LABELS "cli;samples")
+  set_tests_properties(samples PROPERTIES ENVIRONMENT "${CDAIMG_TEST_ENV}" LABELS "cli;samples;script")
 endif()

@@ -237,51 +237,37 @@ static const cdaimg_rule rules[] = {
 #define SOP_TEXT "not(cda:text) or (cda:text/@mediaType='application/dicom' and cda:text/cda:reference/@value)"
 #define COMP_TO(elem, root) "cda:entryRelationship[@typeCode='COMP']/cda:" elem "[cda:templateId/@root='" root "']"
 
+/* The Study Act, Series Act and SOP Instance Observation rules, alike in both
+ * families but for their template ids and how many ids the acts take. */
+#define IMAGING_RULES(fam, study, series, sop, series_root, sop_root, study_ids, series_ids)                      \
+	{fam "-StudyAct-1", study, ACT_EVN, "Study Act: an act with classCode=\"ACT\" and moodCode=\"EVN\""},         \
+	{fam "-StudyAct-2", study, study_ids, "Study Act: the Study Instance UID as id (" study_ids ")"},              \
+	{fam "-StudyAct-3", study, HAS_CODE("113014"), "Study Act: code 113014 (DCM) expected"},                    \
+	{fam "-StudyAct-4", study, COMP_TO("act", series_root),                                                     \
+	 "Study Act: at least one COMP Series Act (" series_root ") expected"},                                     \
+	{fam "-SeriesAct-1", series, ACT_EVN, "Series Act: an act with classCode=\"ACT\" and moodCode=\"EVN\""},     \
+	{fam "-SeriesAct-2", series, series_ids " and not(cda:id/@extension)",                                      \
+	 "Series Act: the Series Instance UID as id (" series_ids "), with no extension"},                            \
+	{fam "-SeriesAct-3", series, "count(cda:code)=1 and " HAS_CODE("113015"), "Series Act: " SERIES_CODE},      \
+	{fam "-SeriesAct-4", series, QUALIFIER, "Series Act: " SERIES_QUAL},                                        \
+	{fam "-SeriesAct-5", series, COMP_TO("observation", sop_root) "/cda:code",                                 \
+	 "Series Act: at least one COMP SOP Instance Observation (" sop_root ") with a code"},                      \
+	{fam "-SOPInstance-1", sop, DGIMG_EVN, "SOP Instance Observation: an " SOP_CLASS},                          \
+	{fam "-SOPInstance-2", sop, "count(cda:id)>=1", "SOP Instance Observation: the SOP Instance UID as id"},    \
+	{fam "-SOPInstance-3", sop, SOP_CODE,                                                                        \
+	 "SOP Instance Observation: one code, the SOP Class UID (codeSystem 1.2.840.10008.2.6.1)"},                \
+	{fam "-SOPInstance-4", sop, SOP_TEXT,                                                                        \
+	 "SOP Instance Observation: a text has mediaType=\"application/dicom\" and a reference (the link)"}
+
 static const cdaimg_rule family_rules[] = {
-	/* DICOM PS3.20 Study Act */
-	{"PS3.20-StudyAct-1", P_STUDY, ACT_EVN, "Study Act: an act with classCode=\"ACT\" and moodCode=\"EVN\""},
-	{"PS3.20-StudyAct-2", P_STUDY, "count(cda:id)=1", "Study Act: exactly one id, the Study Instance UID"},
-	{"PS3.20-StudyAct-3", P_STUDY, HAS_CODE("113014"), "Study Act: code 113014 (DCM) expected"},
-	{"PS3.20-StudyAct-4", P_STUDY, COMP_TO("act", "1.2.840.10008.9.17"),
-	 "Study Act: at least one COMP Series Act (1.2.840.10008.9.17) expected"},
-	/* DICOM PS3.20 Series Act */
-	{"PS3.20-SeriesAct-1", P_SERIES, ACT_EVN, "Series Act: an act with classCode=\"ACT\" and moodCode=\"EVN\""},
-	{"PS3.20-SeriesAct-2", P_SERIES, "count(cda:id)=1 and not(cda:id/@extension)",
-	 "Series Act: exactly one id, the Series Instance UID, with no extension"},
-	{"PS3.20-SeriesAct-3", P_SERIES, "count(cda:code)=1 and " HAS_CODE("113015"), "Series Act: " SERIES_CODE},
-	{"PS3.20-SeriesAct-4", P_SERIES, QUALIFIER, "Series Act: " SERIES_QUAL},
-	{"PS3.20-SeriesAct-5", P_SERIES, COMP_TO("observation", "1.2.840.10008.9.18") "/cda:code",
-	 "Series Act: at least one COMP SOP Instance Observation (1.2.840.10008.9.18) with a code"},
-	/* DICOM PS3.20 SOP Instance Observation */
-	{"PS3.20-SOPInstance-1", P_SOP, DGIMG_EVN, "SOP Instance Observation: an " SOP_CLASS},
-	{"PS3.20-SOPInstance-2", P_SOP, "count(cda:id)>=1", "SOP Instance Observation: the SOP Instance UID as id"},
-	{"PS3.20-SOPInstance-3", P_SOP, SOP_CODE,
-	 "SOP Instance Observation: one code, the SOP Class UID (codeSystem 1.2.840.10008.2.6.1)"},
-	{"PS3.20-SOPInstance-4", P_SOP, SOP_TEXT,
-	 "SOP Instance Observation: a text has mediaType=\"application/dicom\" and a reference (the link)"},
+	/* DICOM PS3.20: exactly one id on the acts */
+	IMAGING_RULES("PS3.20", P_STUDY, P_SERIES, P_SOP, "1.2.840.10008.9.17", "1.2.840.10008.9.18", "count(cda:id)=1",
+	              "count(cda:id)=1"),
 	{"PS3.20-SOPInstance-5", P_CATALOG_SOP, "not(cda:entryRelationship)",
 	 "SOP Instance Observation: no children inside a DICOM Object Catalog (PS3.20)"},
-	/* C-CDA DIR Study Act */
-	{"CCDA-DIR-StudyAct-1", X_STUDY, ACT_EVN, "Study Act: an act with classCode=\"ACT\" and moodCode=\"EVN\""},
-	{"CCDA-DIR-StudyAct-2", X_STUDY, "count(cda:id)>=1", "Study Act: the Study Instance UID as id"},
-	{"CCDA-DIR-StudyAct-3", X_STUDY, HAS_CODE("113014"), "Study Act: code 113014 (DCM) expected"},
-	{"CCDA-DIR-StudyAct-4", X_STUDY, COMP_TO("act", "2.16.840.1.113883.10.20.22.4.63"),
-	 "Study Act: at least one COMP Series Act (2.16.840.1.113883.10.20.22.4.63) expected"},
-	/* C-CDA DIR Series Act */
-	{"CCDA-DIR-SeriesAct-1", X_SERIES, ACT_EVN, "Series Act: an act with classCode=\"ACT\" and moodCode=\"EVN\""},
-	{"CCDA-DIR-SeriesAct-2", X_SERIES, "count(cda:id)>=1 and not(cda:id/@extension)",
-	 "Series Act: one or more ids (the first the Series Instance UID), with no extension"},
-	{"CCDA-DIR-SeriesAct-3", X_SERIES, "count(cda:code)=1 and " HAS_CODE("113015"), "Series Act: " SERIES_CODE},
-	{"CCDA-DIR-SeriesAct-4", X_SERIES, QUALIFIER, "Series Act: " SERIES_QUAL},
-	{"CCDA-DIR-SeriesAct-5", X_SERIES, COMP_TO("observation", "2.16.840.1.113883.10.20.6.2.8") "/cda:code",
-	 "Series Act: at least one COMP SOP Instance Observation (2.16.840.1.113883.10.20.6.2.8) with a code"},
-	/* C-CDA DIR SOP Instance Observation */
-	{"CCDA-DIR-SOPInstance-1", X_SOP, DGIMG_EVN, "SOP Instance Observation: an " SOP_CLASS},
-	{"CCDA-DIR-SOPInstance-2", X_SOP, "count(cda:id)>=1", "SOP Instance Observation: the SOP Instance UID as id"},
-	{"CCDA-DIR-SOPInstance-3", X_SOP, SOP_CODE,
-	 "SOP Instance Observation: one code, the SOP Class UID (codeSystem 1.2.840.10008.2.6.1)"},
-	{"CCDA-DIR-SOPInstance-4", X_SOP, SOP_TEXT,
-	 "SOP Instance Observation: a text has mediaType=\"application/dicom\" and a reference (the link)"},
+	/* C-CDA DIR: one or more */
+	IMAGING_RULES("CCDA-DIR", X_STUDY, X_SERIES, X_SOP, "2.16.840.1.113883.10.20.22.4.63",
+	              "2.16.840.1.113883.10.20.6.2.8", "count(cda:id)>=1", "count(cda:id)>=1"),
 	/* C-CDA DIR Referenced Frames and Boundary */
 	{"CCDA-DIR-ReferencedFrames-1", X_FRAMES, "self::cda:observation[@classCode='ROIBND' and @moodCode='EVN']",
 	 "Referenced Frames: an observation with classCode=\"ROIBND\" and moodCode=\"EVN\""},

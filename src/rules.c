@@ -370,6 +370,19 @@ static int has_french_templates(xmlXPathContextPtr ctx, xmlNodePtr root)
 	return r;
 }
 
+/* 1 when @p root is an IMG-CR-IMG ClinicalDocument (volume template 1.2.250.1.213.1.1.1.45). */
+static int is_img_cr_img(xmlXPathContextPtr ctx, xmlNodePtr root)
+{
+	xmlXPathCompExprPtr comp = xmlXPathCompile(
+		(const xmlChar *)"boolean(self::cda:ClinicalDocument[cda:templateId/@root='1.2.250.1.213.1.1.1.45'])");
+	if (!comp)
+		return -1;
+	ctx->node = root;
+	int r = xmlXPathCompiledEvalToBoolean(comp, ctx);
+	xmlXPathFreeCompExpr(comp);
+	return r;
+}
+
 cdaimg_status cdaimg_rules_check(xmlDocPtr doc, cdaimg_diags *diags)
 {
 	diag_ctx dc = {diags, 0, 0, false};
@@ -387,10 +400,15 @@ cdaimg_status cdaimg_rules_check(xmlDocPtr doc, cdaimg_diags *diags)
 	 * and C-CDA rules, each applying where its own templates are. */
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	int french = has_french_templates(ctx, root);
-	cdaimg_status st = french < 0 ? xpath_failed(ctx, &dc, &rules[0]) : CDAIMG_OK;
-	for (size_t i = 0; i < N_RULES && st == CDAIMG_OK; i++)
-		if ((i < N_ANS_RULES) == (french == 1))
-			st = check_rule(ctx, &dc, cdaimg_rules_get(i), root);
+	int volume = is_img_cr_img(ctx, root);
+	cdaimg_status st = french < 0 || volume < 0 ? xpath_failed(ctx, &dc, &rules[0]) : CDAIMG_OK;
+	for (size_t i = 0; i < N_RULES && st == CDAIMG_OK; i++) {
+		const cdaimg_rule *r = cdaimg_rules_get(i);
+		/* the volume's own rules belong to IMG-CR-IMG documents, not to entries on their own */
+		bool volume_rule = strstr(r->id, "_IMG-CR-IMG-") != NULL;
+		if ((i < N_ANS_RULES) == (french == 1) && (!volume_rule || volume == 1))
+			st = check_rule(ctx, &dc, r, root);
+	}
 	xmlXPathFreeContext(ctx);
 	if (st != CDAIMG_OK)
 		return st;

@@ -442,6 +442,31 @@ static void cli__large_batch_is_streamed(void **state)
 	unlink(out);
 }
 
+/* Issue 8: in every profile, every sample builds, is schema-valid and passes
+ * that profile's rules (cdaimg validate picks them by the template ids). */
+static void cli__every_sample_in_every_profile(void **state)
+{
+	(void)state;
+	static const char *const inputs[] = {"samples/batch.json", "samples/ct-iid.json", "samples/mr-wado-uri.json",
+	                                     "samples/study-ct-tap.json", "samples/us-wado-rs.json",
+	                                     "samples/xa-multiframe.json"};
+	static const char *const profiles[] = {"fr", "dicom", "ccda"};
+	const char *out = tmp("profile-sample.xml");
+	for (size_t p = 0; p < 3; p++) {
+		for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+			run_result r = RUN("build", "--profile", profiles[p], "-o", out, sample(inputs[i]));
+			if (r.rc != 0)
+				fail_msg("%s in profile %s: %s", inputs[i], profiles[p], r.err);
+			done(&r);
+			r = RUN("validate", "--schema", "hl7", out);
+			if (r.rc != 0)
+				fail_msg("%s in profile %s does not validate: %s%s", inputs[i], profiles[p], r.out, r.err);
+			done(&r);
+		}
+	}
+	unlink(out);
+}
+
 static void cli__profiles(void **state)
 {
 	(void)state;
@@ -777,6 +802,7 @@ int main(void)
 		cmocka_unit_test(cli__array_gives_an_entries_list),
 		cmocka_unit_test(cli__large_batch_is_streamed),
 		cmocka_unit_test(cli__profiles),
+		cmocka_unit_test(cli__every_sample_in_every_profile),
 		cmocka_unit_test(cli__link_built_from_base),
 		cmocka_unit_test(cli__validate_reports_each_problem_and_a_summary),
 		cmocka_unit_test(cli__validate_checks_each_entry_of_a_list),

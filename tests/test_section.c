@@ -77,8 +77,9 @@ static void section__two_studies_golden(void **state)
 }
 
 /* The PS3.20 catalog keeps a study's series in one act; the IMG-CR-IMG volume
- * counts exactly one (E_ExamenImagerie_IMG-CR-IMG-1): the section fails that
- * rule only. */
+ * counts exactly one (E_ExamenImagerie_IMG-CR-IMG-1): in an IMG-CR-IMG
+ * document the section fails that rule only; elsewhere the volume's rules do
+ * not apply. */
 static void section__two_series_in_one_act_fails_volume_rule_only(void **state)
 {
 	fx_study f;
@@ -87,6 +88,11 @@ static void section__two_series_in_one_act_fails_volume_rule_only(void **state)
 	xmlDocPtr doc = new_doc(&comp);
 	build_ok(comp, &f.s, 1);
 	cdaimg_diags *d = cdaimg_diags_new();
+	assert_cdaimg_ok(cdaimg_rules_check(doc, d), d);
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	xmlNodePtr tpl = xmlNewNode(root->ns, (const xmlChar *)"templateId");
+	xmlNewProp(tpl, (const xmlChar *)"root", (const xmlChar *)"1.2.250.1.213.1.1.1.45");
+	xmlAddPrevSibling(root->children, tpl);
 	assert_int_equal(cdaimg_rules_check(doc, d), CDAIMG_ENOTVALID);
 	assert_int_equal(cdaimg_diags_count(d), 1);
 	assert_string_equal(cdaimg_diags_get(d, 0)->rule, "E_ExamenImagerie_IMG-CR-IMG-1");

@@ -50,9 +50,9 @@ done
 "$cdaimg" sample -o "$out/sample.xml" || problem "sample"
 docs="$docs $out/sample.xml"
 
-# 2. validate: documents against the ANS schema and the template rules; entries
-# against both schemas (the IMG-CR-IMG volume's rules count one series per Study
-# Act inside a document, so they are not applied to a standalone study entry)
+# 2. validate: documents against the ANS schema, entries against both schemas,
+# all with the template rules (the IMG-CR-IMG volume's own rules apply to
+# IMG-CR-IMG documents only)
 validate() {
 	# shellcheck disable=SC2086
 	"$cdaimg" validate "$@" >"$reports/report.txt" || {
@@ -61,8 +61,8 @@ validate() {
 	}
 }
 validate --schema ans $docs
-validate --schema ans --no-rules $entries
-validate --schema hl7 --no-rules $entries
+validate --schema ans $entries
+validate --schema hl7 $entries
 
 # 3. drift (check mode)
 if [ $check = 1 ]; then

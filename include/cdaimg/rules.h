@@ -15,6 +15,10 @@
  * pattern, e.g. "E_DICOM_SerieImagerie_fr-3". Ids are stable. docs/mapping.md
  * lists them with the elements they check.
  *
+ * The IMG-CR-IMG volume's rules (ids with "_IMG-CR-IMG-") apply to IMG-CR-IMG
+ * ClinicalDocuments (volume template 1.2.250.1.213.1.1.1.45) only; entries and
+ * sections on their own get the entry rules.
+ *
  * Documents built to the other template families (no French template id)
  * are checked instead with the rules of DICOM PS3.20 ("PS3.20-SeriesAct-2")
  * and of the C-CDA Diagnostic Imaging Report ("CCDA-DIR-SOPInstance-3"),

@@ -85,6 +85,19 @@ size_t cdaimg_diag_format(const cdaimg_diag *d, char *buf, size_t size)
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* Messages quote input values: keep them one line of valid UTF-8 whatever
+ * those values hold (control characters and broken sequences become '?'). */
+static void sanitize(char *s)
+{
+	size_t n = strlen(s), off;
+	const char *why;
+	while ((why = text_problem_n(s, n, &off)) != NULL)
+		s[off] = '?';
+	for (char *p = s; *p; p++)
+		if (*p == '\t' || *p == '\n' || *p == '\r')
+			*p = ' ';
+}
+
 cdaimg_status cdaimg_diags_add(cdaimg_diags *diags, cdaimg_severity severity, cdaimg_diag_code code,
                                const char *path, long line, const char *rule, const char *message)
 {
@@ -106,6 +119,8 @@ cdaimg_status cdaimg_diags_add(cdaimg_diags *diags, cdaimg_severity severity, cd
 		diag_release(&d);
 		return CDAIMG_ENOMEM;
 	}
+	sanitize((char *)d.message);
+	sanitize((char *)d.path);
 	diags->items[diags->count++] = d;
 	return CDAIMG_OK;
 }

@@ -95,7 +95,7 @@ static bool hl7_elem(const xmlNode *n, const char *name)
 {
 	if (!n || n->type != XML_ELEMENT_NODE)
 		return false;
-	if (n->ns && strcmp((const char *)n->ns->href, X_HL7_NS) != 0)
+	if (n->ns && (!n->ns->href || strcmp((const char *)n->ns->href, X_HL7_NS) != 0))
 		return false;
 	return !name || !strcmp((const char *)n->name, name);
 }

@@ -242,8 +242,11 @@ void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind,
 		dc_err(dc, CDAIMG_D_URL, path, "not an absolute http(s) URL with a host");
 		return;
 	}
+	size_t host_end = (size_t)(p - url);
 	for (const unsigned char *c = (const unsigned char *)url; *c; c++) {
-		if (!uri_char_ok(*c)) {
+		/* '[' and ']' only delimit an IP literal in the authority (RFC 3986 §3.2.2) */
+		bool bracket = *c == '[' || *c == ']';
+		if (!uri_char_ok(*c) || (bracket && (size_t)((const char *)c - url) >= host_end)) {
 			if (*c == ' ')
 				dc_err(dc, CDAIMG_D_URL, path, "space at offset %zu: a URL has no spaces (RFC 3986)",
 				       (size_t)((const char *)c - url));

@@ -36,8 +36,9 @@ static bool dotted_valid(const char *s, size_t max, char *why, size_t n)
 			return false;
 		}
 	}
-	if (!max && !(s[0] >= '0' && s[0] <= '2' && (s[1] == '.' || s[1] == '\0'))) {
-		snprintf(why, n, "an OID starts with 0, 1 or 2");
+	/* a UID is an OID: its first arc is 0, 1 or 2 (and so says the CDA schema's uid type) */
+	if (!(s[0] >= '0' && s[0] <= '2' && (s[1] == '.' || s[1] == '\0'))) {
+		snprintf(why, n, "the first component of an OID is 0, 1 or 2");
 		return false;
 	}
 	return true;

@@ -4,6 +4,7 @@
 
 #include <libxml/xmlsave.h>
 
+#include "internal.h"
 #include "testutil.h"
 
 /* Serialize a document (malloc'd by libxml2). */
@@ -238,6 +239,26 @@ static void check__text_xml_cannot_carry(void **state)
 	expect_invalid(&t.s, NULL, CDAIMG_D_NARRATIVE, "description.div");
 }
 
+/* Messages quote values: they stay one line of valid UTF-8 whatever the values hold. */
+static void check__messages_stay_clean_utf8(void **state)
+{
+	tu_series t;
+	tu_series_init(&t);
+	t.inst.status = "fin\x01" "al\n\xC3";
+	t.s.date = "20\xE2\x82\xAC" "4-01-01"; /* a multi-byte character the message may cut */
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_int_equal(cdaimg_series_check(&t.s, NULL, d), CDAIMG_EINVALID);
+	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
+		const char *m = cdaimg_diags_get(d, i)->message;
+		size_t off;
+		assert_null(text_problem(m, &off));
+		assert_null(strchr(m, '\n'));
+		for (const char *p = m; *p; p++)
+			assert_true((unsigned char)*p >= 0x20);
+	}
+	cdaimg_diags_free(d);
+}
+
 static void check__collects_every_problem(void **state)
 {
 	tu_series t;
@@ -281,6 +302,7 @@ int main(void)
 		cmocka_unit_test(check__link_consistency),
 		cmocka_unit_test(check__frames_and_cardinality),
 		cmocka_unit_test(check__text_xml_cannot_carry),
+		cmocka_unit_test(check__messages_stay_clean_utf8),
 		cmocka_unit_test(check__collects_every_problem),
 		cmocka_unit_test(check__null_arguments),
 	};

@@ -52,6 +52,7 @@ static void link__valid_links_of_each_kind(void **state)
 	             "&Accessionnumber=1.2.250.1.999.7.123&idCDA=1.2.3",
 	             LINK_IID);
 	expect_clean("http://viewer.example.org/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=A1", LINK_IID);
+	expect_clean("http://[2001:db8::1]:8080/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=A1", LINK_IID);
 	expect_clean("http://viewer.example.org/IHEInvokeImageDisplay?requestType=PATIENT&patientID=123%5E%5E%5E%261.2.3%26ISO",
 	             LINK_IID);
 }
@@ -67,6 +68,7 @@ static void link__syntax_errors(void **state)
 	expect("https://h/wado?x=<a>", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
 	expect("https://h/wado?x=%zz", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
 	expect("https://h/wad\xC3\xA9", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?x=[1]", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR); /* brackets: host only */
 }
 
 static void link__wado_uri_rules(void **state)
@@ -78,7 +80,7 @@ static void link__wado_uri_rules(void **state)
 	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" SERIES "&objectUID=1.2.3"
 	       "&contentType=application/dicom",
 	       LINK_WADO_URI, CDAIMG_D_URL_MISMATCH, CDAIMG_SEV_ERROR);
-	expect("https://h/wado?requestType=WADO&studyUID=9.9&seriesUID=" SERIES "&objectUID=" SOP
+	expect("https://h/wado?requestType=WADO&studyUID=2.9&seriesUID=" SERIES "&objectUID=" SOP
 	       "&contentType=application/dicom",
 	       LINK_WADO_URI, CDAIMG_D_URL_MISMATCH, CDAIMG_SEV_ERROR);
 	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "&objectUID=" SOP "&contentType=application/dicom",

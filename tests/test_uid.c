@@ -23,6 +23,8 @@ static void uid__rejects_invalid_with_reason(void **state)
 	assert_string_equal(why, "empty component");
 	assert_false(uid_valid("1.2.", why, sizeof why));
 	assert_false(uid_valid("", why, sizeof why));
+	assert_false(uid_valid("5.2.3", why, sizeof why)); /* not an OID: the schema's uid type refuses it */
+	assert_false(uid_valid("12.3", why, sizeof why));
 	assert_false(uid_valid("1.2.a", why, sizeof why));
 	assert_string_equal(why, "only digits and dots are allowed");
 	assert_false(uid_valid("1.2.34444444444444444444444444444444444444444444444444444444444444", why, sizeof why));

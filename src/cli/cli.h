@@ -93,6 +93,7 @@ typedef struct cli_sink {
 	const char *target; /* the file replaced (a symbolic link's target) */
 	char *link_target;  /* owned */
 	char *tmp;          /* the temporary file, when replacing atomically */
+	bool unnamed;       /* the temporary file has no name yet (O_TMPFILE) */
 	int fd;
 	FILE *file;         /* standard output */
 	bool failed;

@@ -1,5 +1,5 @@
 /* io.c - reading inputs, atomic writes, progress. */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE /* O_TMPFILE, linkat */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -118,9 +118,37 @@ static void sink_fail(cli_sink *s, const char *step, int err)
 	}
 }
 
-/* A temporary file next to @p path, renamed over it by cli_sink_commit. */
+/* The folder of @p path ("." when it has none), for O_TMPFILE (caller frees). */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return strdup(".");
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, path, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+/* A temporary file next to @p path, renamed over it by cli_sink_commit.
+ * Where the file system allows it the file has no name until then
+ * (O_TMPFILE), so a process killed while writing leaves nothing behind. */
 static int open_atomic(cli *c, cli_sink *s, const struct stat *old, bool exists)
 {
+#ifdef O_TMPFILE
+	char *dir = dir_of(s->target);
+	s->fd = dir ? open(dir, O_TMPFILE | O_WRONLY, 0600) : -1;
+	free(dir);
+	if (s->fd >= 0) {
+		s->unnamed = true;
+		if (fchmod(s->fd, new_mode(old, exists)) != 0)
+			sink_fail(s, "set the mode of", errno);
+		return CLI_OK;
+	}
+#endif
 	s->tmp = temp_name(s->target);
 	s->fd = s->tmp ? mkstemp(s->tmp) : -1;
 	if (s->fd < 0) {
@@ -167,7 +195,35 @@ int cli_sink_open(cli *c, const char *path, cli_sink *s)
 	return CLI_OK;
 }
 
-bool cli_sink_replaceable(const cli_sink *s) { return s->tmp != NULL; }
+bool cli_sink_replaceable(const cli_sink *s) { return s->tmp != NULL || s->unnamed; }
+
+/* Give the unnamed temporary file a name next to the target, for the rename. */
+static void name_unnamed(cli_sink *s)
+{
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", s->fd);
+	for (int attempt = 0; attempt < 100 && !s->tmp; attempt++) {
+		char *name = temp_name(s->target); /* ".<base>.XXXXXX" */
+		if (!name) {
+			sink_fail(s, "write", ENOMEM);
+			return;
+		}
+		unsigned long salt = ((unsigned long)getpid() * 131u + (unsigned long)attempt * 7919u) % 1000000u;
+		snprintf(name + strlen(name) - 6, 7, "%06lu", salt);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0) {
+			s->tmp = name;
+		} else {
+			int err = errno;
+			free(name);
+			if (err != EEXIST) {
+				sink_fail(s, "replace", err);
+				return;
+			}
+		}
+	}
+	if (!s->tmp)
+		sink_fail(s, "replace", EEXIST);
+}
 
 int cli_sink_write(void *payload, const char *data, size_t len)
 {
@@ -217,8 +273,10 @@ int cli_sink_commit(cli *c, cli_sink *s)
 		}
 		return CLI_OK;
 	}
-	if (!s->failed && s->tmp && fsync(s->fd) != 0)
+	if (!s->failed && (s->tmp || s->unnamed) && fsync(s->fd) != 0)
 		sink_fail(s, "sync", errno);
+	if (!s->failed && s->unnamed)
+		name_unnamed(s);
 	if (close(s->fd) != 0)
 		sink_fail(s, "write", errno);
 	s->fd = -1;

@@ -448,7 +448,9 @@ static void w_str(jwriter *w, json_t *obj, const char *key, const char *s)
 	size_t off;
 	if (!s)
 		return;
-	if (text_problem(s, &off)) {
+	/* JSON escapes control characters; only broken UTF-8 cannot be written */
+	const char *why = text_problem(s, &off);
+	if (why && !strncmp(why, "invalid UTF-8", 13)) {
 		dc_err(&w->dc, CDAIMG_D_TEXT, key, "not UTF-8 text (byte %zu); left out", off);
 		return;
 	}

@@ -12,6 +12,9 @@
  * urn:dicom:uid); the link kind is inferred from the URL's shape (D5).
  * Problems found while reading are diagnostics with the element's line and
  * path; extraction goes on with the rest of the document.
+ *
+ * Thread safety: no shared state; different threads may work on different
+ * documents and value sets at once (call cdaimg_global_init() first).
  */
 #ifndef CDAIMG_EXTRACT_H
 #define CDAIMG_EXTRACT_H

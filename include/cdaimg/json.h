@@ -15,6 +15,9 @@
  * The reader's own diagnostics carry JSON paths: "$.instanceSOP.statut",
  * "$[3].uuidSerie[0].value", "$.serieImagerie[1].code"; syntax errors carry
  * the line, and the column in the message.
+ *
+ * Thread safety: no shared state; different threads may work on different
+ * documents and value sets at once (call cdaimg_global_init() first).
  */
 #ifndef CDAIMG_JSON_H
 #define CDAIMG_JSON_H
@@ -58,7 +61,8 @@ CDAIMG_EXPORT cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *te
  * @param[out] out  NUL-terminated UTF-8 text; caller frees with cdaimg_free()
  * @param values    borrowed
  * @param flags     0, CDAIMG_JSON_ARRAY, CDAIMG_JSON_COMPACT
- * @return CDAIMG_OK, CDAIMG_ENOMEM, CDAIMG_EARG.
+ * @return CDAIMG_OK, CDAIMG_EINVALID (a string is not valid UTF-8; reported with
+ *         its member name), CDAIMG_ENOMEM, CDAIMG_EARG.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigned flags,
                                               cdaimg_diags *diags);

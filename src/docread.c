@@ -63,6 +63,21 @@ static bool dtd_declares_entities(xmlDocPtr doc)
 	       (dtd->pentities && xmlHashSize((xmlHashTablePtr)dtd->pentities) > 0);
 }
 
+#if LIBXML_VERSION >= 21200
+#define CD_XMLERROR const xmlError
+#else
+#define CD_XMLERROR xmlError
+#endif
+
+/* The parser's structured error handler: nothing goes to stderr, and an
+ * allocation failure is remembered even when later errors follow it. */
+static void note_error(void *ud, CD_XMLERROR *err)
+{
+	xmlParserCtxtPtr ctxt = ud;
+	if (err && err->code == XML_ERR_NO_MEMORY)
+		ctxt->_private = ctxt;
+}
+
 cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc)
 {
 	*out = NULL;
@@ -75,11 +90,19 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
+	ctxt->sax->serror = note_error;
+	ctxt->_private = NULL;
+	/* some allocation failures (creating the input) reach only libxml2's
+	 * per-thread last error, not the context */
+	xmlResetLastError();
 	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, url, NULL, SAFE_OPTIONS);
 	cdaimg_status st = CDAIMG_OK;
 	const xmlError *err = xmlCtxtGetLastError(ctxt);
-	if (!doc || !ctxt->wellFormed) {
-		if (err && err->code == XML_ERR_NO_MEMORY) {
+	const xmlError *last = xmlGetLastError();
+	bool oom = ctxt->_private != NULL || (err && err->code == XML_ERR_NO_MEMORY) ||
+	           (last && last->code == XML_ERR_NO_MEMORY);
+	if (oom || !doc || !ctxt->wellFormed) {
+		if (oom) {
 			dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 			st = CDAIMG_ENOMEM;
 		} else {

@@ -22,17 +22,6 @@
 #endif
 
 
-/* Under valgrind the same paths run with smaller sizes and counts (the
- * sanitizer and plain runs keep the full ones). */
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define UNDER_VALGRIND() RUNNING_ON_VALGRIND
-#endif
-#endif
-#ifndef UNDER_VALGRIND
-#define UNDER_VALGRIND() 0
-#endif
 
 #define THREADS 8
 #define DOCS 12 /* per thread */

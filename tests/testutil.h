@@ -11,6 +11,18 @@
 
 #include "cdaimg.h"
 
+/* Non-zero when the test runs under valgrind: slow paths then use smaller
+ * sizes and counts (the plain and sanitizer runs keep the full ones). */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define UNDER_VALGRIND() RUNNING_ON_VALGRIND
+#endif
+#endif
+#ifndef UNDER_VALGRIND
+#define UNDER_VALGRIND() 0
+#endif
+
 /* Print every diagnostic of @p d to stderr (for failing assertions). */
 void tu_print_diags(const cdaimg_diags *d);
 

@@ -59,34 +59,18 @@ static inline size_t fuzz_fields(const uint8_t *data, size_t size, char **buf, c
 /*
  * Diagnostics hygiene: every diagnostic has a path and a message, and both
  * are valid UTF-8 without XML-forbidden characters (they end up in terminals,
- * JSON and XML reports). Known to fail today (see fuzz/README.md), so the
- * text part is enforced only when CDAIMG_FUZZ_STRICT=1.
+ * JSON and XML reports).
  */
 const char *text_problem(const char *s, size_t *offset);
 
-/* Non-zero when CDAIMG_FUZZ_STRICT=1: the oracles for known, reported and
- * not yet fixed bugs (fuzz/README.md, "Findings") abort too. */
-static inline int fuzz_strict(void)
-{
-	static int strict = -1;
-	if (strict < 0) {
-		const char *e = getenv("CDAIMG_FUZZ_STRICT");
-		strict = e && *e == '1';
-	}
-	return strict;
-}
-
 static inline void fuzz_check_diags(const cdaimg_diags *d)
 {
-	int strict = fuzz_strict();
 	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
 		const cdaimg_diag *g = cdaimg_diags_get(d, i);
 		FUZZ_REQUIRE(g && g->path && g->message, "diagnostic %zu incomplete", i);
 		char line[256];
 		cdaimg_diag_format(g, line, sizeof line);
 		size_t off;
-		if (!strict)
-			continue;
 		FUZZ_REQUIRE(!text_problem(g->message, &off), "message not UTF-8/XML at %zu: %s", off, g->message);
 		FUZZ_REQUIRE(!text_problem(g->path, &off), "path not UTF-8/XML at %zu: %s", off, g->path);
 	}

@@ -1,4 +1,5 @@
 /* link.c - image links (decision D5). */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -33,12 +34,11 @@ const char *link_kind_code(link_kind kind)
 	return NULL;
 }
 
-static bool uri_char_ok(unsigned char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-		return true;
-	return c && strchr("-._~:/?#[]@!$&'()*+,;=%", c) != NULL;
-}
+/* The bytes a URL may hold as they are (RFC 3986: unreserved, reserved and '%'),
+ * one bit each: letters, digits and -._~:/?#[]@!$&'()*+,;=% */
+static const uint64_t uri_chars[2] = {0xaffffffa00000000u, 0x47fffffeafffffffu};
+
+static bool uri_char_ok(unsigned char c) { return c < 128 && (uri_chars[c >> 6] >> (c & 63) & 1); }
 
 static int hexv(char c)
 {
@@ -65,9 +65,11 @@ static const char *after_authority(const char *url)
 	return host ? p + host : NULL;
 }
 
-static char *pct_decode(const char *s, size_t n)
+/* Percent-decode @p n bytes of @p s into @p buf when they fit in @p cap bytes,
+ * else into a new allocation (pct_free tells which). */
+static char *pct_decode_into(const char *s, size_t n, char *buf, size_t cap)
 {
-	char *out = cd_malloc(n + 1), *o = out;
+	char *out = n < cap ? buf : cd_malloc(n + 1), *o = out;
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -84,7 +86,17 @@ static char *pct_decode(const char *s, size_t n)
 	return out;
 }
 
-char *url_query_param(const char *url, const char *name, bool nocase, bool *found)
+static char *pct_decode(const char *s, size_t n) { return pct_decode_into(s, n, NULL, 0); }
+
+static void pct_free(char *s, const char *buf)
+{
+	if (s != buf)
+		cd_free(s);
+}
+
+/* Query parameter @p name of @p url, decoded into @p buf (of @p cap bytes) when it
+ * fits, else allocated; NULL when absent (*found false) or out of memory. */
+static char *query_param_into(const char *url, const char *name, bool nocase, bool *found, char *buf, size_t cap)
 {
 	*found = false;
 	const char *q = strchr(url, '?');
@@ -101,7 +113,7 @@ char *url_query_param(const char *url, const char *name, bool nocase, bool *foun
 		size_t klen = eq ? (size_t)(eq - q) : plen;
 		if (klen == nlen && (nocase ? !strncasecmp(q, name, nlen) : !strncmp(q, name, nlen))) {
 			*found = true;
-			return eq ? pct_decode(eq + 1, plen - klen - 1) : cd_strdup("");
+			return pct_decode_into(eq ? eq + 1 : q, eq ? plen - klen - 1 : 0, buf, cap);
 		}
 		if (plen == qlen)
 			break;
@@ -110,6 +122,32 @@ char *url_query_param(const char *url, const char *name, bool nocase, bool *foun
 	}
 	return NULL;
 }
+
+char *url_query_param(const char *url, const char *name, bool nocase, bool *found)
+{
+	return query_param_into(url, name, nocase, found, NULL, 0);
+}
+
+/* A parameter of the link being checked: decoded in place when short (UIDs are). */
+typedef struct qparam {
+	char buf[80];
+} qparam;
+
+/* Fetches a parameter (into @p qp when it fits; free with param_free); reports
+ * absence (when @p required) and returns NULL. */
+static char *param_in(diag_ctx *dc, const char *path, const char *url, const char *name, bool nocase,
+                      bool required, qparam *qp)
+{
+	bool found;
+	char *v = query_param_into(url, name, nocase, &found, qp ? qp->buf : NULL, qp ? sizeof qp->buf : 0);
+	if (found && !v)
+		dc->nomem = true;
+	else if (!found && required)
+		dc_err(dc, CDAIMG_D_URL_PARAM, path, "the link has no %s parameter", name);
+	return v;
+}
+
+static void param_free(char *v, qparam *qp) { pct_free(v, qp->buf); }
 
 /* Fetches a parameter; reports absence (when @p required) and returns NULL. */
 static char *param(diag_ctx *dc, const char *path, const char *url, const char *name, bool nocase,
@@ -142,24 +180,25 @@ static void same_uid(diag_ctx *dc, const char *path, const char *what, const cha
 static void check_wado_uri(diag_ctx *dc, const char *path, const char *url, const char *study,
                            const char *series, const char *sop)
 {
-	char *rt = param(dc, path, url, "requestType", false, true);
+	qparam q[5];
+	char *rt = param_in(dc, path, url, "requestType", false, true, &q[0]);
 	if (rt && strcmp(rt, "WADO") != 0)
 		dc_err(dc, CDAIMG_D_URL_PARAM, path, "a WADO-URI link has requestType=WADO, not \"%.32s\"", rt);
-	char *st = param(dc, path, url, "studyUID", false, true);
-	char *se = param(dc, path, url, "seriesUID", false, true);
-	char *ob = param(dc, path, url, "objectUID", false, true);
+	char *st = param_in(dc, path, url, "studyUID", false, true, &q[1]);
+	char *se = param_in(dc, path, url, "seriesUID", false, true, &q[2]);
+	char *ob = param_in(dc, path, url, "objectUID", false, true, &q[3]);
 	same_uid(dc, path, "studyUID", st, study, "Study Instance UID");
 	same_uid(dc, path, "seriesUID", se, series, "Series Instance UID");
 	same_uid(dc, path, "objectUID", ob, sop, "SOP Instance UID");
-	char *ct = param(dc, path, url, "contentType", false, false);
+	char *ct = param_in(dc, path, url, "contentType", false, false, &q[4]);
 	if (!ct || !strstr(ct, "application/dicom"))
 		dc_warn(dc, CDAIMG_D_URL_CONTENT_TYPE, path,
 		        "WADO-URI link without contentType=application/dicom: the server will return JPEG");
-	cd_free(rt);
-	cd_free(st);
-	cd_free(se);
-	cd_free(ob);
-	cd_free(ct);
+	param_free(rt, &q[0]);
+	param_free(st, &q[1]);
+	param_free(se, &q[2]);
+	param_free(ob, &q[3]);
+	param_free(ct, &q[4]);
 }
 
 static void check_wado_rs(diag_ctx *dc, const char *path, const char *url, const char *study,
@@ -243,7 +282,11 @@ void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind,
 		return;
 	}
 	size_t host_end = (size_t)(p - url);
+	/* uri_chars but '[', ']' and '%', which need a closer look */
+	static const uint64_t plain[2] = {0xafffffda00000000u, 0x47fffffe87ffffffu};
 	for (const unsigned char *c = (const unsigned char *)url; *c; c++) {
+		if (*c < 128 && (plain[*c >> 6] >> (*c & 63) & 1))
+			continue;
 		/* '[' and ']' only delimit an IP literal in the authority (RFC 3986 §3.2.2) */
 		bool bracket = *c == '[' || *c == ']';
 		if (!uri_char_ok(*c) || (bracket && (size_t)((const char *)c - url) >= host_end)) {

@@ -30,20 +30,25 @@ static void newline(walker *w)
 		sb_addc(&w->out, '\n');
 }
 
+/* One character of text: runs of white space fold into one space between words. */
+static void fold_char(walker *w, char c)
+{
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+		w->space = true;
+		return;
+	}
+	if (w->space && w->out.len && w->out.s[w->out.len - 1] != '\n')
+		sb_addc(&w->out, ' ');
+	w->space = false;
+	sb_addc(&w->out, c);
+}
+
 static void walk(walker *w, const xmlNode *n)
 {
 	for (; n; n = n->next) {
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			for (const char *c = (const char *)n->content; c && *c; c++) {
-				if (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r') {
-					w->space = true;
-				} else {
-					if (w->space && w->out.len && w->out.s[w->out.len - 1] != '\n')
-						sb_addc(&w->out, ' ');
-					w->space = false;
-					sb_addc(&w->out, *c);
-				}
-			}
+			for (const char *c = (const char *)n->content; c && *c; c++)
+				fold_char(w, *c);
 		} else if (n->type == XML_ELEMENT_NODE) {
 			if (!strcmp((const char *)n->name, "br")) {
 				newline(w);
@@ -62,8 +67,74 @@ static void walk(walker *w, const xmlNode *n)
 	}
 }
 
+/* The text gathered by a walk, into the arena. */
+static char *walked_text(arena *a, diag_ctx *dc, const char *path, walker *w)
+{
+	if (w->dropped)
+		dc_warn(dc, CDAIMG_D_NARRATIVE_MARKUP, path,
+		        "formatting other than paragraphs and line breaks was dropped; the text is kept");
+	while (w->out.len && w->out.s[w->out.len - 1] == '\n')
+		w->out.s[--w->out.len] = '\0';
+	if (w->out.failed) {
+		sb_free(&w->out);
+		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+		return NULL;
+	}
+	char *res = arena_strndup(a, w->out.s ? w->out.s : "", w->out.len);
+	sb_free(&w->out);
+	if (!res)
+		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+	return res;
+}
+
+/* The character a predefined entity reference at @p p stands for, and its
+ * length in @p len; 0 for anything else. */
+static char predefined_entity(const char *p, const char *end, size_t *len)
+{
+	static const struct {
+		const char *ref;
+		size_t len;
+		char c;
+	} refs[] = {{"&amp;", 5, '&'}, {"&lt;", 4, '<'}, {"&gt;", 4, '>'}, {"&quot;", 6, '"'}, {"&apos;", 6, '\''}};
+	for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+		if ((size_t)(end - p) >= refs[i].len && !memcmp(p, refs[i].ref, refs[i].len)) {
+			*len = refs[i].len;
+			return refs[i].c;
+		}
+	}
+	return 0;
+}
+
+/* The common narrative, <div xmlns="http://www.w3.org/1999/xhtml">text</div>
+ * where the text has no markup and no references but the predefined entities,
+ * read without a parser: the same text as the parser and walk give. False (and
+ * nothing done) for anything else, which then goes through the parser. */
+static bool plain_div(walker *w, const char *div)
+{
+	static const char open[] = "<div xmlns=\"" XHTML_NS "\">", close[] = "</div>";
+	size_t n = strlen(div), lo = sizeof open - 1, lc = sizeof close - 1, len = 0;
+	if (n < lo + lc || memcmp(div, open, lo) || memcmp(div + n - lc, close, lc))
+		return false;
+	const char *p = div + lo, *end = div + n - lc;
+	for (const char *q = p; q < end; q++)
+		if (*q == '<' || *q == '>' || (*q == '&' && !predefined_entity(q, end, &len)))
+			return false;
+	while (p < end) {
+		if (*p == '&') {
+			fold_char(w, predefined_entity(p, end, &len));
+			p += len;
+		} else {
+			fold_char(w, *p++);
+		}
+	}
+	return true;
+}
+
 char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div)
 {
+	walker w = {{0}, false, false, 0};
+	if (plain_div(&w, div))
+		return walked_text(a, dc, path, &w);
 	xmlDocPtr doc = xmlReadMemory(div, (int)strlen(div), NULL, "UTF-8",
 	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
 	if (!doc) {
@@ -77,24 +148,9 @@ char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div)
 		xmlFreeDoc(doc);
 		return NULL;
 	}
-	walker w = {{0}, false, false, 0};
 	walk(&w, root->children);
 	xmlFreeDoc(doc);
-	if (w.dropped)
-		dc_warn(dc, CDAIMG_D_NARRATIVE_MARKUP, path,
-		        "formatting other than paragraphs and line breaks was dropped; the text is kept");
-	while (w.out.len && w.out.s[w.out.len - 1] == '\n')
-		w.out.s[--w.out.len] = '\0';
-	if (w.out.failed) {
-		sb_free(&w.out);
-		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
-		return NULL;
-	}
-	char *res = arena_strndup(a, w.out.s ? w.out.s : "", w.out.len);
-	sb_free(&w.out);
-	if (!res)
-		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
-	return res;
+	return walked_text(a, dc, path, &w);
 }
 
 static void add_escaped(strbuf *b, const char *s, size_t n)

@@ -1,13 +1,35 @@
 /* text.c - can XML 1.0 carry this string? (UTF-8 well-formedness + the Char production) */
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
+
+/* How many bytes from @p s on are printable ASCII (0x20..0x7F), which XML 1.0
+ * takes as they are: checked eight at a time, the common case of every field. */
+static size_t ascii_run(const unsigned char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, sizeof w);
+		/* a byte >= 0x80, or a byte < 0x20 (the classic "has a byte less than n" test) */
+		if ((w | ((w - ones * 0x20) & ~w)) & highs)
+			break;
+	}
+	while (i < n && s[i] >= 0x20 && s[i] < 0x80)
+		i++;
+	return i;
+}
 
 const char *text_problem_n(const char *str, size_t n, size_t *offset)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < n) {
+		i += ascii_run(s + i, n - i);
+		if (i >= n)
+			break;
 		unsigned c = s[i];
 		unsigned long cp;
 		size_t len;

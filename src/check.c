@@ -35,6 +35,21 @@ const char *cpath(check_ctx *c, const char *fmt, ...)
 	return c->path;
 }
 
+/* cpath(c, "%s%s", field, suffix) without printf, for the paths every series needs. */
+static const char *cpath_join(check_ctx *c, const char *field, const char *suffix)
+{
+	size_t room = sizeof c->path, n = 0;
+	for (const char *part[3] = {c->prefix, field, suffix}, **q = part; q < part + 3; q++) {
+		size_t l = strlen(*q);
+		if (l > room - 1 - n)
+			l = room - 1 - n;
+		memcpy(c->path + n, *q, l);
+		n += l;
+	}
+	c->path[n] = '\0';
+	return c->path;
+}
+
 static void nomem(check_ctx *c) { dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory"); }
 
 static char *adup(check_ctx *c, const char *s)
@@ -69,6 +84,21 @@ static bool text_fine(const char *s)
 /* Text of an optional string field (NULL passes). The path is formatted only
  * when there is something to report: this runs for every field of every series. */
 #define TEXT_OK(c, s, ...) ((s) == NULL || text_fine(s) || check_text((c), cpath((c), __VA_ARGS__), (s)))
+
+/* @p field followed by @p suffix into @p dst (cut short to fit): the field
+ * names handed down the checks, built for every series, so without printf. */
+static const char *fjoin(char *dst, size_t n, const char *field, const char *suffix)
+{
+	size_t a = strlen(field), b = strlen(suffix);
+	if (a >= n)
+		a = n - 1;
+	if (b >= n - a)
+		b = n - a - 1;
+	memcpy(dst, field, a);
+	memcpy(dst + a, suffix, b);
+	dst[a + b] = '\0';
+	return dst;
+}
 
 static bool starts(const char *s, const char *prefix) { return s && !strncmp(s, prefix, strlen(prefix)); }
 
@@ -126,7 +156,7 @@ static const char *uid_slot(check_ctx *c, const char *field, const cdaimg_identi
 		x = v;
 	if (x && text_fine(v) && uid_valid(x, why, sizeof why))
 		return adup(c, x);
-	return check_uid_identifier(c, cpath(c, "%s[0].value", field), id);
+	return check_uid_identifier(c, cpath_join(c, field, "[0].value"), id);
 }
 
 static bool extra_identifier(check_ctx *c, const char *field, size_t i, const cdaimg_identifier *id,
@@ -223,7 +253,7 @@ const char *check_narrative(check_ctx *c, const char *field, const cdaimg_narrat
 	}
 	if (!TEXT_OK(c, nar->status, "%s.status", field) || !TEXT_OK(c, nar->div, "%s.div", field))
 		return NULL;
-	char *text = narrative_text(c->arena, &c->dc, cpath(c, "%s.div", field), nar->div);
+	char *text = narrative_text(c->arena, &c->dc, cpath_join(c, field, ".div"), nar->div);
 	return text && *text ? text : NULL;
 }
 
@@ -292,13 +322,16 @@ static bool check_modality(check_ctx *c, const cdaimg_concept *k, prep_code *out
 	if (!e)
 		not_in_valueset(c, cpath(c, "code.coding[%zu].code", at), found->code, "JDV_ModaliteAcquisition_CISIS",
 		                &vs_modality);
-	out->code = found->code;
+	/* the table's copy of the same code, when there is one: a fixed string */
+	out->code = e ? e->code : found->code;
+	out->code_fixed = e != NULL;
 	out->system = OID_DCM;
 	out->system_name = "DCM";
 	out->display = found->display;
 	if (!out->display && e && c->opts->fill_display) {
 		const vs_entry *en = strcmp(c->lang, "fr") ? vs_find(&vs_modality_en, found->code) : e;
 		out->display = en ? en->display : NULL;
+		out->display_fixed = out->display != NULL;
 	}
 	return e || !c->opts->strict;
 }
@@ -340,12 +373,15 @@ static bool check_sop_class(check_ctx *c, const char *field, const cdaimg_concep
 	const vs_entry *e = vs_find(&vs_sop_class, code);
 	if (!e)
 		not_in_valueset(c, cpath(c, "%s.coding[0].code", field), code, "JDV_SOPClass_CISIS", &vs_sop_class);
-	out->code = code;
+	out->code = e ? e->code : code;
+	out->code_fixed = e != NULL;
 	out->system = OID_DCMUID;
 	out->system_name = "DCMUID";
 	out->display = cd->display;
-	if (!out->display && e && c->opts->fill_display)
+	if (!out->display && e && c->opts->fill_display) {
 		out->display = e->display;
+		out->display_fixed = true;
+	}
 	return e || !c->opts->strict;
 }
 
@@ -411,7 +447,7 @@ static bool check_link(check_ctx *c, const char *field, const cdaimg_image_link 
 {
 	char f[256];
 	bool ok = true;
-	snprintf(f, sizeof f, "%s.iHEInvokeImage", field);
+	fjoin(f, sizeof f, field, ".iHEInvokeImage");
 	ok = codings_text_ok(c, f, &l->kind) && ok;
 	if (l->kind.n_codings == 0) {
 		dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "%s", f),
@@ -431,7 +467,7 @@ static bool check_link(check_ctx *c, const char *field, const cdaimg_image_link 
 			ok = false;
 		}
 	}
-	snprintf(f, sizeof f, "%s.typeMedia", field);
+	fjoin(f, sizeof f, field, ".typeMedia");
 	ok = codings_text_ok(c, f, &l->media_type) && ok;
 	if (l->media_type.n_codings == 0) {
 		dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "%s", f), "the media type is required: application/dicom");
@@ -466,7 +502,7 @@ static bool check_link(check_ctx *c, const char *field, const cdaimg_image_link 
 	if (!TEXT_OK(c, reference, "%s.reference", field))
 		return false;
 	size_t before = c->dc.errors;
-	link_check(&c->dc, cpath(c, "%s.reference", field), reference, pi->kind, c->study_uid, series_uid, sop_uid);
+	link_check(&c->dc, cpath_join(c, field, ".reference"), reference, pi->kind, c->study_uid, series_uid, sop_uid);
 	if (c->dc.errors != before)
 		return false;
 	pi->reference = reference;
@@ -478,17 +514,17 @@ static bool check_instance(check_ctx *c, const char *field, const cdaimg_instanc
 {
 	char f[160];
 	bool ok = true;
-	snprintf(f, sizeof f, "%s.uuidSOPInstance", field);
+	fjoin(f, sizeof f, field, ".uuidSOPInstance");
 	pi->ids = check_identifiers(c, f, in->ids, in->n_ids, &pi->n_ids);
 	ok = pi->ids != NULL;
-	snprintf(f, sizeof f, "%s.classeSOP", field);
+	fjoin(f, sizeof f, field, ".classeSOP");
 	ok = check_sop_class(c, f, &in->sop_class, &pi->sop_class) && ok;
 	size_t before = c->dc.errors;
-	snprintf(f, sizeof f, "%s.description", field);
+	fjoin(f, sizeof f, field, ".description");
 	pi->text = check_narrative(c, f, &in->description);
-	snprintf(f, sizeof f, "%s.statut", field);
+	fjoin(f, sizeof f, field, ".statut");
 	ok = check_status(c, f, in->status, &pi->status) && ok;
-	snprintf(f, sizeof f, "%s.date", field);
+	fjoin(f, sizeof f, field, ".date");
 	pi->ts = check_date(c, f, in->date);
 	if (in->has_frame_count) {
 		if (in->frame_count < 1 || in->frame_count > INT32_MAX) {
@@ -555,14 +591,14 @@ prep_series *check_series(check_ctx *c, const cdaimg_series *s)
 			char field[64], lfield[96];
 			const cdaimg_instance *in = &s->instances[i];
 			if (s->n_instances == 1)
-				snprintf(field, sizeof field, "instanceSOP");
+				fjoin(field, sizeof field, "instanceSOP", "");
 			else
 				snprintf(field, sizeof field, "instanceSOP[%zu]", i);
 			const cdaimg_image_link *link = &s->link;
-			snprintf(lfield, sizeof lfield, "referenceWado");
+			fjoin(lfield, sizeof lfield, "referenceWado", "");
 			if (in->link.reference) {
 				link = &in->link;
-				snprintf(lfield, sizeof lfield, "%s.referenceWado", field);
+				fjoin(lfield, sizeof lfield, field, ".referenceWado");
 			}
 			check_instance(c, field, in, link, lfield, series_uid, &ps->inst[i]);
 		}

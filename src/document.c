@@ -636,11 +636,8 @@ void document_map(emitter *e, doc_plan *plan)
 
 static cdaimg_status emit_document(xmlDocPtr *out, check_ctx *c, doc_plan *plan)
 {
-	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-	if (doc) /* attribute values keep their UTF-8 characters on output */
-		doc->encoding = xmlStrdup((const xmlChar *)"UTF-8");
-	if (!doc || !doc->encoding) {
-		xmlFreeDoc(doc);
+	xmlDocPtr doc = cdaimg_doc_new();
+	if (!doc) {
 		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}

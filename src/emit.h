@@ -3,6 +3,9 @@
  * calls and never knows whether it builds DOM nodes or streams text.
  * Every element is in the HL7 v3 namespace; xsi_type writes xsi:type and
  * makes sure the xsi prefix is declared.
+ * Element and attribute names, and the values given to em_attrk, are strings of
+ * the program (literals, value-set entries): the DOM emitter remembers their
+ * dictionary copies by address.
  */
 #ifndef CDAIMG_EMIT_H
 #define CDAIMG_EMIT_H
@@ -18,6 +21,11 @@ typedef struct emitter_ops {
 	/* An element in another namespace than HL7 v3, declaring prefix -> uri on
 	 * itself (e.g. ps3-20:accessionNumber). Closed with end. */
 	int (*start_ns)(void *ctx, const char *prefix, const char *uri, const char *name);
+	/* An attribute whose value is a fixed string of the program (a literal or a
+	 * value-set table entry, valid for the life of the process): the DOM emitter
+	 * shares it through the document's dictionary instead of copying it. NULL:
+	 * written as attr does. */
+	int (*attr_fixed)(void *ctx, const char *name, const char *value);
 } emitter_ops;
 
 typedef struct emitter {
@@ -34,6 +42,13 @@ static inline void em_start(emitter *e, const char *name)
 static inline void em_attr(emitter *e, const char *name, const char *value)
 {
 	if (!e->failed && value && e->ops->attr(e->ctx, name, value))
+		e->failed = true;
+}
+/* em_attr for a value that lives as long as the process (see attr_fixed). */
+static inline void em_attrk(emitter *e, const char *name, const char *value)
+{
+	if (!e->failed && value &&
+	    (e->ops->attr_fixed ? e->ops->attr_fixed(e->ctx, name, value) : e->ops->attr(e->ctx, name, value)))
 		e->failed = true;
 }
 static inline void em_xsi_type(emitter *e, const char *type)
@@ -65,9 +80,14 @@ static inline void em_end(emitter *e)
 
 typedef struct dom_emitter {
 	xmlDocPtr doc;
+	xmlDictPtr dict;   /* the document's dictionary, or NULL */
+	struct dom_cache *cache; /* this thread's cache of its strings (emit_dom.c), or NULL */
 	xmlNodePtr parent; /* where the result goes, or NULL (document root) */
 	xmlNodePtr root, cur;
+	xmlAttrPtr last_attr; /* cur's last attribute, or NULL */
 	xmlNsPtr ns, xsi;
+	xmlRegisterNodeFunc on_new; /* libxml2's node-creation callback, if the program set one */
+	bool ids;          /* the document has a DTD (or is HTML): attributes may be IDs */
 } dom_emitter;
 
 /* Prepare @p d to build one subtree for @p parent (or for @p doc's root when

@@ -257,7 +257,7 @@ static int xw_end(void *vctx)
 	return 0;
 }
 
-static const emitter_ops xw_ops = {xw_start, xw_attr, xw_xsi_type, xw_text, xw_end, xw_start_ns};
+static const emitter_ops xw_ops = {xw_start, xw_attr, xw_xsi_type, xw_text, xw_end, xw_start_ns, NULL};
 
 void xw_init(emitter *e, xw_emitter *w, xmlOutputBufferPtr out)
 {

@@ -70,7 +70,7 @@ void map_template_ids(emitter *e, const char *const ids[2])
 		if (!ids[i])
 			continue;
 		em_start(e, "templateId");
-		em_attr(e, "root", ids[i]);
+		em_attrk(e, "root", ids[i]);
 		em_end(e);
 	}
 }
@@ -95,9 +95,31 @@ void map_code_open(emitter *e, const char *elem, const char *code, const char *s
 	em_attr(e, "displayName", display);
 }
 
+/* A code whose strings are all fixed (literals or value-set entries) but for
+ * those @p k says are not. */
+static void map_prep_code_open(emitter *e, const char *elem, const prep_code *k)
+{
+	em_start(e, elem);
+	if (k->code_fixed)
+		em_attrk(e, "code", k->code);
+	else
+		em_attr(e, "code", k->code);
+	em_attrk(e, "codeSystem", k->system);
+	em_attrk(e, "codeSystemName", k->system_name);
+	if (k->display_fixed)
+		em_attrk(e, "displayName", k->display);
+	else
+		em_attr(e, "displayName", k->display);
+}
+
+/* A DCM code of the mapping itself (literals). */
 static void map_dcm(emitter *e, const char *elem, const char *code, const char *display)
 {
-	map_code_open(e, elem, code, OID_DCM, "DCM", display);
+	em_start(e, elem);
+	em_attrk(e, "code", code);
+	em_attrk(e, "codeSystem", OID_DCM);
+	em_attrk(e, "codeSystemName", "DCM");
+	em_attrk(e, "displayName", display);
 	em_end(e);
 }
 
@@ -134,17 +156,17 @@ static void map_frames(emitter *e, const profile_ids *p, int64_t n)
 	const char *const frames_ids[2] = {p->frames, NULL};
 	const char *const boundary_ids[2] = {p->boundary, NULL};
 	em_start(e, "entryRelationship");
-	em_attr(e, "typeCode", "COMP");
+	em_attrk(e, "typeCode", "COMP");
 	em_start(e, "observation");
-	em_attr(e, "classCode", "ROIBND");
-	em_attr(e, "moodCode", "EVN");
+	em_attrk(e, "classCode", "ROIBND");
+	em_attrk(e, "moodCode", "EVN");
 	map_template_ids(e, frames_ids);
 	map_dcm(e, "code", "121190", "Referenced Frames");
 	em_start(e, "entryRelationship");
-	em_attr(e, "typeCode", "COMP");
+	em_attrk(e, "typeCode", "COMP");
 	em_start(e, "observation");
-	em_attr(e, "classCode", "OBS");
-	em_attr(e, "moodCode", "EVN");
+	em_attrk(e, "classCode", "OBS");
+	em_attrk(e, "moodCode", "EVN");
 	map_template_ids(e, boundary_ids);
 	map_dcm(e, "code", "113036", "Frames for Display");
 	if (p->frames_as_int_list) {
@@ -161,7 +183,7 @@ static void map_frames(emitter *e, const profile_ids *p, int64_t n)
 		em_start(e, "value");
 		em_xsi_type(e, "IVL_INT");
 		em_start(e, "low");
-		em_attr(e, "value", "1");
+		em_attrk(e, "value", "1");
 		em_end(e);
 		em_start(e, "high");
 		em_attr(e, "value", high);
@@ -177,24 +199,23 @@ static void map_frames(emitter *e, const profile_ids *p, int64_t n)
 static void map_instance(emitter *e, const profile_ids *p, const prep_instance *in)
 {
 	em_start(e, "entryRelationship");
-	em_attr(e, "typeCode", "COMP");
+	em_attrk(e, "typeCode", "COMP");
 	em_start(e, "observation");
-	em_attr(e, "classCode", "DGIMG");
-	em_attr(e, "moodCode", "EVN");
+	em_attrk(e, "classCode", "DGIMG");
+	em_attrk(e, "moodCode", "EVN");
 	map_template_ids(e, p->sop);
 	map_ids(e, in->ids, in->n_ids);
-	const prep_code *k = &in->sop_class;
-	map_code_open(e, "code", k->code, k->system, k->system_name, k->display);
+	map_prep_code_open(e, "code", &in->sop_class);
 	map_text(e, "originalText", in->text, in->text_ref);
 	em_end(e); /* code */
 	em_start(e, "text");
-	em_attr(e, "mediaType", in->media_type);
+	em_attrk(e, "mediaType", in->media_type);
 	em_start(e, "reference");
 	em_attr(e, "value", in->reference);
 	em_end(e);
 	em_end(e); /* text */
 	em_start(e, "statusCode");
-	em_attr(e, "code", in->status);
+	em_attrk(e, "code", in->status);
 	em_end(e);
 	map_time(e, in->ts);
 	if (in->has_frames)
@@ -206,14 +227,19 @@ static void map_instance(emitter *e, const profile_ids *p, const prep_instance *
 void map_series(emitter *e, const profile_ids *p, const prep_series *s)
 {
 	em_start(e, "act");
-	em_attr(e, "classCode", "ACT");
-	em_attr(e, "moodCode", "EVN");
+	em_attrk(e, "classCode", "ACT");
+	em_attrk(e, "moodCode", "EVN");
 	map_template_ids(e, p->series);
 	map_ids(e, s->ids, s->n_ids);
-	map_code_open(e, "code", "113015", OID_DCM, "DCM", s->french ? fr_ids.display_series : dicom_ids.display_series);
+	em_start(e, "code");
+	em_attrk(e, "code", "113015");
+	em_attrk(e, "codeSystem", OID_DCM);
+	em_attrk(e, "codeSystemName", "DCM");
+	em_attrk(e, "displayName", s->french ? fr_ids.display_series : dicom_ids.display_series);
 	em_start(e, "qualifier");
 	map_dcm(e, "name", "121139", s->french ? fr_ids.display_modality : dicom_ids.display_modality);
-	map_dcm(e, "value", s->modality.code, s->modality.display);
+	map_prep_code_open(e, "value", &s->modality);
+	em_end(e); /* value */
 	em_end(e); /* qualifier */
 	em_end(e); /* code */
 	map_text(e, "text", s->text, s->text_ref);
@@ -234,6 +260,21 @@ cdaimg_status cdaimg_series_check(const cdaimg_series *series, const cdaimg_opti
 	check_series(&c, series);
 	arena_release(&a);
 	return dc_status(&c.dc);
+}
+
+xmlDocPtr cdaimg_doc_new(void)
+{
+	cdaimg_global_init();
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	if (!doc)
+		return NULL;
+	doc->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+	doc->dict = xmlDictCreate();
+	if (!doc->encoding || !doc->dict) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
 }
 
 /* Check, then build into @p doc under @p parent (NULL: as the document root). */
@@ -284,11 +325,8 @@ cdaimg_status cdaimg_series_to_string(char **out, size_t *len, const cdaimg_seri
 		*len = 0;
 	CD_ARG(&dc, series);
 	cdaimg_global_init();
-	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-	if (doc) /* so that attribute values keep their UTF-8 characters on output */
-		doc->encoding = xmlStrdup((const xmlChar *)"UTF-8");
-	if (!doc || !doc->encoding) {
-		xmlFreeDoc(doc);
+	xmlDocPtr doc = cdaimg_doc_new();
+	if (!doc) {
 		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}

@@ -47,6 +47,19 @@ typedef struct cdaimg_options {
 #define CDAIMG_OPTIONS_INIT { CDAIMG_PROFILE_FR, NULL, 1, 1 }
 
 /**
+ * A new empty document to build entries into: XML 1.0, encoding UTF-8 (so that
+ * attribute values keep their UTF-8 characters when saved), and a dictionary,
+ * libxml2's string table, as parsed documents have. Entries built into a
+ * document with a dictionary share their element and attribute names and their
+ * fixed values (template ids, codes, code systems) through it, which takes less
+ * time and memory than a copy of each in every node. As with any document with
+ * a dictionary, move nodes to another document with xmlDOMWrapAdoptNode() or
+ * copy them (xmlDocCopyNode), not with a bare unlink and add.
+ * @return the document (caller frees with xmlFreeDoc()), or NULL when out of memory.
+ */
+CDAIMG_EXPORT xmlDocPtr cdaimg_doc_new(void);
+
+/**
  * Check every value of @p series without building anything.
  * @param series  borrowed
  * @param opts    NULL for the defaults

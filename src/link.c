@@ -94,33 +94,55 @@ static void pct_free(char *s, const char *buf)
 		cd_free(s);
 }
 
+/* Where the first value of a query parameter is (not decoded). */
+typedef struct qspan {
+	const char *v;
+	size_t len;
+	bool found;
+} qspan;
+
+#define QUERY_MAX_NAMES 8
+
+/* One pass over the query of @p url (from '?' to '#'): for each of the @p n
+ * names (at most QUERY_MAX_NAMES), the value of its first occurrence; a
+ * parameter without '=' has the empty value. */
+static void query_find(const char *url, const char *const *names, size_t n, bool nocase, qspan *out)
+{
+	size_t nlen[QUERY_MAX_NAMES];
+	for (size_t i = 0; i < n; i++) {
+		out[i] = (qspan){NULL, 0, false};
+		nlen[i] = strlen(names[i]);
+	}
+	const char *q = strchr(url, '?');
+	if (!q)
+		return;
+	q++;
+	const char *end = q + strcspn(q, "#");
+	for (;;) {
+		const char *amp = memchr(q, '&', (size_t)(end - q));
+		size_t plen = (size_t)((amp ? amp : end) - q);
+		const char *eq = memchr(q, '=', plen);
+		size_t klen = eq ? (size_t)(eq - q) : plen;
+		for (size_t i = 0; i < n; i++) {
+			if (out[i].found || klen != nlen[i] ||
+			    (nocase ? strncasecmp(q, names[i], klen) : strncmp(q, names[i], klen)))
+				continue;
+			out[i] = (qspan){eq ? eq + 1 : q, eq ? plen - klen - 1 : 0, true};
+		}
+		if (!amp)
+			break;
+		q = amp + 1;
+	}
+}
+
 /* Query parameter @p name of @p url, decoded into @p buf (of @p cap bytes) when it
  * fits, else allocated; NULL when absent (*found false) or out of memory. */
 static char *query_param_into(const char *url, const char *name, bool nocase, bool *found, char *buf, size_t cap)
 {
-	*found = false;
-	const char *q = strchr(url, '?');
-	if (!q)
-		return NULL;
-	q++;
-	size_t qlen = strcspn(q, "#");
-	size_t nlen = strlen(name);
-	while (qlen > 0) {
-		size_t plen = strcspn(q, "&#");
-		if (plen > qlen)
-			plen = qlen;
-		const char *eq = memchr(q, '=', plen);
-		size_t klen = eq ? (size_t)(eq - q) : plen;
-		if (klen == nlen && (nocase ? !strncasecmp(q, name, nlen) : !strncmp(q, name, nlen))) {
-			*found = true;
-			return pct_decode_into(eq ? eq + 1 : q, eq ? plen - klen - 1 : 0, buf, cap);
-		}
-		if (plen == qlen)
-			break;
-		q += plen + 1;
-		qlen -= plen + 1;
-	}
-	return NULL;
+	qspan sp;
+	query_find(url, &name, 1, nocase, &sp);
+	*found = sp.found;
+	return sp.found ? pct_decode_into(sp.v, sp.len, buf, cap) : NULL;
 }
 
 char *url_query_param(const char *url, const char *name, bool nocase, bool *found)
@@ -132,20 +154,6 @@ char *url_query_param(const char *url, const char *name, bool nocase, bool *foun
 typedef struct qparam {
 	char buf[80];
 } qparam;
-
-/* Fetches a parameter (into @p qp when it fits; free with param_free); reports
- * absence (when @p required) and returns NULL. */
-static char *param_in(diag_ctx *dc, const char *path, const char *url, const char *name, bool nocase,
-                      bool required, qparam *qp)
-{
-	bool found;
-	char *v = query_param_into(url, name, nocase, &found, qp ? qp->buf : NULL, qp ? sizeof qp->buf : 0);
-	if (found && !v)
-		dc->nomem = true;
-	else if (!found && required)
-		dc_err(dc, CDAIMG_D_URL_PARAM, path, "the link has no %s parameter", name);
-	return v;
-}
 
 static void param_free(char *v, qparam *qp) { pct_free(v, qp->buf); }
 
@@ -180,17 +188,25 @@ static void same_uid(diag_ctx *dc, const char *path, const char *what, const cha
 static void check_wado_uri(diag_ctx *dc, const char *path, const char *url, const char *study,
                            const char *series, const char *sop)
 {
+	static const char *const names[] = {"requestType", "studyUID", "seriesUID", "objectUID", "contentType"};
+	static const bool required[] = {true, true, true, true, false};
+	qspan sp[5];
 	qparam q[5];
-	char *rt = param_in(dc, path, url, "requestType", false, true, &q[0]);
-	if (rt && strcmp(rt, "WADO") != 0)
-		dc_err(dc, CDAIMG_D_URL_PARAM, path, "a WADO-URI link has requestType=WADO, not \"%.32s\"", rt);
-	char *st = param_in(dc, path, url, "studyUID", false, true, &q[1]);
-	char *se = param_in(dc, path, url, "seriesUID", false, true, &q[2]);
-	char *ob = param_in(dc, path, url, "objectUID", false, true, &q[3]);
+	char *v[5];
+	query_find(url, names, 5, false, sp);
+	for (size_t i = 0; i < 5; i++) {
+		v[i] = sp[i].found ? pct_decode_into(sp[i].v, sp[i].len, q[i].buf, sizeof q[i].buf) : NULL;
+		if (sp[i].found && !v[i])
+			dc->nomem = true;
+		else if (!sp[i].found && required[i])
+			dc_err(dc, CDAIMG_D_URL_PARAM, path, "the link has no %s parameter", names[i]);
+		if (i == 0 && v[0] && strcmp(v[0], "WADO") != 0)
+			dc_err(dc, CDAIMG_D_URL_PARAM, path, "a WADO-URI link has requestType=WADO, not \"%.32s\"", v[0]);
+	}
+	char *rt = v[0], *st = v[1], *se = v[2], *ob = v[3], *ct = v[4];
 	same_uid(dc, path, "studyUID", st, study, "Study Instance UID");
 	same_uid(dc, path, "seriesUID", se, series, "Series Instance UID");
 	same_uid(dc, path, "objectUID", ob, sop, "SOP Instance UID");
-	char *ct = param_in(dc, path, url, "contentType", false, false, &q[4]);
 	if (!ct || !strstr(ct, "application/dicom"))
 		dc_warn(dc, CDAIMG_D_URL_CONTENT_TYPE, path,
 		        "WADO-URI link without contentType=application/dicom: the server will return JPEG");
@@ -282,10 +298,14 @@ void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind,
 		return;
 	}
 	size_t host_end = (size_t)(p - url);
-	/* uri_chars but '[', ']' and '%', which need a closer look */
-	static const uint64_t plain[2] = {0xafffffda00000000u, 0x47fffffe87ffffffu};
+	/* '1' for the bytes of uri_chars but '[', ']' and '%' (which need a closer
+	 * look), by code 0x00..0x7F, 32 per line */
+	static const char plain[129] = "00000000000000000000000000000000"
+	                                 "01011011111111111111111111110101"
+	                                 "11111111111111111111111111100001"
+	                                 "01111111111111111111111111100010";
 	for (const unsigned char *c = (const unsigned char *)url; *c; c++) {
-		if (*c < 128 && (plain[*c >> 6] >> (*c & 63) & 1))
+		if (*c < 128 && plain[*c] == '1')
 			continue;
 		/* '[' and ']' only delimit an IP literal in the authority (RFC 3986 §3.2.2) */
 		bool bracket = *c == '[' || *c == ']';

@@ -1,5 +1,6 @@
 /* refs.c - the reference writers: the same entries as cdaimg writes, with no
  * checks, written the way a plain libxml2 or plain C program would. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -322,8 +323,9 @@ static void dom_series(xmlNodePtr section, xmlNsPtr xsi, const gen_cda *c)
 		dom_frames(o, xsi, c);
 }
 
-bool ref_dom(sink *s, uint64_t n, bool dict)
+bool ref_dom(sink *s, uint64_t n, bool dict, dom_phases *ph)
 {
+	phase_mark m = phase_now();
 	xmlDocPtr doc = xmlNewDoc(S("1.0"));
 	doc->encoding = xmlStrdup(S("UTF-8"));
 	if (dict)
@@ -337,11 +339,14 @@ bool ref_dom(sink *s, uint64_t n, bool dict)
 		gen_series_make(&g, i);
 		dom_series(root, xsi, &g.cda);
 	}
+	phase_add(ph, PH_BUILD, &m);
 	xmlSaveCtxtPtr save = xmlSaveToIO(out_write, NULL, s, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
 	long rc = save ? xmlSaveTree(save, root) : -1;
 	if (save)
 		xmlSaveClose(save);
+	phase_add(ph, PH_SAVE, &m);
 	xmlFreeDoc(doc);
+	phase_add(ph, PH_FREE, &m);
 	if (rc < 0 || s->failed)
 		fprintf(stderr, "cdaimg-bench: the DOM reference failed\n");
 	return rc >= 0 && !s->failed;

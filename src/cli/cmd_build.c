@@ -130,7 +130,9 @@ static bool json_is_array_text(const char *text)
 static xmlDocPtr new_holder(const char *root_name)
 {
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-	xmlNodePtr root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST root_name, NULL) : NULL;
+	if (doc) /* with a dictionary, as cdaimg_doc_new: the entries share names and fixed values */
+		doc->dict = xmlDictCreate();
+	xmlNodePtr root = doc && doc->dict ? xmlNewDocNode(doc, NULL, BAD_CAST root_name, NULL) : NULL;
 	if (!root) {
 		xmlFreeDoc(doc);
 		return NULL;

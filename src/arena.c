@@ -51,11 +51,21 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 
 char *arena_strdup(arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
 
+void arena_init_local(arena *a, arena_local *buf)
+{
+	arena_block *b = (arena_block *)(void *)buf;
+	b->next = NULL;
+	b->used = 0;
+	b->cap = sizeof *buf - sizeof *b;
+	a->head = a->local = b;
+}
+
 void arena_release(arena *a)
 {
 	for (arena_block *b = a->head, *next; b; b = next) {
 		next = b->next;
-		cd_free(b);
+		if (b != a->local)
+			cd_free(b);
 	}
-	a->head = NULL;
+	a->head = a->local = NULL;
 }

@@ -7,7 +7,18 @@
 typedef struct arena_block arena_block;
 typedef struct arena {
 	arena_block *head;
+	arena_block *local; /* the caller's first block (arena_init_local), never freed */
 } arena;
+
+/* Room for a small arena on the stack: what one series needs fits. */
+#define ARENA_LOCAL_SIZE 3072
+typedef struct arena_local {
+	max_align_t room[ARENA_LOCAL_SIZE / sizeof(max_align_t)];
+} arena_local;
+
+/* Start @p a on @p buf, the caller's storage (valid until arena_release):
+ * allocations go there first, and to the heap only when it is full. */
+void arena_init_local(arena *a, arena_local *buf);
 
 /* Zeroed memory valid until arena_release; NULL when out of memory. */
 void *arena_alloc(arena *a, size_t n);

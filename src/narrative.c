@@ -107,34 +107,53 @@ static char predefined_entity(const char *p, const char *end, size_t *len)
 
 /* The common narrative, <div xmlns="http://www.w3.org/1999/xhtml">text</div>
  * where the text has no markup and no references but the predefined entities,
- * read without a parser: the same text as the parser and walk give. False (and
- * nothing done) for anything else, which then goes through the parser. */
-static bool plain_div(walker *w, const char *div)
+ * read without a parser, straight into the arena: the same text as the parser
+ * and walk give (white space folded, no line breaks). *plain false (and nothing
+ * done) for anything else, which then goes through the parser. */
+static char *plain_div(arena *a, diag_ctx *dc, const char *path, const char *div, bool *plain)
 {
 	static const char open[] = "<div xmlns=\"" XHTML_NS "\">", close[] = "</div>";
 	size_t n = strlen(div), lo = sizeof open - 1, lc = sizeof close - 1, len = 0;
+	*plain = false;
 	if (n < lo + lc || memcmp(div, open, lo) || memcmp(div + n - lc, close, lc))
-		return false;
+		return NULL;
 	const char *p = div + lo, *end = div + n - lc;
 	for (const char *q = p; q < end; q++)
 		if (*q == '<' || *q == '>' || (*q == '&' && !predefined_entity(q, end, &len)))
-			return false;
-	while (p < end) {
-		if (*p == '&') {
-			fold_char(w, predefined_entity(p, end, &len));
-			p += len;
-		} else {
-			fold_char(w, *p++);
-		}
+			return NULL;
+	*plain = true;
+	char *out = arena_alloc(a, (size_t)(end - p) + 1);
+	if (!out) {
+		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+		return NULL;
 	}
-	return true;
+	size_t o = 0;
+	bool space = false;
+	while (p < end) {
+		char c = *p++;
+		if (c == '&') {
+			c = predefined_entity(p - 1, end, &len);
+			p += len - 1;
+		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			space = true;
+			continue;
+		}
+		if (space && o)
+			out[o++] = ' ';
+		space = false;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return out;
 }
 
 char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div)
 {
+	bool plain;
+	char *text = plain_div(a, dc, path, div, &plain);
+	if (plain)
+		return text;
 	walker w = {{0}, false, false, 0};
-	if (plain_div(&w, div))
-		return walked_text(a, dc, path, &w);
 	xmlDocPtr doc = xmlReadMemory(div, (int)strlen(div), NULL, "UTF-8",
 	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
 	if (!doc) {

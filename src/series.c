@@ -253,7 +253,9 @@ void map_series(emitter *e, const profile_ids *p, const prep_series *s)
 
 cdaimg_status cdaimg_series_check(const cdaimg_series *series, const cdaimg_options *opts, cdaimg_diags *diags)
 {
-	arena a = {0};
+	arena a;
+	arena_local room;
+	arena_init_local(&a, &room);
 	check_ctx c;
 	check_init(&c, &a, opts, diags);
 	CD_ARG(&c.dc, series);
@@ -281,7 +283,9 @@ xmlDocPtr cdaimg_doc_new(void)
 static cdaimg_status build_series(xmlNodePtr *out, xmlDocPtr doc, xmlNodePtr parent, const cdaimg_series *series,
                                   const cdaimg_options *opts, cdaimg_diags *diags)
 {
-	arena a = {0};
+	arena a;
+	arena_local room;
+	arena_init_local(&a, &room);
 	check_ctx c;
 	check_init(&c, &a, opts, diags);
 	prep_series *ps = check_series(&c, series);

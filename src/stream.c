@@ -300,9 +300,18 @@ static cdaimg_status add_item(cdaimg_stream *s, const cdaimg_series *series, con
 		s->stats.series++;
 		return s->io_failed ? CDAIMG_EIO : CDAIMG_ENOMEM;
 	}
-	char prefix[32];
-	snprintf(prefix, sizeof prefix, "[%zu].", s->stats.series);
-	arena a = {0};
+	char prefix[32], digits[24];
+	size_t nd = 0;
+	for (size_t k = s->stats.series; nd == 0 || k; k /= 10) /* "[%zu]." without printf, for every item */
+		digits[nd++] = (char)('0' + k % 10);
+	size_t pl = 0;
+	prefix[pl++] = '[';
+	while (nd)
+		prefix[pl++] = digits[--nd];
+	memcpy(prefix + pl, "].", 3);
+	arena a;
+	arena_local room;
+	arena_init_local(&a, &room);
 	check_ctx c;
 	check_init(&c, &a, opts, diags);
 	c.prefix = prefix;

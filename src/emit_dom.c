@@ -102,6 +102,14 @@ static void dom_drop(const dom_emitter *d, const xmlChar *s)
 		xmlFree((xmlChar *)(uintptr_t)s);
 }
 
+/* A namespace declared on @p on, or NULL when out of memory: libxml2 2.9 returns
+ * the declaration with a NULL href when copying the URI fails. */
+static xmlNsPtr dom_new_ns(xmlNodePtr on, const char *uri, const char *prefix)
+{
+	xmlNsPtr ns = xmlNewNs(on, (const xmlChar *)uri, (const xmlChar *)prefix);
+	return ns && ns->href && (!prefix || ns->prefix) ? ns : NULL;
+}
+
 static xmlNodePtr dom_node(const dom_emitter *d, xmlElementType type, const xmlChar *name)
 {
 	xmlNodePtr n = xmlMalloc(sizeof *n);
@@ -138,7 +146,7 @@ static int dom_start(void *vctx, const char *name)
 		return -1;
 	}
 	if (!d->root) {
-		if (!d->ns && !(d->ns = xmlNewNs(n, (const xmlChar *)HL7_NS, NULL))) {
+		if (!d->ns && !(d->ns = dom_new_ns(n, HL7_NS, NULL))) {
 			xmlFreeNode(n);
 			return -1;
 		}
@@ -217,7 +225,7 @@ static int dom_xsi_type(void *vctx, const char *type)
 		return -1;
 	if (!ns) {
 		/* declared on the element that uses it, as the streaming writer does */
-		ns = xmlNewNs(d->cur, (const xmlChar *)XSI_NS, (const xmlChar *)"xsi");
+		ns = dom_new_ns(d->cur, XSI_NS, "xsi");
 		if (!ns)
 			return -1;
 	}
@@ -265,7 +273,7 @@ static int dom_start_ns(void *vctx, const char *prefix, const char *uri, const c
 	dom_emitter *d = vctx;
 	if (!d->cur || dom_start(vctx, name))
 		return -1;
-	xmlNsPtr ns = xmlNewNs(d->cur, (const xmlChar *)uri, (const xmlChar *)prefix);
+	xmlNsPtr ns = dom_new_ns(d->cur, uri, prefix);
 	if (!ns)
 		return -1; /* the node stays in the tree and is freed with it */
 	d->cur->ns = ns;

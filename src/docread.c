@@ -69,13 +69,40 @@ static bool dtd_declares_entities(xmlDocPtr doc)
 #define CD_XMLERROR xmlError
 #endif
 
-/* The parser's structured error handler: nothing goes to stderr, and an
- * allocation failure is remembered even when later errors follow it. */
+/* The structured error handler of parse_watched: nothing goes to stderr, and
+ * an allocation failure is remembered even when later errors follow it. */
 static void note_error(void *ud, CD_XMLERROR *err)
 {
 	xmlParserCtxtPtr ctxt = ud;
 	if (err && err->code == XML_ERR_NO_MEMORY)
 		ctxt->_private = ctxt;
+}
+
+xmlDocPtr parse_watched(xmlParserCtxtPtr ctxt, const char *data, int len, const char *url, int options, bool *oom)
+{
+	ctxt->sax->serror = note_error;
+	ctxt->_private = NULL;
+#ifdef LIBXML_THREAD_ENABLED
+	/* Allocation failures inside tree.c and xmlstring.c (e.g. the copy of a
+	 * namespace name in xmlNewNs) are raised without the context: they go to
+	 * this thread's structured handler only, and the errors that follow hide
+	 * them from xmlGetLastError(). Ours is this thread's handler meanwhile. */
+	xmlStructuredErrorFunc saved = xmlStructuredError;
+	void *saved_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(ctxt, note_error);
+#endif
+	/* some allocation failures (creating the input) reach only libxml2's
+	 * per-thread last error, not the context */
+	xmlResetLastError();
+	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, len, url, NULL, options);
+#ifdef LIBXML_THREAD_ENABLED
+	xmlSetStructuredErrorFunc(saved_ctx, saved);
+#endif
+	const xmlError *err = xmlCtxtGetLastError(ctxt);
+	const xmlError *last = xmlGetLastError();
+	*oom = ctxt->_private != NULL || (err && err->code == XML_ERR_NO_MEMORY) ||
+	       (last && last->code == XML_ERR_NO_MEMORY);
+	return doc;
 }
 
 cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc)
@@ -90,17 +117,10 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
-	ctxt->sax->serror = note_error;
-	ctxt->_private = NULL;
-	/* some allocation failures (creating the input) reach only libxml2's
-	 * per-thread last error, not the context */
-	xmlResetLastError();
-	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, url, NULL, SAFE_OPTIONS);
+	bool oom;
+	xmlDocPtr doc = parse_watched(ctxt, data, (int)len, url, SAFE_OPTIONS, &oom);
 	cdaimg_status st = CDAIMG_OK;
 	const xmlError *err = xmlCtxtGetLastError(ctxt);
-	const xmlError *last = xmlGetLastError();
-	bool oom = ctxt->_private != NULL || (err && err->code == XML_ERR_NO_MEMORY) ||
-	           (last && last->code == XML_ERR_NO_MEMORY);
 	if (oom || !doc || !ctxt->wellFormed) {
 		if (oom) {
 			dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");

@@ -69,8 +69,9 @@ static bool dtd_declares_entities(xmlDocPtr doc)
 #define CD_XMLERROR xmlError
 #endif
 
-/* The structured error handler of parse_watched: nothing goes to stderr, and
- * an allocation failure is remembered even when later errors follow it. */
+/* The structured error handlers of parse_watched: nothing goes to stderr,
+ * and an allocation failure is remembered even when later errors follow it.
+ * The context's (@p ud is the context) and this thread's (@p ud is a bool). */
 static void note_error(void *ud, CD_XMLERROR *err)
 {
 	xmlParserCtxtPtr ctxt = ud;
@@ -78,30 +79,43 @@ static void note_error(void *ud, CD_XMLERROR *err)
 		ctxt->_private = ctxt;
 }
 
-xmlDocPtr parse_watched(xmlParserCtxtPtr ctxt, const char *data, int len, const char *url, int options, bool *oom)
+static void note_thread_error(void *ud, CD_XMLERROR *err)
 {
-	ctxt->sax->serror = note_error;
-	ctxt->_private = NULL;
+	if (err && err->code == XML_ERR_NO_MEMORY)
+		*(bool *)ud = true;
+}
+
+xmlDocPtr parse_watched(xmlParserCtxtPtr *ctxtp, const char *data, int len, const char *url, int options, bool *oom)
+{
+	bool seen = false;
 #ifdef LIBXML_THREAD_ENABLED
 	/* Allocation failures inside tree.c and xmlstring.c (e.g. the copy of a
-	 * namespace name in xmlNewNs) are raised without the context: they go to
-	 * this thread's structured handler only, and the errors that follow hide
-	 * them from xmlGetLastError(). Ours is this thread's handler meanwhile. */
+	 * namespace name in xmlNewNs) and while making the context are raised
+	 * without the context: they go to this thread's structured handler only,
+	 * and the errors that follow hide them from xmlGetLastError(). Ours is
+	 * this thread's handler meanwhile. */
 	xmlStructuredErrorFunc saved = xmlStructuredError;
 	void *saved_ctx = xmlStructuredErrorContext;
-	xmlSetStructuredErrorFunc(ctxt, note_error);
+	xmlSetStructuredErrorFunc(&seen, note_thread_error);
 #endif
 	/* some allocation failures (creating the input) reach only libxml2's
 	 * per-thread last error, not the context */
 	xmlResetLastError();
-	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, len, url, NULL, options);
+	xmlDocPtr doc = NULL;
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (ctxt) {
+		ctxt->sax->serror = note_error;
+		ctxt->_private = NULL;
+		doc = xmlCtxtReadMemory(ctxt, data, len, url, NULL, options);
+	}
 #ifdef LIBXML_THREAD_ENABLED
 	xmlSetStructuredErrorFunc(saved_ctx, saved);
 #endif
-	const xmlError *err = xmlCtxtGetLastError(ctxt);
+	const xmlError *err = ctxt ? xmlCtxtGetLastError(ctxt) : NULL;
 	const xmlError *last = xmlGetLastError();
-	*oom = ctxt->_private != NULL || (err && err->code == XML_ERR_NO_MEMORY) ||
+	*oom = !ctxt || seen || ctxt->_private != NULL || (err && err->code == XML_ERR_NO_MEMORY) ||
 	       (last && last->code == XML_ERR_NO_MEMORY);
+	*ctxtp = ctxt;
 	return doc;
 }
 
@@ -112,15 +126,11 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 		dc_err(dc, CDAIMG_D_XML, url ? url : "", "document larger than 2 GiB");
 		return CDAIMG_EPARSE;
 	}
-	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-	if (!ctxt) {
-		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
-		return CDAIMG_ENOMEM;
-	}
+	xmlParserCtxtPtr ctxt;
 	bool oom;
-	xmlDocPtr doc = parse_watched(ctxt, data, (int)len, url, SAFE_OPTIONS, &oom);
+	xmlDocPtr doc = parse_watched(&ctxt, data, (int)len, url, SAFE_OPTIONS, &oom);
 	cdaimg_status st = CDAIMG_OK;
-	const xmlError *err = xmlCtxtGetLastError(ctxt);
+	const xmlError *err = ctxt ? xmlCtxtGetLastError(ctxt) : NULL;
 	if (oom || !doc || !ctxt->wellFormed) {
 		if (oom) {
 			dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");

@@ -79,11 +79,13 @@ static void note_error(void *ud, CD_XMLERROR *err)
 		ctxt->_private = ctxt;
 }
 
+#ifdef LIBXML_THREAD_ENABLED
 static void note_thread_error(void *ud, CD_XMLERROR *err)
 {
 	if (err && err->code == XML_ERR_NO_MEMORY)
 		*(bool *)ud = true;
 }
+#endif
 
 xmlDocPtr parse_watched(xmlParserCtxtPtr *ctxtp, const char *data, int len, const char *url, int options, bool *oom)
 {

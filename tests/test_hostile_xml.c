@@ -676,6 +676,48 @@ static void narrative_div_out_of_memory(void **state)
 	assert_true(at_div > 5); /* the parse of the div ran out of memory, reported at the div */
 }
 
+/* F13: what libxml2 raises while cdaimg parses (encoding conversion errors
+ * come without the parser context) does not reach standard error. */
+static void parse_messages_not_on_stderr(void **state)
+{
+	(void)state;
+	static const char utf16_decl[] = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><r>\xFF\xFE\x00\x00</r>";
+	static const char jis_decl[] = "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?><r>\x1B$B\xFF\xFF</r>";
+	static const char ucs4[] = "\0\0\0<\0\0\0r\0\0\0/\0\0\0>\x80\x80\x80\x80";
+	static const char div[] = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>a</div>";
+	const struct {
+		const char *xml;
+		size_t len;
+	} docs[] = {{utf16_decl, sizeof utf16_decl - 1}, {jis_decl, sizeof jis_decl - 1}, {ucs4, sizeof ucs4 - 1}};
+	FILE *err = tmpfile();
+	assert_non_null(err);
+	fflush(stderr);
+	int saved = dup(2);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(err), 2) >= 0);
+	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		xmlDocPtr doc = NULL;
+		cdaimg_doc_read_memory(&doc, docs[i].xml, docs[i].len, "bad", NULL);
+		xmlFreeDoc(doc);
+	}
+	tu_series t;
+	tu_series_init(&t);
+	t.s.description = (cdaimg_narrative){"generated", div};
+	cdaimg_status st = cdaimg_series_check(&t.s, NULL, NULL);
+	fflush(stderr);
+	assert_true(dup2(saved, 2) >= 0);
+	close(saved);
+	assert_int_equal(st, CDAIMG_EINVALID);
+	long n = ftell(err);
+	if (n > 0) {
+		char text[512] = "";
+		rewind(err);
+		text[fread(text, 1, sizeof text - 1, err)] = '\0';
+		fail_msg("%ld bytes on stderr:\n%s", n, text);
+	}
+	fclose(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -693,6 +735,7 @@ int main(void)
 		cmocka_unit_test(narrative_div_hostile),
 		cmocka_unit_test(narrative_div_declared_encoding),
 		cmocka_unit_test(narrative_div_out_of_memory),
+		cmocka_unit_test(parse_messages_not_on_stderr),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

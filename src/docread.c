@@ -71,7 +71,8 @@ static bool dtd_declares_entities(xmlDocPtr doc)
 
 /* The structured error handlers of parse_watched: nothing goes to stderr,
  * and an allocation failure is remembered even when later errors follow it.
- * The context's (@p ud is the context) and this thread's (@p ud is a bool). */
+ * The context's (@p ud is the context) and this thread's (@p ud is the
+ * nomem_watch). */
 static void note_error(void *ud, CD_XMLERROR *err)
 {
 	xmlParserCtxtPtr ctxt = ud;
@@ -83,26 +84,44 @@ static void note_error(void *ud, CD_XMLERROR *err)
 static void note_thread_error(void *ud, CD_XMLERROR *err)
 {
 	if (err && err->code == XML_ERR_NO_MEMORY)
-		*(bool *)ud = true;
+		((nomem_watch *)ud)->seen = true;
 }
 #endif
 
+void nomem_watch_start(nomem_watch *w)
+{
+	w->seen = false;
+#ifdef LIBXML_THREAD_ENABLED
+	/* Allocation failures inside tree.c, xmlstring.c, the schema validator,
+	 * and while making a parser context are raised without a context: they
+	 * go to this thread's structured handler only, and the errors that
+	 * follow hide them from xmlGetLastError(). Ours is this thread's handler
+	 * meanwhile (per thread when libxml2 has threads, as Debian's). */
+	w->saved = xmlStructuredError;
+	w->saved_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(w, note_thread_error);
+#else
+	w->saved = NULL;
+	w->saved_ctx = NULL;
+#endif
+	/* some allocation failures (creating a parser input) reach only
+	 * libxml2's per-thread last error */
+	xmlResetLastError();
+}
+
+bool nomem_watch_end(nomem_watch *w)
+{
+#ifdef LIBXML_THREAD_ENABLED
+	xmlSetStructuredErrorFunc(w->saved_ctx, w->saved);
+#endif
+	const xmlError *last = xmlGetLastError();
+	return w->seen || (last && last->code == XML_ERR_NO_MEMORY);
+}
+
 xmlDocPtr parse_watched(xmlParserCtxtPtr *ctxtp, const char *data, int len, const char *url, int options, bool *oom)
 {
-	bool seen = false;
-#ifdef LIBXML_THREAD_ENABLED
-	/* Allocation failures inside tree.c and xmlstring.c (e.g. the copy of a
-	 * namespace name in xmlNewNs) and while making the context are raised
-	 * without the context: they go to this thread's structured handler only,
-	 * and the errors that follow hide them from xmlGetLastError(). Ours is
-	 * this thread's handler meanwhile. */
-	xmlStructuredErrorFunc saved = xmlStructuredError;
-	void *saved_ctx = xmlStructuredErrorContext;
-	xmlSetStructuredErrorFunc(&seen, note_thread_error);
-#endif
-	/* some allocation failures (creating the input) reach only libxml2's
-	 * per-thread last error, not the context */
-	xmlResetLastError();
+	nomem_watch w;
+	nomem_watch_start(&w);
 	xmlDocPtr doc = NULL;
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (ctxt) {
@@ -110,13 +129,8 @@ xmlDocPtr parse_watched(xmlParserCtxtPtr *ctxtp, const char *data, int len, cons
 		ctxt->_private = NULL;
 		doc = xmlCtxtReadMemory(ctxt, data, len, url, NULL, options);
 	}
-#ifdef LIBXML_THREAD_ENABLED
-	xmlSetStructuredErrorFunc(saved_ctx, saved);
-#endif
 	const xmlError *err = ctxt ? xmlCtxtGetLastError(ctxt) : NULL;
-	const xmlError *last = xmlGetLastError();
-	*oom = !ctxt || seen || ctxt->_private != NULL || (err && err->code == XML_ERR_NO_MEMORY) ||
-	       (last && last->code == XML_ERR_NO_MEMORY);
+	*oom = nomem_watch_end(&w) || !ctxt || ctxt->_private != NULL || (err && err->code == XML_ERR_NO_MEMORY);
 	*ctxtp = ctxt;
 	return doc;
 }

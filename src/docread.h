@@ -11,6 +11,19 @@
 
 /* Parse with the safe options (see docread.c). */
 cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc);
+/* Between start and end, every error libxml2 raises in this thread that is
+ * not for a context with a handler set by us goes to a handler of ours
+ * (nothing reaches stderr or the caller's handlers); end restores the
+ * caller's and tells whether one of them, or libxml2's last error, was an
+ * allocation failure. */
+typedef struct nomem_watch {
+	bool seen;
+	xmlStructuredErrorFunc saved;
+	void *saved_ctx;
+} nomem_watch;
+void nomem_watch_start(nomem_watch *w);
+bool nomem_watch_end(nomem_watch *w);
+
 /* Parse @p data through a new parser context (*ctxtp; NULL when it could not
  * be made, otherwise freed by the caller) without an explicit encoding,
  * catching every error libxml2 raises meanwhile in this thread: nothing

@@ -677,18 +677,18 @@ static void narrative_div_out_of_memory(void **state)
 }
 
 /* F13: what libxml2 raises while cdaimg parses (encoding conversion errors
- * come without the parser context) does not reach standard error. */
+ * come without the parser context) does not reach standard error. (No
+ * encoding that glibc loads as a module: valgrind reports glibc's loader.) */
 static void parse_messages_not_on_stderr(void **state)
 {
 	(void)state;
 	static const char utf16_decl[] = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><r>\xFF\xFE\x00\x00</r>";
-	static const char jis_decl[] = "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?><r>\x1B$B\xFF\xFF</r>";
 	static const char ucs4[] = "\0\0\0<\0\0\0r\0\0\0/\0\0\0>\x80\x80\x80\x80";
 	static const char div[] = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>a</div>";
 	const struct {
 		const char *xml;
 		size_t len;
-	} docs[] = {{utf16_decl, sizeof utf16_decl - 1}, {jis_decl, sizeof jis_decl - 1}, {ucs4, sizeof ucs4 - 1}};
+	} docs[] = {{utf16_decl, sizeof utf16_decl - 1}, {ucs4, sizeof ucs4 - 1}};
 	FILE *err = tmpfile();
 	assert_non_null(err);
 	fflush(stderr);

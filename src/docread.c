@@ -69,13 +69,70 @@ static bool dtd_declares_entities(xmlDocPtr doc)
 #define CD_XMLERROR xmlError
 #endif
 
-/* The parser's structured error handler: nothing goes to stderr, and an
- * allocation failure is remembered even when later errors follow it. */
+/* The structured error handlers of parse_watched: nothing goes to stderr,
+ * and an allocation failure is remembered even when later errors follow it.
+ * The context's (@p ud is the context) and this thread's (@p ud is the
+ * nomem_watch). */
 static void note_error(void *ud, CD_XMLERROR *err)
 {
 	xmlParserCtxtPtr ctxt = ud;
 	if (err && err->code == XML_ERR_NO_MEMORY)
 		ctxt->_private = ctxt;
+}
+
+#ifdef LIBXML_THREAD_ENABLED
+static void note_thread_error(void *ud, CD_XMLERROR *err)
+{
+	if (err && err->code == XML_ERR_NO_MEMORY)
+		((nomem_watch *)ud)->seen = true;
+}
+#endif
+
+void nomem_watch_start(nomem_watch *w)
+{
+	w->seen = false;
+#ifdef LIBXML_THREAD_ENABLED
+	/* Allocation failures inside tree.c, xmlstring.c, the schema validator,
+	 * and while making a parser context are raised without a context: they
+	 * go to this thread's structured handler only, and the errors that
+	 * follow hide them from xmlGetLastError(). Ours is this thread's handler
+	 * meanwhile (per thread when libxml2 has threads, as Debian's). */
+	w->saved = xmlStructuredError;
+	w->saved_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(w, note_thread_error);
+#else
+	w->saved = NULL;
+	w->saved_ctx = NULL;
+#endif
+	/* some allocation failures (creating a parser input) reach only
+	 * libxml2's per-thread last error */
+	xmlResetLastError();
+}
+
+bool nomem_watch_end(nomem_watch *w)
+{
+#ifdef LIBXML_THREAD_ENABLED
+	xmlSetStructuredErrorFunc(w->saved_ctx, w->saved);
+#endif
+	const xmlError *last = xmlGetLastError();
+	return w->seen || (last && last->code == XML_ERR_NO_MEMORY);
+}
+
+xmlDocPtr parse_watched(xmlParserCtxtPtr *ctxtp, const char *data, int len, const char *url, int options, bool *oom)
+{
+	nomem_watch w;
+	nomem_watch_start(&w);
+	xmlDocPtr doc = NULL;
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (ctxt) {
+		ctxt->sax->serror = note_error;
+		ctxt->_private = NULL;
+		doc = xmlCtxtReadMemory(ctxt, data, len, url, NULL, options);
+	}
+	const xmlError *err = ctxt ? xmlCtxtGetLastError(ctxt) : NULL;
+	*oom = nomem_watch_end(&w) || !ctxt || ctxt->_private != NULL || (err && err->code == XML_ERR_NO_MEMORY);
+	*ctxtp = ctxt;
+	return doc;
 }
 
 cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc)
@@ -85,22 +142,11 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 		dc_err(dc, CDAIMG_D_XML, url ? url : "", "document larger than 2 GiB");
 		return CDAIMG_EPARSE;
 	}
-	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-	if (!ctxt) {
-		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
-		return CDAIMG_ENOMEM;
-	}
-	ctxt->sax->serror = note_error;
-	ctxt->_private = NULL;
-	/* some allocation failures (creating the input) reach only libxml2's
-	 * per-thread last error, not the context */
-	xmlResetLastError();
-	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, url, NULL, SAFE_OPTIONS);
+	xmlParserCtxtPtr ctxt;
+	bool oom;
+	xmlDocPtr doc = parse_watched(&ctxt, data, (int)len, url, SAFE_OPTIONS, &oom);
 	cdaimg_status st = CDAIMG_OK;
-	const xmlError *err = xmlCtxtGetLastError(ctxt);
-	const xmlError *last = xmlGetLastError();
-	bool oom = ctxt->_private != NULL || (err && err->code == XML_ERR_NO_MEMORY) ||
-	           (last && last->code == XML_ERR_NO_MEMORY);
+	const xmlError *err = ctxt ? xmlCtxtGetLastError(ctxt) : NULL;
 	if (oom || !doc || !ctxt->wellFormed) {
 		if (oom) {
 			dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");

@@ -4,12 +4,33 @@
 
 #include <errno.h>
 
+#include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
 #include "internal.h"
 
 /* Parse with the safe options (see docread.c). */
 cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc);
+/* Between start and end, every error libxml2 raises in this thread that is
+ * not for a context with a handler set by us goes to a handler of ours
+ * (nothing reaches stderr or the caller's handlers); end restores the
+ * caller's and tells whether one of them, or libxml2's last error, was an
+ * allocation failure. */
+typedef struct nomem_watch {
+	bool seen;
+	xmlStructuredErrorFunc saved;
+	void *saved_ctx;
+} nomem_watch;
+void nomem_watch_start(nomem_watch *w);
+bool nomem_watch_end(nomem_watch *w);
+
+/* Parse @p data through a new parser context (*ctxtp; NULL when it could not
+ * be made, otherwise freed by the caller) without an explicit encoding,
+ * catching every error libxml2 raises meanwhile in this thread: nothing
+ * reaches stderr or the caller's handlers. *oom tells whether one of them was
+ * an allocation failure: the document, if any, may then lack parts of the
+ * input. The context's _private is used. */
+xmlDocPtr parse_watched(xmlParserCtxtPtr *ctxtp, const char *data, int len, const char *url, int options, bool *oom);
 /* Read a whole file into memory (caller frees with cd_free). */
 cdaimg_status read_file_all(const char *path, char **data, size_t *len, diag_ctx *dc);
 /* Copy @p text into @p msg as one line of valid UTF-8, trailing blanks removed. */

@@ -1,9 +1,11 @@
 /* narrative.c - FHIR Narrative <-> text (decision D6). */
+#include <stdint.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "docread.h"
 #include "narrative.h"
 
 static bool is_block(const xmlNode *n)
@@ -147,6 +149,14 @@ static char *plain_div(arena *a, diag_ctx *dc, const char *path, const char *div
 	return out;
 }
 
+/* No network, no entity substitution, no DTD loading. The div is UTF-8 text
+ * (checked before): an encoding named by an XML declaration is ignored, as it
+ * was when the parser was given "UTF-8", and no encoding switch is made
+ * (libxml2 2.9.14 does not check an allocation failure while switching and
+ * then dereferences NULL). */
+#define DIV_OPTIONS \
+	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC)
+
 char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div)
 {
 	bool plain;
@@ -154,15 +164,28 @@ char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div)
 	if (plain)
 		return text;
 	walker w = {{0}, false, false, 0};
-	xmlDocPtr doc = xmlReadMemory(div, (int)strlen(div), NULL, "UTF-8",
-	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+	size_t len = strlen(div);
+	if (len > (size_t)INT32_MAX) {
+		dc_err(dc, CDAIMG_D_NARRATIVE, path, "a narrative div larger than 2 GiB");
+		return NULL;
+	}
+	xmlParserCtxtPtr ctxt;
+	bool oom;
+	xmlDocPtr doc = parse_watched(&ctxt, div, (int)len, NULL, DIV_OPTIONS, &oom);
+	xmlFreeParserCtxt(ctxt);
+	if (oom) {
+		/* the document, if any, may lack parts of the div */
+		xmlFreeDoc(doc);
+		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+		return NULL;
+	}
 	if (!doc) {
 		dc_err(dc, CDAIMG_D_NARRATIVE, path, "not a well-formed XHTML div");
 		return NULL;
 	}
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	if (!root || strcmp((const char *)root->name, "div") ||
-	    (root->ns && strcmp((const char *)root->ns->href, XHTML_NS))) {
+	    (root->ns && (!root->ns->href || strcmp((const char *)root->ns->href, XHTML_NS)))) {
 		dc_err(dc, CDAIMG_D_NARRATIVE, path, "a narrative is an XHTML <div> element");
 		xmlFreeDoc(doc);
 		return NULL;

@@ -159,15 +159,21 @@ void cdaimg_schema_free(cdaimg_schema *schema)
 
 static cdaimg_status validate(const cdaimg_schema *schema, xmlDocPtr doc, diag_ctx *dc, const char *strip)
 {
+	/* The validator raises its allocation failures without its context (F10):
+	 * they reach neither collect() nor, once later errors follow, libxml2's
+	 * last error. The validation is then EINTERNAL, ENOTVALID or even OK. */
+	nomem_watch w;
+	nomem_watch_start(&w);
 	xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema->xsd);
-	if (!vc) {
-		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
-		return CDAIMG_ENOMEM;
+	int rc = -1;
+	if (vc) {
+		collector col = {dc, CDAIMG_D_SCHEMA, false, strip};
+		xmlSchemaSetValidStructuredErrors(vc, collect, &col);
+		rc = xmlSchemaValidateDoc(vc, doc);
+		xmlSchemaFreeValidCtxt(vc);
 	}
-	collector col = {dc, CDAIMG_D_SCHEMA, false, strip};
-	xmlSchemaSetValidStructuredErrors(vc, collect, &col);
-	int rc = xmlSchemaValidateDoc(vc, doc);
-	xmlSchemaFreeValidCtxt(vc);
+	if ((nomem_watch_end(&w) || !vc) && !dc->nomem)
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 	if (dc->nomem)
 		return CDAIMG_ENOMEM;
 	if (rc < 0) {

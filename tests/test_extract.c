@@ -849,8 +849,9 @@ static char *outcome(const cdaimg_values *v, const cdaimg_diags *d)
 }
 
 /* One extraction with allocation @p n failing (-1: none); returns its status
- * and sets *total to the number of allocations made. */
-static cdaimg_status extract_failing(xmlDocPtr doc, long n, long *total, char **out)
+ * and sets *total to the number of allocations made. Extracts @p doc, or
+ * parses and extracts @p xml when @p doc is NULL. */
+static cdaimg_status extract_failing(xmlDocPtr doc, const char *xml, long n, long *total, char **out)
 {
 	oom_live = 0;
 	cdaimg_diags *d = cdaimg_diags_new();
@@ -858,7 +859,7 @@ static cdaimg_status extract_failing(xmlDocPtr doc, long n, long *total, char **
 	assert_non_null(d);
 	oom_countdown = n < 0 ? 1L << 40 : n;
 	long start = oom_countdown;
-	cdaimg_status st = cdaimg_extract_doc(&v, doc, d);
+	cdaimg_status st = doc ? cdaimg_extract_doc(&v, doc, d) : cdaimg_extract_memory(&v, xml, strlen(xml), d);
 	*total = start - oom_countdown;
 	oom_countdown = -1;
 	if (st != CDAIMG_OK && st != CDAIMG_ENOMEM)
@@ -878,7 +879,7 @@ static cdaimg_status extract_failing(xmlDocPtr doc, long n, long *total, char **
  * CDAIMG_ENOMEM and leaves nothing allocated, or, when the failure happened
  * where cdaimg cannot see it (link_kind_infer reads a failed allocation as
  * "no kind"), returns exactly what a run without failure returns. */
-static void oom_loop(xmlDocPtr doc, long max_unseen)
+static void oom_loop(xmlDocPtr doc, const char *xml, long max_unseen)
 {
 	xmlFreeFunc f0;
 	xmlMallocFunc m0;
@@ -891,9 +892,9 @@ static void oom_loop(xmlDocPtr doc, long max_unseen)
 	xmlMemSetup(oom_free, oom_malloc, oom_realloc, oom_strdup);
 	long total, used, unseen = 0;
 	char *want = NULL, *got = NULL;
-	assert_int_equal(extract_failing(doc, -1, &total, &want), CDAIMG_OK);
+	assert_int_equal(extract_failing(doc, xml, -1, &total, &want), CDAIMG_OK);
 	for (long n = 0; n < total; n++) {
-		if (extract_failing(doc, n, &used, &got) == CDAIMG_ENOMEM)
+		if (extract_failing(doc, xml, n, &used, &got) == CDAIMG_ENOMEM)
 			continue;
 		unseen++;
 		if (strcmp(want, got) != 0)
@@ -914,15 +915,27 @@ static void extract__out_of_memory(void **state)
 	cdaimg_global_init();
 	xmlDocPtr doc = NULL;
 	assert_cdaimg_ok(cdaimg_doc_read_file(&doc, tu_src("tests/data/IMG_CR_IMG_2024.01.xml"), NULL), NULL);
-	oom_loop(doc, 3); /* link_kind_infer, once per link with "requestType=WADO " */
+	oom_loop(doc, NULL, 3); /* link_kind_infer, once per link with "requestType=WADO " */
 	xmlFreeDoc(doc);
 	const char *xml = HL7_OPEN "<text><content ID=\"s1\">a<br/>b</content></text>" SERIES_OPEN("1.2.03")
 		"<text><reference value=\"#s1\"/></text><effectiveTime value=\"20230229\"/>"
 		SOP_OPEN("1.2.3.1.1") SOP_CODE LINK("https://h.example.org/wado?requestType=WADO&amp;seriesUID=1.2.3.9")
 		SOP_CLOSE "</act>" SERIES_OPEN("1.2.3.2") "<text><reference value=\"#none\"/></text></act>" HL7_CLOSE;
 	assert_cdaimg_ok(cdaimg_doc_read_memory(&doc, xml, strlen(xml), NULL, NULL), NULL);
-	oom_loop(doc, 0);
+	oom_loop(doc, NULL, 0);
 	xmlFreeDoc(doc);
+}
+
+/* Parsing included: an allocation failure inside libxml2 that drops part of
+ * the document (a namespace whose name could not be copied leaves every
+ * element outside the HL7 namespace) must not give an empty, successful
+ * result (F9). */
+static void extract__out_of_memory_while_parsing(void **state)
+{
+	(void)state;
+	cdaimg_global_init();
+	const char *xml = HL7_OPEN SERIES_OPEN("1.2.3.1") SOP("1.2.3.1.1", "1.2.3.1") "</act>" HL7_CLOSE;
+	oom_loop(NULL, xml, 0);
 }
 
 int main(void)
@@ -949,6 +962,7 @@ int main(void)
 		cmocka_unit_test(extract__ans_example),
 		cmocka_unit_test(extract__ans_example_rebuild),
 		cmocka_unit_test(extract__out_of_memory),
+		cmocka_unit_test(extract__out_of_memory_while_parsing),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	tu_schemas_free();

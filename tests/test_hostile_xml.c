@@ -41,9 +41,15 @@ static char base[128], secret_file[256], secret_dtd[256];
  * copying and gigabytes of memory.
  */
 static size_t alloc_cap = (size_t)-1, biggest_refused;
+/* When >= 0: the request that makes it reach 0 fails (out-of-memory tests). */
+static long fail_countdown = -1;
+
+static int fail_now(void) { return fail_countdown >= 0 && fail_countdown-- == 0; }
 
 static void *guard_malloc(size_t n)
 {
+	if (fail_now())
+		return NULL;
 	if (n > alloc_cap) {
 		if (n > biggest_refused)
 			biggest_refused = n;
@@ -54,6 +60,8 @@ static void *guard_malloc(size_t n)
 
 static void *guard_realloc(void *p, size_t n)
 {
+	if (fail_now())
+		return NULL;
 	if (n > alloc_cap) {
 		if (n > biggest_refused)
 			biggest_refused = n;
@@ -600,6 +608,116 @@ static void narrative_div_hostile(void **state)
 	}
 }
 
+/* The text a series' description div gives in the built entry. */
+static char *description_text(const char *div)
+{
+	tu_series t;
+	tu_series_init(&t);
+	t.s.description = (cdaimg_narrative){"generated", div};
+	cdaimg_diags *d = cdaimg_diags_new();
+	char *xml = NULL;
+	cdaimg_status st = cdaimg_series_to_string(&xml, NULL, &t.s, NULL, d);
+	if (st != CDAIMG_OK) {
+		tu_print_diags(d);
+		fail_msg("%s: %s", div, cdaimg_status_str(st));
+	}
+	cdaimg_diags_free(d);
+	return xml;
+}
+
+/* A div is UTF-8 text: an encoding its XML declaration names is ignored (the
+ * text is not decoded as Latin-1 nor refused as UTF-16). */
+static void narrative_div_declared_encoding(void **state)
+{
+	(void)state;
+	static const char *const decls[] = {"", "<?xml version=\"1.0\"?>",
+	                                    "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
+	                                    "<?xml version=\"1.0\" encoding=\"UTF-16\"?>", NULL};
+	for (int i = 0; decls[i]; i++) {
+		char *div = fmt("%s<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>\xC3\xA9t\xC3\xA9</p><p>b</p></div>",
+		                decls[i]);
+		char *xml = description_text(div);
+		if (!strstr(xml, ">\xC3\xA9t\xC3\xA9<br/>b<") && !strstr(xml, ">\xC3\xA9t\xC3\xA9\nb<"))
+			fail_msg("%s: the text changed:\n%s", div, xml);
+		cdaimg_free(xml);
+		free(div);
+	}
+}
+
+/* F8: an allocation failing while the div is parsed is out of memory
+ * (CDAIMG_ENOMEM), never a malformed div (CDAIMG_EINVALID). */
+static void narrative_div_out_of_memory(void **state)
+{
+	(void)state;
+	tu_series t;
+	tu_series_init(&t);
+	t.s.description = (cdaimg_narrative){"generated", "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>a</p>"
+	                                                  "<p>b <b>c</b></p></div>"};
+	long n, at_div = 0;
+	for (n = 0;; n++) {
+		cdaimg_diags *d = cdaimg_diags_new();
+		assert_non_null(d);
+		fail_countdown = n;
+		cdaimg_status st = cdaimg_series_check(&t.s, NULL, d);
+		int failed = fail_countdown < 0;
+		fail_countdown = -1;
+		xmlResetLastError();
+		/* (a failure that did not matter, e.g. of an error message, gives OK;
+		 * the diagnostic is missing when its own allocation failed) */
+		if ((st != CDAIMG_OK && st != CDAIMG_ENOMEM) || tu_find_diag(d, CDAIMG_D_NARRATIVE, NULL) >= 0) {
+			tu_print_diags(d);
+			fail_msg("allocation %ld failing: %s", n, cdaimg_status_str(st));
+		}
+		at_div += st == CDAIMG_ENOMEM && tu_find_diag(d, CDAIMG_D_NOMEM, "description.div") >= 0;
+		cdaimg_diags_free(d);
+		if (!failed)
+			break;
+	}
+	assert_true(at_div > 5); /* the parse of the div ran out of memory, reported at the div */
+}
+
+/* F13: what libxml2 raises while cdaimg parses (encoding conversion errors
+ * come without the parser context) does not reach standard error. (No
+ * encoding that glibc loads as a module: valgrind reports glibc's loader.) */
+static void parse_messages_not_on_stderr(void **state)
+{
+	(void)state;
+	static const char utf16_decl[] = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><r>\xFF\xFE\x00\x00</r>";
+	static const char ucs4[] = "\0\0\0<\0\0\0r\0\0\0/\0\0\0>\x80\x80\x80\x80";
+	static const char div[] = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>a</div>";
+	const struct {
+		const char *xml;
+		size_t len;
+	} docs[] = {{utf16_decl, sizeof utf16_decl - 1}, {ucs4, sizeof ucs4 - 1}};
+	FILE *err = tmpfile();
+	assert_non_null(err);
+	fflush(stderr);
+	int saved = dup(2);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(err), 2) >= 0);
+	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		xmlDocPtr doc = NULL;
+		cdaimg_doc_read_memory(&doc, docs[i].xml, docs[i].len, "bad", NULL);
+		xmlFreeDoc(doc);
+	}
+	tu_series t;
+	tu_series_init(&t);
+	t.s.description = (cdaimg_narrative){"generated", div};
+	cdaimg_status st = cdaimg_series_check(&t.s, NULL, NULL);
+	fflush(stderr);
+	assert_true(dup2(saved, 2) >= 0);
+	close(saved);
+	assert_int_equal(st, CDAIMG_EINVALID);
+	long n = ftell(err);
+	if (n > 0) {
+		char text[512] = "";
+		rewind(err);
+		text[fread(text, 1, sizeof text - 1, err)] = '\0';
+		fail_msg("%ld bytes on stderr:\n%s", n, text);
+	}
+	fclose(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +733,9 @@ int main(void)
 		cmocka_unit_test(invalid_encodings),
 		cmocka_unit_test(byte_order_marks),
 		cmocka_unit_test(narrative_div_hostile),
+		cmocka_unit_test(narrative_div_declared_encoding),
+		cmocka_unit_test(narrative_div_out_of_memory),
+		cmocka_unit_test(parse_messages_not_on_stderr),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

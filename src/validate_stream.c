@@ -355,8 +355,12 @@ static cdaimg_status validate_fd(const cdaimg_schema *schema, int fd, const char
 done:
 	if (plug)
 		xmlSchemaSAXUnplug(plug);
-	if (s.pc)
+	if (s.pc) {
+		/* in SAX mode the parser keeps the DTD's entity declarations in a
+		 * document of its own ("SAX compatibility mode"), left to the caller */
+		xmlFreeDoc(s.pc->myDoc);
 		xmlFreeParserCtxt(s.pc);
+	}
 	xmlSchemaFreeValidCtxt(vc);
 	cd_free(buf);
 	cd_free(s.frames);

@@ -1,7 +1,7 @@
 /* cmd_validate.c - cdaimg validate: XML Schema (and template rules) on CDA files. */
+#define _POSIX_C_SOURCE 200809L /* fileno */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include <cdaimg/rules.h>
@@ -164,7 +164,7 @@ static int validate_file(cli *c, const cdaimg_schema *xsd, const char *path, con
 	cdaimg_status st;
 	if (v->stream)
 		st = strcmp(path, "-") ? cdaimg_schema_validate_stream_file(xsd, path, d)
-		                       : cdaimg_schema_validate_stream_fd(xsd, STDIN_FILENO, "-", d);
+		                       : cdaimg_schema_validate_stream_fd(xsd, fileno(stdin), "-", d);
 	else
 		st = read_doc(c, path, &doc, d);
 	if (st == CDAIMG_EIO || st == CDAIMG_ENOMEM) {

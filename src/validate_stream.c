@@ -2,7 +2,9 @@
  * validate_stream.c - XML Schema validation while the document is read: the
  * parser's SAX events go straight to libxml2's schema validator
  * (xmlSchemaSAXPlug) and no tree is built, so memory does not grow with the
- * size of the document.
+ * size of the document. The parser pulls the bytes through a read callback
+ * (as xmlSchemaValidateStream does): fewer instructions than feeding a push
+ * parser, and the messages of a whole-document parse at the end of the input.
  *
  * Our SAX handler sits in front of the validator's: it keeps the path of the
  * open elements (for the diagnostics), refuses entity declarations and
@@ -22,7 +24,7 @@
 /* The options of doc_parse (docread.c): no network, no entity substitution,
  * no DTD loading, libxml2's size and depth limits kept. */
 #define STREAM_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES)
-/* Bytes handed to the parser at a time. */
+/* Bytes read from the file at a time (the parser asks for ~4 kB at a time). */
 #define CHUNK (64 * 1024)
 /* Schema errors listed; those past it are counted in one last diagnostic
  * (a broken generator can make millions of them). */
@@ -63,6 +65,15 @@ typedef struct sv {
 	bool doctype;
 	bool root;               /* the root element was seen */
 	bool oom;
+	/* the first well-formedness error (later ones follow from it) */
+	int wf_code;
+	long wf_line;
+	char wf_msg[512];
+	/* the input */
+	int fd;
+	char *buf;
+	size_t have, used;
+	int read_errno;
 } sv;
 
 static void stop(sv *s) { xmlStopParser(s->pc); }
@@ -205,13 +216,20 @@ static void on_doctype(void *ud, const xmlChar *name, const xmlChar *external_id
 	s->doctype = true;
 }
 
-/* The parser's errors: kept by the parser context (xmlCtxtGetLastError);
- * only an allocation failure is noted here, and nothing reaches stderr. */
+/* The parser's errors (nothing reaches stderr): an allocation failure, and
+ * the first fatal one, are noted. */
 static void on_parser_error(void *ud, CD_XMLERROR *err)
 {
 	sv *s = ud;
-	if (err && err->code == XML_ERR_NO_MEMORY)
+	if (!err)
+		return;
+	if (err->code == XML_ERR_NO_MEMORY)
 		s->oom = true;
+	if (err->level == XML_ERR_FATAL && !s->wf_code) {
+		s->wf_code = err->code ? err->code : -1;
+		s->wf_line = err->line;
+		snprintf(s->wf_msg, sizeof s->wf_msg, "%s", err->message ? err->message : "parse error");
+	}
 }
 
 /* The validator's errors. */
@@ -257,21 +275,30 @@ static void sax_init(xmlSAXHandler *h)
 
 /* --- the run -------------------------------------------------------------------------------- */
 
-/* Feed the parser from @p fd until the end, an error or a stop. */
-static cdaimg_status feed(sv *s, int fd, char *buf)
+/* The parser's read callback: up to @p len bytes from our buffer, refilled
+ * from the file. Once the outcome is known (not well-formed, refused, out of
+ * memory) the input ends there: the rest of a huge file is not read. */
+static int pull(void *ud, char *out, int len)
 {
-	for (;;) {
-		ssize_t n = read(fd, buf, CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
+	sv *s = ud;
+	if (s->oom || s->entities || s->undeclared || s->wf_code)
+		return 0;
+	if (s->used == s->have) {
+		ssize_t n;
+		do
+			n = read(s->fd, s->buf, CHUNK);
+		while (n < 0 && errno == EINTR);
 		if (n < 0) {
-			dc_err(s->dc, CDAIMG_D_IO, s->name, "read error: %s", strerror(errno));
-			return CDAIMG_EIO;
+			s->read_errno = errno;
+			return -1;
 		}
-		xmlParseChunk(s->pc, buf, (int)n, n == 0);
-		if (n == 0 || s->oom || s->entities || s->undeclared || !s->pc->wellFormed || s->pc->instate == XML_PARSER_EOF)
-			return CDAIMG_OK;
+		s->have = (size_t)n;
+		s->used = 0;
 	}
+	size_t k = s->have - s->used < (size_t)len ? s->have - s->used : (size_t)len;
+	memcpy(out, s->buf + s->used, k);
+	s->used += k;
+	return (int)k;
 }
 
 /* What the run found, in order of precedence. */
@@ -295,18 +322,16 @@ static cdaimg_status outcome(sv *s, xmlSchemaValidCtxtPtr vc)
 		       (const char *)s->undeclared);
 		return CDAIMG_EPARSE;
 	}
-	if (!s->pc->wellFormed) {
+	if (s->read_errno) {
+		dc_err(dc, CDAIMG_D_IO, s->name, "read error: %s", strerror(s->read_errno));
+		return CDAIMG_EIO;
+	}
+	if (!s->pc->wellFormed || s->wf_code) {
 		char msg[1024];
-		one_line(msg, sizeof msg, err && err->message ? err->message : "parse error");
-		long line = err ? err->line : 0;
-		/* At the end of the input the push parser only says "Extra content at
-		 * the end of the document", whatever is missing. */
-		if (err && err->code == XML_ERR_DOCUMENT_END && !s->root)
-			snprintf(msg, sizeof msg, "Document is empty");
-		else if (err && err->code == XML_ERR_DOCUMENT_END && s->depth)
-			snprintf(msg, sizeof msg, "Premature end of data in tag %.100s line %ld",
-			         (const char *)s->frames[s->depth - 1].name, s->frames[s->depth - 1].line);
-		dc_add(dc, CDAIMG_SEV_ERROR, CDAIMG_D_XML, "", line, NULL, "not well-formed: %s", msg);
+		one_line(msg, sizeof msg, s->wf_code ? s->wf_msg : err && err->message ? err->message : "parse error");
+		/* the path stays empty, as doc_parse leaves it */
+		dc_add(dc, CDAIMG_SEV_ERROR, CDAIMG_D_XML, "", s->wf_code ? s->wf_line : err ? err->line : 0, NULL,
+		       "not well-formed: %s", msg);
 		return CDAIMG_EPARSE;
 	}
 	if (s->doctype)
@@ -345,13 +370,14 @@ static cdaimg_status validate_fd(const cdaimg_schema *schema, int fd, const char
 	if (!plug)
 		goto done;
 	s.xsd_sax = xsd_sax;
-	s.pc = xmlCreatePushParserCtxt(&handler, &s, NULL, 0, name);
+	s.fd = fd;
+	s.buf = buf;
+	s.pc = xmlCreateIOParserCtxt(&handler, &s, pull, NULL, &s, XML_CHAR_ENCODING_NONE);
 	if (!s.pc)
 		goto done;
 	xmlCtxtUseOptions(s.pc, STREAM_OPTIONS);
-	st = feed(&s, fd, buf);
-	if (st == CDAIMG_OK)
-		st = outcome(&s, vc);
+	xmlParseDocument(s.pc);
+	st = outcome(&s, vc);
 done:
 	if (plug)
 		xmlSchemaSAXUnplug(plug);

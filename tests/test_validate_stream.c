@@ -219,7 +219,7 @@ static void validate_stream__not_well_formed(void **state)
 	assert_null(strchr(cdaimg_diags_get(d, i)->message, '\n'));
 	cdaimg_diags_clear(d);
 
-	/* cut short: the push parser's "Extra content" becomes what is missing */
+	/* cut short: the message and line of the DOM path */
 	char *doc = tu_read(tu_src("samples/sample.xml"), NULL);
 	assert_non_null(doc);
 	*strstr(doc, "</ClinicalDocument>") = '\0';
@@ -228,7 +228,13 @@ static void validate_stream__not_well_formed(void **state)
 	i = tu_find_diag(d, CDAIMG_D_XML, "");
 	assert_true(i >= 0);
 	assert_non_null(strstr(cdaimg_diags_get(d, i)->message, "Premature end of data in tag ClinicalDocument"));
-	assert_int_equal(cdaimg_diags_get(d, i)->line, line_at(doc, strlen(doc) - 1)); /* its last line */
+	cdaimg_diags *dom = cdaimg_diags_new();
+	assert_int_equal(cdaimg_schema_validate_file(ans(), path, dom), CDAIMG_EPARSE);
+	assert_int_equal(cdaimg_diags_count(dom), 1);
+	assert_int_equal(cdaimg_diags_get(d, i)->line, cdaimg_diags_get(dom, 0)->line);
+	assert_int_equal(cdaimg_diags_get(d, i)->line, line_at(doc, strlen(doc)));
+	assert_string_equal(cdaimg_diags_get(d, i)->message, cdaimg_diags_get(dom, 0)->message);
+	cdaimg_diags_free(dom);
 	cdaimg_diags_clear(d);
 
 	path = put_str("empty.xml", "");
@@ -506,6 +512,30 @@ static void validate_stream__fd_read_to_its_end_and_left_open(void **state)
 	assert_cdaimg_ok(cdaimg_schema_validate_stream_fd(ans(), fd, NULL, d), d);
 	assert_int_equal(close(fd), 0);
 	unlink(path);
+
+	/* not well-formed at its start: the rest of the file is not read */
+	size_t big = 4u << 20;
+	char *broken = malloc(big + 1);
+	assert_non_null(broken);
+	memset(broken, ' ', big);
+	memcpy(broken, "<a></b>", 7);
+	broken[big] = '\0';
+	path = put("broken-start.xml", broken, big);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(cdaimg_schema_validate_stream_fd(ans(), fd, "broken", d), CDAIMG_EPARSE);
+	assert_true(lseek(fd, 0, SEEK_CUR) < (off_t)big / 2);
+	assert_int_equal(close(fd), 0);
+	unlink(path);
+	cdaimg_diags_clear(d);
+
+	/* a descriptor that cannot be read */
+	fd = open("/dev/null", O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(cdaimg_schema_validate_stream_fd(ans(), fd, "write-only", d), CDAIMG_EIO);
+	assert_diag(d, CDAIMG_D_IO, "write-only");
+	assert_int_equal(close(fd), 0);
+	free(broken);
 	free(both);
 	free(doc);
 	cdaimg_diags_free(d);

@@ -250,10 +250,16 @@ static void on_schema_error(void *ud, CD_XMLERROR *err)
 	}
 	s->listed++;
 	char *path = frame_path(s);
+	if (!path) {
+		out_of_memory(s);
+		return;
+	}
 	long line = s->depth ? s->frames[s->depth - 1].line : err->line;
 	char msg[1024];
 	one_line(msg, sizeof msg, err->message ? err->message : "schema error");
-	dc_add(s->dc, CDAIMG_SEV_ERROR, CDAIMG_D_SCHEMA, path ? path : "", line, NULL, "%s", msg);
+	dc_add(s->dc, CDAIMG_SEV_ERROR, CDAIMG_D_SCHEMA, path, line, NULL, "%s", msg);
+	if (s->dc->nomem)
+		out_of_memory(s);
 	cd_free(path);
 }
 
@@ -306,8 +312,9 @@ static cdaimg_status outcome(sv *s, xmlSchemaValidCtxtPtr vc)
 {
 	diag_ctx *dc = s->dc;
 	const xmlError *err = xmlCtxtGetLastError(s->pc);
-	if (s->oom || (err && err->code == XML_ERR_NO_MEMORY)) {
-		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
+	if (s->oom || dc->nomem || (err && err->code == XML_ERR_NO_MEMORY)) {
+		if (!dc->nomem)
+			dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
 	if (s->entities) {
@@ -391,7 +398,9 @@ done:
 	cd_free(buf);
 	cd_free(s.frames);
 	cd_free(s.kids);
-	if (st == CDAIMG_ENOMEM && !dc->nomem)
+	if (dc->nomem) /* a diagnostic could not be kept */
+		return CDAIMG_ENOMEM;
+	if (st == CDAIMG_ENOMEM)
 		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 	return st;
 }

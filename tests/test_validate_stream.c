@@ -7,6 +7,7 @@
 #define _DEFAULT_SOURCE /* mkdtemp */
 #include <fcntl.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -567,6 +568,57 @@ static void validate_stream__arguments_and_io_errors(void **state)
 	cdaimg_diags_free(d);
 }
 
+/* One schema handle, several threads validating at once. */
+typedef struct job {
+	const char *good, *bad;
+	int failures;
+} job;
+
+static void *validate_both(void *arg)
+{
+	job *j = arg;
+	cdaimg_diags *d = cdaimg_diags_new();
+	for (int k = 0; k < 3; k++) {
+		if (cdaimg_schema_validate_stream_file(ans(), j->good, d) != CDAIMG_OK || cdaimg_diags_count(d))
+			j->failures++;
+		cdaimg_diags_clear(d);
+		if (cdaimg_schema_validate_stream_file(ans(), j->bad, d) != CDAIMG_ENOTVALID || cdaimg_diags_count(d) != 1 ||
+		    strcmp(cdaimg_diags_get(d, 0)->path, "/ClinicalDocument/component/structuredBody"))
+			j->failures++;
+		cdaimg_diags_clear(d);
+	}
+	cdaimg_diags_free(d);
+	return NULL;
+}
+
+static void validate_stream__threads_share_one_schema(void **state)
+{
+	(void)state;
+	cdaimg_global_init();
+	(void)ans(); /* loaded before the threads start */
+	char *doc = tu_read(tu_src("samples/sample.xml"), NULL);
+	assert_non_null(doc);
+	char *bad = insert(doc, after_nth(doc, "<structuredBody", 1), " x=\"1\"");
+	char bad_path[256];
+	snprintf(bad_path, sizeof bad_path, "%s", put_str("thread-bad.xml", bad));
+	enum { N = 4 };
+	pthread_t th[N];
+	job jobs[N];
+	for (int i = 0; i < N; i++) {
+		jobs[i] = (job){tu_src("samples/sample.xml"), bad_path, 0};
+		jobs[i].good = strdup(jobs[i].good);
+		assert_int_equal(pthread_create(&th[i], NULL, validate_both, &jobs[i]), 0);
+	}
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(jobs[i].failures, 0);
+		free((char *)jobs[i].good);
+	}
+	unlink(bad_path);
+	free(bad);
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -580,6 +632,7 @@ int main(void)
 		cmocka_unit_test(validate_stream__errors_listed_up_to_a_cap),
 		cmocka_unit_test(validate_stream__fd_read_to_its_end_and_left_open),
 		cmocka_unit_test(validate_stream__arguments_and_io_errors),
+		cmocka_unit_test(validate_stream__threads_share_one_schema),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	xmlCleanupParser();

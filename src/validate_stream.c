@@ -63,7 +63,6 @@ typedef struct sv {
 	bool entities;           /* the DTD declares entities */
 	const xmlChar *undeclared; /* an entity referred to but not declared (dictionary's) */
 	bool doctype;
-	bool root;               /* the root element was seen */
 	bool oom;
 	/* the first well-formedness error (later ones follow from it) */
 	int wf_code;
@@ -154,7 +153,6 @@ static void on_start(void *ud, const xmlChar *localname, const xmlChar *prefix, 
                      const xmlChar **ns, int nb_attrs, int nb_defaulted, const xmlChar **attrs)
 {
 	sv *s = ud;
-	s->root = true;
 	if (!push(s, localname)) {
 		out_of_memory(s);
 		return;
@@ -175,12 +173,6 @@ static void on_text(void *ud, const xmlChar *ch, int len)
 {
 	sv *s = ud;
 	s->xsd_sax->characters(s->xsd_ud, ch, len);
-}
-
-static void on_cdata(void *ud, const xmlChar *ch, int len)
-{
-	sv *s = ud;
-	s->xsd_sax->cdataBlock(s->xsd_ud, ch, len);
 }
 
 /* Entities are never expanded, and the validator cannot see into them:
@@ -271,7 +263,7 @@ static void sax_init(xmlSAXHandler *h)
 	h->endElementNs = on_end;
 	h->characters = on_text;
 	h->ignorableWhitespace = on_text; /* the same: the parser then never asks what is ignorable */
-	h->cdataBlock = on_cdata;
+	/* no cdataBlock: CDATA sections arrive as text (XML_PARSE_NOCDATA) */
 	h->reference = on_reference;
 	h->entityDecl = on_entity_decl;
 	h->unparsedEntityDecl = on_unparsed_entity_decl;

@@ -140,6 +140,20 @@ static void validate_stream__valid_documents(void **state)
 		cdaimg_diags_clear(d);
 		cdaimg_diags_free(dom);
 	}
+	/* CDATA is text to the validator; an element where text must not be is still found */
+	char *doc = tu_read(tu_src("samples/sample.xml"), NULL);
+	assert_non_null(doc);
+	char *cdata = insert(doc, after_nth(doc, "<title>", 1), "<![CDATA[<b>&]]>");
+	const char *path = put_str("cdata.xml", cdata);
+	assert_cdaimg_ok(cdaimg_schema_validate_stream_file(ans(), path, d), d);
+	free(cdata);
+	cdata = insert(doc, after_nth(doc, "<structuredBody>", 1), "<![CDATA[x]]>");
+	path = put_str("cdata.xml", cdata);
+	assert_int_equal(cdaimg_schema_validate_stream_file(ans(), path, d), CDAIMG_ENOTVALID);
+	assert_diag(d, CDAIMG_D_SCHEMA, "/ClinicalDocument/component/structuredBody");
+	rm("cdata.xml");
+	free(cdata);
+	free(doc);
 	cdaimg_diags_free(d);
 }
 

@@ -79,8 +79,11 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *sch
  * as safe as cdaimg_doc_read_memory's (no network, no entity substitution, no
  * DTD loading, libxml2's limits kept; a DTD that declares entities is refused)
  * and the statuses are those of cdaimg_schema_validate_file for the same
- * document. The whole document is validated, whatever its root element (use
- * cdaimg_schema_validate_entry for a lone entry).
+ * document, with one exception: a reference to an entity declared nowhere
+ * (possible when the DOCTYPE names an external DTD, which is not loaded) is
+ * refused here (CDAIMG_EPARSE), where cdaimg_schema_validate_file cannot
+ * validate it (CDAIMG_EINTERNAL). The whole document is validated, whatever
+ * its root element (use cdaimg_schema_validate_entry for a lone entry).
  *
  * Each violation is a CDAIMG_D_SCHEMA diagnostic with the line of the start
  * tag of the element concerned and its path. Positions in the path are given

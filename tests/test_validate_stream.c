@@ -5,6 +5,7 @@
  * safety of the parse, and memory that does not grow with the document.
  */
 #define _DEFAULT_SOURCE /* mkdtemp */
+#include <dirent.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -26,10 +27,20 @@ static int setup(void **state)
 	return mkdtemp(dir) ? 0 : -1;
 }
 
+/* The folder goes, with whatever a failed test left in it. */
 static int teardown(void **state)
 {
 	(void)state;
 	tu_schemas_free();
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
 	return rmdir(dir);
 }
 

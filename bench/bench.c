@@ -42,6 +42,7 @@ typedef enum variant {
 	V_READ,
 	V_VALIDATE,
 	V_DOM_DICT,
+	V_LIB_XSD_STREAM,
 } variant;
 
 static const char *const names[] = {
@@ -51,6 +52,7 @@ static const char *const names[] = {
 	"plain DOM, no dictionary",    "plain DOM, dictionary",
 	"xmlTextReader, no schema",    "xmlTextReader + XSD (streaming)",
 	"cdaimg DOM, cdaimg_doc_new",
+	"cdaimg_schema_validate_stream",
 };
 
 typedef struct result {
@@ -188,12 +190,37 @@ static bool run_reader(const char *path, bool xsd, result *r)
 	return ok;
 }
 
+/* The library's streaming validation of @p path (the schema loaded beforehand, not timed). */
+static bool run_lib_xsd_stream(const char *path, result *r)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_schema *xsd = NULL;
+	if (cdaimg_schema_load_file(&xsd, schema_path(), d) != CDAIMG_OK)
+		return print_diags(d, "cdaimg_schema_load_file");
+	cdaimg_diags_clear(d);
+	double t0 = now(), c0 = cpu_now();
+	cdaimg_status st = cdaimg_schema_validate_stream_file(xsd, path, d);
+	r->wall = now() - t0;
+	r->cpu = cpu_now() - c0;
+	int fd = open(path, O_RDONLY);
+	off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+	r->bytes = size > 0 ? (uint64_t)size : 0;
+	if (fd >= 0)
+		close(fd);
+	bool ok = st == CDAIMG_OK || print_diags(d, "cdaimg_schema_validate_stream_file");
+	cdaimg_schema_free(xsd);
+	cdaimg_diags_free(d);
+	return ok;
+}
+
 /* --- one variant in a child process ------------------------------------------------------- */
 
 static bool run_variant(variant v, uint64_t n, const char *out, result *r)
 {
 	if (v == V_READ || v == V_VALIDATE)
 		return run_reader(out, v == V_VALIDATE, r);
+	if (v == V_LIB_XSD_STREAM)
+		return run_lib_xsd_stream(out, r);
 	sink s = {open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0, false};
 	if (s.fd < 0) {
 		fprintf(stderr, "cdaimg-bench: %s: %s\n", out, strerror(errno));
@@ -228,6 +255,7 @@ static bool run_variant(variant v, uint64_t n, const char *out, result *r)
 		break;
 	case V_READ:
 	case V_VALIDATE:
+	case V_LIB_XSD_STREAM:
 		break;
 	}
 	r->wall = now() - t0;
@@ -400,15 +428,19 @@ static int bench_validate(uint64_t n, const char *out)
 	row(V_BASELINE, 0, "/dev/null");
 	result rd = ok ? row(V_READ, n, path) : (result){0};
 	result va = ok ? row(V_VALIDATE, n, path) : (result){0};
+	result lib = ok ? row(V_LIB_XSD_STREAM, n, path) : (result){0};
 	if (ok) {
 		printf("  XSD validation (streaming): %.0f series/s wall, %.0f series/cpu-s (target >= 25,000)\n",
 		       (double)n / va.wall, (double)n / va.cpu);
+		printf("  cdaimg_schema_validate_stream_file: %.0f series/s wall, %.0f series/cpu-s (target >= 25,000); "
+		       "peak RSS %.1f MB\n",
+		       (double)n / lib.wall, (double)n / lib.cpu, (double)lib.maxrss_kb / 1024.0);
 		printf("  peak RSS %.1f MB for a %.0f MB document (the loaded schema; run with another N to see it flat)\n",
 		       (double)va.maxrss_kb / 1024.0, (double)va.bytes / 1e6);
 	}
 	if (path == tmp)
 		unlink(tmp);
-	return ok && rd.ok && va.ok ? 0 : 1;
+	return ok && rd.ok && va.ok && lib.ok ? 0 : 1;
 }
 
 /* One variant in this process (for profilers such as callgrind, whose
@@ -417,7 +449,7 @@ static int in_process(const char *name, uint64_t n, const char *out)
 {
 	static const char *const keys[] = {"baseline",  "gen",       "stream",         "dom",
 	                                   "textwriter", "snprintf", "plain-dom",      "plain-dom-dict",
-	                                   "",           "",         "dom-dict"};
+	                                   "",           "",         "dom-dict",       "xsd-stream"};
 	for (size_t v = 0; v < sizeof keys / sizeof keys[0]; v++) {
 		if (!*keys[v] || strcmp(name, keys[v]))
 			continue;
@@ -428,7 +460,7 @@ static int in_process(const char *name, uint64_t n, const char *out)
 		print_row((variant)v, n, &r);
 		return r.ok ? 0 : 1;
 	}
-	fprintf(stderr, "cdaimg-bench: --in-process gen|stream|dom|dom-dict|textwriter|snprintf|plain-dom|plain-dom-dict\n");
+	fprintf(stderr, "cdaimg-bench: --in-process gen|stream|dom|dom-dict|textwriter|snprintf|plain-dom|plain-dom-dict|xsd-stream (--out: the document to validate)\n");
 	return 2;
 }
 

@@ -6,19 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libxml/xmlschemas.h>
-
-#include "docread.h"
-
-struct cdaimg_schema {
-	xmlSchemaPtr xsd;
-};
-
-#if LIBXML_VERSION >= 21200
-#define CD_XMLERROR const xmlError
-#else
-#define CD_XMLERROR xmlError
-#endif
+#include "schema.h"
 
 typedef struct collector {
 	diag_ctx *dc;

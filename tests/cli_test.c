@@ -785,6 +785,66 @@ static void cli__dash_reads_standard_input(void **state)
 	done(&r);
 }
 
+/* --stream: the XML Schema only, while reading; the same exit statuses. */
+static void cli__validate_stream(void **state)
+{
+	(void)state;
+	const char *good = sample("samples/sample.xml");
+	char want[1200];
+	run_result r = RUN("validate", "--stream", good);
+	assert_int_equal(r.rc, 0);
+	snprintf(want, sizeof want, "%s: valid (schema ans)\n", good); /* no template rules */
+	assert_string_equal(r.out, want);
+	done(&r);
+	r = RUN("validate", "--help");
+	assert_contains(r.out, "  --stream           XML Schema only (implies --no-rules)");
+	done(&r);
+
+	char *text = read_text(good);
+	char *at = strstr(text, "<structuredBody>");
+	assert_non_null(at);
+	long line = 1;
+	for (const char *p = text; p < at; p++)
+		line += *p == '\n';
+	const char *bad = tmp("bad-doc.xml");
+	FILE *f = fopen(bad, "w");
+	assert_non_null(f);
+	fprintf(f, "%.*s<structuredBody bogus=\"1\">%s", (int)(at - text), text, at + strlen("<structuredBody>"));
+	assert_int_equal(fclose(f), 0);
+	r = RUN("validate", "--stream", bad, good);
+	assert_int_equal(r.rc, CLI_INVALID);
+	snprintf(want, sizeof want, "%s:%ld: /ClinicalDocument/component/structuredBody: Element '{urn:hl7-org:v3}structuredBody', attribute 'bogus'", bad, line);
+	assert_contains(r.out, want);
+	snprintf(want, sizeof want, "%s: not valid: 1 error\n", bad);
+	assert_contains(r.out, want);
+	done(&r);
+
+	const char *broken = tmp("broken-doc.xml");
+	f = fopen(broken, "w");
+	assert_non_null(f);
+	fputs("<ClinicalDocument xmlns=\"urn:hl7-org:v3\">\n<id>\n</ClinicalDocument>\n", f);
+	assert_int_equal(fclose(f), 0);
+	r = RUN("validate", "--stream", broken);
+	assert_int_equal(r.rc, CLI_INVALID);
+	snprintf(want, sizeof want, "%s:3: not well-formed: ", broken);
+	assert_contains(r.out, want);
+	snprintf(want, sizeof want, "%s: not well-formed XML\n", broken);
+	assert_contains(r.out, want);
+	done(&r);
+	r = RUN("validate", "--stream", good, tmp("missing.xml"));
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+
+	assert_non_null(freopen(good, "r", stdin));
+	r = RUN("validate", "--stream", "-");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, "standard input: valid (schema ans)\n");
+	done(&r);
+	unlink(bad);
+	unlink(broken);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -813,6 +873,7 @@ int main(void)
 		cmocka_unit_test(cli__extract_errors),
 		cmocka_unit_test(cli__progress_on_a_terminal_for_large_batches),
 		cmocka_unit_test(cli__dash_reads_standard_input),
+		cmocka_unit_test(cli__validate_stream),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	xmlCleanupParser();

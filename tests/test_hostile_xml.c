@@ -1,7 +1,8 @@
 /*
  * test_hostile_xml.c - untrusted XML given to the safe reader
- * (cdaimg_doc_read_memory / _file), to schema validation of a file, to the
- * narrative div of a series, and to extraction when the build has it:
+ * (cdaimg_doc_read_memory / _file), to schema validation of a file (parsed
+ * whole, and while read), to the narrative div of a series, and to extraction
+ * when the build has it:
  * entity bombs, external entities and DTDs (local files and the network),
  * XInclude, deep nesting, huge attributes and text, bad encodings, BOMs.
  *
@@ -264,6 +265,22 @@ static xmlDocPtr hostile(const char *name, const char *xml, size_t len, want w)
 	} else {
 		assert_true(st3 == CDAIMG_OK || st3 == CDAIMG_ENOTVALID);
 	}
+	assert_no_secret(NULL, d);
+	/* validated while read: refused whenever the parse is, never an expansion */
+	cdaimg_diags_clear(d);
+	t0 = now();
+	guard(len);
+	cdaimg_status st5 = cdaimg_schema_validate_stream_file(xsd, path, d);
+	unguard();
+	if (now() - t0 > MAX_SECONDS)
+		fail_msg("%s: streaming validation took %.1f s", name, now() - t0);
+	if (biggest_refused)
+		fail_msg("%s: streaming validation asked for %zu bytes at once (input: %zu)", name, biggest_refused, len);
+	if (st == CDAIMG_EPARSE && st5 != CDAIMG_EPARSE)
+		fail_msg("%s: the parse refuses it, streaming validation gives %s", name, cdaimg_status_str(st5));
+	assert_true(st5 == CDAIMG_OK || st5 == CDAIMG_ENOTVALID || st5 == CDAIMG_EPARSE);
+	if (st5 == CDAIMG_EPARSE)
+		assert_diag(d, CDAIMG_D_XML, NULL);
 	assert_no_secret(NULL, d);
 #ifdef CDAIMG_HAVE_EXTRACT
 	cdaimg_diags_clear(d);

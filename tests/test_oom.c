@@ -515,6 +515,33 @@ static cdaimg_status op_validate_entry(void *vs)
 	return st;
 }
 
+/* The document in a temporary file, validated while read. */
+typedef struct stream_state {
+	FILE *file;
+} stream_state;
+
+static void stream_state_init(stream_state *ss, const doc_state *s)
+{
+	ss->file = tmpfile();
+	assert_non_null(ss->file);
+	assert_int_equal(fwrite(s->xml, 1, s->len, ss->file), s->len);
+	assert_int_equal(fflush(ss->file), 0);
+}
+
+static cdaimg_status op_validate_stream(void *vs)
+{
+	stream_state *ss = vs;
+	cdaimg_diags *d = cdaimg_diags_new();
+	if (!d)
+		return CDAIMG_ENOMEM;
+	assert_int_equal(lseek(fileno(ss->file), 0, SEEK_SET), 0);
+	libxml2_exempt = 1;
+	cdaimg_status st = cdaimg_schema_validate_stream_fd(tu_schema(CDAIMG_SCHEMA_ANS), fileno(ss->file), "doc", d);
+	libxml2_exempt = 0;
+	cdaimg_diags_free(d);
+	return st;
+}
+
 static cdaimg_status op_read(void *vs)
 {
 	doc_state *s = vs;
@@ -538,6 +565,10 @@ static void validate_valid_doc(void **state)
 	problems = 0;
 	oom_loop("cdaimg_schema_validate_doc (valid)", op_validate_doc, NULL, &s, CDAIMG_OK);
 	oom_loop("cdaimg_schema_validate_entry (valid)", op_validate_entry, NULL, &s, CDAIMG_OK);
+	stream_state ss;
+	stream_state_init(&ss, &s);
+	oom_loop("cdaimg_schema_validate_stream_fd (valid)", op_validate_stream, NULL, &ss, CDAIMG_OK);
+	fclose(ss.file);
 	doc_state_free(&s);
 	assert_int_equal(problems, 0);
 }
@@ -549,6 +580,10 @@ static void validate_invalid_doc(void **state)
 	doc_state_init(&s, 1);
 	problems = 0;
 	oom_loop("cdaimg_schema_validate_doc (invalid)", op_validate_doc, NULL, &s, CDAIMG_ENOTVALID);
+	stream_state ss;
+	stream_state_init(&ss, &s);
+	oom_loop("cdaimg_schema_validate_stream_fd (invalid)", op_validate_stream, NULL, &ss, CDAIMG_ENOTVALID);
+	fclose(ss.file);
 	doc_state_free(&s);
 	assert_int_equal(problems, 0);
 }

@@ -73,6 +73,39 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *sch
                                                         cdaimg_diags *diags);
 
 /**
+ * Validate the document in @p path while reading it, without building a tree:
+ * memory does not grow with the size of the document (a few MB besides the
+ * loaded schema, for any size), so it suits very large files. The parsing is
+ * as safe as cdaimg_doc_read_memory's (no network, no entity substitution, no
+ * DTD loading, libxml2's limits kept; a DTD that declares entities is refused)
+ * and the statuses are those of cdaimg_schema_validate_file for the same
+ * document, with one exception: a reference to an entity declared nowhere
+ * (possible when the DOCTYPE names an external DTD, which is not loaded) is
+ * refused here (CDAIMG_EPARSE), where cdaimg_schema_validate_file cannot
+ * validate it (CDAIMG_EINTERNAL). The whole document is validated, whatever
+ * its root element (use cdaimg_schema_validate_entry for a lone entry).
+ *
+ * Each violation is a CDAIMG_D_SCHEMA diagnostic with the line of the start
+ * tag of the element concerned and its path. Positions in the path are given
+ * from the second same-named sibling on ("component[2]"; the first is shown
+ * without one, since whether more follow is not known yet). The first 1,000
+ * violations are listed, then one diagnostic counts the others.
+ * Well-formedness errors are CDAIMG_D_XML diagnostics with their line;
+ * violations found before such an error are kept.
+ * @return CDAIMG_OK, CDAIMG_ENOTVALID, CDAIMG_EPARSE (not well-formed, or
+ *         entities), CDAIMG_EIO, CDAIMG_ENOMEM, CDAIMG_EINTERNAL.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_stream_file(const cdaimg_schema *schema, const char *path,
+                                                               cdaimg_diags *diags);
+/**
+ * As cdaimg_schema_validate_stream_file, reading @p fd (borrowed: read until
+ * its end, never closed) from where it stands.
+ * @param name  used in messages (may be NULL)
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_stream_fd(const cdaimg_schema *schema, int fd, const char *name,
+                                                             cdaimg_diags *diags);
+
+/**
  * Parse an XML document safely: no network, no entity substitution, no DTD
  * loading, no XInclude, size limits kept; a DTD that declares entities is
  * refused (CDA needs none; the DTD is otherwise ignored). Well-formedness errors are

@@ -1,4 +1,5 @@
 /* cmd_validate.c - cdaimg validate: XML Schema (and template rules) on CDA files. */
+#define _POSIX_C_SOURCE 200809L /* fileno */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,21 +11,23 @@
 typedef struct validate_args {
 	const char *schema; /* ans, hl7, hl7-sdtc or a path */
 	bool rules;
+	bool stream; /* schema only, while reading (no tree) */
 	char **files;
 	size_t n_files;
 } validate_args;
 
-enum { O_SCHEMA = 1, O_NO_RULES };
+enum { O_SCHEMA = 1, O_NO_RULES, O_STREAM };
 
 static const cli_opt validate_opts[] = {
 	{O_SCHEMA, 0, "schema", "ans|hl7|hl7-sdtc|PATH"},
 	{O_NO_RULES, 0, "no-rules", NULL},
+	{O_STREAM, 0, "stream", NULL},
 	{0, 0, NULL, NULL},
 };
 
 static void validate_help(cli *c)
 {
-	fputs("Usage: cdaimg validate [--schema ans|hl7|hl7-sdtc|PATH] [--no-rules] FILE...\n"
+	fputs("Usage: cdaimg validate [--schema ans|hl7|hl7-sdtc|PATH] [--no-rules] [--stream] FILE...\n"
 	      "\n"
 	      "Validate CDA files ('-': standard input) against an XML Schema, then against the\n"
 	      "template rules of the imaging entries. A file may hold a ClinicalDocument, one\n"
@@ -35,6 +38,9 @@ static void validate_help(cli *c)
 	      "  --schema hl7-sdtc  HL7 CDA R2 with the SDTC extensions\n"
 	      "  --schema PATH      any XSD file\n"
 	      "  --no-rules         XML Schema only\n"
+	      "  --stream           XML Schema only (implies --no-rules), validated while reading,\n"
+	      "                     without building a tree: memory stays flat for huge files.\n"
+	      "                     Each file must hold a whole ClinicalDocument.\n"
 	      "\n"
 	      "Prints one line per problem (FILE:LINE: PATH: message [code]) and a summary per\n"
 	      "file on standard output.\n"
@@ -60,6 +66,8 @@ static int parse_args(cli *c, int argc, char **argv, validate_args *v)
 			v->schema = a.value;
 		else if (id == O_NO_RULES)
 			v->rules = false;
+		else if (id == O_STREAM)
+			v->stream = true, v->rules = false;
 		else
 			v->files[v->n_files++] = (char *)a.value;
 	}
@@ -153,7 +161,12 @@ static int validate_file(cli *c, const cdaimg_schema *xsd, const char *path, con
 		cli_msg(c, "out of memory");
 		return CLI_IO;
 	}
-	cdaimg_status st = read_doc(c, path, &doc, d);
+	cdaimg_status st;
+	if (v->stream)
+		st = strcmp(path, "-") ? cdaimg_schema_validate_stream_file(xsd, path, d)
+		                       : cdaimg_schema_validate_stream_fd(xsd, fileno(stdin), "-", d);
+	else
+		st = read_doc(c, path, &doc, d);
 	if (st == CDAIMG_EIO || st == CDAIMG_ENOMEM) {
 		if (cdaimg_diags_count(d))
 			cli_msg(c, "cannot read %s", name);
@@ -161,7 +174,7 @@ static int validate_file(cli *c, const cdaimg_schema *xsd, const char *path, con
 		rc = CLI_IO;
 		goto done;
 	}
-	if (st == CDAIMG_OK)
+	if (st == CDAIMG_OK && !v->stream)
 		st = validate_root(xsd, doc, d);
 	if (v->rules && have_rules && (st == CDAIMG_OK || st == CDAIMG_ENOTVALID)) {
 		cdaimg_status r = check_rules(doc, d);
@@ -179,7 +192,7 @@ done:
 
 int cli_cmd_validate(cli *c, int argc, char **argv)
 {
-	validate_args v = {NULL, true, NULL, 0};
+	validate_args v = {NULL, true, false, NULL, 0};
 	cdaimg_schema *xsd = NULL;
 	int rc = parse_args(c, argc, argv, &v);
 	if (rc >= 0)

@@ -6,6 +6,9 @@
  *
  *   cdaimg-bench --series N --emitter stream|dom [--validate] [--out PATH] [--repeat R]
  *
+ * DOM variants are also timed by phase (build, save, free). --validate writes an
+ * N-series document, then reads it with xmlTextReader, with xmlTextReader and the
+ * schema, and validates it with cdaimg_schema_validate_stream_file.
  * --repeat R keeps the best of R runs of each variant (the machine may be shared);
  * --in-process VARIANT runs one variant alone, without fork, for profilers.
  */

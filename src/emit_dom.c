@@ -14,7 +14,9 @@
  *  - libxml2's node-creation callback (xmlRegisterNodeDefault) is called for
  *    every node, and ID attributes are registered when the document has a DTD.
  */
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <libxml/globals.h>
@@ -27,37 +29,40 @@
  * The dictionary strings of the names and fixed values, remembered per thread
  * by the address of the program's string: one hash of an address instead of
  * libxml2 hashing the string, for the hundred or so lookups of every entry.
- * Nothing is held. The cache belongs to one dictionary, marked by a string of
- * its own put in that dictionary (the mark): each build first checks that the
- * document's dictionary holds the mark at the address remembered, so a
- * dictionary freed, and another made at its address, empties the cache before
- * any of its strings is used. The keys are the addresses of strings of the
- * program (emit.h: names and fixed values are literals or table entries), which
- * keep their content for the life of the process.
+ * Nothing is held. The cache belongs to one dictionary, marked by a string
+ * of its own put in that dictionary: the mark names a number no other cache,
+ * and no earlier use of this one, ever had. Each build first checks that the
+ * document's dictionary holds this cache's mark, so a dictionary freed and
+ * another made at its address (by this thread or any other) empties the cache
+ * before any of its strings is used. The keys are the addresses of strings of
+ * the program (emit.h: names and fixed values are literals or table entries),
+ * which keep their content for the life of the process.
  */
 #define DOM_CACHE_SLOTS 256
 
-static const xmlChar dom_mark[] = "\001cdaimg: names cached for this dictionary";
-
 static _Thread_local struct dom_cache {
 	xmlDictPtr dict;
-	const xmlChar *mark; /* dom_mark in dict */
+	char mark[48]; /* "\001cdaimg names cache <n>", in dict */
 	struct {
 		const char *key;
 		const xmlChar *val;
 	} slot[DOM_CACHE_SLOTS];
 } dom_cache_tls;
 
+static atomic_ulong dom_cache_marks;
+
 /* This thread's cache, made the one of @p dict; NULL when it cannot be (out of memory). */
 static struct dom_cache *dom_cache_attach(xmlDictPtr dict)
 {
 	struct dom_cache *c = &dom_cache_tls;
-	if (c->dict == dict && c->mark && xmlDictExists(dict, dom_mark, -1) == c->mark)
+	if (c->dict == dict && xmlDictExists(dict, (const xmlChar *)c->mark, -1))
 		return c;
 	memset(c, 0, sizeof *c);
-	c->mark = xmlDictLookup(dict, dom_mark, -1);
-	c->dict = c->mark ? dict : NULL;
-	return c->mark ? c : NULL;
+	snprintf(c->mark, sizeof c->mark, "\001cdaimg names cache %lu", atomic_fetch_add(&dom_cache_marks, 1) + 1);
+	if (!xmlDictLookup(dict, (const xmlChar *)c->mark, -1))
+		return NULL;
+	c->dict = dict;
+	return c;
 }
 
 static const xmlChar *dom_intern(const dom_emitter *d, const char *s)

@@ -16,14 +16,21 @@
  *  - streaming: CDAIMG_OK has no error diagnostic, any other status has one;
  *  - differential: the streaming path says CDAIMG_OK exactly when the DOM
  *    path does, and otherwise gives the same status, but for the exception
- *    documented in validate.h (see statuses_agree).
+ *    documented in validate.h (see statuses_agree);
+ *  - nothing reaches libxml2's generic error channel (by default the host's
+ *    standard error) during either path. Known finding F14: the streaming
+ *    path lets libxml2's encoding and I/O errors through; until it is fixed
+ *    that check of the streaming path is enforced only with
+ *    CDAIMG_FUZZ_STRICT=1 (the messages are swallowed otherwise).
  */
 #define _GNU_SOURCE /* memfd_create */
 #include <errno.h>
+#include <stdarg.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 
 #include "fuzz.h"
 
@@ -35,6 +42,31 @@ static const cdaimg_schema *schema(void)
 		abort();
 	}
 	return s;
+}
+
+/* libxml2's generic error channel: counted, the first message kept. */
+static size_t generic_msgs;
+static char generic_first[256];
+
+static void on_generic(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	if (!generic_msgs++) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(generic_first, sizeof generic_first, fmt, ap);
+		va_end(ap);
+	}
+}
+
+static int strict(void)
+{
+	static int v = -1;
+	if (v < 0) {
+		const char *e = getenv("CDAIMG_FUZZ_STRICT");
+		v = e && *e && strcmp(e, "0") != 0;
+	}
+	return v;
 }
 
 /* A descriptor holding @p data, positioned at its start; -1 if none can be made. */
@@ -108,22 +140,27 @@ static int has_entity_ref(xmlNodePtr n)
 /*
  * The one documented difference (validate.h): a reference to an entity
  * declared nowhere, which is well-formed only because the DOCTYPE names an
- * external DTD (never loaded). The DOM parse keeps it as an entity reference
- * node that libxml2's validator cannot walk (CDAIMG_EINTERNAL); the streaming
- * parse refuses it (CDAIMG_EPARSE). The exemption asks for that node in the
- * tree, so any other EINTERNAL/EPARSE disagreement still fails. Neither side
- * is CDAIMG_OK there, so the OK-for-OK oracle holds without exception.
+ * external DTD (never loaded). The streaming parse refuses it (CDAIMG_EPARSE).
+ * The DOM parse keeps it as an entity reference node, and the DOM status
+ * depends on whether libxml2's validator reaches that node: when it does, it
+ * cannot walk it (CDAIMG_EINTERNAL, the case validate.h names); when the
+ * validation fails before (e.g. a root element the schema does not declare:
+ * the walk stops there), CDAIMG_ENOTVALID. Both are exempt, and only when
+ * the tree holds such a node, so any other disagreement still fails. Neither
+ * side is CDAIMG_OK there, so the OK-for-OK oracle holds without exception.
  */
 static int statuses_agree(cdaimg_status dom, int dom_entity_ref, cdaimg_status stream)
 {
 	if (dom == stream)
 		return 1;
-	return dom == CDAIMG_EINTERNAL && stream == CDAIMG_EPARSE && dom_entity_ref;
+	return stream == CDAIMG_EPARSE && dom_entity_ref && (dom == CDAIMG_EINTERNAL || dom == CDAIMG_ENOTVALID);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	xmlSetGenericErrorFunc(NULL, on_generic);
 	/* The streaming path. */
+	generic_msgs = 0;
 	cdaimg_diags *ds = cdaimg_diags_new();
 	if (!ds)
 		abort();
@@ -134,6 +171,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cdaimg_status ss = cdaimg_schema_validate_stream_fd(schema(), fd, "fuzz.xml", ds);
 	FUZZ_REQUIRE(close(fd) == 0, "the validator closed the borrowed descriptor");
+	FUZZ_REQUIRE(!strict() || !generic_msgs, "stream: %zu libxml2 messages on the generic channel (F14), first: %s",
+	             generic_msgs, generic_first);
 	FUZZ_REQUIRE(ss == CDAIMG_OK || ss == CDAIMG_ENOTVALID || ss == CDAIMG_EPARSE || ss == CDAIMG_ENOMEM ||
 	                     ss == CDAIMG_EINTERNAL,
 	             "stream status %d", (int)ss);
@@ -144,6 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	             errors);
 
 	/* The DOM path on the same bytes. */
+	generic_msgs = 0;
 	cdaimg_diags *dd = cdaimg_diags_new();
 	if (!dd)
 		abort();
@@ -159,6 +199,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_REQUIRE(ds_ == CDAIMG_OK || ds_ == CDAIMG_ENOTVALID || ds_ == CDAIMG_EPARSE || ds_ == CDAIMG_ENOMEM ||
 	                     ds_ == CDAIMG_EINTERNAL,
 	             "DOM status %d", (int)ds_);
+	FUZZ_REQUIRE(!generic_msgs, "DOM: %zu libxml2 messages on the generic channel, first: %s", generic_msgs,
+	             generic_first);
 	fuzz_check_diags(dd);
 	check_one_line(dd);
 

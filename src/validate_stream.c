@@ -19,6 +19,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
+#include "docread.h"
 #include "schema.h"
 
 /* The options of doc_parse (docread.c): no network, no entity substitution,
@@ -359,6 +360,10 @@ static cdaimg_status validate_fd(const cdaimg_schema *schema, int fd, const char
 	sax_init(&handler);
 	xmlSAXHandler *xsd_sax = NULL;
 	xmlSchemaSAXPlugPtr plug = NULL;
+	/* errors libxml2 raises without the parser (encoding conversion, some
+	 * allocation failures) come to us, not to stderr (F14) */
+	nomem_watch watch;
+	nomem_watch_start(&watch);
 	char *buf = cd_malloc(CHUNK);
 	xmlSchemaValidCtxtPtr vc = buf ? xmlSchemaNewValidCtxt(schema->xsd) : NULL;
 	if (!vc)
@@ -378,6 +383,8 @@ static cdaimg_status validate_fd(const cdaimg_schema *schema, int fd, const char
 	xmlParseDocument(s.pc);
 	st = outcome(&s, vc);
 done:
+	if (nomem_watch_end(&watch))
+		st = CDAIMG_ENOMEM;
 	if (plug)
 		xmlSchemaSAXUnplug(plug);
 	if (s.pc) {

@@ -82,7 +82,8 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *sch
  * document, with one exception: a reference to an entity declared nowhere
  * (possible when the DOCTYPE names an external DTD, which is not loaded) is
  * refused here (CDAIMG_EPARSE), where cdaimg_schema_validate_file cannot
- * validate it (CDAIMG_EINTERNAL). The whole document is validated, whatever
+ * validate it (CDAIMG_EINTERNAL), or finds the document invalid before it
+ * reaches the reference (CDAIMG_ENOTVALID). The whole document is validated, whatever
  * its root element (use cdaimg_schema_validate_entry for a lone entry).
  *
  * Each violation is a CDAIMG_D_SCHEMA diagnostic with the line of the start

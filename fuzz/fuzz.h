@@ -25,6 +25,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		}                                                               \
 	} while (0)
 
+/* The ANS schema, loaded once per target (CDAIMG_SCHEMA_DIR or the usual
+ * places); a target that cannot load it stops. */
+static inline const cdaimg_schema *fuzz_schema(void)
+{
+	static cdaimg_schema *s;
+	if (!s && cdaimg_schema_load(&s, CDAIMG_SCHEMA_ANS, NULL, NULL) != CDAIMG_OK) {
+		fprintf(stderr, "fuzz: cannot load the ANS schema (set CDAIMG_SCHEMA_DIR)\n");
+		abort();
+	}
+	return s;
+}
+
 /* The input as a NUL-terminated string (malloc'd; embedded NULs kept). */
 static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 {

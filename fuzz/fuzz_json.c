@@ -17,16 +17,6 @@
 #include "fuzz.h"
 #include "internal.h"
 
-static const cdaimg_schema *schema(void)
-{
-	static cdaimg_schema *s;
-	if (!s && cdaimg_schema_load(&s, CDAIMG_SCHEMA_ANS, NULL, NULL) != CDAIMG_OK) {
-		fprintf(stderr, "fuzz_json: cannot load the ANS schema (set CDAIMG_SCHEMA_DIR)\n");
-		abort();
-	}
-	return s;
-}
-
 static void build_series(const cdaimg_series *s)
 {
 	cdaimg_diags *d = cdaimg_diags_new();
@@ -41,7 +31,7 @@ static void build_series(const cdaimg_series *s)
 	FUZZ_REQUIRE(st == checked, "check %d, build %d", (int)checked, (int)st);
 	if (st == CDAIMG_OK) {
 		cdaimg_diags_clear(d);
-		cdaimg_status vst = cdaimg_schema_validate_entry(schema(), act, d);
+		cdaimg_status vst = cdaimg_schema_validate_entry(fuzz_schema(), act, d);
 		if (vst != CDAIMG_OK)
 			for (size_t i = 0; i < cdaimg_diags_count(d); i++)
 				fprintf(stderr, "  %s\n", cdaimg_diags_get(d, i)->message);
@@ -71,7 +61,7 @@ static void build_study(const cdaimg_study *st)
 	FUZZ_REQUIRE(s2 == s1, "study_build %d, document_build %d", (int)s1, (int)s2);
 	if (s2 == CDAIMG_OK) {
 		cdaimg_diags_clear(d);
-		cdaimg_status vst = cdaimg_schema_validate_doc(schema(), full, d);
+		cdaimg_status vst = cdaimg_schema_validate_doc(fuzz_schema(), full, d);
 		if (vst != CDAIMG_OK)
 			for (size_t i = 0; i < cdaimg_diags_count(d); i++)
 				fprintf(stderr, "  %s\n", cdaimg_diags_get(d, i)->message);

@@ -23,16 +23,6 @@
 
 enum { NF = 26 };
 
-static const cdaimg_schema *schema(void)
-{
-	static cdaimg_schema *s;
-	if (!s && cdaimg_schema_load(&s, CDAIMG_SCHEMA_ANS, NULL, NULL) != CDAIMG_OK) {
-		fprintf(stderr, "fuzz_series: cannot load the ANS schema (set CDAIMG_SCHEMA_DIR)\n");
-		abort();
-	}
-	return s;
-}
-
 typedef struct vals {
 	cdaimg_identifier sid[2], sop;
 	cdaimg_coding modality, sop_class, kind, media;
@@ -106,7 +96,7 @@ static void build_and_verify(const vals *v, cdaimg_status checked)
 		FUZZ_REQUIRE(pst == CDAIMG_OK, "output does not parse back:\n%s", xml);
 		xmlFreeDoc(back);
 		cdaimg_diags_clear(d);
-		cdaimg_status vst = cdaimg_schema_validate_entry(schema(), act, d);
+		cdaimg_status vst = cdaimg_schema_validate_entry(fuzz_schema(), act, d);
 		if (vst != CDAIMG_OK) {
 			for (size_t i = 0; i < cdaimg_diags_count(d); i++)
 				fprintf(stderr, "  %s\n", cdaimg_diags_get(d, i)->message);

@@ -32,16 +32,6 @@
 
 #include "fuzz.h"
 
-static const cdaimg_schema *schema(void)
-{
-	static cdaimg_schema *s;
-	if (!s && cdaimg_schema_load(&s, CDAIMG_SCHEMA_ANS, NULL, NULL) != CDAIMG_OK) {
-		fprintf(stderr, "fuzz_validate_stream: cannot load the ANS schema (set CDAIMG_SCHEMA_DIR)\n");
-		abort();
-	}
-	return s;
-}
-
 /* libxml2's generic error channel: counted, the first message kept. */
 static size_t generic_msgs;
 static char generic_first[256];
@@ -157,7 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		perror("fuzz_validate_stream: input descriptor");
 		abort();
 	}
-	cdaimg_status ss = cdaimg_schema_validate_stream_fd(schema(), fd, "fuzz.xml", ds);
+	cdaimg_status ss = cdaimg_schema_validate_stream_fd(fuzz_schema(), fd, "fuzz.xml", ds);
 	FUZZ_REQUIRE(close(fd) == 0, "the validator closed the borrowed descriptor");
 	FUZZ_REQUIRE(!generic_msgs, "stream: %zu libxml2 messages on the generic channel (F14), first: %s",
 	             generic_msgs, generic_first);
@@ -181,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int entity_ref = 0;
 	if (doc) {
 		entity_ref = has_entity_ref(xmlDocGetRootElement(doc));
-		ds_ = cdaimg_schema_validate_doc(schema(), doc, dd);
+		ds_ = cdaimg_schema_validate_doc(fuzz_schema(), doc, dd);
 		xmlFreeDoc(doc);
 	}
 	FUZZ_REQUIRE(ds_ == CDAIMG_OK || ds_ == CDAIMG_ENOTVALID || ds_ == CDAIMG_EPARSE || ds_ == CDAIMG_ENOMEM ||

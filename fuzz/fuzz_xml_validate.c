@@ -12,16 +12,6 @@
 #include "cdaimg/rules.h"
 #endif
 
-static const cdaimg_schema *schema(void)
-{
-	static cdaimg_schema *s;
-	if (!s && cdaimg_schema_load(&s, CDAIMG_SCHEMA_ANS, NULL, NULL) != CDAIMG_OK) {
-		fprintf(stderr, "fuzz_xml_validate: cannot load the ANS schema (set CDAIMG_SCHEMA_DIR)\n");
-		abort();
-	}
-	return s;
-}
-
 /* The first element named @p name, depth first (bounded by libxml2's depth limit). */
 static xmlNodePtr find(xmlNodePtr n, const char *name)
 {
@@ -45,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_REQUIRE((st == CDAIMG_OK) == (doc != NULL), "status %d, doc %p", (int)st, (void *)doc);
 	FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_EPARSE || st == CDAIMG_ENOMEM, "status %d", (int)st);
 	if (doc) {
-		st = cdaimg_schema_validate_doc(schema(), doc, d);
+		st = cdaimg_schema_validate_doc(fuzz_schema(), doc, d);
 		FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENOTVALID,
 		             "validate status %d", (int)st);
 		xmlNodePtr act = find(xmlDocGetRootElement(doc), "act");
@@ -53,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char *p = cdaimg_node_path(act);
 			FUZZ_REQUIRE(p && p[0] == '/', "bad path");
 			cdaimg_free(p);
-			st = cdaimg_schema_validate_entry(schema(), act, d);
+			st = cdaimg_schema_validate_entry(fuzz_schema(), act, d);
 			FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENOTVALID,
 			             "entry status %d", (int)st);
 		}

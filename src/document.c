@@ -296,7 +296,7 @@ static void modalities(emitter *e, const prep_study *s, const char *elem, const 
 			seen = !strcmp(s->series[k]->modality.code, m->code);
 		if (seen)
 			continue;
-		map_code_open(e, elem, m->code, m->system, m->system_name, m->display);
+		map_code_open(e, elem, m);
 		if (ref) {
 			em_start(e, "originalText");
 			em_leaf(e, "reference", "value", ref, NULL);

@@ -22,10 +22,10 @@ const profile_ids *profile_get(cdaimg_profile p);
 /* Write a Series Act (with its SOP Instance Observations). */
 void map_series(emitter *e, const profile_ids *p, const prep_series *s);
 
-/* Write <code code=.. codeSystem=.. codeSystemName=.. displayName=..> and
- * leave it open (the caller adds children, then em_end). */
-void map_code_open(emitter *e, const char *elem, const char *code, const char *system, const char *system_name,
-                   const char *display);
+/* Write <code code=.. codeSystem=.. codeSystemName=.. displayName=..> from @p k
+ * and leave it open (the caller adds children, then em_end). System and system
+ * name are fixed strings, code and display when @p k says so (em_attrk). */
+void map_code_open(emitter *e, const char *elem, const prep_code *k);
 void map_ids(emitter *e, const prep_id *ids, size_t n);
 void map_template_ids(emitter *e, const char *const ids[2]);
 

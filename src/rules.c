@@ -357,11 +357,10 @@ static cdaimg_status check_rule(xmlXPathContextPtr ctx, diag_ctx *dc, const cdai
 	return st;
 }
 
-/* 1 when the document carries a French (CI-SIS) template id, 0 when not, -1 on error. */
-static int has_french_templates(xmlXPathContextPtr ctx, xmlNodePtr root)
+/* The boolean XPath @p expr evaluated at @p root: 1, 0, or -1 on error. */
+static int xpath_true(xmlXPathContextPtr ctx, xmlNodePtr root, const char *expr)
 {
-	xmlXPathCompExprPtr comp =
-		xmlXPathCompile((const xmlChar *)"boolean(//cda:templateId[starts-with(@root, '1.2.250.1.213.1.1.')])");
+	xmlXPathCompExprPtr comp = xmlXPathCompile((const xmlChar *)expr);
 	if (!comp)
 		return -1;
 	ctx->node = root;
@@ -370,18 +369,10 @@ static int has_french_templates(xmlXPathContextPtr ctx, xmlNodePtr root)
 	return r;
 }
 
-/* 1 when @p root is an IMG-CR-IMG ClinicalDocument (volume template 1.2.250.1.213.1.1.1.45). */
-static int is_img_cr_img(xmlXPathContextPtr ctx, xmlNodePtr root)
-{
-	xmlXPathCompExprPtr comp = xmlXPathCompile(
-		(const xmlChar *)"boolean(self::cda:ClinicalDocument[cda:templateId/@root='1.2.250.1.213.1.1.1.45'])");
-	if (!comp)
-		return -1;
-	ctx->node = root;
-	int r = xmlXPathCompiledEvalToBoolean(comp, ctx);
-	xmlXPathFreeCompExpr(comp);
-	return r;
-}
+/* The document carries a French (CI-SIS) template id. */
+#define HAS_FRENCH_TEMPLATES "boolean(//cda:templateId[starts-with(@root, '1.2.250.1.213.1.1.')])"
+/* @p root is an IMG-CR-IMG ClinicalDocument (volume template 1.2.250.1.213.1.1.1.45). */
+#define IS_IMG_CR_IMG "boolean(self::cda:ClinicalDocument[cda:templateId/@root='1.2.250.1.213.1.1.1.45'])"
 
 cdaimg_status cdaimg_rules_check(xmlDocPtr doc, cdaimg_diags *diags)
 {
@@ -399,8 +390,8 @@ cdaimg_status cdaimg_rules_check(xmlDocPtr doc, cdaimg_diags *diags)
 	 * gets the ANS rules (which restate PS3.20's); any other gets the PS3.20
 	 * and C-CDA rules, each applying where its own templates are. */
 	xmlNodePtr root = xmlDocGetRootElement(doc);
-	int french = has_french_templates(ctx, root);
-	int volume = is_img_cr_img(ctx, root);
+	int french = xpath_true(ctx, root, HAS_FRENCH_TEMPLATES);
+	int volume = xpath_true(ctx, root, IS_IMG_CR_IMG);
 	cdaimg_status st = french < 0 || volume < 0 ? xpath_failed(ctx, &dc, &rules[0]) : CDAIMG_OK;
 	for (size_t i = 0; i < N_RULES && st == CDAIMG_OK; i++) {
 		const cdaimg_rule *r = cdaimg_rules_get(i);

@@ -85,19 +85,7 @@ void map_ids(emitter *e, const prep_id *ids, size_t n)
 	}
 }
 
-void map_code_open(emitter *e, const char *elem, const char *code, const char *system, const char *system_name,
-                   const char *display)
-{
-	em_start(e, elem);
-	em_attr(e, "code", code);
-	em_attr(e, "codeSystem", system);
-	em_attr(e, "codeSystemName", system_name);
-	em_attr(e, "displayName", display);
-}
-
-/* A code whose strings are all fixed (literals or value-set entries) but for
- * those @p k says are not. */
-static void map_prep_code_open(emitter *e, const char *elem, const prep_code *k)
+void map_code_open(emitter *e, const char *elem, const prep_code *k)
 {
 	em_start(e, elem);
 	if (k->code_fixed)
@@ -205,7 +193,7 @@ static void map_instance(emitter *e, const profile_ids *p, const prep_instance *
 	em_attrk(e, "moodCode", "EVN");
 	map_template_ids(e, p->sop);
 	map_ids(e, in->ids, in->n_ids);
-	map_prep_code_open(e, "code", &in->sop_class);
+	map_code_open(e, "code", &in->sop_class);
 	map_text(e, "originalText", in->text, in->text_ref);
 	em_end(e); /* code */
 	em_start(e, "text");
@@ -238,7 +226,7 @@ void map_series(emitter *e, const profile_ids *p, const prep_series *s)
 	em_attrk(e, "displayName", s->french ? fr_ids.display_series : dicom_ids.display_series);
 	em_start(e, "qualifier");
 	map_dcm(e, "name", "121139", s->french ? fr_ids.display_modality : dicom_ids.display_modality);
-	map_prep_code_open(e, "value", &s->modality);
+	map_code_open(e, "value", &s->modality);
 	em_end(e); /* value */
 	em_end(e); /* qualifier */
 	em_end(e); /* code */

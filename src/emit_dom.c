@@ -120,10 +120,8 @@ static xmlNodePtr dom_node(const dom_emitter *d, xmlElementType type, const xmlC
 	xmlNodePtr n = xmlMalloc(sizeof *n);
 	if (!n)
 		return NULL;
-	memset(n, 0, sizeof *n);
-	n->type = type;
-	n->name = name;
-	n->doc = d->doc;
+	/* an initialiser rather than memset and stores: fewer instructions per node */
+	*n = (xmlNode){.type = type, .name = name, .doc = d->doc};
 	return n;
 }
 
@@ -182,12 +180,7 @@ static int dom_add_attr(dom_emitter *d, xmlNsPtr ns, const char *name, const cha
 		dom_drop(d, nm);
 		return -1;
 	}
-	memset(a, 0, sizeof *a);
-	a->type = XML_ATTRIBUTE_NODE;
-	a->name = nm;
-	a->parent = el;
-	a->doc = d->doc;
-	a->ns = ns;
+	*a = (xmlAttr){.type = XML_ATTRIBUTE_NODE, .name = nm, .parent = el, .doc = d->doc, .ns = ns};
 	t->content = val;
 	t->parent = (xmlNodePtr)a;
 	a->children = a->last = t;

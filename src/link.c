@@ -72,6 +72,12 @@ static char *pct_decode_into(const char *s, size_t n, char *buf, size_t cap)
 	char *out = n < cap ? buf : cd_malloc(n + 1), *o = out;
 	if (!out)
 		return NULL;
+	if (!memchr(s, '%', n) && !memchr(s, '+', n)) {
+		/* the common case (UIDs, tokens): nothing to decode */
+		memcpy(out, s, n);
+		out[n] = '\0';
+		return out;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%' && i + 2 < n && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
 			*o++ = (char)(hexv(s[i + 1]) << 4 | hexv(s[i + 2]));
@@ -299,14 +305,23 @@ void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind,
 	}
 	size_t host_end = (size_t)(p - url);
 	/* '1' for the bytes of uri_chars but '[', ']' and '%' (which need a closer
-	 * look), by code 0x00..0x7F, 32 per line */
-	static const char plain[129] = "00000000000000000000000000000000"
-	                                 "01011011111111111111111111110101"
-	                                 "11111111111111111111111111100001"
-	                                 "01111111111111111111111111100010";
-	for (const unsigned char *c = (const unsigned char *)url; *c; c++) {
-		if (*c < 128 && plain[*c] == '1')
-			continue;
+	 * look), by byte value, 32 per line */
+	static const char plain[257] = "00000000000000000000000000000000"
+	                               "01011011111111111111111111110101"
+	                               "11111111111111111111111111100001"
+	                               "01111111111111111111111111100010"
+	                               "00000000000000000000000000000000"
+	                               "00000000000000000000000000000000"
+	                               "00000000000000000000000000000000"
+	                               "00000000000000000000000000000000";
+	for (const unsigned char *c = (const unsigned char *)url;; c++) {
+		/* four bytes a turn while they are plain (a NUL is not, so nothing past it is read) */
+		while (plain[c[0]] == '1' && plain[c[1]] == '1' && plain[c[2]] == '1' && plain[c[3]] == '1')
+			c += 4;
+		while (plain[*c] == '1')
+			c++;
+		if (!*c)
+			break;
 		/* '[' and ']' only delimit an IP literal in the authority (RFC 3986 §3.2.2) */
 		bool bracket = *c == '[' || *c == ']';
 		if (!uri_char_ok(*c) || (bracket && (size_t)((const char *)c - url) >= host_end)) {

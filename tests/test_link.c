@@ -1,4 +1,5 @@
 /* test_link.c - image links (D5): syntax, kinds, consistency with the entry's UIDs. */
+#include <stdio.h>
 #include <string.h>
 
 #include "link.h"
@@ -90,6 +91,36 @@ static void link__wado_uri_rules(void **state)
 	expect("https://h/wado?requestType=WADO&studyUID=01.2&seriesUID=" SERIES "&objectUID=" SOP
 	       "&contentType=application/dicom",
 	       LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	/* parameters are compared decoded: %XX and '+' */
+	expect_clean("https://h/wado?requestType=WA%44O&studyUID=1%2E2.250.1.999.1&seriesUID=" SERIES "&objectUID=" SOP
+	             "&contentType=application%2fdicom",
+	             LINK_WADO_URI);
+	expect("https://h/wado?requestType=WA+DO&studyUID=" STUDY "&seriesUID=" SERIES "&objectUID=" SOP
+	       "&contentType=application/dicom",
+	       LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "+&seriesUID=" SERIES "&objectUID=" SOP
+	       "&contentType=application/dicom",
+	       LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+}
+
+/* A byte that has no place in a URL is found wherever it is, at the right offset. */
+static void link__bad_byte_at_every_offset(void **state)
+{
+	static const char good[] = "https://pacs.example.org/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" SERIES
+	                           "&objectUID=" SOP "&contentType=application/dicom";
+	char url[sizeof good], want[32];
+	for (size_t at = 25; at < sizeof good - 1; at++) {
+		memcpy(url, good, sizeof good);
+		url[at] = at % 2 ? ' ' : '\x7f';
+		cdaimg_diags *d = run(url, LINK_WADO_URI, STUDY);
+		int i = tu_find_diag(d, CDAIMG_D_URL, "referenceWado.reference");
+		snprintf(want, sizeof want, "offset %zu", at);
+		if (i < 0 || !strstr(cdaimg_diags_get(d, (size_t)i)->message, want)) {
+			tu_print_diags(d);
+			fail_msg("no URL error at %s for %s", want, url);
+		}
+		cdaimg_diags_free(d);
+	}
 }
 
 static void link__wado_rs_and_iid_rules(void **state)
@@ -144,6 +175,7 @@ int main(void)
 		cmocka_unit_test(link__valid_links_of_each_kind),   cmocka_unit_test(link__syntax_errors),
 		cmocka_unit_test(link__wado_uri_rules),             cmocka_unit_test(link__wado_rs_and_iid_rules),
 		cmocka_unit_test(link__kind_codes_and_inference),   cmocka_unit_test(link__query_params_decoded),
+		cmocka_unit_test(link__bad_byte_at_every_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

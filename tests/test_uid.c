@@ -31,6 +31,55 @@ static void uid__rejects_invalid_with_reason(void **state)
 	assert_non_null(strstr(why, "at most 64"));
 }
 
+/* The rules of PS3.5 §9.1 as written, one by one, for comparison. */
+static bool uid_by_the_rules(const char *s)
+{
+	size_t len = strlen(s);
+	if (len == 0 || len > UID_MAX || !(s[0] >= '0' && s[0] <= '2') || (s[1] != '.' && s[1] != '\0'))
+		return false;
+	for (const char *comp = s;;) {
+		size_t n = strcspn(comp, ".");
+		if (n == 0 || (n > 1 && comp[0] == '0') || strspn(comp, "0123456789") < n)
+			return false;
+		if (!comp[n])
+			return true;
+		comp += n + 1;
+	}
+}
+
+/* Every string of up to six characters over the characters that matter, and
+ * long ones around the 64-character limit: uid_valid agrees with the rules. */
+static void uid__agrees_with_the_rules(void **state)
+{
+	static const char alphabet[] = "0129.a";
+	const size_t k_max = sizeof alphabet - 1;
+	char s[80], why[128];
+	for (size_t len = 0; len <= 6; len++) {
+		size_t total = 1;
+		for (size_t i = 0; i < len; i++)
+			total *= k_max;
+		for (size_t k = 0; k < total; k++) {
+			size_t x = k;
+			for (size_t i = 0; i < len; i++, x /= k_max)
+				s[i] = alphabet[x % k_max];
+			s[len] = '\0';
+			if (uid_valid(s, why, sizeof why) != uid_by_the_rules(s))
+				fail_msg("uid_valid(\"%s\") disagrees with the rules", s);
+		}
+	}
+	for (size_t len = 60; len <= 70; len++) {
+		for (size_t dot = 2; dot < len; dot += 7) {
+			memset(s, '7', len);
+			s[0] = '1';
+			s[1] = '.';
+			s[dot] = '.';
+			s[len] = '\0';
+			if (uid_valid(s, why, sizeof why) != uid_by_the_rules(s))
+				fail_msg("uid_valid(\"%s\") disagrees with the rules", s);
+		}
+	}
+}
+
 static void uid__uuid_to_2_25(void **state)
 {
 	char out[UID_MAX + 1];
@@ -59,6 +108,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(uid__accepts_valid),
 		cmocka_unit_test(uid__rejects_invalid_with_reason),
+		cmocka_unit_test(uid__agrees_with_the_rules),
 		cmocka_unit_test(uid__uuid_to_2_25),
 		cmocka_unit_test(uid__2_25_back_to_uuid),
 	};

@@ -286,8 +286,8 @@ static void validate_stream__entities_refused_doctype_ignored(void **state)
 		"<!DOCTYPE a [<!NOTATION n SYSTEM \"n\"><!ENTITY u SYSTEM \"u.bin\" NDATA n>]><a/>",
 		/* an external DTD, not loaded, might declare it: still refused */
 		"<!DOCTYPE a SYSTEM \"a.dtd\"><a>\n&undeclared;</a>",
-		"<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">"
-		"<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]><lolz>&lol3;</lolz>",
+		("<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">"
+		 "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]><lolz>&lol3;</lolz>"),
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
 		const char *path = put_str("entity.xml", refused[i]);

@@ -3,7 +3,11 @@
  * kind, url_query_param, link_kind_infer.
  * Input: one byte choosing the kind, then NUL-separated fields:
  * URL, study UID, series UID, SOP instance UID ("\x01" = absent).
+ * Invariant beyond the diagnostics: a URL link_check finds no error in is a
+ * URI for libxml2's parser, which validates the schema's anyURI (url type).
  */
+#include <libxml/uri.h>
+
 #include "fuzz.h"
 #include "link.h"
 
@@ -20,6 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diag_ctx dc = {diags, 0, 0, false};
 	link_check(&dc, "referenceWado.reference", url, kind, f[1], f[2], f[3]);
 	FUZZ_REQUIRE(dc.errors + dc.warnings <= cdaimg_diags_count(diags) || dc.nomem, "diagnostics lost");
+	if (!dc.errors && !dc.nomem) {
+		xmlURIPtr u = xmlParseURI(url);
+		FUZZ_REQUIRE(u != NULL, "no error for a URL libxml2 does not parse: %s", url);
+		xmlFreeURI(u);
+	}
 	fuzz_check_diags(diags);
 	cdaimg_diags_free(diags);
 	link_kind inferred = link_kind_infer(url);

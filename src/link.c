@@ -295,6 +295,45 @@ static void check_iid(diag_ctx *dc, const char *path, const char *url, const cha
 	cd_free(acc);
 }
 
+/* NULL when the authority from @p a to @p end (the bytes already checked) is
+ * [userinfo "@"] host [":" port] with host an IP literal "[...]" or a name
+ * without ':', '@' or brackets, and port a TCP port in digits (RFC 3986 §3.2, as
+ * libxml2's URI parser reads it for the schema's anyURI); else what is wrong. */
+static const char *authority_problem(const char *a, const char *end)
+{
+	const char *at = memchr(a, '@', (size_t)(end - a));
+	if (at && memchr(at + 1, '@', (size_t)(end - at - 1)))
+		return "'@' ends the user information and appears once";
+	const char *h = at ? at + 1 : a, *after;
+	if (*h == '[') {
+		const char *close = memchr(h, ']', (size_t)(end - h));
+		if (!close)
+			return "the IP literal host has no closing ']'";
+		after = close + 1;
+	} else {
+		after = h;
+		while (after < end && *after != ':' && *after != '[' && *after != ']')
+			after++;
+		if (after == h)
+			return "the host is empty";
+	}
+	if (after == end)
+		return NULL;
+	if (*after != ':')
+		return "'[' and ']' only enclose an IP literal host";
+	const char *port = after + 1;
+	if (port == end)
+		return "the port after ':' is empty";
+	unsigned long n = 0;
+	for (const char *c = port; c < end; c++) {
+		if (*c < '0' || *c > '9')
+			return "the port is not a number";
+		if ((n = n * 10 + (unsigned long)(*c - '0')) > 65535)
+			return "the port is above 65535";
+	}
+	return NULL;
+}
+
 void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind, const char *study_uid,
                 const char *series_uid, const char *sop_uid)
 {
@@ -339,6 +378,20 @@ void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind,
 			       (size_t)((const char *)c - url));
 			return;
 		}
+	}
+	/* after "http://" or "https://" (after_authority checked which) */
+	const char *authority = url + (url[4] == ':' ? 7 : 8);
+	const char *why = authority_problem(authority, p);
+	if (why) {
+		int shown = p - authority > 80 ? 80 : (int)(p - authority);
+		dc_err(dc, CDAIMG_D_URL, path, "the authority \"%.*s\" is not valid: %s", shown, authority, why);
+		return;
+	}
+	const char *hash = strchr(p, '#'), *second = hash ? strchr(hash + 1, '#') : NULL;
+	if (second) {
+		dc_err(dc, CDAIMG_D_URL, path, "second '#' at offset %zu: a URL has one fragment (RFC 3986)",
+		       (size_t)(second - url));
+		return;
 	}
 	switch (kind) {
 	case LINK_WADO_URI:

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libxml/uri.h>
+
 #include "link.h"
 #include "testutil.h"
 
@@ -70,6 +72,40 @@ static void link__syntax_errors(void **state)
 	expect("https://h/wado?x=%zz", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
 	expect("https://h/wad\xC3\xA9", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
 	expect("https://h/wado?x=[1]", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR); /* brackets: host only */
+	/* what the schema's anyURI (libxml2's URI parser) refuses, found first by fuzz_series */
+	expect("https://h/wado?requestType=WADO#a#b", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://u@v@h/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h:80x/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h:/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h:8:8/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://a[1]/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://[::1/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://[::1]x/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://u@/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("http://h:18100000000000000000000/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("http://h:65536/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+}
+
+/* Every form of authority the checks let through is a URI for libxml2, which
+ * validates the schema's anyURI. */
+static void link__accepted_authorities_parse_as_uris(void **state)
+{
+	static const char *const ok[] = {
+	    "https://h/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=1",
+	    "https://h:8080/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=1",
+	    "https://h:65535/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=1",
+	    "https://user:pw@h:1/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=1",
+	    "https://[2001:db8::7]:443/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=1",
+	    "https://u@[::1]/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=1",
+	    "https://h%41.example/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=1#f?/:@",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+		expect_clean(ok[i], LINK_IID);
+		xmlURIPtr u = xmlParseURI(ok[i]);
+		if (!u)
+			fail_msg("libxml2 does not parse %s", ok[i]);
+		xmlFreeURI(u);
+	}
 }
 
 static void link__wado_uri_rules(void **state)
@@ -176,6 +212,7 @@ int main(void)
 		cmocka_unit_test(link__wado_uri_rules),             cmocka_unit_test(link__wado_rs_and_iid_rules),
 		cmocka_unit_test(link__kind_codes_and_inference),   cmocka_unit_test(link__query_params_decoded),
 		cmocka_unit_test(link__bad_byte_at_every_offset),
+		cmocka_unit_test(link__accepted_authorities_parse_as_uris),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

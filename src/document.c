@@ -567,6 +567,7 @@ static void map_document(doc_ctx *d)
 {
 	emitter *e = d->e;
 	em_start(e, "ClinicalDocument");
+	em_declare_xsi(e); /* once for the document, as the ANS examples do */
 	header_ids(d);
 	record_target(d);
 	author_custodian(d);

@@ -26,6 +26,9 @@ typedef struct emitter_ops {
 	 * shares it through the document's dictionary instead of copying it. NULL:
 	 * written as attr does. */
 	int (*attr_fixed)(void *ctx, const char *name, const char *value);
+	/* Declare xmlns:xsi on the element just started, for the elements inside
+	 * it that carry xsi:type (as a CDA document does on ClinicalDocument). */
+	int (*declare_xsi)(void *ctx);
 } emitter_ops;
 
 typedef struct emitter {
@@ -49,6 +52,11 @@ static inline void em_attrk(emitter *e, const char *name, const char *value)
 {
 	if (!e->failed && value &&
 	    (e->ops->attr_fixed ? e->ops->attr_fixed(e->ctx, name, value) : e->ops->attr(e->ctx, name, value)))
+		e->failed = true;
+}
+static inline void em_declare_xsi(emitter *e)
+{
+	if (!e->failed && e->ops->declare_xsi(e->ctx))
 		e->failed = true;
 }
 static inline void em_xsi_type(emitter *e, const char *type)

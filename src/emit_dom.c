@@ -231,6 +231,16 @@ static int dom_xsi_type(void *vctx, const char *type)
 	return dom_add_attr(d, ns, "type", type, true);
 }
 
+static int dom_declare_xsi(void *vctx)
+{
+	dom_emitter *d = vctx;
+	if (!d->cur)
+		return -1;
+	if (!d->xsi && !(d->xsi = dom_new_ns(d->cur, XSI_NS, "xsi")))
+		return -1;
+	return 0;
+}
+
 static int dom_text(void *vctx, const char *text)
 {
 	dom_emitter *d = vctx;
@@ -278,7 +288,8 @@ static int dom_start_ns(void *vctx, const char *prefix, const char *uri, const c
 	return 0;
 }
 
-static const emitter_ops dom_ops = {dom_start, dom_attr, dom_xsi_type, dom_text, dom_end, dom_start_ns, dom_attr_fixed};
+static const emitter_ops dom_ops = {dom_start,    dom_attr,       dom_xsi_type,   dom_text,
+                                    dom_end,      dom_start_ns,   dom_attr_fixed, dom_declare_xsi};
 
 void dom_emitter_init(emitter *e, dom_emitter *d, xmlDocPtr doc, xmlNodePtr parent)
 {

@@ -257,7 +257,10 @@ static int xw_end(void *vctx)
 	return 0;
 }
 
-static const emitter_ops xw_ops = {xw_start, xw_attr, xw_xsi_type, xw_text, xw_end, xw_start_ns, NULL};
+static int xw_declare_xsi_op(void *vctx) { return xw_declare_xsi(vctx); }
+
+static const emitter_ops xw_ops = {xw_start, xw_attr,     xw_xsi_type, xw_text,
+                                   xw_end,   xw_start_ns, NULL,        xw_declare_xsi_op};
 
 void xw_init(emitter *e, xw_emitter *w, xmlOutputBufferPtr out)
 {

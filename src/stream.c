@@ -157,8 +157,7 @@ static int open_container(cdaimg_stream *s)
 		return 0;
 	case CDAIMG_STREAM_SECTION:
 		em_start(e, "section");
-		if (!e->failed && xw_declare_xsi(&s->w))
-			e->failed = true;
+		em_declare_xsi(e);
 		break;
 	case CDAIMG_STREAM_ENTRIES:
 		if (xw_decl(&s->w) || xw_start_plain(&s->w, "entries"))
@@ -168,8 +167,7 @@ static int open_container(cdaimg_stream *s)
 		if (xw_decl(&s->w))
 			return -1;
 		em_start(e, "ClinicalDocument");
-		if (!e->failed && xw_declare_xsi(&s->w))
-			e->failed = true;
+		em_declare_xsi(e);
 		document_header(e);
 		em_start(e, "component");
 		em_start(e, "structuredBody");

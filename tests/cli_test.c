@@ -594,7 +594,10 @@ static void cli__sample_is_a_valid_document(void **state)
 	assert_string_equal(r.err, "");
 	done(&r);
 	char *doc = read_text(out);
-	assert_contains(doc, "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"");
+	assert_contains(doc, "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">");
+	/* declared once, on the root, for every xsi:type below (as the ANS examples do) */
+	assert_null(strstr(strstr(doc, "xmlns:xsi") + 1, "xmlns:xsi"));
+	assert_non_null(strstr(doc, "xsi:type="));
 	assert_contains(doc, "IHEInvokeImageDisplay?requestType=STUDY&amp;studyUID=1.2.250.1.999.1.2.3");
 	char *want = read_text(sample("samples/sample.xml"));
 	assert_string_equal(doc, want);

@@ -304,11 +304,15 @@ static const char *authority_problem(const char *a, const char *end)
 	const char *at = memchr(a, '@', (size_t)(end - a));
 	if (at && memchr(at + 1, '@', (size_t)(end - at - 1)))
 		return "'@' ends the user information and appears once";
+	if (at && (memchr(a, '[', (size_t)(at - a)) || memchr(a, ']', (size_t)(at - a))))
+		return "'[' and ']' only enclose an IP literal host";
 	const char *h = at ? at + 1 : a, *after;
 	if (*h == '[') {
 		const char *close = memchr(h, ']', (size_t)(end - h));
 		if (!close)
 			return "the IP literal host has no closing ']'";
+		if (close == h + 1)
+			return "the IP literal host is empty";
 		after = close + 1;
 	} else {
 		after = h;

@@ -84,6 +84,48 @@ static void link__syntax_errors(void **state)
 	expect("https://u@/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
 	expect("http://h:18100000000000000000000/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
 	expect("http://h:65536/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://u[@h/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://u]@h/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://[]/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+}
+
+/* Every authority of up to four pieces over the characters that matter, with
+ * a few endings: when link_check finds no error, libxml2 parses the URL (the
+ * schema's anyURI is validated with libxml2's URI parser). */
+static void link__no_error_means_libxml2_parses(void **state)
+{
+	static const char *const piece[] = {"a", "1", ":", "@", "[", "]", "%41", ".", "!"};
+	static const char *const tail[] = {"", "/w", "/w#f", "/w#f#g", "/w?q=[1]", "?a=1"};
+	const size_t np = sizeof piece / sizeof *piece;
+	char url[96];
+	size_t accepted = 0;
+	for (size_t len = 0; len <= 4; len++) {
+		size_t total = 1;
+		for (size_t i = 0; i < len; i++)
+			total *= np;
+		for (size_t k = 0; k < total; k++) {
+			for (size_t t = 0; t < sizeof tail / sizeof *tail; t++) {
+				size_t x = k;
+				strcpy(url, "https://");
+				for (size_t i = 0; i < len; i++, x /= np)
+					strcat(url, piece[x % np]);
+				strcat(url, tail[t]);
+				cdaimg_diags *d = run(url, LINK_NONE, STUDY);
+				bool error = false;
+				for (size_t i = 0; i < cdaimg_diags_count(d); i++)
+					error = error || cdaimg_diags_get(d, i)->severity == CDAIMG_SEV_ERROR;
+				cdaimg_diags_free(d);
+				if (error)
+					continue;
+				accepted++;
+				xmlURIPtr u = xmlParseURI(url);
+				if (!u)
+					fail_msg("no error for %s, which libxml2 does not parse", url);
+				xmlFreeURI(u);
+			}
+		}
+	}
+	assert_true(accepted > 1000); /* the generator does reach accepted URLs */
 }
 
 /* Every form of authority the checks let through is a URI for libxml2, which
@@ -98,6 +140,7 @@ static void link__accepted_authorities_parse_as_uris(void **state)
 	    "https://[2001:db8::7]:443/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=1",
 	    "https://u@[::1]/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=1",
 	    "https://h%41.example/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=1#f?/:@",
+	    "https://%41:x@h!$&'()*+,;=/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=1",
 	};
 	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
 		expect_clean(ok[i], LINK_IID);
@@ -213,6 +256,7 @@ int main(void)
 		cmocka_unit_test(link__kind_codes_and_inference),   cmocka_unit_test(link__query_params_decoded),
 		cmocka_unit_test(link__bad_byte_at_every_offset),
 		cmocka_unit_test(link__accepted_authorities_parse_as_uris),
+		cmocka_unit_test(link__no_error_means_libxml2_parses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,17 +51,21 @@ static int hexv(char c)
 	return -1;
 }
 
-/* Start of the path (after scheme://authority), or NULL when not http(s). */
+/* Start of the authority (after "http://" or "https://"), or NULL when not http(s). */
+static const char *authority_start(const char *url)
+{
+	if (!strncasecmp(url, "https://", 8))
+		return url + 8;
+	if (!strncasecmp(url, "http://", 7))
+		return url + 7;
+	return NULL;
+}
+
+/* Start of the path (after scheme://authority), or NULL when not http(s) or no authority. */
 static const char *after_authority(const char *url)
 {
-	const char *p;
-	if (!strncasecmp(url, "https://", 8))
-		p = url + 8;
-	else if (!strncasecmp(url, "http://", 7))
-		p = url + 7;
-	else
-		return NULL;
-	size_t host = strcspn(p, "/?#");
+	const char *p = authority_start(url);
+	size_t host = p ? strcspn(p, "/?#") : 0;
 	return host ? p + host : NULL;
 }
 
@@ -383,8 +387,7 @@ void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind,
 			return;
 		}
 	}
-	/* after "http://" or "https://" (after_authority checked which) */
-	const char *authority = url + (url[4] == ':' ? 7 : 8);
+	const char *authority = authority_start(url);
 	const char *why = authority_problem(authority, p);
 	if (why) {
 		int shown = p - authority > 80 ? 80 : (int)(p - authority);

@@ -4,26 +4,26 @@
 
 #include "uid.h"
 
-/* Length of @p s when it is a valid dotted UID/OID of at most @p max characters
- * (0: no limit), else 0: one pass, no message (dotted_valid explains). */
-static size_t dotted_fast(const char *s, size_t max)
+/* Whether @p s is a valid dotted UID/OID of at most @p max characters (0: no
+ * limit): one pass, no message (dotted_valid explains a refusal). */
+static bool dotted_fast(const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	/* the first arc is 0, 1 or 2 and has one digit */
 	if (p[0] < '0' || p[0] > '2' || (p[1] != '.' && p[1] != '\0'))
-		return 0;
+		return false;
 	size_t i = 0;
 	for (;;) {
 		/* a component: digits, no leading zero */
 		if ((unsigned)(p[i] - '0') > 9 || (p[i] == '0' && (unsigned)(p[i + 1] - '0') <= 9))
-			return 0;
+			return false;
 		do
 			i++;
 		while ((unsigned)(p[i] - '0') <= 9);
 		if (p[i] == '\0')
-			return !max || i <= max ? i : 0;
+			return !max || i <= max;
 		if (p[i] != '.')
-			return 0;
+			return false;
 		i++;
 	}
 }

@@ -3,6 +3,7 @@
  * Reading is table-driven: each object type of the model has a table of its
  * members (name, kind, where the value goes in the C struct). The reader
  * converts structure only; values are checked later by the check stage. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -99,6 +100,18 @@ static const member study_members[] = {
 	{"serieImagerie", M_SOME, offsetof(cdaimg_study, series), offsetof(cdaimg_study, n_series), &t_series},
 	{NULL, M_STR, 0, 0, NULL}};
 static const otype t_study = {"FrExamenImagerie", sizeof(cdaimg_study), study_members};
+
+/* The header values of a whole document: one string member per field of
+ * cdaimg_document_header, by the field's name. */
+#define HSTR(f) STR(cdaimg_document_header, f)
+static const member header_members[] = {
+	HSTR(document_id_root), HSTR(document_id_ext), HSTR(set_id_root),    HSTR(effective_time),
+	HSTR(title),            HSTR(patient_id_root), HSTR(patient_ins),    HSTR(patient_given),
+	HSTR(patient_family),   HSTR(patient_gender),  HSTR(patient_birth),  HSTR(author_rpps),
+	HSTR(author_given),     HSTR(author_family),   HSTR(organization_name), HSTR(organization_id),
+	{NULL, M_STR, 0, 0, NULL}};
+#undef HSTR
+static const otype t_header = {"the document header", sizeof(cdaimg_document_header), header_members};
 
 /* --- reading -------------------------------------------------------------------------------- */
 
@@ -407,6 +420,58 @@ cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len
 		cdaimg_values_free(vals);
 	else
 		*out = vals;
+	return st;
+}
+
+/* The header read into the arena, copied into one block the caller frees with cdaimg_free(). */
+static cdaimg_document_header *pack_header(const cdaimg_document_header *h)
+{
+	size_t size = sizeof *h;
+	for (const member *m = header_members; m->name; m++) {
+		const char *s;
+		memcpy(&s, field((void *)(uintptr_t)h, m->off), sizeof s);
+		size += s ? strlen(s) + 1 : 0;
+	}
+	cdaimg_document_header *out = cd_malloc(size);
+	if (!out)
+		return NULL;
+	*out = *h;
+	char *at = (char *)(out + 1);
+	for (const member *m = header_members; m->name; m++) {
+		const char *s;
+		memcpy(&s, field(out, m->off), sizeof s);
+		if (!s)
+			continue;
+		size_t n = strlen(s) + 1;
+		memcpy(at, s, n);
+		memcpy(field(out, m->off), &at, sizeof at);
+		at += n;
+	}
+	return out;
+}
+
+cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out, const char *text, size_t len, unsigned flags,
+                                      cdaimg_diags *diags)
+{
+	jreader r = {NULL, {diags, 0, 0, false}, (flags & CDAIMG_JSON_STRICT) != 0, "$", 1};
+	CD_ARG(&r.dc, out);
+	*out = NULL;
+	CD_ARG(&r.dc, text || len == 0);
+	json_error_t err;
+	json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+	if (!root)
+		return syntax_error(&r, &err);
+	arena a = {0};
+	r.a = &a;
+	cdaimg_document_header h = {0};
+	read_object(&r, root, &t_header, &h);
+	json_decref(root);
+	cdaimg_status st = dc_status(&r.dc);
+	if (st == CDAIMG_OK && !(*out = pack_header(&h))) {
+		nomem(&r);
+		st = CDAIMG_ENOMEM;
+	}
+	arena_release(&a);
 	return st;
 }
 

@@ -321,6 +321,102 @@ static void json__write_keeps_frames_and_instance_links(void **state)
 	cdaimg_diags_free(d);
 }
 
+/* --- the document header (--header) -------------------------------------------------------- */
+
+static const char header_text[] = "{\"title\": \"CR de scanner\", \"patient_given\": \"JEANNE\",\n"
+                                  " \"patient_family\": \"MARTIN\", \"patient_gender\": \"F\",\n"
+                                  " \"patient_birth\": \"1961-07-14\", \"author_rpps\": \"10001234567\",\n"
+                                  " \"document_id_root\": \"1.2.250.1.999.9\", \"organization_name\": \"Centre \u00e9\"}";
+
+static void json__header_fields_by_their_c_names(void **state)
+{
+	(void)state;
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_document_header *h = NULL;
+	/* not NUL-terminated: the length is the text's */
+	char *copy = malloc(sizeof header_text - 1);
+	memcpy(copy, header_text, sizeof header_text - 1);
+	assert_cdaimg_ok(cdaimg_json_read_header(&h, copy, sizeof header_text - 1, CDAIMG_JSON_STRICT, d), d);
+	free(copy);
+	assert_int_equal(cdaimg_diags_count(d), 0);
+	assert_string_equal(h->title, "CR de scanner");
+	assert_string_equal(h->patient_given, "JEANNE");
+	assert_string_equal(h->patient_family, "MARTIN");
+	assert_string_equal(h->patient_gender, "F");
+	assert_string_equal(h->patient_birth, "1961-07-14");
+	assert_string_equal(h->author_rpps, "10001234567");
+	assert_string_equal(h->document_id_root, "1.2.250.1.999.9");
+	assert_string_equal(h->organization_name, "Centre \xC3\xA9");
+	/* members left out keep their default */
+	assert_null(h->patient_ins);
+	assert_null(h->set_id_root);
+	assert_null(h->effective_time);
+	assert_null(h->organization_id);
+	cdaimg_free(h);
+
+	/* every field of the struct has its member: a table that missed one would leave it NULL */
+	static const char *const names[] = {"document_id_root", "document_id_ext", "set_id_root",    "effective_time",
+	                                    "title",            "patient_id_root", "patient_ins",    "patient_given",
+	                                    "patient_family",   "patient_gender",  "patient_birth",  "author_rpps",
+	                                    "author_given",     "author_family",   "organization_name", "organization_id"};
+	assert_int_equal(sizeof names / sizeof names[0], sizeof(cdaimg_document_header) / sizeof(const char *));
+	char all[2048] = "{";
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		snprintf(all + strlen(all), sizeof all - strlen(all), "%s\"%s\": \"v%zu\"", i ? ", " : "", names[i], i);
+	strcat(all, "}");
+	assert_cdaimg_ok(cdaimg_json_read_header(&h, all, strlen(all), CDAIMG_JSON_STRICT, d), d);
+	const char *const *field = (const char *const *)(const void *)h;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char want[16];
+		snprintf(want, sizeof want, "v%zu", i);
+		assert_non_null(field[i]);
+		assert_string_equal(field[i], want);
+	}
+	cdaimg_free(h);
+	cdaimg_diags_free(d);
+}
+
+/* Read a header expecting @p status and one error with @p code at @p path. */
+static void header_fails(const char *text, unsigned flags, cdaimg_status status, cdaimg_diag_code code,
+                         const char *path)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_document_header *h = (cdaimg_document_header *)1;
+	cdaimg_status st = cdaimg_json_read_header(&h, text, strlen(text), flags, d);
+	if (st != status) {
+		tu_print_diags(d);
+		fail_msg("status %s, expected %s", cdaimg_status_str(st), cdaimg_status_str(status));
+	}
+	assert_null(h);
+	assert_diag(d, code, path);
+	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 1);
+	cdaimg_diags_free(d);
+}
+
+static void json__header_errors_name_the_member(void **state)
+{
+	(void)state;
+	header_fails("{\"patient_birth\": 1961}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.patient_birth");
+	header_fails("{\"title\": null}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.title");
+	header_fails("[{\"title\": \"x\"}]", 0, CDAIMG_EINVALID, CDAIMG_D_JSON, "$");
+	header_fails("{\"title\": \"a\", \"title\": \"b\"}", 0, CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+	header_fails("{\"title\": \"a\",}", 0, CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+	header_fails("{\"title\": \"a\\u0000b\"}", 0, CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+	header_fails("{\"patientGiven\": \"x\"}", CDAIMG_JSON_STRICT, CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER,
+	             "$.patientGiven");
+
+	/* not strict: an unknown member is a warning, and the rest is read */
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_document_header *h = NULL;
+	const char *text = "{\"patientGiven\": \"x\", \"patient_given\": \"y\"}";
+	assert_cdaimg_ok(cdaimg_json_read_header(&h, text, strlen(text), 0, d), d);
+	assert_diag(d, CDAIMG_D_UNKNOWN_MEMBER, "$.patientGiven");
+	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 0);
+	assert_string_equal(h->patient_given, "y");
+	cdaimg_free(h);
+	cdaimg_diags_free(d);
+}
+
 /* --- out of memory: fail the n-th allocation of ours, for every n ------------------------- */
 
 static long fail_at = -1, calls;
@@ -350,6 +446,11 @@ static void json__out_of_memory_at_every_allocation(void **state)
 		}
 		cdaimg_free(out);
 		cdaimg_values_free(v);
+		cdaimg_document_header *h = NULL;
+		calls = 0;
+		cdaimg_status sh = cdaimg_json_read_header(&h, header_text, strlen(header_text), 0, NULL);
+		assert_true(sh == CDAIMG_OK ? h != NULL : sh == CDAIMG_ENOMEM && h == NULL);
+		cdaimg_free(h);
 	}
 	fail_at = -1;
 	xmlMemSetup(free, malloc, realloc, strdup);
@@ -370,6 +471,8 @@ int main(void)
 		cmocka_unit_test(json__text_need_not_be_nul_terminated),
 		cmocka_unit_test(json__write_then_read_gives_the_same_values),
 		cmocka_unit_test(json__write_keeps_frames_and_instance_links),
+		cmocka_unit_test(json__header_fields_by_their_c_names),
+		cmocka_unit_test(json__header_errors_name_the_member),
 		cmocka_unit_test(json__out_of_memory_at_every_allocation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

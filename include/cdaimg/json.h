@@ -23,6 +23,7 @@
 #define CDAIMG_JSON_H
 
 #include "diag.h"
+#include "document.h"
 #include "values.h"
 
 #ifdef __cplusplus
@@ -53,6 +54,27 @@ extern "C" {
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len, unsigned flags,
                                              cdaimg_diags *diags);
+
+/**
+ * Read the header values of a whole document (cdaimg_document_build) from a
+ * JSON object whose members are the fields of cdaimg_document_header, by the
+ * same names, each a string; a member left out keeps its sample default:
+ *
+ *     {"title": "CR de scanner", "patient_given": "JEANNE", "patient_family": "MARTIN",
+ *      "patient_gender": "F", "patient_birth": "1961-07-14", "author_rpps": "10001234567"}
+ *
+ * Like cdaimg_json_read, the reader converts structure only (diagnostics with
+ * JSON paths, "$.patient_birth"); the values are checked by
+ * cdaimg_document_build, whose paths are "header.patient_birth".
+ * @param[out] out  one block, strings included; caller frees with
+ *                  cdaimg_free(). NULL on any error.
+ * @param text      borrowed; @p len bytes, need not be NUL-terminated
+ * @param flags     0 or CDAIMG_JSON_STRICT (unknown members are errors)
+ * @return CDAIMG_OK (warnings possible), CDAIMG_EPARSE (not JSON),
+ *         CDAIMG_EINVALID (not an object of strings), CDAIMG_ENOMEM, CDAIMG_EARG.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out, const char *text, size_t len,
+                                                    unsigned flags, cdaimg_diags *diags);
 
 /**
  * Write items in the same JSON form (reading the result gives the same

@@ -208,6 +208,10 @@ static void cli__usage_errors_exit_2(void **state)
 	EXPECT_USAGE("option '--strict' takes no argument", "build", "--strict=yes", "x.json");
 	EXPECT_USAGE("an input file is needed (or '-' for standard input)", "build");
 	EXPECT_USAGE("one input file only ('b.json' is extra)", "build", "a.json", "b.json");
+	EXPECT_USAGE("--header goes with --as document", "build", "--header", "h.json", "a.json");
+	EXPECT_USAGE("--header goes with --as document", "build", "--as", "section", "--header", "h.json", "a.json");
+	EXPECT_USAGE("the header and the input cannot both be standard input", "build", "--as", "document",
+	             "--header", "-", "-");
 	EXPECT_USAGE("at least one file to validate is needed", "validate", "--no-rules");
 	EXPECT_USAGE("sample takes no input ('x.json')", "sample", "x.json");
 	EXPECT_USAGE("an input file is needed", "extract");
@@ -624,6 +628,78 @@ static void cli__document_needs_studies(void **state)
 	done(&r);
 }
 
+static void cli__document_header_from_a_file(void **state)
+{
+	(void)state;
+	const char *study = sample("samples/study-ct-tap.json");
+	const char *hdr = tmp("header.json");
+	write_file(hdr, "{\"patient_given\": \"JEANNE\", \"patient_family\": \"MARTIN\", \"patient_birth\": \"1961-07-14\",\n"
+	                " \"author_rpps\": \"10001234567\", \"title\": \"CR de scanner\"}\n");
+	const char *out = tmp("doc.xml");
+	run_result r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	done(&r);
+	char *doc = read_text(out);
+	assert_contains(doc, "<title>CR de scanner</title>");
+	assert_contains(doc, "<family qualifier=\"BR\">MARTIN</family>\n          <given qualifier=\"BR\">JEANNE</given>");
+	assert_contains(doc, "<birthTime value=\"19610714\"/>");
+	assert_contains(doc, "extension=\"810001234567\"");
+	assert_null(strstr(doc, "CAMILLE")); /* the sample patient is gone */
+	assert_contains(doc, "RADIOLOGUE"); /* a field not given keeps its sample value */
+	free(doc);
+	r = RUN("validate", out);
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	unlink(out);
+
+	/* a header value the library refuses: named in the header file, nothing written */
+	write_file(hdr, "{\"patient_birth\": \"1961-02-30\", \"patient_gender\": \"W\"}");
+	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
+	assert_int_equal(r.rc, CLI_INVALID);
+	char want[1024];
+	snprintf(want, sizeof want,
+	         "cdaimg: %s: invalid header (2 errors)\n"
+	         "%s: $.patient_gender: \"W\" is not an administrative gender; expected M, F or U [code-unknown]\n"
+	         "%s: $.patient_birth: \"1961-02-30\" is not a valid dateTime: 1961-02-30 does not exist [date]\n",
+	         hdr, hdr, hdr);
+	assert_string_equal(r.err, want);
+	done(&r);
+	assert_int_equal(access(out, F_OK), -1);
+
+	/* a header that is not one: JSON paths in the header file */
+	write_file(hdr, "{\"patient_birth\": 19610714, \"patientName\": \"x\"}");
+	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
+	assert_int_equal(r.rc, CLI_INVALID);
+	snprintf(want, sizeof want,
+	         "cdaimg: %s: not a document header\n"
+	         "%s: $.patient_birth: expected a string, found an integer [json]\n"
+	         "%s: $.patientName: warning: the document header has no such member; ignored [unknown-member]\n",
+	         hdr, hdr, hdr);
+	assert_string_equal(r.err, want);
+	done(&r);
+	write_file(hdr, "{\"patientName\": \"x\"}");
+	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
+	assert_int_equal(r.rc, 0); /* unknown members are warnings... */
+	assert_contains(r.err, "$.patientName: warning:");
+	done(&r);
+	r = RUN("build", "--strict", "--as", "document", "--header", hdr, "-o", out, study);
+	assert_int_equal(r.rc, CLI_INVALID); /* ...errors with --strict */
+	assert_contains(r.err, "header.json: $.patientName: the document header has no such member [unknown-member]\n");
+	done(&r);
+	write_file(hdr, "{\"title\": ");
+	r = RUN("build", "--as", "document", "--header", hdr, study);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "header.json: not valid JSON\n");
+	assert_contains(r.err, "header.json:1: column ");
+	done(&r);
+	r = RUN("build", "--as", "document", "--header", tmp("missing.json"), study);
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	unlink(hdr);
+	unlink(out);
+}
+
 static void cli__section_validates_against_both_schemas(void **state)
 {
 	(void)state;
@@ -871,6 +947,7 @@ int main(void)
 		cmocka_unit_test(cli__validate_checks_each_entry_of_a_list),
 		cmocka_unit_test(cli__sample_is_a_valid_document),
 		cmocka_unit_test(cli__document_needs_studies),
+		cmocka_unit_test(cli__document_header_from_a_file),
 		cmocka_unit_test(cli__section_validates_against_both_schemas),
 		cmocka_unit_test(cli__build_then_extract_gives_the_input_back),
 		cmocka_unit_test(cli__extract_errors),

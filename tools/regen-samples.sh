@@ -9,7 +9,8 @@
 # CDAIMG is the built command (e.g. build/src/cli/cdaimg). For every
 # samples/NAME.json: NAME.xml is `cdaimg build` (the entry: Series Act, Study
 # Act, or <entries> for an array); a study also gives NAME.document.xml
-# (`--as document`). sample.xml is `cdaimg sample`. Every generated file is
+# (`--as document`), and with samples/headers/NAME.json, NAME.header.document.xml
+# (`--as document --header`). sample.xml is `cdaimg sample`. Every generated file is
 # validated against the ANS extended schema, entries also against HL7 CDA.xsd.
 # Each samples/invalid/NAME.json must fail as NAME.expected says: lines
 # "#status N" and "#args ..." (extra build arguments), then the exact stderr;
@@ -46,6 +47,13 @@ for json in samples/*.json; do
 		"$cdaimg" build --as document "$json" -o "$out/$name.document.xml" || problem "build --as document $json"
 		docs="$docs $out/$name.document.xml"
 	fi
+done
+for header in samples/headers/*.json; do
+	name=$(basename "$header" .json)
+	[ -f "samples/$name.json" ] || { problem "$header: samples/$name.json does not exist"; continue; }
+	"$cdaimg" build --as document --header "$header" "samples/$name.json" -o "$out/$name.header.document.xml" ||
+		problem "build --as document --header $header samples/$name.json"
+	docs="$docs $out/$name.header.document.xml"
 done
 "$cdaimg" sample -o "$out/sample.xml" || problem "sample"
 docs="$docs $out/sample.xml"

@@ -10,24 +10,26 @@ typedef struct build_args {
 	build_as as;
 	const char *output; /* NULL: standard output */
 	const char *input;
+	const char *header; /* --header FILE, or NULL */
 	bool strict;
 	cdaimg_options opts; /* --profile */
 } build_args;
 
-enum { O_AS = 1, O_OUTPUT, O_STRICT, O_PROFILE };
+enum { O_AS = 1, O_OUTPUT, O_STRICT, O_PROFILE, O_HEADER };
 
 static const cli_opt build_opts[] = {
 	{O_AS, 0, "as", "entry|section|document"},
 	{O_OUTPUT, 'o', "output", "FILE"},
 	{O_STRICT, 0, "strict", NULL},
 	{O_PROFILE, 0, "profile", "fr|dicom|ccda"},
+	{O_HEADER, 0, "header", "FILE"},
 	{0, 0, NULL, NULL},
 };
 
 static void build_help(cli *c)
 {
 	fputs("Usage: cdaimg build [--as entry|section|document] [--profile fr|dicom|ccda] [-o FILE] [--strict]\n"
-	      "                    INPUT.json|-\n"
+	      "                    [--header HEADER.json] INPUT.json|-\n"
 	      "\n"
 	      "Read the JSON form of FrSerieImagerie or FrExamenImagerie (or an array of them) and\n"
 	      "write CDA R2 XML:\n"
@@ -35,6 +37,9 @@ static void build_help(cli *c)
 	      "                  gives one act per element under a root element <entries>\n"
 	      "  --as section    the DICOM Object Catalog section holding the studies\n"
 	      "  --as document   a whole IMG-CR-IMG ClinicalDocument (sample header values)\n"
+	      "      --header HEADER.json  with --as document: the header values (patient, author,\n"
+	      "                 organization, title, ids) instead of the samples; a JSON object\n"
+	      "                 whose members are the fields of cdaimg_document_header\n"
 	      "  -o, --output FILE  write FILE atomically (default or '-': standard output)\n"
 	      "      --strict   JSON members the model does not know are errors, not warnings\n"
 	      "      --profile fr|dicom|ccda  template family: French CI-SIS (default), DICOM PS3.20\n"
@@ -68,6 +73,8 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 				return cli_usage(c, "--as takes entry, section or document, not '%s'", a.value);
 		} else if (id == O_OUTPUT) {
 			b->output = a.value;
+		} else if (id == O_HEADER) {
+			b->header = a.value;
 		} else if (id == O_STRICT) {
 			b->strict = true;
 		} else if (id == O_PROFILE) {
@@ -87,11 +94,16 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 	}
 	if (!b->input)
 		return cli_usage(c, "an input file is needed (or '-' for standard input)");
+	if (b->header && b->as != AS_DOCUMENT)
+		return cli_usage(c, "--header goes with --as document");
+	if (b->header && !strcmp(b->header, "-") && !strcmp(b->input, "-"))
+		return cli_usage(c, "the header and the input cannot both be standard input");
 	return -1;
 }
 
 /* Paths of the check stage are relative to one item: make them JSON paths
- * under @p prefix ("$" or "$[3]"). Document paths ("/...") stay as they are. */
+ * under @p prefix ("$" or "$[3]"). Document paths ("/...") and the header's
+ * ("header.patient_birth": the --header file's members) stay as they are. */
 static void move_diags(cdaimg_diags *to, cdaimg_diags *from, const char *prefix)
 {
 	for (size_t i = 0; i < cdaimg_diags_count(from); i++) {
@@ -100,7 +112,7 @@ static void move_diags(cdaimg_diags *to, cdaimg_diags *from, const char *prefix)
 		char *path = malloc(n);
 		if (!path)
 			continue;
-		if (g->path[0] == '/' || g->path[0] == '$')
+		if (g->path[0] == '/' || g->path[0] == '$' || !strncmp(g->path, "header.", 7))
 			snprintf(path, n, "%s", g->path);
 		else
 			snprintf(path, n, "%s%s%s", prefix, g->path[0] && g->path[0] != '[' ? "." : "", g->path);
@@ -185,6 +197,44 @@ static void report_failure(cli *c, const char *input, cdaimg_status st, const cd
 	else
 		cli_msg(c, "%s: %s", cli_name(input), cdaimg_status_str(st));
 	cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
+}
+
+/* Report what building a document with --header said: the header's values
+ * ("header.patient_birth") under the header file's name and JSON paths
+ * ("HEADER.json: $.patient_birth"), the rest as for the input. */
+static void report_with_header(cli *c, const build_args *b, cdaimg_status st, const cdaimg_diags *shown)
+{
+	cdaimg_diags *in = cdaimg_diags_new(), *hd = cdaimg_diags_new();
+	if (!in || !hd) {
+		cdaimg_diags_free(in);
+		cdaimg_diags_free(hd);
+		if (st != CDAIMG_OK)
+			report_failure(c, b->input, st, shown);
+		else
+			cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
+		return;
+	}
+	for (size_t i = 0; i < cdaimg_diags_count(shown); i++) {
+		const cdaimg_diag *g = cdaimg_diags_get(shown, i);
+		if (!strncmp(g->path, "header.", 7)) {
+			char path[128];
+			snprintf(path, sizeof path, "$.%s", g->path + 7);
+			cdaimg_diags_add(hd, g->severity, g->code, path, g->line, g->rule, g->message);
+		} else {
+			cdaimg_diags_add(in, g->severity, g->code, g->path, g->line, g->rule, g->message);
+		}
+	}
+	size_t e_in = cdaimg_diags_count_at_least(in, CDAIMG_SEV_ERROR);
+	size_t e_hd = cdaimg_diags_count_at_least(hd, CDAIMG_SEV_ERROR);
+	if (st == CDAIMG_EINVALID && e_hd)
+		cli_msg(c, "%s: invalid header (%zu error%s)", cli_name(b->header), e_hd, e_hd == 1 ? "" : "s");
+	cli_print_diags(c, c->err, hd, CDAIMG_SEV_WARNING, cli_name(b->header));
+	if (st != CDAIMG_OK && (st != CDAIMG_EINVALID || e_in || !e_hd))
+		report_failure(c, b->input, st, in);
+	else
+		cli_print_diags(c, c->err, in, CDAIMG_SEV_WARNING, NULL);
+	cdaimg_diags_free(in);
+	cdaimg_diags_free(hd);
 }
 
 /* A writer that discards: the dry run that checks every item of a batch
@@ -304,18 +354,20 @@ static cdaimg_status build_section(const cdaimg_study *studies, size_t n, bool a
 	return CDAIMG_OK;
 }
 
-static cdaimg_status build_document(const cdaimg_study *studies, size_t n, bool array, const cdaimg_options *opts,
+static cdaimg_status build_document(const cdaimg_study *studies, size_t n, bool array,
+                                    const cdaimg_document_header *header, const cdaimg_options *opts,
                                     cdaimg_diags *shown, cdaimg_diags *scratch, xmlDocPtr *out)
 {
-	cdaimg_status st = cdaimg_document_build(out, studies, n, NULL, opts, scratch);
+	cdaimg_status st = cdaimg_document_build(out, studies, n, header, opts, scratch);
 	move_diags(shown, scratch, studies_prefix(array, n));
 	return st;
 }
 
 
 /* --as section|document: the studies of the input in one section or document. */
-static cdaimg_status build_around(const build_args *b, const cdaimg_values *v, bool array, cdaimg_diags *shown,
-                                  cdaimg_diags *scratch, xmlDocPtr *doc)
+static cdaimg_status build_around(const build_args *b, const cdaimg_values *v, bool array,
+                                  const cdaimg_document_header *header, cdaimg_diags *shown, cdaimg_diags *scratch,
+                                  xmlDocPtr *doc)
 {
 	cdaimg_study *studies = NULL;
 	size_t n = cdaimg_values_count(v);
@@ -323,21 +375,44 @@ static cdaimg_status build_around(const build_args *b, const cdaimg_values *v, b
 	if (st == CDAIMG_OK && b->as == AS_SECTION)
 		st = build_section(studies, n, array, &b->opts, shown, scratch, doc);
 	else if (st == CDAIMG_OK)
-		st = build_document(studies, n, array, &b->opts, shown, scratch, doc);
+		st = build_document(studies, n, array, header, &b->opts, shown, scratch, doc);
 	free(studies);
 	return st;
 }
 
 
+/* --header FILE: the header values, read before the input so that a bad header
+ * is reported on its own, with the file's name in front of each JSON path. */
+static int read_header(cli *c, const build_args *b, cdaimg_diags *shown, cdaimg_document_header **out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = cli_read(c, b->header, &text, &len);
+	if (rc != CLI_OK)
+		return rc;
+	cdaimg_status st = cdaimg_json_read_header(out, text, len, b->strict ? CDAIMG_JSON_STRICT : 0, shown);
+	free(text);
+	if (st != CDAIMG_OK) {
+		cli_msg(c, "%s: %s", cli_name(b->header),
+		        st == CDAIMG_EPARSE ? "not valid JSON" : st == CDAIMG_EINVALID ? "not a document header" : cdaimg_status_str(st));
+		cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, cli_name(b->header));
+		return cli_exit_of(st);
+	}
+	cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, cli_name(b->header));
+	cdaimg_diags_clear(shown);
+	return CLI_OK;
+}
+
 int cli_cmd_build(cli *c, int argc, char **argv)
 {
-	build_args b = {AS_ENTRY, NULL, NULL, false, CDAIMG_OPTIONS_INIT};
+	build_args b = {AS_ENTRY, NULL, NULL, NULL, false, CDAIMG_OPTIONS_INIT};
 	int rc = parse_args(c, argc, argv, &b);
 	if (rc >= 0)
 		return rc;
 	char *text = NULL;
 	size_t len = 0;
 	cdaimg_values *v = NULL;
+	cdaimg_document_header *header = NULL;
 	xmlDocPtr doc = NULL;
 	cdaimg_diags *shown = cdaimg_diags_new(), *scratch = cdaimg_diags_new();
 	if (!shown || !scratch) {
@@ -345,6 +420,8 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 		rc = CLI_IO;
 		goto done;
 	}
+	if (b.header && (rc = read_header(c, &b, shown, &header)) != CLI_OK)
+		goto done;
 	if ((rc = cli_read(c, b.input, &text, &len)) != CLI_OK)
 		goto done;
 	bool array = json_is_array_text(text);
@@ -357,17 +434,22 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 	}
 	if (st == CDAIMG_OK)
 		st = b.as == AS_ENTRY ? build_entry(v, &b.opts, shown, scratch, &doc)
-		                      : build_around(&b, v, array, shown, scratch, &doc);
-	if (st != CDAIMG_OK) {
+		                      : build_around(&b, v, array, header, shown, scratch, &doc);
+	if (header)
+		report_with_header(c, &b, st, shown);
+	else if (st != CDAIMG_OK)
 		report_failure(c, b.input, st, shown);
+	else
+		cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
+	if (st != CDAIMG_OK) {
 		rc = cli_exit_of(st);
 		goto done;
 	}
-	cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
 	rc = cli_write_doc(c, b.output, doc);
 done:
 	xmlFreeDoc(doc);
 	cdaimg_values_free(v);
+	cdaimg_free(header);
 	cdaimg_diags_free(shown);
 	cdaimg_diags_free(scratch);
 	free(text);

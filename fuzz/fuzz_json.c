@@ -7,6 +7,8 @@
  * writing again gives the same text (the JSON form is a fixed point after
  * one round); a series that passes its check builds, and the entry is valid
  * against the ANS schema (URL type errors are a known bug, see README).
+ * The same input is also read as a document header (--header): a header
+ * that reads and builds gives an XSD- and rule-valid document.
  */
 #include <libxml/tree.h>
 
@@ -96,6 +98,63 @@ static void build_items(const cdaimg_values *v)
 	}
 }
 
+/* A valid study (samples/study-ct-tap.json, first series) for the header oracle. */
+static const char header_study[] =
+	"{\"resourceType\":\"FrExamenImagerie\",\"uuidInstanceExamen\":[{\"system\":\"urn:dicom:uid\",\"value\":\"urn:"
+	"oid:1.2.250.1.999.5.20240705.9\"}],\"dateActe\":\"2024-07-05T08:04:00+02:00\",\"accessionNumber\":{\"sys"
+	"tem\":\"urn:oid:1.2.250.1.999.7\",\"value\":\"240705009\"},\"serieImagerie\":[{\"uuidSerie\":[{\"system\":\"ur"
+	"n:dicom:uid\",\"value\":\"urn:oid:1.2.250.1.999.5.20240705.9.1\"}],\"code\":{\"coding\":[{\"system\":\"http:"
+	"//dicom.nema.org/resources/ontology/DCM\",\"code\":\"CT\",\"display\":\"Tomodensitom\\u00e9trie\"}]},\"date"
+	"\":\"2024-07-05T08:05:12+02:00\",\"instanceSOP\":{\"uuidSOPInstance\":[{\"system\":\"urn:dicom:uid\",\"value"
+	"\":\"urn:oid:1.2.250.1.999.5.20240705.9.1.1\"}],\"classeSOP\":{\"coding\":[{\"system\":\"urn:oid:1.2.840.1"
+	"0008.2.6.1\",\"code\":\"1.2.840.10008.5.1.4.1.1.2\",\"display\":\"CT Image Storage\"}]},\"statut\":\"complet"
+	"ed\",\"date\":\"2024-07-05T08:05:12+02:00\"},\"referenceWado\":{\"iHEInvokeImage\":{\"coding\":[{\"system\":\""
+	"http://terminology.hl7.org/CodeSystem/endpoint-connection-type\",\"code\":\"ihe-iid\"}]},\"typeMedia\":"
+	"{\"coding\":[{\"system\":\"urn:ietf:bcp:13\",\"code\":\"application/dicom\"}]},\"reference\":\"https://pacs.e"
+	"xample.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.999.5.20240705.9&Accession"
+	"number=1.2.250.1.999.7.240705009&idCDA=1.2.250.1.999.9.77\"}}]}";
+
+/* The input read as a document header (cdaimg build --header): a header the
+ * library accepts must give a document that is XSD- and rule-valid. */
+static void build_with_header(const uint8_t *data, size_t size, unsigned flags)
+{
+	static cdaimg_values *study;
+	if (!study && cdaimg_json_read(&study, header_study, sizeof header_study - 1, 0, NULL) != CDAIMG_OK)
+		abort();
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_document_header *h = NULL;
+	cdaimg_status st = cdaimg_json_read_header(&h, (const char *)data, size, flags, d);
+	fuzz_check_diags(d);
+	FUZZ_REQUIRE((st == CDAIMG_OK) == (h != NULL), "header status %d with %p", (int)st, (void *)h);
+	FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_EPARSE || st == CDAIMG_EINVALID, "header status %d", (int)st);
+	/* a header with no field given is the sample one: nothing new to build */
+	bool given = false;
+	for (size_t i = 0; h && i < sizeof *h / sizeof(const char *); i++)
+		given |= ((const char *const *)(const void *)h)[i] != NULL;
+	if (given) {
+		cdaimg_diags_clear(d);
+		xmlDocPtr doc = NULL;
+		st = cdaimg_document_build(&doc, cdaimg_values_get(study, 0)->study, 1, h, NULL, d);
+		fuzz_check_diags(d);
+		FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_EINVALID, "document with header: %d", (int)st);
+		FUZZ_REQUIRE((st == CDAIMG_OK) == (doc != NULL), "document status %d with %p", (int)st, (void *)doc);
+		if (doc) {
+			cdaimg_diags_clear(d);
+			cdaimg_status vst = cdaimg_schema_validate_doc(fuzz_schema(), doc, d);
+			for (size_t i = 0; vst != CDAIMG_OK && i < cdaimg_diags_count(d); i++)
+				fprintf(stderr, "  %s\n", cdaimg_diags_get(d, i)->message);
+			FUZZ_REQUIRE(vst == CDAIMG_OK, "document with an accepted header is not XSD-valid");
+#ifdef CDAIMG_FUZZ_HAVE_RULES
+			cdaimg_diags_clear(d);
+			FUZZ_REQUIRE(cdaimg_rules_check(doc, d) == CDAIMG_OK, "document with an accepted header breaks a rule");
+#endif
+		}
+		xmlFreeDoc(doc);
+	}
+	cdaimg_free(h);
+	cdaimg_diags_free(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned flags = size && (data[size - 1] & 1) ? CDAIMG_JSON_STRICT : 0;
@@ -123,5 +182,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cdaimg_values_free(v);
 	}
 	cdaimg_diags_free(d);
+	build_with_header(data, size, flags);
 	return 0;
 }

@@ -395,33 +395,47 @@ static void read_root(jreader *r, const json_t *root, cdaimg_values *vals)
 	}
 }
 
-cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len, unsigned flags,
-                               cdaimg_diags *diags)
+/* A reader at the top ("$") of the text, reporting to @p diags. */
+#define JREADER(diags, flags) {NULL, {(diags), 0, 0, false}, ((flags) & CDAIMG_JSON_STRICT) != 0, "$", 1}
+
+/* Parse the text (duplicate keys refused, any value at the top) and hand its
+ * top value to @p read, which fills @p dst; the status of both. */
+static cdaimg_status read_text(jreader *r, const char *text, size_t len,
+                               void (*read)(jreader *, const json_t *, void *), void *dst)
 {
-	jreader r = {NULL, {diags, 0, 0, false}, (flags & CDAIMG_JSON_STRICT) != 0, "$", 1};
-	CD_ARG(&r.dc, out);
-	*out = NULL;
-	CD_ARG(&r.dc, text || len == 0);
 	json_error_t err;
 	json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (!root)
-		return syntax_error(&r, &err);
+		return syntax_error(r, &err);
+	read(r, root, dst);
+	json_decref(root);
+	return dc_status(&r->dc);
+}
+
+static void read_root_into(jreader *r, const json_t *root, void *vals) { read_root(r, root, vals); }
+
+cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len, unsigned flags,
+                               cdaimg_diags *diags)
+{
+	jreader r = JREADER(diags, flags);
+	CD_ARG(&r.dc, out);
+	*out = NULL;
+	CD_ARG(&r.dc, text || len == 0);
 	cdaimg_values *vals = values_new();
 	if (!vals) {
-		json_decref(root);
 		nomem(&r);
 		return CDAIMG_ENOMEM;
 	}
 	r.a = &vals->arena;
-	read_root(&r, root, vals);
-	json_decref(root);
-	cdaimg_status st = dc_status(&r.dc);
+	cdaimg_status st = read_text(&r, text, len, read_root_into, vals);
 	if (st != CDAIMG_OK)
 		cdaimg_values_free(vals);
 	else
 		*out = vals;
 	return st;
 }
+
+static void read_header(jreader *r, const json_t *root, void *h) { read_object(r, root, &t_header, h); }
 
 /* The header read into the arena, copied into one block the caller frees with cdaimg_free(). */
 static cdaimg_document_header *pack_header(const cdaimg_document_header *h)
@@ -453,20 +467,14 @@ static cdaimg_document_header *pack_header(const cdaimg_document_header *h)
 cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out, const char *text, size_t len, unsigned flags,
                                       cdaimg_diags *diags)
 {
-	jreader r = {NULL, {diags, 0, 0, false}, (flags & CDAIMG_JSON_STRICT) != 0, "$", 1};
+	jreader r = JREADER(diags, flags);
 	CD_ARG(&r.dc, out);
 	*out = NULL;
 	CD_ARG(&r.dc, text || len == 0);
-	json_error_t err;
-	json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
-	if (!root)
-		return syntax_error(&r, &err);
 	arena a = {0};
 	r.a = &a;
 	cdaimg_document_header h = {0};
-	read_object(&r, root, &t_header, &h);
-	json_decref(root);
-	cdaimg_status st = dc_status(&r.dc);
+	cdaimg_status st = read_text(&r, text, len, read_header, &h);
 	if (st == CDAIMG_OK && !(*out = pack_header(&h))) {
 		nomem(&r);
 		st = CDAIMG_ENOMEM;

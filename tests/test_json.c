@@ -42,20 +42,27 @@ static cdaimg_values *read_ok(const char *text, cdaimg_diags *d)
 	return v;
 }
 
+/* @p st is @p status, and @p d (freed) holds one error, with @p code at @p path. */
+static void expect_one_error(cdaimg_diags *d, cdaimg_status st, cdaimg_status status, cdaimg_diag_code code,
+                             const char *path)
+{
+	if (st != status) {
+		tu_print_diags(d);
+		fail_msg("status %s, expected %s", cdaimg_status_str(st), cdaimg_status_str(status));
+	}
+	assert_diag(d, code, path);
+	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 1);
+	cdaimg_diags_free(d);
+}
+
 /* Read @p text expecting @p status and exactly one error diagnostic with @p code at @p path. */
 static void read_fails(const char *text, cdaimg_status status, cdaimg_diag_code code, const char *path)
 {
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_values *v = (cdaimg_values *)1;
 	cdaimg_status st = cdaimg_json_read(&v, text, strlen(text), 0, d);
-	if (st != status) {
-		tu_print_diags(d);
-		fail_msg("status %s, expected %s", cdaimg_status_str(st), cdaimg_status_str(status));
-	}
 	assert_null(v);
-	assert_diag(d, code, path);
-	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 1);
-	cdaimg_diags_free(d);
+	expect_one_error(d, st, status, code, path);
 }
 
 static const cdaimg_diag *only_diag(const cdaimg_diags *d)
@@ -383,14 +390,8 @@ static void header_fails(const char *text, unsigned flags, cdaimg_status status,
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_document_header *h = (cdaimg_document_header *)1;
 	cdaimg_status st = cdaimg_json_read_header(&h, text, strlen(text), flags, d);
-	if (st != status) {
-		tu_print_diags(d);
-		fail_msg("status %s, expected %s", cdaimg_status_str(st), cdaimg_status_str(status));
-	}
 	assert_null(h);
-	assert_diag(d, code, path);
-	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 1);
-	cdaimg_diags_free(d);
+	expect_one_error(d, st, status, code, path);
 }
 
 static void json__header_errors_name_the_member(void **state)

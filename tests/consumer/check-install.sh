@@ -13,6 +13,13 @@ cmake --install "$build" --prefix "$work/first" >/dev/null
 mv "$work/first" "$work/prefix"
 prefix=$work/prefix
 unset CDAIMG_SCHEMA_DIR
+echo "== the installed command, from the moved prefix, without LD_LIBRARY_PATH"
+if [ -x "$prefix/bin/cdaimg" ]; then
+	env -u LD_LIBRARY_PATH "$prefix/bin/cdaimg" --version
+	env -u LD_LIBRARY_PATH "$prefix/bin/cdaimg" sample -o "$work/sample.xml"
+	env -u LD_LIBRARY_PATH "$prefix/bin/cdaimg" validate "$work/sample.xml"
+	[ -f "$prefix/share/man/man1/cdaimg.1" ] || { echo "the manual page is not installed" >&2; exit 1; }
+fi
 export LD_LIBRARY_PATH="$prefix/lib:$prefix/lib64:$(ls -d "$prefix"/lib/*-linux-gnu 2>/dev/null | tr '\n' ':')${LD_LIBRARY_PATH:-}"
 
 echo "== find_package(cdaimg)"

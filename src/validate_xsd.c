@@ -129,9 +129,12 @@ cdaimg_status cdaimg_schema_load(cdaimg_schema **out, cdaimg_schema_kind kind, c
 	CD_ARG(&dc, (unsigned)kind <= CDAIMG_SCHEMA_HL7_SDTC);
 	char path[4096];
 	if (!find_schema(kind, dir, path, sizeof path)) {
-		dc_err(&dc, CDAIMG_D_SCHEMA_LOAD, dir ? dir : "",
-		       "schema %s not found (looked in %s%sCDAIMG_SCHEMA_DIR, the installed data folder, the source tree)",
-		       entry_files[kind], dir ? dir : "", dir ? ", " : "");
+		if (dir)
+			dc_err(&dc, CDAIMG_D_SCHEMA_LOAD, dir, "schema %s not found in the folder given", entry_files[kind]);
+		else
+			dc_err(&dc, CDAIMG_D_SCHEMA_LOAD, "",
+			       "schema %s not found (looked in CDAIMG_SCHEMA_DIR, the installed data folder, the source tree)",
+			       entry_files[kind]);
 		return CDAIMG_EIO;
 	}
 	return cdaimg_schema_load_file(out, path, diags);

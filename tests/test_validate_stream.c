@@ -642,6 +642,38 @@ static void validate_stream__threads_share_one_schema(void **state)
 	free(doc);
 }
 
+/* A folder the caller names is the only place looked at: a wrong one fails,
+ * even when CDAIMG_SCHEMA_DIR (or the usual places) would have the schemas. */
+static void validate_stream__given_schema_folder_is_the_only_place(void **state)
+{
+	(void)state;
+	const char *old = getenv("CDAIMG_SCHEMA_DIR");
+	char *saved = old ? strdup(old) : NULL;
+	setenv("CDAIMG_SCHEMA_DIR", tu_src("schemas"), 1);
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_schema *s = NULL;
+	assert_int_equal(cdaimg_schema_load(&s, CDAIMG_SCHEMA_HL7, dir, d), CDAIMG_EIO);
+	assert_null(s);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	assert_int_equal(cdaimg_diags_get(d, 0)->code, CDAIMG_D_SCHEMA_LOAD);
+	assert_string_equal(cdaimg_diags_get(d, 0)->path, dir);
+	assert_non_null(strstr(cdaimg_diags_get(d, 0)->message, "not found in the folder given"));
+	cdaimg_diags_clear(d);
+	/* without a folder, the environment's */
+	assert_cdaimg_ok(cdaimg_schema_load(&s, CDAIMG_SCHEMA_HL7, NULL, d), d);
+	cdaimg_schema_free(s);
+	/* and the folder itself when it holds them */
+	char given[1024];
+	snprintf(given, sizeof given, "%s", tu_src("schemas"));
+	unsetenv("CDAIMG_SCHEMA_DIR");
+	assert_cdaimg_ok(cdaimg_schema_load(&s, CDAIMG_SCHEMA_HL7, given, d), d);
+	cdaimg_schema_free(s);
+	if (saved)
+		setenv("CDAIMG_SCHEMA_DIR", saved, 1);
+	free(saved);
+	cdaimg_diags_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -656,6 +688,7 @@ int main(void)
 		cmocka_unit_test(validate_stream__fd_read_to_its_end_and_left_open),
 		cmocka_unit_test(validate_stream__arguments_and_io_errors),
 		cmocka_unit_test(validate_stream__threads_share_one_schema),
+		cmocka_unit_test(validate_stream__given_schema_folder_is_the_only_place),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	xmlCleanupParser();

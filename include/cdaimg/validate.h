@@ -7,10 +7,12 @@
  *         cdaimg_schema_free(xsd);
  *     }
  *
- * Schemas are found, in order, in: the directory given by the caller, the
- * CDAIMG_SCHEMA_DIR environment variable, the installed data directory
- * (share/cdaimg/schemas next to the library's install prefix), and the source
- * tree's schemas/ folder (for the build tree and tests).
+ * Schemas are found in the directory given by the caller, and only there
+ * (a wrong folder is an error, never silently replaced by another set of
+ * schemas); without one, in order, in: the CDAIMG_SCHEMA_DIR environment
+ * variable, the installed data directory (share/cdaimg/schemas next to the
+ * library's install prefix), and the source tree's schemas/ folder (for the
+ * build tree and tests).
  *
  * Thread safety: a loaded cdaimg_schema is read-only; any number of threads may
  * validate with the same handle at once (each call makes its own libxml2

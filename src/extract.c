@@ -12,6 +12,7 @@
  * diagnostics with the element's line and path, and reading goes on.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -553,7 +554,7 @@ static bool parse_count(const char *s, int64_t *n)
 	char *end;
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
-	if (errno || *end || v < 1)
+	if (errno || *end || v < 1 || v > INT32_MAX) /* the range the check stage takes (D4) */
 		return false;
 	*n = v;
 	return true;
@@ -567,7 +568,7 @@ static void read_boundary(xctx *x, const xmlNode *obs, cdaimg_instance *in)
 		const xmlNode *high = child(v, "high");
 		if (high) {
 			if (!parse_count(attr(x, high, "value"), &in->frame_count))
-				xdiag(x, CDAIMG_SEV_ERROR, high, "the number of referenced frames is not a positive integer");
+				xdiag(x, CDAIMG_SEV_ERROR, high, "the number of referenced frames is not an integer from 1 to 2147483647");
 			else
 				in->has_frame_count = 1;
 			return;

@@ -82,7 +82,7 @@ int cli_cmd_extract(cli *c, int argc, char **argv)
 	if (st != CDAIMG_OK) {
 		if (rc != CLI_IO || cdaimg_diags_count(d))
 			cli_msg(c, "%s: %s", cli_name(input),
-			        st == CDAIMG_EPARSE ? "not well-formed XML" : st == CDAIMG_EINVALID ? "problems found" : cdaimg_status_str(st));
+			        st == CDAIMG_EPARSE ? "not well-formed XML" : st == CDAIMG_EINVALID ? "problems found; nothing written" : cdaimg_status_str(st));
 		cli_print_diags(c, c->err, d, CDAIMG_SEV_WARNING, NULL);
 		rc = rc == CLI_OK ? cli_exit_of(st) : rc;
 		goto done;

@@ -206,13 +206,14 @@ cdaimg_status read_file_all(const char *path, char **data, size_t *len, diag_ctx
 	strbuf b = {0};
 	char chunk[65536];
 	size_t n;
+	errno = 0;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		sb_addn(&b, chunk, n);
-	int rerr = ferror(f);
+	int rerr = ferror(f) ? (errno ? errno : EIO) : 0; /* EISDIR for a folder */
 	fclose(f);
 	if (rerr) {
 		sb_free(&b);
-		dc_err(dc, CDAIMG_D_IO, path, "read error");
+		dc_err(dc, CDAIMG_D_IO, path, "read error: %s", strerror(rerr));
 		return CDAIMG_EIO;
 	}
 	if (b.failed) {

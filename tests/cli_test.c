@@ -213,6 +213,8 @@ static void cli__usage_errors_exit_2(void **state)
 	EXPECT_USAGE("the header and the input cannot both be standard input", "build", "--as", "document",
 	             "--header", "-", "-");
 	EXPECT_USAGE("at least one file to validate is needed", "validate", "--no-rules");
+	EXPECT_USAGE("--schema takes ans, hl7, hl7-sdtc or the path of an XSD file, not 'hl8'", "validate", "--schema",
+	             "hl8", "x.xml");
 	EXPECT_USAGE("sample takes no input ('x.json')", "sample", "x.json");
 	EXPECT_USAGE("an input file is needed", "extract");
 }
@@ -384,6 +386,14 @@ static void cli__read_errors_exit_3(void **state)
 	done(&r);
 	r = RUN("validate", tmp("missing.xml"));
 	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	r = RUN("validate", tmpdir);
+	assert_int_equal(r.rc, CLI_IO);
+	assert_contains(r.err, ": read error: Is a directory [io]\n");
+	done(&r);
+	r = RUN("validate", "--stream", tmpdir);
+	assert_int_equal(r.rc, CLI_IO);
+	assert_contains(r.err, ": read error: Is a directory [io]\n");
 	done(&r);
 }
 

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L /* fileno */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include <cdaimg/rules.h>
@@ -48,6 +49,12 @@ static void validate_help(cli *c)
 	      c->out);
 }
 
+/* One of the schema names --schema takes (anything else is a path). */
+static bool known_schema(const char *name)
+{
+	return !strcmp(name, "ans") || !strcmp(name, "hl7") || !strcmp(name, "hl7-sdtc");
+}
+
 static int parse_args(cli *c, int argc, char **argv, validate_args *v)
 {
 	cli_args a;
@@ -62,6 +69,9 @@ static int parse_args(cli *c, int argc, char **argv, validate_args *v)
 			return CLI_OK;
 		if (id == OPT_ERROR)
 			return CLI_USAGE;
+		if (id == O_SCHEMA && !known_schema(a.value) && !strchr(a.value, '/') && access(a.value, F_OK) != 0)
+			return cli_usage(c, "--schema takes ans, hl7, hl7-sdtc or the path of an XSD file, not '%s'",
+			                 a.value);
 		if (id == O_SCHEMA)
 			v->schema = a.value;
 		else if (id == O_NO_RULES)

@@ -403,6 +403,11 @@ static void read_root(jreader *r, const json_t *root, cdaimg_values *vals)
 static cdaimg_status read_text(jreader *r, const char *text, size_t len,
                                void (*read)(jreader *, const json_t *, void *), void *dst)
 {
+	if (text && len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+		/* a UTF-8 byte order mark, which some editors write: RFC 8259 lets a reader ignore it */
+		text += 3;
+		len -= 3;
+	}
 	json_error_t err;
 	json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (!root)

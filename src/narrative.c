@@ -180,7 +180,8 @@ char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div)
 		return NULL;
 	}
 	if (!doc) {
-		dc_err(dc, CDAIMG_D_NARRATIVE, path, "not a well-formed XHTML div");
+		dc_err(dc, CDAIMG_D_NARRATIVE, path, "not a well-formed XHTML div (a FHIR Narrative's div is markup: "
+		       "<div xmlns=\"http://www.w3.org/1999/xhtml\">text</div>)");
 		return NULL;
 	}
 	xmlNodePtr root = xmlDocGetRootElement(doc);

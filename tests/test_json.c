@@ -258,6 +258,30 @@ static void json__unknown_members_warn_or_fail_when_strict(void **state)
 	cdaimg_diags_free(d);
 }
 
+/* RFC 8259 §8.1: a reader may ignore a byte order mark; a BOM anywhere else is an error. */
+static void json__leading_byte_order_mark_is_ignored(void **state)
+{
+	(void)state;
+	cdaimg_diags *d = cdaimg_diags_new();
+	size_t n = strlen(example);
+	char *text = malloc(n + 3);
+	memcpy(text, "\xEF\xBB\xBF", 3);
+	memcpy(text + 3, example, n);
+	cdaimg_values *v = NULL;
+	assert_cdaimg_ok(cdaimg_json_read(&v, text, n + 3, CDAIMG_JSON_STRICT, d), d);
+	assert_int_equal(cdaimg_values_count(v), 1);
+	assert_string_equal(cdaimg_values_get(v, 0)->series->date, "2024-03-12T10:31:05+01:00");
+	cdaimg_values_free(v);
+	cdaimg_document_header *h = NULL;
+	assert_cdaimg_ok(cdaimg_json_read_header(&h, "\xEF\xBB\xBF{\"title\": \"t\"}", 17, 0, d), d);
+	assert_string_equal(h->title, "t");
+	cdaimg_free(h);
+	free(text);
+	cdaimg_diags_free(d);
+	read_fails("\xEF\xBB\xBF\xEF\xBB\xBF{}", CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+	read_fails("[\xEF\xBB\xBF{}]", CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+}
+
 static void json__text_need_not_be_nul_terminated(void **state)
 {
 	(void)state;
@@ -469,6 +493,7 @@ int main(void)
 		cmocka_unit_test(json__wrong_types_name_the_json_path),
 		cmocka_unit_test(json__every_error_is_reported),
 		cmocka_unit_test(json__unknown_members_warn_or_fail_when_strict),
+		cmocka_unit_test(json__leading_byte_order_mark_is_ignored),
 		cmocka_unit_test(json__text_need_not_be_nul_terminated),
 		cmocka_unit_test(json__write_then_read_gives_the_same_values),
 		cmocka_unit_test(json__write_keeps_frames_and_instance_links),

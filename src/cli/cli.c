@@ -23,7 +23,7 @@ static const char main_help[] =
 	"  extract    read every imaging series of a CDA file back as JSON\n"
 	"\n"
 	"Options:\n"
-	"  -h, --help     show this help; 'cdaimg COMMAND --help' shows a command's\n"
+	"  -h, --help     show this help ('cdaimg COMMAND --help': that command's options)\n"
 	"      --version  show the version\n"
 	"\n"
 	"Exit status: 0 success; 1 invalid input or invalid document; 2 usage error;\n"

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "docmap.h"
@@ -168,6 +169,92 @@ static bool check_study_series(check_ctx *c, const cdaimg_study *s, const char *
 	return ok;
 }
 
+/* --- a series or SOP instance given twice -------------------------------------------------- */
+
+/* Where a DICOM UID was given: study k, series i, instance j (SIZE_MAX: the series' own UID). */
+typedef struct uid_at {
+	const char *uid;
+	size_t k, i, j;
+} uid_at;
+
+static int uid_at_cmp(const void *pa, const void *pb)
+{
+	const uid_at *a = pa, *b = pb;
+	int d = strcmp(a->uid, b->uid);
+	if (d)
+		return d;
+	if (a->k != b->k)
+		return a->k < b->k ? -1 : 1;
+	if (a->i != b->i)
+		return a->i < b->i ? -1 : 1;
+	return a->j == b->j ? 0 : a->j < b->j ? -1 : 1;
+}
+
+/* The field path of @p at, as the check stage writes it (prefix of study k, then
+ * serieImagerie[.i], then instanceSOP[.j]). */
+static void uid_path(char *buf, size_t size, const uid_at *at, const char *const *prefixes,
+                     const cdaimg_study *studies)
+{
+	const cdaimg_study *st = &studies[at->k];
+	char series[48], inst[48] = "";
+	if (st->n_series == 1)
+		snprintf(series, sizeof series, "serieImagerie.");
+	else
+		snprintf(series, sizeof series, "serieImagerie[%zu].", at->i);
+	if (at->j != SIZE_MAX) {
+		if (st->series[at->i].n_instances == 1)
+			snprintf(inst, sizeof inst, "instanceSOP.");
+		else
+			snprintf(inst, sizeof inst, "instanceSOP[%zu].", at->j);
+	}
+	snprintf(buf, size, "%s%s%s%s", prefixes[at->k], series, inst,
+	         at->j == SIZE_MAX ? "uuidSerie[0].value" : "uuidSOPInstance[0].value");
+}
+
+/* Warn about every Series or SOP Instance UID given more than once among
+ * @p n studies (only between different studies when @p across_only): each UID
+ * names one series or instance, so the entries would repeat one another, and
+ * reading the document back merges them. Warnings, not errors: the document
+ * stays valid. */
+static void warn_repeated_uids(check_ctx *c, const cdaimg_study *studies, prep_study *const *ps, size_t n,
+                               const char *const *prefixes, bool across_only)
+{
+	size_t total = 0;
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; ps[k] && i < ps[k]->n_series; i++)
+			total += ps[k]->series[i] ? 1 + ps[k]->series[i]->n_inst : 0;
+	if (total < 2)
+		return;
+	uid_at *all = arena_alloc(c->arena, total * sizeof *all);
+	if (!all) {
+		nomem(c);
+		return;
+	}
+	size_t m = 0;
+	for (size_t k = 0; k < n; k++) {
+		for (size_t i = 0; ps[k] && i < ps[k]->n_series; i++) {
+			const prep_series *se = ps[k]->series[i];
+			if (!se)
+				continue;
+			all[m++] = (uid_at){se->ids[0].root, k, i, SIZE_MAX};
+			for (size_t j = 0; j < se->n_inst; j++)
+				all[m++] = (uid_at){se->inst[j].ids[0].root, k, i, j};
+		}
+	}
+	qsort(all, m, sizeof *all, uid_at_cmp);
+	for (size_t a = 0, b; a < m; a = b) {
+		for (b = a + 1; b < m && !strcmp(all[a].uid, all[b].uid); b++) {
+			if (across_only && all[b].k == all[a].k)
+				continue;
+			char here[256], first[256];
+			uid_path(here, sizeof here, &all[b], prefixes, studies);
+			uid_path(first, sizeof first, &all[a], prefixes, studies);
+			dc_add(&c->dc, CDAIMG_SEV_WARNING, CDAIMG_D_DUPLICATE, here, 0, NULL,
+			       "%s is given twice (also at %s): a DICOM UID names one series or instance", all[b].uid, first);
+		}
+	}
+}
+
 prep_study *check_study(check_ctx *c, const cdaimg_study *s, const char *prefix)
 {
 	size_t before = c->dc.errors;
@@ -186,7 +273,8 @@ prep_study *check_study(check_ctx *c, const cdaimg_study *s, const char *prefix)
 		ps->ts = check_date(c, "dateActe", s->date);
 	ps->text = check_narrative(c, "description", &s->description);
 	check_accession(c, &s->accession, &ps->accession);
-	check_study_series(c, s, prefix, ps);
+	if (check_study_series(c, s, prefix, ps))
+		warn_repeated_uids(c, s, &ps, 1, &prefix, false);
 	c->prefix = saved;
 	return c->dc.errors == before && !c->dc.nomem ? ps : NULL;
 }
@@ -199,14 +287,22 @@ prep_study **check_studies(check_ctx *c, const cdaimg_study *studies, size_t n)
 		nomem(c);
 		return NULL;
 	}
+	char (*pre)[32] = arena_alloc(c->arena, (n ? n : 1) * sizeof *pre);
+	const char **prefixes = arena_alloc(c->arena, (n ? n : 1) * sizeof *prefixes);
+	if (!pre || !prefixes) {
+		nomem(c);
+		return NULL;
+	}
 	bool ok = true;
 	for (size_t i = 0; i < n; i++) {
-		char pre[32] = "";
 		if (n > 1)
-			snprintf(pre, sizeof pre, "[%zu].", i);
-		out[i] = check_study(c, &studies[i], pre);
+			snprintf(pre[i], sizeof pre[i], "[%zu].", i);
+		prefixes[i] = pre[i];
+		out[i] = check_study(c, &studies[i], pre[i]);
 		ok = out[i] != NULL && ok;
 	}
+	if (ok && n > 1)
+		warn_repeated_uids(c, studies, out, n, prefixes, true);
 	return ok ? out : NULL;
 }
 

@@ -76,6 +76,29 @@ static void section__two_studies_golden(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* The same study twice in a section: each of its UIDs is warned about once,
+ * at the second study (not again inside it); the section is still built. */
+static void section__study_given_twice_is_warned_about(void **state)
+{
+	(void)state;
+	fx_study f;
+	fx_study_init(&f, 2);
+	cdaimg_study twice[2] = {f.s, f.s};
+	xmlNodePtr comp, sec = NULL;
+	xmlDocPtr doc = new_doc(&comp);
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_cdaimg_ok(cdaimg_section_build(&sec, comp, twice, 2, NULL, d), d);
+	assert_non_null(sec);
+	assert_int_equal(cdaimg_diags_count(d), 4);
+	assert_diag(d, CDAIMG_D_DUPLICATE, "[1].serieImagerie[0].uuidSerie[0].value");
+	assert_diag(d, CDAIMG_D_DUPLICATE, "[1].serieImagerie[0].instanceSOP.uuidSOPInstance[0].value");
+	assert_diag(d, CDAIMG_D_DUPLICATE, "[1].serieImagerie[1].uuidSerie[0].value");
+	assert_diag(d, CDAIMG_D_DUPLICATE, "[1].serieImagerie[1].instanceSOP.uuidSOPInstance[0].value");
+	assert_non_null(strstr(cdaimg_diags_get(d, 0)->message, "(also at [0].serieImagerie["));
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+}
+
 /* The PS3.20 catalog keeps a study's series in one act; the IMG-CR-IMG volume
  * counts exactly one (E_ExamenImagerie_IMG-CR-IMG-1): in an IMG-CR-IMG
  * document the section fails that rule only; elsewhere the volume's rules do
@@ -285,6 +308,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(section__one_study_golden_rules_refs),
 		cmocka_unit_test(section__two_studies_golden),
+		cmocka_unit_test(section__study_given_twice_is_warned_about),
 		cmocka_unit_test(section__two_series_in_one_act_fails_volume_rule_only),
 		cmocka_unit_test(section__ids_unique_across_sections),
 		cmocka_unit_test(section__errors_leave_document_unchanged),

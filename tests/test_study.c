@@ -74,6 +74,43 @@ static void study__series_paths_and_link_consistency(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* The same series twice in a study: warned about at the second, naming the first; still built. */
+static void study__series_given_twice_is_warned_about(void **state)
+{
+	(void)state;
+	fx_study f;
+	fx_study_init(&f, 2);
+	f.series[1] = f.series[0];
+	xmlNodePtr entry, act = NULL;
+	xmlDocPtr doc = new_entry_doc(&entry);
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_cdaimg_ok(cdaimg_study_build(&act, entry, &f.s, NULL, d), d);
+	assert_non_null(act);
+	int at = tu_find_diag(d, CDAIMG_D_DUPLICATE, "serieImagerie[1].uuidSerie[0].value");
+	assert_true(at >= 0);
+	const cdaimg_diag *g = cdaimg_diags_get(d, (size_t)at);
+	assert_int_equal(g->severity, CDAIMG_SEV_WARNING);
+	assert_non_null(strstr(g->message, "1.2.250.1.925.994044.27.123.1876360.1 is given twice (also at "
+	                                   "serieImagerie[0].uuidSerie[0].value)"));
+	assert_diag(d, CDAIMG_D_DUPLICATE, "serieImagerie[1].instanceSOP.uuidSOPInstance[0].value");
+	assert_int_equal(cdaimg_diags_count(d), 2);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+
+	/* two different series sharing a SOP instance: that instance only */
+	fx_study_init(&f, 2);
+	f.t[1].sop_id.value = f.t[0].sop_id.value;
+	f.t[1].s.link.reference = "https://pacs.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=" FX_STUDY_UID;
+	f.series[1] = f.t[1].s;
+	doc = new_entry_doc(&entry);
+	d = cdaimg_diags_new();
+	assert_cdaimg_ok(cdaimg_study_build(&act, entry, &f.s, NULL, d), d);
+	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_WARNING), 1);
+	assert_diag(d, CDAIMG_D_DUPLICATE, "serieImagerie[1].instanceSOP.uuidSOPInstance[0].value");
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+}
+
 static void study__identifiers_and_accession_checked(void **state)
 {
 	fx_study f;
@@ -117,6 +154,7 @@ int main(void)
 		cmocka_unit_test(study__builds_valid_act),
 		cmocka_unit_test(study__date_required),
 		cmocka_unit_test(study__series_paths_and_link_consistency),
+		cmocka_unit_test(study__series_given_twice_is_warned_about),
 		cmocka_unit_test(study__identifiers_and_accession_checked),
 		cmocka_unit_test(study__args),
 	};

@@ -60,7 +60,8 @@ typedef enum cdaimg_severity {
 	X(CDAIMG_D_NOMEM, "nomem")                        /* out of memory */                \
 	X(CDAIMG_D_ARG, "arg")                            /* invalid argument */             \
 	X(CDAIMG_D_IO, "io")                              /* file error */                   \
-	X(CDAIMG_D_INTERNAL, "internal")
+	X(CDAIMG_D_INTERNAL, "internal")                                                     \
+	X(CDAIMG_D_DUPLICATE, "duplicate")                /* a DICOM UID given twice */
 
 typedef enum cdaimg_diag_code {
 #define CDAIMG_X_ENUM_(name, str) name,

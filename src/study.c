@@ -215,16 +215,15 @@ static void uid_path(char *buf, size_t size, const uid_at *at, const char *const
  * @p n studies (only between different studies when @p across_only): each UID
  * names one series or instance, so the entries would repeat one another, and
  * reading the document back merges them. Warnings, not errors: the document
- * stays valid. */
+ * stays valid. Called on checked studies only: every series is there, each
+ * with its UID and its instances'. */
 static void warn_repeated_uids(check_ctx *c, const cdaimg_study *studies, prep_study *const *ps, size_t n,
                                const char *const *prefixes, bool across_only)
 {
 	size_t total = 0;
 	for (size_t k = 0; k < n; k++)
-		for (size_t i = 0; ps[k] && i < ps[k]->n_series; i++)
-			total += ps[k]->series[i] ? 1 + ps[k]->series[i]->n_inst : 0;
-	if (total < 2)
-		return;
+		for (size_t i = 0; i < ps[k]->n_series; i++)
+			total += 1 + ps[k]->series[i]->n_inst;
 	uid_at *all = arena_alloc(c->arena, total * sizeof *all);
 	if (!all) {
 		nomem(c);
@@ -232,10 +231,8 @@ static void warn_repeated_uids(check_ctx *c, const cdaimg_study *studies, prep_s
 	}
 	size_t m = 0;
 	for (size_t k = 0; k < n; k++) {
-		for (size_t i = 0; ps[k] && i < ps[k]->n_series; i++) {
+		for (size_t i = 0; i < ps[k]->n_series; i++) {
 			const prep_series *se = ps[k]->series[i];
-			if (!se)
-				continue;
 			all[m++] = (uid_at){se->ids[0].root, k, i, SIZE_MAX};
 			for (size_t j = 0; j < se->n_inst; j++)
 				all[m++] = (uid_at){se->inst[j].ids[0].root, k, i, j};

@@ -175,7 +175,7 @@ bool ts_to_fhir(const char *ts, char *out, bool *lossy)
 			size_t f = 1;
 			while (rest[f] >= '0' && rest[f] <= '9')
 				f++;
-			if (f == 1 || f - 1 > 4) /* HL7 TS: 1 to 4 digits of a second */
+			if (nd != 14 || f == 1 || f - 1 > 4) /* HL7 TS: 1 to 4 digits after the seconds */
 				return false;
 			memcpy(o, rest, f);
 			o += f;
@@ -203,5 +203,50 @@ bool ts_to_fhir(const char *ts, char *out, bool *lossy)
 		*lossy = true; /* FHIR needs a zone with a time */
 	}
 	*o = '\0';
+	return true;
+}
+
+bool ts_check(const char *ts, char *why, size_t n)
+{
+	static const char form[] = "expected YYYY[MM[DD[hh[mm[ss[.ffff]]]]]] and an optional zone +hhmm or -hhmm";
+	size_t nd = 0;
+	while (ts[nd] >= '0' && ts[nd] <= '9')
+		nd++;
+	if (nd != 4 && nd != 6 && nd != 8 && nd != 10 && nd != 12 && nd != 14)
+		FAIL("not an HL7 TS (%s)", form);
+	int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+	digits(ts, 4, &y);
+	if (y == 0)
+		FAIL("year 0000 does not exist");
+	if (nd >= 6 && (!digits(ts + 4, 2, &mo) || mo < 1 || mo > 12))
+		FAIL("month %02d does not exist", mo);
+	if (nd >= 8 && (!digits(ts + 6, 2, &d) || d < 1 || d > days_in_month(y, mo)))
+		FAIL("%04d-%02d-%02d does not exist", y, mo, d);
+	if (nd >= 10 && (!digits(ts + 8, 2, &h) || h > 23))
+		FAIL("hour %02d does not exist", h);
+	if (nd >= 12 && (!digits(ts + 10, 2, &mi) || mi > 59))
+		FAIL("minute %02d does not exist", mi);
+	if (nd >= 14 && (!digits(ts + 12, 2, &s) || s > 59))
+		FAIL("second %02d does not exist", s);
+	const char *rest = ts + nd;
+	if (*rest == '.') {
+		size_t f = 1;
+		while (rest[f] >= '0' && rest[f] <= '9')
+			f++;
+		if (nd != 14)
+			FAIL("a fraction of a second needs the seconds before it");
+		if (f == 1 || f - 1 > 4)
+			FAIL("a fraction of a second has 1 to 4 digits in HL7 TS");
+		rest += f;
+	}
+	if (*rest == '+' || *rest == '-') {
+		int v = 0;
+		if (strlen(rest) != 5 || !digits(rest + 1, 4, &v))
+			FAIL("not an HL7 TS (%s)", form);
+		if (v % 100 > 59 || v > 1400)
+			FAIL("time zone %s does not exist", rest);
+	} else if (*rest != '\0') {
+		FAIL("not an HL7 TS (%s)", form);
+	}
 	return true;
 }

@@ -18,4 +18,10 @@ bool fhir_to_ts(const char *in, char *out, char *why, size_t n);
  * *lossy). @p out holds at least 40 bytes. */
 bool ts_to_fhir(const char *ts, char *out, bool *lossy);
 
+/* @p ts is an HL7 TS that exists: YYYY[MM[DD[hh[mm[ss[.f{1,4}]]]]]] with an
+ * optional zone +hhmm / -hhmm (at most 14:00), every part on the calendar
+ * and the clock. The values ts_to_fhir converts are exactly these. On failure
+ * returns false and @p why says what is wrong. */
+bool ts_check(const char *ts, char *why, size_t n);
+
 #endif

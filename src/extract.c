@@ -501,21 +501,15 @@ static void read_modality(xctx *x, const xmlNode *act, cdaimg_concept *out)
 /* @p ts as FHIR dateTime; NULL (reported) when it is not a date. */
 static const char *convert_ts(xctx *x, const xmlNode *at, const char *ts)
 {
-	char out[64], probe[48], check[TS_MAX], why[160], q[256];
+	char out[64], why[160], q[256];
 	bool lossy = false;
-	if (strlen(ts) > 40 || !ts_to_fhir(ts, out, &lossy)) {
-		xdiag(x, CDAIMG_SEV_ERROR, at, "%s is not an HL7 TS date/time; the date is left out", quote(x, q, ts));
-		return NULL;
-	}
-	/* ts_to_fhir checks the shape only: check the calendar and the zone through
-	 * the FHIR parser (the fraction left out: HL7 allows more digits than it) */
-	const char *t = strchr(out, 'T');
-	const char *zone = t ? strpbrk(t, "Z+-") : NULL;
-	snprintf(probe, sizeof probe, "%.*s%s", t ? 19 : 10, out, t ? (zone ? zone : "Z") : "");
-	if (!fhir_to_ts(probe, check, why, sizeof why)) {
+	/* ts_check passes exactly what ts_to_fhir converts (and validate's date check is ts_check) */
+	if (!ts_check(ts, why, sizeof why) || !ts_to_fhir(ts, out, &lossy)) {
 		xdiag(x, CDAIMG_SEV_ERROR, at, "%s is not a valid date (%s); the date is left out", quote(x, q, ts), why);
 		return NULL;
 	}
+	const char *t = strchr(out, 'T');
+	const char *zone = t ? strpbrk(t, "Z+-") : NULL;
 	if (lossy && t && !zone)
 		xdiag(x, CDAIMG_SEV_WARNING, at, "%s has no time zone, which a FHIR dateTime with a time needs; read as %s",
 		      quote(x, q, ts), out);

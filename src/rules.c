@@ -6,6 +6,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include "datetime.h"
 #include "docread.h"
 
 /* Contexts: the schematron rule contexts as document-wide selections. */
@@ -369,6 +370,53 @@ static int xpath_true(xmlXPathContextPtr ctx, xmlNodePtr root, const char *expr)
 	return r;
 }
 
+/* The times of the imaging entries of every family: effectiveTime, or its
+ * low, high or center. */
+#define IMAGING_TIMES                                                                                           \
+	"//*[cda:templateId/@root='1.2.840.10008.9.16' or cda:templateId/@root='1.2.840.10008.9.17' or "        \
+	"cda:templateId/@root='1.2.840.10008.9.18' or cda:templateId/@root='2.16.840.1.113883.10.20.6.2.6' or " \
+	"cda:templateId/@root='2.16.840.1.113883.10.20.22.4.63' or "                                            \
+	"cda:templateId/@root='2.16.840.1.113883.10.20.6.2.8']/cda:effectiveTime/descendant-or-self::*/@value"
+
+/* The XSD's TS pattern takes any run of digits ("20241399"): each time of an
+ * imaging entry must also be a date that exists (D7), as extraction and the
+ * check stage require. A CDAIMG_D_DATE error, no rule id. */
+static cdaimg_status check_times(xmlXPathContextPtr ctx, diag_ctx *dc, xmlNodePtr root)
+{
+	static const cdaimg_rule times = {"", IMAGING_TIMES, "", "the times of the imaging entries"};
+	xmlXPathObjectPtr set = select_context(ctx, &times, root);
+	if (!set)
+		return xpath_failed(ctx, dc, &times);
+	int n = set->nodesetval ? set->nodesetval->nodeNr : 0;
+	for (int i = 0; i < n; i++) {
+		xmlNodePtr at = set->nodesetval->nodeTab[i];
+		xmlChar *value = xmlNodeGetContent(at);
+		char why[160];
+		if (value && ts_check((const char *)value, why, sizeof why)) {
+			xmlFree(value);
+			continue;
+		}
+		strbuf b = {0}, q = {0};
+		char *path = cdaimg_node_path(at->parent);
+		if (value) {
+			sb_add(&b, path ? path : "");
+			sb_add(&b, "/@value");
+			sb_add_quoted(&q, (const char *)value);
+		}
+		if (!value || !path || b.failed || q.failed)
+			dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
+		else
+			dc_add(dc, CDAIMG_SEV_ERROR, CDAIMG_D_DATE, b.s, xmlGetLineNo(at->parent), NULL,
+			       "%s is not a date that exists: %s", q.s, why);
+		xmlFree(value);
+		cd_free(path);
+		sb_free(&b);
+		sb_free(&q);
+	}
+	xmlXPathFreeObject(set);
+	return CDAIMG_OK;
+}
+
 /* The document carries a French (CI-SIS) template id. */
 #define HAS_FRENCH_TEMPLATES "boolean(//cda:templateId[starts-with(@root, '1.2.250.1.213.1.1.')])"
 /* @p root is an IMG-CR-IMG ClinicalDocument (volume template 1.2.250.1.213.1.1.1.45). */
@@ -400,6 +448,8 @@ cdaimg_status cdaimg_rules_check(xmlDocPtr doc, cdaimg_diags *diags)
 		if ((i < N_ANS_RULES) == (french == 1) && (!volume_rule || volume == 1))
 			st = check_rule(ctx, &dc, r, root);
 	}
+	if (st == CDAIMG_OK)
+		st = check_times(ctx, &dc, root);
 	xmlXPathFreeContext(ctx);
 	if (st != CDAIMG_OK)
 		return st;

@@ -597,6 +597,34 @@ static void cli__validate_checks_each_entry_of_a_list(void **state)
 	unlink(list);
 }
 
+/* A time the schema takes but no calendar has: an error of the rules stage,
+ * on the attribute, with its line. */
+static void cli__validate_reports_a_date_that_does_not_exist(void **state)
+{
+	(void)state;
+	const char *path = tmp("bad-date.xml");
+	char *text = read_text(sample("samples/mr-wado-uri.xml"));
+	char *value = strstr(text, "<effectiveTime value=\"20240415140211+0200\"/>");
+	assert_non_null(value);
+	memcpy(value + strlen("<effectiveTime value=\""), "20241399", 8); /* 20241399140211+0200 */
+	write_file(path, text);
+	free(text);
+	run_result r = RUN("validate", path);
+	assert_int_equal(r.rc, CLI_INVALID);
+	char want[1200];
+	snprintf(want, sizeof want,
+	         "%s:13: /act/effectiveTime/@value: \"20241399140211+0200\" is not a date that exists: month 13 "
+	         "does not exist [date]\n",
+	         path);
+	assert_contains(r.out, want);
+	done(&r);
+	/* the schema alone takes it */
+	r = RUN("validate", "--no-rules", path);
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	unlink(path);
+}
+
 /* --- sample, section, document, extract (when the library has them) ---------------------- */
 
 static void cli__sample_is_a_valid_document(void **state)
@@ -955,6 +983,7 @@ int main(void)
 		cmocka_unit_test(cli__link_built_from_base),
 		cmocka_unit_test(cli__validate_reports_each_problem_and_a_summary),
 		cmocka_unit_test(cli__validate_checks_each_entry_of_a_list),
+		cmocka_unit_test(cli__validate_reports_a_date_that_does_not_exist),
 		cmocka_unit_test(cli__sample_is_a_valid_document),
 		cmocka_unit_test(cli__document_needs_studies),
 		cmocka_unit_test(cli__document_header_from_a_file),

@@ -101,6 +101,83 @@ static void datetime__round_trip(void **state)
 	}
 }
 
+static void ts_bad(const char *ts, const char *why_part)
+{
+	char why[160] = "";
+	if (ts_check(ts, why, sizeof why))
+		fail_msg("%s passed the TS check", ts);
+	if (!strstr(why, why_part))
+		fail_msg("%s: reason \"%s\" lacks \"%s\"", ts, why, why_part);
+}
+
+static void datetime__ts_check_says_why(void **state)
+{
+	char why[160];
+	static const char *const good[] = {"2024", "202402", "20240229", "2024022923", "202402292359",
+	                                   "20240229235959", "20240229235959.1234", "20240229235959+1400",
+	                                   "20240229-0330", "20240229235959.5-1200", NULL};
+	for (int i = 0; good[i]; i++)
+		if (!ts_check(good[i], why, sizeof why))
+			fail_msg("%s refused: %s", good[i], why);
+	ts_bad("20241399", "month 13");
+	ts_bad("20241300", "month 13");
+	ts_bad("20230229", "2023-02-29 does not exist");
+	ts_bad("20240431", "2024-04-31 does not exist");
+	ts_bad("2024043024", "hour 24");
+	ts_bad("202404302360", "minute 60");
+	ts_bad("20240430235960", "second 60");
+	ts_bad("0000", "year 0000");
+	ts_bad("2024043", "not an HL7 TS");
+	ts_bad("", "not an HL7 TS");
+	ts_bad("2024-04-30", "not an HL7 TS");
+	ts_bad("2024043023.5", "needs the seconds");
+	ts_bad("20240430235959.", "1 to 4 digits");
+	ts_bad("20240430235959.12345", "1 to 4 digits");
+	ts_bad("20240430235959+01", "not an HL7 TS");
+	ts_bad("20240430235959+1401", "does not exist");
+	ts_bad("20240430235959+0160", "does not exist");
+	ts_bad("20240430235959Z", "not an HL7 TS");
+}
+
+/* ts_check passes exactly the values ts_to_fhir converts (extract converts
+ * what validate passes), and those come back unchanged through FHIR when
+ * nothing is lost: checked on every one-character change of values of each
+ * precision. */
+static void datetime__ts_check_agrees_with_conversion(void **state)
+{
+	static const char *const seeds[] = {"2024", "202402", "20240229", "2024022923", "202402292359",
+	                                    "20240229235959", "20240229235959.1234+0100", "20231231-1400",
+	                                    "19000228235959.9-0000", "2024022923.5", "202402292359.12+0100", NULL};
+	static const char alphabet[] = "0123456789.+-Z";
+	int checked = 0;
+	for (int i = 0; seeds[i]; i++) {
+		size_t len = strlen(seeds[i]);
+		for (size_t at = 0; at <= len; at++) {
+			for (size_t a = 0; a < sizeof alphabet; a++) { /* the last is the NUL: a cut */
+				char ts[40], why[160], fhir[48], again[TS_MAX];
+				bool lossy;
+				/* replace the character at `at` (or append at the end) */
+				memcpy(ts, seeds[i], len + 1);
+				ts[at] = alphabet[a];
+				if (at == len)
+					ts[at + 1] = '\0';
+				bool checked_ok = ts_check(ts, why, sizeof why);
+				bool converted = ts_to_fhir(ts, fhir, &lossy);
+				if (checked_ok != converted)
+					fail_msg("%s: ts_check %d, ts_to_fhir %d (%s)", ts, checked_ok, converted, why);
+				if (converted && !lossy) {
+					if (!fhir_to_ts(fhir, again, why, sizeof why))
+						fail_msg("%s -> %s refused: %s", ts, fhir, why);
+					if (strcmp(again, ts) && !(strstr(ts, "-0000") && strstr(again, "+0000")))
+						fail_msg("%s -> %s -> %s", ts, fhir, again);
+				}
+				checked++;
+			}
+		}
+	}
+	assert_true(checked > 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +185,8 @@ int main(void)
 		cmocka_unit_test(datetime__rejects_impossible),
 		cmocka_unit_test(datetime__ts_back_to_fhir),
 		cmocka_unit_test(datetime__round_trip),
+		cmocka_unit_test(datetime__ts_check_says_why),
+		cmocka_unit_test(datetime__ts_check_agrees_with_conversion),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

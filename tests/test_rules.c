@@ -347,6 +347,51 @@ static void rules__diag_fields(void **state)
 	assert_int_equal(cdaimg_rules_check(NULL, NULL), CDAIMG_EARG);
 }
 
+/* The XSD's TS pattern takes any digits: the rules stage reports the times of
+ * the imaging entries that are no date (one error each, code date, no rule
+ * id), and passes the ones that are, in value, low or high. */
+static void rules__impossible_dates(void **state)
+{
+	char *base = base_text();
+	xmlDocPtr doc = parse(base);
+	free(base);
+	static const rcase breaks[] = {
+		{"", STUDY "/cda:effectiveTime", SETA, "value", "20241399"},
+		{"", SERIES "/cda:effectiveTime", SETA, "value", "2023022910"},
+		{"", SOP "/cda:effectiveTime", DELA, "value", NULL},
+		{"", SOP "/cda:effectiveTime", ADD, "low", NULL},
+		{"", SOP "/cda:effectiveTime", ADD, "high", NULL},
+		{"", SOP "/cda:effectiveTime/cda:low", SETA, "value", "20240229235959.5-0100"},
+		{"", SOP "/cda:effectiveTime/cda:high", SETA, "value", "20240229235959+1500"},
+	};
+	for (size_t i = 0; i < sizeof breaks / sizeof breaks[0]; i++)
+		mutate(doc, &breaks[i]);
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_int_equal(cdaimg_rules_check(doc, d), CDAIMG_ENOTVALID);
+	static const struct {
+		const char *path_end, *message_part;
+	} expect[] = {
+		{"/entry/act/effectiveTime/@value", "\"20241399\" is not a date that exists: month 13"},
+		{"/entry/act/entryRelationship/act/effectiveTime/@value", "2023-02-29 does not exist"},
+		{"/entryRelationship/observation/effectiveTime/high/@value", "time zone +1500 does not exist"},
+	};
+	if (cdaimg_diags_count(d) != 3)
+		tu_print_diags(d);
+	assert_int_equal(cdaimg_diags_count(d), 3);
+	for (size_t i = 0; i < 3; i++) {
+		const cdaimg_diag *g = cdaimg_diags_get(d, i);
+		assert_int_equal(g->code, CDAIMG_D_DATE);
+		assert_int_equal(g->severity, CDAIMG_SEV_ERROR);
+		assert_null(g->rule);
+		assert_true(g->line > 0 || i == 2); /* low and high were added here, with no line */
+		size_t n = strlen(g->path), m = strlen(expect[i].path_end);
+		if (n < m || strcmp(g->path + n - m, expect[i].path_end) || !strstr(g->message, expect[i].message_part))
+			fail_msg("diagnostic %zu: %s: %s", i, g->path, g->message);
+	}
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+}
+
 /* --- the table against the vendored schematrons (data/schematrons) ------------------------- */
 
 /* Whitespace removed, double quotes as single: the form both sides are compared in. */
@@ -462,6 +507,7 @@ int main(void)
 		cmocka_unit_test(rules__generated_documents_pass),
 		cmocka_unit_test(rules__each_rule_fires_alone),
 		cmocka_unit_test(rules__diag_fields),
+		cmocka_unit_test(rules__impossible_dates),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	xmlCleanupParser();

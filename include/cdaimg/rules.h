@@ -25,6 +25,13 @@
  * each where its templates appear: the family is picked by the template ids
  * the document carries.
  *
+ * Besides the rules, each time of a Study Act, Series Act or SOP Instance
+ * Observation (of any family: effectiveTime/@value, or its low, high or
+ * center) must be an HL7 TS that exists on the calendar and the clock
+ * (MAPPING D7): the XSD's TS pattern takes any digits, such as "20241399",
+ * which cdaimg_extract and the check stage refuse. Each such time is a
+ * CDAIMG_D_DATE error with no rule id, its path ending in "/@value".
+ *
  * Thread safety: no shared state; one document per thread at a time.
  */
 #ifndef CDAIMG_RULES_H
@@ -56,7 +63,8 @@ CDAIMG_EXPORT const cdaimg_rule *cdaimg_rules_find(const char *id);
 /**
  * Check every rule on @p doc (borrowed; not changed). Each failure is a
  * CDAIMG_D_RULE error with `rule` set, the element's line and readable path,
- * and the rule's message.
+ * and the rule's message; a time that is no date, a CDAIMG_D_DATE error
+ * (above).
  * @return CDAIMG_OK, CDAIMG_ENOTVALID (a rule failed), CDAIMG_EARG,
  *         CDAIMG_ENOMEM (then the diagnostics may be incomplete).
  */

@@ -250,7 +250,15 @@ static void on_schema_error(void *ud, CD_XMLERROR *err)
 	long line = s->depth ? s->frames[s->depth - 1].line : err->line;
 	char msg[1024];
 	one_line(msg, sizeof msg, err->message ? err->message : "schema error");
-	dc_add(s->dc, CDAIMG_SEV_ERROR, CDAIMG_D_SCHEMA, path, line, NULL, "%s", msg);
+	/* a root the schema does not declare, most often a lone entry: say what
+	 * the tree validation does differently */
+	const char *hint = err->code == XML_SCHEMAV_CVC_ELT_1 && s->depth == 1
+	                           ? " The stream validation takes documents whose root the schema declares "
+	                             "(ClinicalDocument for the CDA schemas). An entry or a section is checked "
+	                             "inside a minimal document by cdaimg_schema_validate_entry (cdaimg validate "
+	                             "without --stream)."
+	                           : "";
+	dc_add(s->dc, CDAIMG_SEV_ERROR, CDAIMG_D_SCHEMA, path, line, NULL, "%s%s", msg, hint);
 	if (s->dc->nomem)
 		out_of_memory(s);
 	cd_free(path);

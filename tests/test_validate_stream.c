@@ -231,6 +231,29 @@ static void validate_stream__same_errors_as_the_dom_validator(void **state)
 	free(c);
 }
 
+/* A lone entry: libxml2's message on the root, and what to do instead; an
+ * undeclared element further down gets libxml2's message alone. */
+static void validate_stream__lone_entry_says_what_to_do(void **state)
+{
+	(void)state;
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_int_equal(cdaimg_schema_validate_stream_file(ans(), tu_src("samples/mr-wado-uri.xml"), d),
+	                 CDAIMG_ENOTVALID);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	const cdaimg_diag *g = cdaimg_diags_get(d, 0);
+	assert_string_equal(g->path, "/act");
+	assert_non_null(strstr(g->message, "No matching global declaration available for the validation root."));
+	assert_non_null(strstr(g->message, "The stream validation takes documents whose root the schema declares"));
+	assert_non_null(strstr(g->message, "cdaimg_schema_validate_entry"));
+	/* which takes the same file */
+	cdaimg_diags_clear(d);
+	xmlDocPtr doc = NULL;
+	assert_cdaimg_ok(cdaimg_doc_read_file(&doc, tu_src("samples/mr-wado-uri.xml"), d), d);
+	assert_cdaimg_ok(cdaimg_schema_validate_entry(ans(), xmlDocGetRootElement(doc), d), d);
+	xmlFreeDoc(doc);
+	cdaimg_diags_free(d);
+}
+
 /* --- not well-formed, entities, DOCTYPE ----------------------------------------------------- */
 
 static void validate_stream__not_well_formed(void **state)
@@ -679,6 +702,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(validate_stream__valid_documents),
 		cmocka_unit_test(validate_stream__same_errors_as_the_dom_validator),
+		cmocka_unit_test(validate_stream__lone_entry_says_what_to_do),
 		cmocka_unit_test(validate_stream__not_well_formed),
 		cmocka_unit_test(validate_stream__entities_refused_doctype_ignored),
 		cmocka_unit_test(validate_stream__same_status_as_validate_file),

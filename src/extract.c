@@ -1002,3 +1002,136 @@ cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_
 	xmlFreeDoc(doc);
 	return st;
 }
+
+/* --- the document header ------------------------------------------------------------------ */
+
+/* The roots of the ids document.c writes, and the prefixes it puts before an
+ * RPPS (11 digits) or FINESS (9 characters) number. */
+#define OID_RPPS "1.2.250.1.71.4.2.1"
+#define OID_FINESS "1.2.250.1.71.4.2.2"
+
+static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
+
+/* The text content of @p n as written (the build writes it as given); NULL
+ * when absent or blank. */
+static const char *text_of(xctx *x, const xmlNode *n)
+{
+	if (!n)
+		return NULL;
+	xmlChar *s = xmlNodeGetContent(n);
+	if (!s) {
+		nomem(x);
+		return NULL;
+	}
+	bool blank = true;
+	for (const xmlChar *p = s; *p && blank; p++)
+		blank = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+	const char *d = blank ? NULL : xdup(x, (const char *)s);
+	xmlFree(s);
+	return d;
+}
+
+/* The root of @p id when it is an OID; reported and left out otherwise. */
+static const char *oid_of(xctx *x, const xmlNode *id, const char *what)
+{
+	const char *v = attr(x, id, "root");
+	char why[128], q[256];
+	if (v && !oid_valid(v, why, sizeof why)) {
+		xdiag(x, CDAIMG_SEV_ERROR, id, "%s: %s is not an OID (%s); left out", what, quote(x, q, v), why);
+		return NULL;
+	}
+	return v;
+}
+
+/* The extension of the first id of @p owner under @p root, without the
+ * prefix the build adds to a number of @p len characters. */
+static const char *number_of(xctx *x, const xmlNode *owner, const char *root, const char *prefix, size_t len,
+                             const char *what)
+{
+	const xmlNode *id = child(owner, "id");
+	for (; id && !attr_is(x, id, "root", root); id = sibling(id, "id"))
+		;
+	const char *v = nonempty(attr(x, id, "extension"));
+	if (!v) {
+		if (child(owner, "id"))
+			xdiag(x, CDAIMG_SEV_WARNING, owner, "%s has no id under root %s; left out", what, root);
+		return NULL;
+	}
+	size_t p = strlen(prefix);
+	return strlen(v) == p + len && !strncmp(v, prefix, p) ? v + p : v;
+}
+
+static const char *gender_of(xctx *x, const xmlNode *g)
+{
+	const char *v = attr(x, g, "code");
+	char q[256];
+	if (v && strcmp(v, "M") && strcmp(v, "F") && strcmp(v, "U")) {
+		xdiag(x, CDAIMG_SEV_ERROR, g, "%s is not an administrative gender the header takes (M, F or U); left out",
+		      quote(x, q, v));
+		return NULL;
+	}
+	return v;
+}
+
+static const char *time_of(xctx *x, const xmlNode *n)
+{
+	const char *ts = attr(x, n, "value");
+	return ts ? convert_ts(x, n, ts) : NULL;
+}
+
+/* The fields of cdaimg_document_header, where document.c writes them. */
+static void read_header(xctx *x, const xmlNode *doc, cdaimg_document_header *h)
+{
+	const xmlNode *id = child(doc, "id");
+	h->document_id_root = oid_of(x, id, "the document id");
+	h->document_id_ext = nonempty(attr(x, id, "extension"));
+	h->set_id_root = oid_of(x, child(doc, "setId"), "setId");
+	h->effective_time = time_of(x, child(doc, "effectiveTime"));
+	h->title = text_of(x, child(doc, "title"));
+
+	const xmlNode *role = child(child(doc, "recordTarget"), "patientRole");
+	const xmlNode *pid = child(role, "id");
+	h->patient_id_root = oid_of(x, pid, "the patient's id");
+	h->patient_ins = nonempty(attr(x, pid, "extension"));
+	const xmlNode *patient = child(role, "patient"), *pname = child(patient, "name");
+	h->patient_given = text_of(x, child(pname, "given"));
+	h->patient_family = text_of(x, child(pname, "family"));
+	h->patient_gender = gender_of(x, child(patient, "administrativeGenderCode"));
+	h->patient_birth = time_of(x, child(patient, "birthTime"));
+
+	const xmlNode *author = child(child(doc, "author"), "assignedAuthor");
+	h->author_rpps = number_of(x, author, OID_RPPS, "8", 11, "the author");
+	const xmlNode *aname = child(child(author, "assignedPerson"), "name");
+	h->author_given = text_of(x, child(aname, "given"));
+	h->author_family = text_of(x, child(aname, "family"));
+
+	const xmlNode *org =
+		child(child(child(doc, "custodian"), "assignedCustodian"), "representedCustodianOrganization");
+	h->organization_name = text_of(x, child(org, "name"));
+	h->organization_id = number_of(x, org, OID_FINESS, "1", 9, "the custodian organization");
+}
+
+cdaimg_status cdaimg_extract_header(cdaimg_document_header **out, xmlDocPtr doc, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, doc);
+	cdaimg_global_init();
+	arena a = {0};
+	xctx x = {dc, NULL, &a, doc, NULL, 0, 0, false, NULL, NULL};
+	cdaimg_document_header h = {0};
+	const xmlNode *root = xmlDocGetRootElement(doc);
+	if (hl7_elem(root, "ClinicalDocument"))
+		read_header(&x, root, &h);
+	else
+		xdiag(&x, CDAIMG_SEV_ERROR, root, "not a ClinicalDocument: only a document has a header");
+	cdaimg_document_header *packed = x.dc.nomem ? NULL : header_pack(&h);
+	arena_release(&a);
+	if (!packed) {
+		dc_err(&x.dc, CDAIMG_D_NOMEM, "", "out of memory while reading the header");
+		return CDAIMG_ENOMEM;
+	}
+	*out = packed;
+	return CDAIMG_OK;
+}

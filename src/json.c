@@ -442,8 +442,8 @@ cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len
 
 static void read_header(jreader *r, const json_t *root, void *h) { read_object(r, root, &t_header, h); }
 
-/* The header read into the arena, copied into one block the caller frees with cdaimg_free(). */
-static cdaimg_document_header *pack_header(const cdaimg_document_header *h)
+/* Declared in values.h: the extraction of a header packs its result here too. */
+cdaimg_document_header *header_pack(const cdaimg_document_header *h)
 {
 	size_t size = sizeof *h;
 	for (const member *m = header_members; m->name; m++) {
@@ -480,7 +480,7 @@ cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out, const char *
 	r.a = &a;
 	cdaimg_document_header h = {0};
 	cdaimg_status st = read_text(&r, text, len, read_header, &h);
-	if (st == CDAIMG_OK && !(*out = pack_header(&h))) {
+	if (st == CDAIMG_OK && !(*out = header_pack(&h))) {
 		nomem(&r);
 		st = CDAIMG_ENOMEM;
 	}
@@ -678,6 +678,23 @@ static char *w_dump(const json_t *root, unsigned flags)
 	return buf;
 }
 
+/* The text of @p root (consumed) into *out, or what went wrong. */
+static cdaimg_status w_finish(jwriter *w, json_t *root, unsigned flags, char **out)
+{
+	if (w->dc.errors) {
+		json_decref(root);
+		return CDAIMG_EINVALID;
+	}
+	char *text = w->failed || !root ? NULL : w_dump(root, flags);
+	json_decref(root);
+	if (!text) {
+		dc_err(&w->dc, CDAIMG_D_NOMEM, "", "out of memory while writing JSON");
+		return CDAIMG_ENOMEM;
+	}
+	*out = text;
+	return CDAIMG_OK;
+}
+
 cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigned flags, cdaimg_diags *diags)
 {
 	jwriter w = {{diags, 0, 0, false}, false};
@@ -693,16 +710,21 @@ cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigne
 		for (size_t i = 0; i < n; i++)
 			w_append(&w, root, w_item(&w, cdaimg_values_get(values, i)));
 	}
-	if (w.dc.errors) {
-		json_decref(root);
-		return CDAIMG_EINVALID;
+	return w_finish(&w, root, flags, out);
+}
+
+cdaimg_status cdaimg_json_write_header(char **out, const cdaimg_document_header *header, unsigned flags,
+                                       cdaimg_diags *diags)
+{
+	jwriter w = {{diags, 0, 0, false}, false};
+	CD_ARG(&w.dc, out);
+	*out = NULL;
+	CD_ARG(&w.dc, header);
+	json_t *root = w_new(&w, json_object());
+	for (const member *m = header_members; m->name && root; m++) {
+		const char *s;
+		memcpy(&s, field((void *)(uintptr_t)header, m->off), sizeof s);
+		w_str(&w, root, m->name, s);
 	}
-	char *text = w.failed || !root ? NULL : w_dump(root, flags);
-	json_decref(root);
-	if (!text) {
-		dc_err(&w.dc, CDAIMG_D_NOMEM, "", "out of memory while writing JSON");
-		return CDAIMG_ENOMEM;
-	}
-	*out = text;
-	return CDAIMG_OK;
+	return w_finish(&w, root, flags, out);
 }

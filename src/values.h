@@ -14,5 +14,9 @@ struct cdaimg_values {
 cdaimg_values *values_new(void);
 /* Append an item (its pointers must live in v->arena). false when out of memory. */
 bool values_push(cdaimg_values *v, cdaimg_item item);
+/* A copy of @p h, its strings included, in one block freed with cdaimg_free()
+ * (json.c: it walks the JSON reader's table of the header's members); NULL
+ * when out of memory. */
+cdaimg_document_header *header_pack(const cdaimg_document_header *h);
 
 #endif

@@ -212,6 +212,8 @@ static void cli__usage_errors_exit_2(void **state)
 	EXPECT_USAGE("--header goes with --as document", "build", "--as", "section", "--header", "h.json", "a.json");
 	EXPECT_USAGE("the header and the input cannot both be standard input", "build", "--as", "document",
 	             "--header", "-", "-");
+	EXPECT_USAGE("the values and the header cannot both go to standard output", "extract", "--header-out", "-",
+	             "a.xml");
 	EXPECT_USAGE("at least one file to validate is needed", "validate", "--no-rules");
 	EXPECT_USAGE("--schema takes ans, hl7, hl7-sdtc or the path of an XSD file, not 'hl8'", "validate", "--schema",
 	             "hl8", "x.xml");
@@ -738,6 +740,47 @@ static void cli__document_header_from_a_file(void **state)
 	unlink(out);
 }
 
+/* extract --header-out gives the header back in the form --header reads:
+ * values and header extracted from a document build the same document. */
+static void cli__document_header_back(void **state)
+{
+	(void)state;
+	const char *doc = sample("samples/study-ct-tap.header.document.xml");
+	const char *hdr = tmp("back-header.json"), *vals = tmp("back-values.json"), *again = tmp("again.xml");
+	run_result r = RUN("extract", "--header-out", hdr, "-o", vals, doc);
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	char *h = read_text(hdr);
+	assert_contains(h, "\"patient_family\": \"MARTIN\"");
+	assert_contains(h, "\"author_rpps\": \"10001234567\""); /* without the 8 the build puts before it */
+	free(h);
+	r = RUN("build", "--as", "document", "--header", hdr, "-o", again, vals);
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	char *a = read_text(doc), *b = read_text(again);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	unlink(hdr);
+	unlink(vals);
+	unlink(again);
+
+	/* only a document has a header: nothing written, values included */
+	r = RUN("extract", "--header-out", hdr, "-o", vals, sample("samples/study-ct-tap.xml"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "problems found; nothing written");
+	assert_contains(r.err, "/act: not a ClinicalDocument: only a document has a header [extract]");
+	done(&r);
+	assert_int_equal(access(hdr, F_OK), -1);
+	assert_int_equal(access(vals, F_OK), -1);
+	/* the header to standard output, the values to a file */
+	r = RUN("extract", "--header-out", "-", "-o", vals, doc);
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.out, "\"title\": \"CR de scanner thoraco-abdomino-pelvien\"");
+	done(&r);
+	unlink(vals);
+}
+
 static void cli__section_validates_against_both_schemas(void **state)
 {
 	(void)state;
@@ -987,6 +1030,7 @@ int main(void)
 		cmocka_unit_test(cli__sample_is_a_valid_document),
 		cmocka_unit_test(cli__document_needs_studies),
 		cmocka_unit_test(cli__document_header_from_a_file),
+		cmocka_unit_test(cli__document_header_back),
 		cmocka_unit_test(cli__section_validates_against_both_schemas),
 		cmocka_unit_test(cli__build_then_extract_gives_the_input_back),
 		cmocka_unit_test(cli__extract_errors),

@@ -866,6 +866,30 @@ static cdaimg_status op_rules(void *vs)
 }
 #endif
 
+#if defined(CDAIMG_HAVE_EXTRACT) && defined(CDAIMG_HAVE_JSON)
+static char *header_expected; /* the header of s->built as JSON, read with every allocation working */
+
+static cdaimg_status op_header(void *vs)
+{
+	study_state *s = vs;
+	cdaimg_document_header *h = NULL;
+	char *text = NULL;
+	cdaimg_status st = cdaimg_extract_header(&h, s->built, NULL);
+	if ((st == CDAIMG_OK) != (h != NULL))
+		problem("extract_header: %s with header %p", cdaimg_status_str(st), (void *)h);
+	if (st == CDAIMG_OK)
+		st = cdaimg_json_write_header(&text, h, 0, NULL);
+	if (st == CDAIMG_OK && header_expected && strcmp(text, header_expected))
+		problem("extract_header: a different header after failed allocations:\n%s", text);
+	if (st == CDAIMG_OK && !header_expected)
+		header_expected = text;
+	else
+		cdaimg_free(text);
+	cdaimg_free(h);
+	return st;
+}
+#endif
+
 static void study_and_document(void **state)
 {
 	(void)state;
@@ -893,6 +917,15 @@ static void study_and_document(void **state)
 #ifdef CDAIMG_HAVE_RULES
 	assert_int_equal(cdaimg_document_build(&s->built, &s->study, 1, NULL, NULL, NULL), CDAIMG_OK);
 	oom_loop("cdaimg_rules_check", op_rules, NULL, s, CDAIMG_OK);
+	xmlFreeDoc(s->built);
+#endif
+#if defined(CDAIMG_HAVE_EXTRACT) && defined(CDAIMG_HAVE_JSON)
+	assert_int_equal(cdaimg_document_build(&s->built, &s->study, 1, NULL, NULL, NULL), CDAIMG_OK);
+	assert_int_equal(op_header(s), CDAIMG_OK);
+	assert_non_null(header_expected);
+	oom_loop("cdaimg_extract_header + cdaimg_json_write_header", op_header, NULL, s, CDAIMG_OK);
+	cdaimg_free(header_expected);
+	header_expected = NULL;
 	xmlFreeDoc(s->built);
 #endif
 	xmlFree(s->before);

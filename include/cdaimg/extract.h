@@ -22,6 +22,7 @@
 #include <libxml/tree.h>
 
 #include "diag.h"
+#include "document.h"
 #include "values.h"
 
 #ifdef __cplusplus
@@ -40,6 +41,29 @@ CDAIMG_EXPORT cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr do
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_memory(cdaimg_values **out, const char *data, size_t len,
                                                   cdaimg_diags *diags);
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_diags *diags);
+
+/**
+ * Read the header of a ClinicalDocument back into the fields
+ * cdaimg_document_build takes, from where it writes them: the document id,
+ * setId, effectiveTime (as a FHIR dateTime), title; the patient's id, first
+ * given and family names, administrativeGenderCode and birthTime (first
+ * recordTarget); the author's RPPS id (root 1.2.250.1.71.4.2.1) and names;
+ * the custodian organization's name and FINESS id (root 1.2.250.1.71.4.2.2).
+ * The "8" and "1" the build puts before an 11-digit RPPS and a 9-character
+ * FINESS number are taken off again, so that building with the result writes
+ * the same values. A field the document lacks, or holds in a form the build
+ * would refuse (not an OID, not a date, a gender other than M, F, U), is NULL:
+ * the build's sample value then (the latter cases are reported as errors).
+ * Building a document with the header read from one cdaimg built gives the
+ * same header back, but for the sample address, which the build writes only
+ * when no organization name is given.
+ * @param[out] out  one block, strings included; caller frees with
+ *                  cdaimg_free(); set even when problems were reported
+ * @return CDAIMG_OK (an error is reported when the root is not a
+ *         ClinicalDocument: every field is then NULL), CDAIMG_ENOMEM, CDAIMG_EARG.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_extract_header(cdaimg_document_header **out, xmlDocPtr doc,
+                                                  cdaimg_diags *diags);
 
 #ifdef __cplusplus
 }

@@ -89,6 +89,19 @@ CDAIMG_EXPORT cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out
 CDAIMG_EXPORT cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigned flags,
                                               cdaimg_diags *diags);
 
+/**
+ * Write a header in the form cdaimg_json_read_header reads: one object, its
+ * members the non-NULL fields, in the order of the struct. The text ends with
+ * a newline.
+ * @param[out] out  NUL-terminated UTF-8 text; caller frees with cdaimg_free()
+ * @param header    borrowed
+ * @param flags     0 or CDAIMG_JSON_COMPACT
+ * @return CDAIMG_OK, CDAIMG_EINVALID (a string is not valid UTF-8; reported with
+ *         its member name), CDAIMG_ENOMEM, CDAIMG_EARG.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_json_write_header(char **out, const cdaimg_document_header *header,
+                                                     unsigned flags, cdaimg_diags *diags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,22 +4,29 @@
 
 #include "cli.h"
 
-enum { O_OUTPUT = 1 };
+enum { O_OUTPUT = 1, O_HEADER_OUT };
 
 static const cli_opt extract_opts[] = {
 	{O_OUTPUT, 'o', "output", "FILE"},
+	{O_HEADER_OUT, 0, "header-out", "FILE"},
 	{0, 0, NULL, NULL},
 };
 
+typedef struct extract_args {
+	const char *input, *output, *header_out;
+} extract_args;
+
 static void extract_help(cli *c)
 {
-	fputs("Usage: cdaimg extract [-o FILE] FILE.xml|-\n"
+	fputs("Usage: cdaimg extract [-o FILE] [--header-out FILE] FILE.xml|-\n"
 	      "\n"
 	      "Read every Series Act of a CDA file (a document, a section, an entry, or the\n"
 	      "<entries> list of 'cdaimg build') and write it in the JSON form 'cdaimg build'\n"
 	      "reads: series inside a Study Act come back as FrExamenImagerie. One item is\n"
 	      "written as an object, several as an array.\n"
 	      "  -o, --output FILE  write FILE atomically (default or '-': standard output)\n"
+	      "  --header-out FILE  also write the document's header as JSON, in the form\n"
+	      "                     'cdaimg build --as document --header' reads (a document only)\n"
 	      "\n"
 	      "Exit status: 0 written; 1 not well-formed, or problems found (nothing written);\n"
 	      "2 usage error; 3 input/output error.\n",
@@ -27,7 +34,7 @@ static void extract_help(cli *c)
 }
 
 /* -1: go on; otherwise the exit status. */
-static int parse_args(cli *c, int argc, char **argv, const char **input, const char **output)
+static int parse_args(cli *c, int argc, char **argv, extract_args *x)
 {
 	cli_args a;
 	cli_args_init(&a, argc, argv);
@@ -37,25 +44,38 @@ static int parse_args(cli *c, int argc, char **argv, const char **input, const c
 		if (id == OPT_ERROR)
 			return CLI_USAGE;
 		if (id == O_OUTPUT)
-			*output = a.value;
-		else if (*input)
+			x->output = a.value;
+		else if (id == O_HEADER_OUT)
+			x->header_out = a.value;
+		else if (x->input)
 			return cli_usage(c, "one input file only ('%s' is extra)", a.value);
 		else
-			*input = a.value;
+			x->input = a.value;
 	}
-	if (!*input)
+	if (!x->input)
 		return cli_usage(c, "an input file is needed (or '-' for standard input)");
+	if (x->header_out && !strcmp(x->header_out, "-") && (!x->output || !strcmp(x->output, "-")))
+		return cli_usage(c, "the values and the header cannot both go to standard output");
 	return -1;
 }
 
-static cdaimg_status extract(cli *c, const char *input, cdaimg_values **v, cdaimg_diags *d, int *rc)
+/* The values (and the header when asked) of the input; CDAIMG_EINVALID when
+ * a problem was found. */
+static cdaimg_status extract(cli *c, const extract_args *x, cdaimg_values **v, cdaimg_document_header **h,
+                             cdaimg_diags *d, int *rc)
 {
 	char *data = NULL;
 	size_t len = 0;
-	if ((*rc = cli_read(c, input, &data, &len)) != CLI_OK)
+	if ((*rc = cli_read(c, x->input, &data, &len)) != CLI_OK)
 		return CDAIMG_EIO;
-	cdaimg_status st = cdaimg_extract_memory(v, data, len, d);
+	xmlDocPtr doc = NULL;
+	cdaimg_status st = cdaimg_doc_read_memory(&doc, data, len, NULL, d);
 	free(data);
+	if (st == CDAIMG_OK)
+		st = cdaimg_extract_doc(v, doc, d);
+	if (st == CDAIMG_OK && x->header_out)
+		st = cdaimg_extract_header(h, doc, d);
+	xmlFreeDoc(doc);
 	if (st == CDAIMG_OK && cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR))
 		st = CDAIMG_EINVALID;
 	if (st == CDAIMG_OK && cdaimg_values_count(*v) == 0) {
@@ -69,28 +89,36 @@ static cdaimg_status extract(cli *c, const char *input, cdaimg_values **v, cdaim
 
 int cli_cmd_extract(cli *c, int argc, char **argv)
 {
-	const char *input = NULL, *output = NULL;
-	int rc = parse_args(c, argc, argv, &input, &output);
+	extract_args x = {NULL, NULL, NULL};
+	int rc = parse_args(c, argc, argv, &x);
 	if (rc >= 0)
 		return rc;
 	cdaimg_values *v = NULL;
-	char *json = NULL;
+	cdaimg_document_header *h = NULL;
+	char *json = NULL, *header_json = NULL;
 	cdaimg_diags *d = cdaimg_diags_new();
-	cdaimg_status st = extract(c, input, &v, d, &rc);
+	cdaimg_status st = extract(c, &x, &v, &h, d, &rc);
 	if (st == CDAIMG_OK)
 		st = cdaimg_json_write(&json, v, 0, d);
+	if (st == CDAIMG_OK && h)
+		st = cdaimg_json_write_header(&header_json, h, 0, d);
 	if (st != CDAIMG_OK) {
 		if (rc != CLI_IO || cdaimg_diags_count(d))
-			cli_msg(c, "%s: %s", cli_name(input),
+			cli_msg(c, "%s: %s", cli_name(x.input),
 			        st == CDAIMG_EPARSE ? "not well-formed XML" : st == CDAIMG_EINVALID ? "problems found; nothing written" : cdaimg_status_str(st));
 		cli_print_diags(c, c->err, d, CDAIMG_SEV_WARNING, NULL);
 		rc = rc == CLI_OK ? cli_exit_of(st) : rc;
 		goto done;
 	}
 	cli_print_diags(c, c->err, d, CDAIMG_SEV_WARNING, NULL);
-	rc = cli_write(c, output, json, strlen(json));
+	/* the header file first: when it cannot be written, neither is the rest */
+	rc = header_json ? cli_write(c, x.header_out, header_json, strlen(header_json)) : CLI_OK;
+	if (rc == CLI_OK)
+		rc = cli_write(c, x.output, json, strlen(json));
 done:
 	cdaimg_free(json);
+	cdaimg_free(header_json);
+	cdaimg_free(h);
 	cdaimg_values_free(v);
 	cdaimg_diags_free(d);
 	return rc;

@@ -56,6 +56,28 @@ static cdaimg_document_header *read_back(xmlDocPtr doc, cdaimg_diags *d)
 	return h;
 }
 
+/* Building with @p h writes @p doc again, byte for byte; with @p but_addr,
+ * but for the sample address blocks of @p doc (there must be some). */
+static void rebuilt_same(xmlDocPtr doc, const cdaimg_document_header *h, bool but_addr)
+{
+	xmlDocPtr again = build(h);
+	char *a = fx_serialize(doc, NULL), *b = fx_serialize(again, NULL);
+	int cut = 0;
+	for (char *at; but_addr && (at = strstr(a, "<addr>")) != NULL; cut++) {
+		char *end = strstr(at, "</addr>");
+		assert_non_null(end);
+		end += strlen("</addr>");
+		while (at > a && at[-1] == ' ')
+			at--; /* the indentation and the line break go with it */
+		memmove(at, end + 1, strlen(end + 1) + 1);
+	}
+	assert_true(but_addr ? cut > 0 : 1);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	xmlFreeDoc(again);
+}
+
 /* Every field comes back as given; building with what came back writes the
  * same document, byte for byte. */
 static void header__round_trip(void **state)
@@ -73,13 +95,8 @@ static void header__round_trip(void **state)
 			fail_msg("field %zu: \"%s\" came back as \"%s\"", i, field(&full, i),
 			         field(h, i) ? field(h, i) : "(null)");
 	}
-	xmlDocPtr again = build(h);
-	char *a = fx_serialize(doc, NULL), *b = fx_serialize(again, NULL);
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
+	rebuilt_same(doc, h, false);
 	cdaimg_free(h);
-	xmlFreeDoc(again);
 	xmlFreeDoc(doc);
 	cdaimg_diags_free(d);
 }
@@ -105,14 +122,8 @@ static void header__sample_values(void **state)
 	assert_null(h->document_id_ext); /* the sample document id has no extension */
 	for (size_t i = 0; i < N_FIELDS; i++)
 		assert_true(i == 1 || field(h, i) != NULL);
-	xmlDocPtr again = build(h);
-	char *a = fx_serialize(doc, NULL), *b = fx_serialize(again, NULL);
-	assert_non_null(strstr(a, "<addr>"));
-	assert_null(strstr(b, "<addr>"));
-	free(a);
-	free(b);
+	rebuilt_same(doc, h, true);
 	cdaimg_free(h);
-	xmlFreeDoc(again);
 	xmlFreeDoc(doc);
 	cdaimg_diags_free(d);
 }

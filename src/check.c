@@ -267,9 +267,16 @@ static bool system_is(const char *sys, const char *oid, const char *name)
 	return name && !strcmp(sys, name);
 }
 
+/* The codings' and the text's strings are XML text. The text of a coded
+ * value has no place in the entry (the element is a code with its display):
+ * a warning says it is dropped. */
 static bool codings_text_ok(check_ctx *c, const char *field, const cdaimg_concept *k)
 {
 	bool ok = TEXT_OK(c, k->text, "%s.text", field);
+	if (ok && k->text)
+		dc_warn(&c->dc, CDAIMG_D_IGNORED, cpath(c, "%s.text", field),
+		        "the text of a coded value has no place in the CDA entry (its code and display are written); "
+		        "ignored");
 	for (size_t i = 0; i < k->n_codings; i++) {
 		const cdaimg_coding *cd = &k->codings[i];
 		ok = TEXT_OK(c, cd->system, "%s.coding[%zu].system", field, i) && ok;

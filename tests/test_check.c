@@ -165,6 +165,31 @@ static void check__fixed_series_code_is_ignored(void **state)
 	cdaimg_diags_free(d);
 }
 
+/* The text of a coded value is not written: each one is a warning where it is. */
+static void check__coded_value_text_is_ignored(void **state)
+{
+	tu_series t;
+	tu_series_init(&t);
+	t.s.modality.text = "Scanner";
+	t.inst.sop_class.text = "Image CT";
+	t.s.link.kind.text = "WADO";
+	t.s.link.media_type.text = "DICOM";
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_cdaimg_ok(cdaimg_series_check(&t.s, NULL, d), d);
+	static const char *const paths[] = {"code.text", "instanceSOP.classeSOP.text", "referenceWado.iHEInvokeImage.text",
+	                                    "referenceWado.typeMedia.text"};
+	for (size_t i = 0; i < 4; i++) {
+		int k = tu_find_diag(d, CDAIMG_D_IGNORED, paths[i]);
+		if (k < 0) {
+			tu_print_diags(d);
+			fail_msg("no warning at %s", paths[i]);
+		}
+		assert_int_equal(cdaimg_diags_get(d, (size_t)k)->severity, CDAIMG_SEV_WARNING);
+	}
+	assert_int_equal(cdaimg_diags_count(d), 4);
+	cdaimg_diags_free(d);
+}
+
 static void check__status_media_kind(void **state)
 {
 	tu_series t;
@@ -298,6 +323,7 @@ int main(void)
 		cmocka_unit_test(check__codes),
 		cmocka_unit_test(check__value_set_membership_warning_when_not_strict),
 		cmocka_unit_test(check__fixed_series_code_is_ignored),
+		cmocka_unit_test(check__coded_value_text_is_ignored),
 		cmocka_unit_test(check__status_media_kind),
 		cmocka_unit_test(check__link_consistency),
 		cmocka_unit_test(check__frames_and_cardinality),

@@ -370,13 +370,16 @@ static int xpath_true(xmlXPathContextPtr ctx, xmlNodePtr root, const char *expr)
 	return r;
 }
 
-/* The times of the imaging entries of every family: effectiveTime, or its
- * low, high or center. */
+/* The times of the imaging entries of every family (the template ids
+ * extraction recognises, French ones included): effectiveTime, or its low,
+ * high or center. */
 #define IMAGING_TIMES                                                                                           \
 	"//*[cda:templateId/@root='1.2.840.10008.9.16' or cda:templateId/@root='1.2.840.10008.9.17' or "        \
 	"cda:templateId/@root='1.2.840.10008.9.18' or cda:templateId/@root='2.16.840.1.113883.10.20.6.2.6' or " \
 	"cda:templateId/@root='2.16.840.1.113883.10.20.22.4.63' or "                                            \
-	"cda:templateId/@root='2.16.840.1.113883.10.20.6.2.8']/cda:effectiveTime/descendant-or-self::*/@value"
+	"cda:templateId/@root='2.16.840.1.113883.10.20.6.2.8' or cda:templateId/@root='1.2.250.1.213.1.1.3.155' " \
+	"or cda:templateId/@root='1.2.250.1.213.1.1.3.156' or cda:templateId/@root='1.2.250.1.213.1.1.3.157']"  \
+	"/cda:effectiveTime/descendant-or-self::*/@value"
 
 /* The XSD's TS pattern takes any run of digits ("20241399"): each time of an
  * imaging entry must also be a date that exists (D7), as extraction and the

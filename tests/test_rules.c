@@ -388,6 +388,16 @@ static void rules__impossible_dates(void **state)
 		if (n < m || strcmp(g->path + n - m, expect[i].path_end) || !strstr(g->message, expect[i].message_part))
 			fail_msg("diagnostic %zu: %s: %s", i, g->path, g->message);
 	}
+	xmlFreeDoc(doc);
+	/* an act known by its French template id alone, as extraction knows it (found by fuzz_extract) */
+	static const char french_only[] = "<act xmlns=\"urn:hl7-org:v3\"><templateId root=\"1.2.250.1.213.1.1.3.156\"/>"
+	                                  "<id root=\"1.2.3.4\"/><effectiveTime value=\"20241399\"/></act>";
+	doc = parse(french_only);
+	cdaimg_diags_clear(d);
+	assert_int_equal(cdaimg_rules_check(doc, d), CDAIMG_ENOTVALID);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	assert_int_equal(cdaimg_diags_get(d, 0)->code, CDAIMG_D_DATE);
+	assert_string_equal(cdaimg_diags_get(d, 0)->path, "/act/effectiveTime/@value");
 	cdaimg_diags_free(d);
 	xmlFreeDoc(doc);
 }

@@ -104,6 +104,30 @@ def xml_docs():
     yield "latin1", ('<?xml version="1.0" encoding="ISO-8859-1"?>' + HEAD + TAIL).encode("latin-1")
 
 
+# A header with every field cdaimg_extract_header reads (fuzz_extract): ids
+# with and without the RPPS/FINESS prefixes, a time without a zone, a name
+# with markup; and an entry whose times have no zone.
+FULL_HEAD = ('<ClinicalDocument xmlns="urn:hl7-org:v3">'
+             '<id root="2.25.1" extension="D-1"/><title>CR <b>scanner</b></title>'
+             '<effectiveTime value="20240101120000"/><setId root="2.25.9"/>'
+             '<recordTarget><patientRole><id root="1.2.250.1.213.1.4.8" extension="261077512345667"/>'
+             '<patient><name><family qualifier="BR">MARTIN</family><given qualifier="BR">JEANNE</given></name>'
+             '<administrativeGenderCode code="U"/><birthTime value="196107141230+0100"/></patient>'
+             '</patientRole></recordTarget>'
+             '<author><time value="20240101"/><assignedAuthor><id root="2.25.3"/>'
+             '<id root="1.2.250.1.71.4.2.1" extension="810001234567"/>'
+             '<assignedPerson><name><given>Paul</given><family>DURAND</family></name></assignedPerson>'
+             '</assignedAuthor></author>'
+             '<custodian><assignedCustodian><representedCustodianOrganization>'
+             '<id root="1.2.250.1.71.4.2.2" extension="1750000001"/><name>Centre</name>'
+             '</representedCustodianOrganization></assignedCustodian></custodian>'
+             '<component><structuredBody><component><section>')
+
+
+def header_seeds(target):
+    write(target, "header", FULL_HEAD + "<entry>" + ACT.replace("+0200", "") + "</entry>" + TAIL)
+
+
 def xml_seeds(target):
     for name, data in xml_docs():
         write(target, name, data)
@@ -116,3 +140,4 @@ if __name__ == "__main__":
     xml_seeds("fuzz_xml_validate")
     if os.path.exists(os.path.join(HERE, "fuzz_extract.c")):
         xml_seeds("fuzz_extract")
+        header_seeds("fuzz_extract")

@@ -25,9 +25,7 @@
  * CDAIMG_D_DATE problem (status OK or ENOTVALID), the value extraction
  * reports no "is not a valid date" either. The rules run only when the
  * extraction did report one (the contrapositive), to keep the run fast.
- * Known finding F17 (the rules do not select the entries in no namespace
- * that extraction reads) is exempt unless CDAIMG_FUZZ_STRICT=1; see
- * f17_unselected.
+ * It found F17 (fuzz/README.md), now fixed.
  */
 #include "fuzz.h"
 #include "internal.h"
@@ -211,89 +209,6 @@ static void use_header(xmlDocPtr doc)
 /* --- dates: the rules stage covers every time extraction reads ---------------------------- */
 
 #ifdef CDAIMG_FUZZ_HAVE_RULES
-static int strict(void)
-{
-	static int v = -1;
-	if (v < 0) {
-		const char *e = getenv("CDAIMG_FUZZ_STRICT");
-		v = e && *e && strcmp(e, "0") != 0;
-	}
-	return v;
-}
-
-#define HL7 "urn:hl7-org:v3"
-/* In the HL7 namespace; or, with @p or_none, in none (what extract.c's hl7_elem takes). */
-static bool in_hl7(const xmlNode *n, bool or_none)
-{
-	return n->type == XML_ELEMENT_NODE &&
-	       (n->ns ? n->ns->href && !strcmp((const char *)n->ns->href, HL7) : or_none);
-}
-
-static bool named(const xmlNode *n, const char *name, bool or_none)
-{
-	return in_hl7(n, or_none) && !strcmp((const char *)n->name, name);
-}
-
-static bool has_root(const xmlNode *n, const char *const *roots, bool or_none)
-{
-	for (const xmlNode *t = n->children; t; t = t->next) {
-		if (!named(t, "templateId", or_none))
-			continue;
-		xmlChar *r = xmlGetNoNsProp(t, (const xmlChar *)"root");
-		bool hit = false;
-		for (size_t i = 0; r && roots[i] && !hit; i++)
-			hit = !strcmp((const char *)r, roots[i]);
-		xmlFree(r);
-		if (hit)
-			return true;
-	}
-	return false;
-}
-
-/* Known finding F17 (fuzz/README.md): the time check of cdaimg_rules_check
- * selects the imaging entries by a template id on a templateId in the HL7
- * namespace, and their effectiveTime in that namespace, while extraction
- * takes elements in no namespace as HL7 ones. (Its first part, acts known by
- * their French template id alone, is fixed: those ids are in both lists.)
- * Until that is fixed, a bad date at a time the rules do not select is exempt
- * unless CDAIMG_FUZZ_STRICT=1: true when @p path is the effectiveTime (or its
- * low) of such an entry. */
-static bool f17_unselected(const xmlNode *n, const char *path)
-{
-	/* extract.c's study, series and SOP templates; the rules' too since F17's first part was fixed */
-	static const char *const imaging[] = {"1.2.840.10008.9.16", "2.16.840.1.113883.10.20.6.2.6",
-	                                      "1.2.250.1.213.1.1.3.155", "1.2.840.10008.9.17",
-	                                      "2.16.840.1.113883.10.20.22.4.63", "1.2.250.1.213.1.1.3.156",
-	                                      "1.2.840.10008.9.18", "2.16.840.1.113883.10.20.6.2.8",
-	                                      "1.2.250.1.213.1.1.3.157", NULL};
-	for (; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (in_hl7(n, true) && has_root(n, imaging, true)) {
-			bool entry_seen = has_root(n, imaging, false); /* as the rules' XPath, any element */
-			for (const xmlNode *et = n->children; et; et = et->next) {
-				if (!named(et, "effectiveTime", true))
-					continue;
-				if (entry_seen && in_hl7(et, false))
-					break; /* selected with all below it */
-				for (const xmlNode *at = et; at; at = at == et ? et->children : at->next) {
-					if (at != et && !named(at, "low", true))
-						continue;
-					char *p = cdaimg_node_path(at);
-					bool hit = p && !strcmp(p, path);
-					cdaimg_free(p);
-					if (hit)
-						return true;
-				}
-				break; /* extraction reads the first effectiveTime */
-			}
-		}
-		if (f17_unselected(n->children, path))
-			return true;
-	}
-	return false;
-}
-
 static bool ends_with(const char *s, const char *end)
 {
 	size_t n = strlen(s), k = strlen(end);
@@ -324,8 +239,7 @@ static void dates_covered_by_rules(xmlDocPtr doc, const cdaimg_diags *extracted)
 	const cdaimg_diag *bad = NULL;
 	for (size_t i = 0; !bad && i < cdaimg_diags_count(extracted); i++) {
 		const cdaimg_diag *g = cdaimg_diags_get(extracted, i);
-		if (bad_date_msg(g) &&
-		    (strict() || !f17_unselected(xmlDocGetRootElement(doc), g->path)))
+		if (bad_date_msg(g))
 			bad = g;
 	}
 	if (!bad)

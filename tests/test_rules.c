@@ -398,6 +398,14 @@ static void rules__impossible_dates(void **state)
 	assert_int_equal(cdaimg_diags_count(d), 1);
 	assert_int_equal(cdaimg_diags_get(d, 0)->code, CDAIMG_D_DATE);
 	assert_string_equal(cdaimg_diags_get(d, 0)->path, "/act/effectiveTime/@value");
+	xmlFreeDoc(doc);
+	/* elements in no namespace, which extraction reads as HL7 ones (fuzz_extract, F17) */
+	static const char no_ns[] = "<act><templateId root=\"1.2.840.10008.9.17\"/><id root=\"1.2.3.4\"/>"
+	                            "<effectiveTime><low value=\"20241399\"/></effectiveTime></act>";
+	doc = parse(no_ns);
+	cdaimg_diags_clear(d);
+	assert_int_equal(cdaimg_rules_check(doc, d), CDAIMG_ENOTVALID);
+	assert_true(tu_find_diag(d, CDAIMG_D_DATE, "/act/effectiveTime/low/@value") >= 0);
 	cdaimg_diags_free(d);
 	xmlFreeDoc(doc);
 }

@@ -54,6 +54,8 @@ CDAIMG_EXPORT cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char 
  * the same values. A field the document lacks, or holds in a form the build
  * would refuse (not an OID, not a date, a gender other than M, F, U), is NULL:
  * the build's sample value then (the latter cases are reported as errors).
+ * One exception, as for the values: a time with no zone ("20240415140211")
+ * comes back without one, with a warning, and the build refuses it.
  * Building a document with the header read from one cdaimg built gives the
  * same header back, but for the sample address, which the build writes only
  * when no organization name is given.

@@ -35,7 +35,8 @@ static const cdaimg_series series = {
 	.link = {{&iid, 1, NULL},
 	         {&dicom, 1, NULL},
 	         "https://pacs.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.999.1.2.3"
-	         "&Accessionnumber=1.2.250.1.999.7.123456&idCDA=1.2.250.1.999.9.42"},
+	         "&Accessionnumber=1.2.250.1.999.7.123456&idCDA=1.2.250.1.999.9.42",
+	         NULL},
 };
 
 static const cdaimg_study study = {

@@ -110,37 +110,15 @@ done:
 	return true;
 }
 
-/* The calendar and clock parts of the @p nd leading digits of a TS exist. */
-static bool ts_digits_exist(const char *ts, size_t nd)
-{
-	int y = 0, mo = 1, d = 1, h = 0, mi = 0, s = 0;
-	digits(ts, 4, &y);
-	if (nd >= 6)
-		digits(ts + 4, 2, &mo);
-	if (nd >= 8)
-		digits(ts + 6, 2, &d);
-	if (nd >= 10)
-		digits(ts + 8, 2, &h);
-	if (nd >= 12)
-		digits(ts + 10, 2, &mi);
-	if (nd >= 14)
-		digits(ts + 12, 2, &s);
-	return y > 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h <= 23 && mi <= 59 &&
-	       s <= 59;
-}
-
 bool ts_to_fhir(const char *ts, char *out, bool *lossy)
 {
-	size_t len = strlen(ts);
-	int v;
 	*lossy = false;
+	/* ts_check says which values are TS; what follows only rewrites them */
+	if (!ts_check(ts, NULL, 0))
+		return false;
 	size_t nd = 0;
-	while (nd < len && ts[nd] >= '0' && ts[nd] <= '9')
+	while (ts[nd] >= '0' && ts[nd] <= '9')
 		nd++;
-	if (nd != 4 && nd != 6 && nd != 8 && nd != 10 && nd != 12 && nd != 14)
-		return false;
-	if (!ts_digits_exist(ts, nd))
-		return false;
 	char *o = out;
 	memcpy(o, ts, 4);
 	o += 4;
@@ -175,16 +153,12 @@ bool ts_to_fhir(const char *ts, char *out, bool *lossy)
 			size_t f = 1;
 			while (rest[f] >= '0' && rest[f] <= '9')
 				f++;
-			if (nd != 14 || f == 1 || f - 1 > 4) /* HL7 TS: 1 to 4 digits after the seconds */
-				return false;
 			memcpy(o, rest, f);
 			o += f;
 			rest += f;
 		}
 	}
 	if (*rest == '+' || *rest == '-') {
-		if (strlen(rest) != 5 || !digits(rest + 1, 4, &v) || v / 100 > 14 || v % 100 > 59 || (v > 1400))
-			return false;
 		if (nd <= 8) {
 			*lossy = true; /* FHIR has no zone on a date */
 		} else if (strcmp(rest, "+0000") == 0) {
@@ -197,8 +171,6 @@ bool ts_to_fhir(const char *ts, char *out, bool *lossy)
 			memcpy(o, rest + 3, 2);
 			o += 2;
 		}
-	} else if (*rest != '\0') {
-		return false;
 	} else if (nd > 8) {
 		*lossy = true; /* FHIR needs a zone with a time */
 	}

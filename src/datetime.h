@@ -20,8 +20,9 @@ bool ts_to_fhir(const char *ts, char *out, bool *lossy);
 
 /* @p ts is an HL7 TS that exists: YYYY[MM[DD[hh[mm[ss[.f{1,4}]]]]]] with an
  * optional zone +hhmm / -hhmm (at most 14:00), every part on the calendar
- * and the clock. The values ts_to_fhir converts are exactly these. On failure
- * returns false and @p why says what is wrong. */
+ * and the clock. The values ts_to_fhir converts are exactly these (it calls
+ * this first). On failure returns false and @p why (which may be NULL when
+ * @p n is 0) says what is wrong. */
 bool ts_check(const char *ts, char *why, size_t n);
 
 #endif

@@ -428,9 +428,12 @@ static const char *built_link(check_ctx *c, const char *field, const char *base,
 		       "(FrExamenImagerie), or give referenceWado.reference");
 		return NULL;
 	}
+	/* an IID link also names the study by its accession number when it has one (D5) */
+	const prep_id *acc = kind == LINK_IID ? c->accession : NULL;
 	cdaimg_link_params lp = {kind == LINK_IID ? CDAIMG_LINK_IID
 	                         : kind == LINK_WADO_URI ? CDAIMG_LINK_WADO_URI : CDAIMG_LINK_WADO_RS,
-	                         base, c->study_uid, series_uid, sop_uid, NULL, NULL, NULL};
+	                         base, c->study_uid, series_uid, sop_uid, acc ? acc->root : NULL,
+	                         acc ? acc->ext : NULL, NULL};
 	cdaimg_diags *tmp = cdaimg_diags_new();
 	char *url = NULL;
 	cdaimg_status st = tmp ? cdaimg_link_build(&url, &lp, c->opts->profile, tmp) : CDAIMG_ENOMEM;

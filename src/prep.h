@@ -55,6 +55,7 @@ typedef struct check_ctx {
 	const char *lang;    /* resolved display language */
 	const char *prefix;  /* path prefix, e.g. "serieImagerie[1]." or "" */
 	const char *study_uid; /* for link consistency, may be NULL */
+	const prep_id *accession; /* the study's accession number (IID links built from a base), may be NULL */
 	bool in_catalog;       /* building inside a DICOM Object Catalog (PS3.20 forbids SOP children there) */
 	char path[768];
 } check_ctx;

@@ -153,6 +153,7 @@ static bool check_study_series(check_ctx *c, const cdaimg_study *s, const char *
 	}
 	ps->n_series = s->n_series;
 	c->study_uid = ps->ids ? ps->ids[0].root : NULL;
+	c->accession = ps->accession.ext ? &ps->accession : NULL;
 	bool ok = true;
 	for (size_t i = 0; i < s->n_series; i++) {
 		char pre[160];
@@ -166,6 +167,7 @@ static bool check_study_series(check_ctx *c, const cdaimg_study *s, const char *
 	}
 	c->prefix = prefix;
 	c->study_uid = NULL;
+	c->accession = NULL;
 	return ok;
 }
 

@@ -129,6 +129,59 @@ static void study__identifiers_and_accession_checked(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* An IID link built from referenceWado.base names the study by its UID and by
+ * its accession number (D5): Accessionnumber=<root>.<extension> in the FR
+ * profile, accessionNumber=<extension> in the others. */
+static void study__iid_link_from_base_carries_the_accession_number(void **state)
+{
+	(void)state;
+	static const struct {
+		cdaimg_profile profile;
+		const char *want;
+	} cases[] = {
+	    {CDAIMG_PROFILE_FR, "<reference value=\"https://viewer.example.org/IHEInvokeImageDisplay?requestType=STUDY"
+	                        "&amp;studyUID=" FX_STUDY_UID "&amp;Accessionnumber=1.2.250.1.925.994044785528.27.105234751\"/>"},
+	    {CDAIMG_PROFILE_DICOM, "<reference value=\"https://viewer.example.org/IHEInvokeImageDisplay?requestType=STUDY"
+	                           "&amp;studyUID=" FX_STUDY_UID "&amp;accessionNumber=105234751\"/>"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fx_study f;
+		fx_study_init(&f, 2);
+		f.t[1].s.link.reference = NULL;
+		f.t[1].s.link.base = "https://viewer.example.org";
+		f.series[1] = f.t[1].s;
+		cdaimg_options opts = CDAIMG_OPTIONS_INIT;
+		opts.profile = cases[i].profile;
+		xmlNodePtr entry, act = NULL;
+		xmlDocPtr doc = new_entry_doc(&entry);
+		cdaimg_diags *d = cdaimg_diags_new();
+		assert_cdaimg_ok(cdaimg_study_build(&act, entry, &f.s, &opts, d), d);
+		char *text = fx_serialize(doc, act);
+		if (!strstr(text, cases[i].want))
+			fail_msg("profile %d: no %s in\n%s", (int)cases[i].profile, cases[i].want, text);
+		free(text);
+		cdaimg_diags_free(d);
+		xmlFreeDoc(doc);
+	}
+	/* without an accession number, the study UID alone */
+	fx_study f;
+	fx_study_init(&f, 2);
+	f.s.accession = (cdaimg_identifier){NULL, NULL};
+	f.t[1].s.link.reference = NULL;
+	f.t[1].s.link.base = "https://viewer.example.org";
+	f.series[1] = f.t[1].s;
+	xmlNodePtr entry, act = NULL;
+	xmlDocPtr doc = new_entry_doc(&entry);
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_cdaimg_ok(cdaimg_study_build(&act, entry, &f.s, NULL, d), d);
+	char *text = fx_serialize(doc, act);
+	assert_non_null(strstr(text, "<reference value=\"https://viewer.example.org/IHEInvokeImageDisplay?requestType=STUDY"
+	                             "&amp;studyUID=" FX_STUDY_UID "\"/>"));
+	free(text);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+}
+
 static void study__args(void **state)
 {
 	fx_study f;
@@ -156,6 +209,7 @@ int main(void)
 		cmocka_unit_test(study__series_paths_and_link_consistency),
 		cmocka_unit_test(study__series_given_twice_is_warned_about),
 		cmocka_unit_test(study__identifiers_and_accession_checked),
+		cmocka_unit_test(study__iid_link_from_base_carries_the_accession_number),
 		cmocka_unit_test(study__args),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, teardown);

@@ -28,8 +28,8 @@ extern "C" {
 /** Template family of the output (MAPPING.md §5). */
 typedef enum cdaimg_profile {
 	CDAIMG_PROFILE_FR = 0,    /**< French CI-SIS: PS3.20 + FR template ids (default) */
-	CDAIMG_PROFILE_DICOM = 1, /**< DICOM PS3.20 only (not yet implemented) */
-	CDAIMG_PROFILE_CCDA = 2   /**< C-CDA Diagnostic Imaging Report (not yet implemented) */
+	CDAIMG_PROFILE_DICOM = 1, /**< DICOM PS3.20 template ids only (MAPPING.md §5) */
+	CDAIMG_PROFILE_CCDA = 2   /**< C-CDA Diagnostic Imaging Report template ids (MAPPING.md §5) */
 } cdaimg_profile;
 
 /** Build options. Start from CDAIMG_OPTIONS_INIT. */

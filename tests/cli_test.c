@@ -643,6 +643,9 @@ static void cli__sample_is_a_valid_document(void **state)
 	assert_null(strstr(strstr(doc, "xmlns:xsi") + 1, "xmlns:xsi"));
 	assert_non_null(strstr(doc, "xsi:type="));
 	assert_contains(doc, "IHEInvokeImageDisplay?requestType=STUDY&amp;studyUID=1.2.250.1.999.1.2.3");
+	/* the IID link's idCDA names this document (D5, the ANS recipe) */
+	assert_contains(doc, "<templateId root=\"1.2.250.1.213.1.1.1.45\" extension=\"2024.01\"/>\n  <id root=\"1.2.250.1.999.9.42\"/>");
+	assert_contains(doc, "&amp;idCDA=1.2.250.1.999.9.42\"");
 	char *want = read_text(sample("samples/sample.xml"));
 	assert_string_equal(doc, want);
 	free(want);

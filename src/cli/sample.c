@@ -49,4 +49,11 @@ static const cdaimg_study study = {
 	.n_series = 1,
 };
 
+/* The document id is the one the IID link sends as idCDA (the ANS recipe), so
+ * that the sample's link names the sample; the other header values are the
+ * library's sample defaults. */
+static const cdaimg_document_header header = {.document_id_root = "1.2.250.1.999.9.42"};
+
 const cdaimg_study *cli_sample_study(void) { return &study; }
+
+const cdaimg_document_header *cli_sample_header(void) { return &header; }

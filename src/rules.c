@@ -374,15 +374,18 @@ static int xpath_true(xmlXPathContextPtr ctx, xmlNodePtr root, const char *expr)
  * them: an element of the HL7 namespace or of none (extract.c's hl7_elem),
  * with a templateId of a Study Act, Series Act or SOP Instance Observation
  * (French ids included); its effectiveTime, and that one's low, high or
- * center. */
+ * center. Not the width of an IVL_TS: a PQ (value="30" unit="min"), no time. */
 #define HL7_OR_NONE "(namespace-uri()='urn:hl7-org:v3' or namespace-uri()='')"
 #define HL7_CHILD(name) "*[local-name()='" name "' and " HL7_OR_NONE "]"
-#define IMAGING_TIMES                                                                                       \
+#define IMAGING_TIME_OWNER                                                                                  \
 	"//*[" HL7_OR_NONE " and " HL7_CHILD("templateId") "[@root='1.2.840.10008.9.16' or "                \
 	"@root='1.2.840.10008.9.17' or @root='1.2.840.10008.9.18' or @root='2.16.840.1.113883.10.20.6.2.6' or " \
 	"@root='2.16.840.1.113883.10.20.22.4.63' or @root='2.16.840.1.113883.10.20.6.2.8' or "                 \
 	"@root='1.2.250.1.213.1.1.3.155' or @root='1.2.250.1.213.1.1.3.156' or @root='1.2.250.1.213.1.1.3.157']]/" \
-	HL7_CHILD("effectiveTime") "/descendant-or-self::*/@value"
+	HL7_CHILD("effectiveTime")
+#define IMAGING_TIMES                                                                                       \
+	IMAGING_TIME_OWNER "/@value | " IMAGING_TIME_OWNER "/*[(local-name()='low' or local-name()='high' or "    \
+	"local-name()='center') and " HL7_OR_NONE "]/@value"
 
 /* The XSD's TS pattern takes any run of digits ("20241399"): each time of an
  * imaging entry must also be a date that exists (D7), as extraction and the

@@ -389,6 +389,15 @@ static void rules__impossible_dates(void **state)
 			fail_msg("diagnostic %zu: %s: %s", i, g->path, g->message);
 	}
 	xmlFreeDoc(doc);
+	/* the width of an IVL_TS is a PQ, not a time: a schema-valid effectiveTime passes */
+	static const char width[] = "<act xmlns=\"urn:hl7-org:v3\"><templateId root=\"1.2.840.10008.9.17\"/>"
+	                            "<id root=\"1.2.3.4\"/><effectiveTime><low value=\"20240610114203+0200\"/>"
+	                            "<width value=\"30\" unit=\"min\"/></effectiveTime></act>";
+	doc = parse(width);
+	cdaimg_diags_clear(d);
+	cdaimg_rules_check(doc, d);
+	assert_int_equal(tu_find_diag(d, CDAIMG_D_DATE, "/act/effectiveTime/width/@value"), -1);
+	xmlFreeDoc(doc);
 	/* an act known by its French template id alone, as extraction knows it (found by fuzz_extract) */
 	static const char french_only[] = "<act xmlns=\"urn:hl7-org:v3\"><templateId root=\"1.2.250.1.213.1.1.3.156\"/>"
 	                                  "<id root=\"1.2.3.4\"/><effectiveTime value=\"20241399\"/></act>";

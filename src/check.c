@@ -415,8 +415,32 @@ static bool check_status(check_ctx *c, const char *field, const char *status, co
 	return false;
 }
 
+/* The URL of a link from its base and UIDs (D5); NULL on error, reported at @p path. */
+static const char *link_url(check_ctx *c, const char *path, const cdaimg_link_params *lp)
+{
+	cdaimg_diags *tmp = cdaimg_diags_new();
+	char *url = NULL;
+	cdaimg_status st = tmp ? cdaimg_link_build(&url, lp, c->opts->profile, tmp) : CDAIMG_ENOMEM;
+	if (st == CDAIMG_ENOMEM) {
+		nomem(c);
+	} else if (st != CDAIMG_OK) {
+		const cdaimg_diag *g = cdaimg_diags_get(tmp, 0);
+		dc_err(&c->dc, g ? g->code : CDAIMG_D_URL, path, "cannot build the link from this base: %s",
+		       g ? g->message : "invalid");
+	}
+	cdaimg_diags_free(tmp);
+	const char *res = url ? adup(c, url) : NULL;
+	cdaimg_free(url);
+	return res;
+}
+
+static cdaimg_link_kind public_kind(link_kind kind)
+{
+	return kind == LINK_IID ? CDAIMG_LINK_IID : kind == LINK_WADO_URI ? CDAIMG_LINK_WADO_URI : CDAIMG_LINK_WADO_RS;
+}
+
 /* referenceWado.base: the link built from the base URL and the UIDs (D5). */
-static const char *built_link(check_ctx *c, const char *field, const char *base, link_kind kind,
+static const char *built_link(check_ctx *c, const char *field, const char *base, prep_instance *pi,
                               const char *series_uid, const char *sop_uid)
 {
 	const char *path = cpath(c, "%s.base", field);
@@ -429,26 +453,27 @@ static const char *built_link(check_ctx *c, const char *field, const char *base,
 		return NULL;
 	}
 	/* an IID link also names the study by its accession number when it has one (D5) */
-	const prep_id *acc = kind == LINK_IID ? c->accession : NULL;
-	cdaimg_link_params lp = {kind == LINK_IID ? CDAIMG_LINK_IID
-	                         : kind == LINK_WADO_URI ? CDAIMG_LINK_WADO_URI : CDAIMG_LINK_WADO_RS,
-	                         base, c->study_uid, series_uid, sop_uid, acc ? acc->root : NULL,
-	                         acc ? acc->ext : NULL, NULL};
-	cdaimg_diags *tmp = cdaimg_diags_new();
-	char *url = NULL;
-	cdaimg_status st = tmp ? cdaimg_link_build(&url, &lp, c->opts->profile, tmp) : CDAIMG_ENOMEM;
-	path = cpath(c, "%s.base", field);
-	if (st == CDAIMG_ENOMEM) {
-		nomem(c);
-	} else if (st != CDAIMG_OK) {
-		const cdaimg_diag *g = cdaimg_diags_get(tmp, 0);
-		dc_err(&c->dc, g ? g->code : CDAIMG_D_URL, path, "cannot build the link from this base: %s",
-		       g ? g->message : "invalid");
-	}
-	cdaimg_diags_free(tmp);
-	const char *res = url ? adup(c, url) : NULL;
-	cdaimg_free(url);
-	return res;
+	const prep_id *acc = pi->kind == LINK_IID ? c->accession : NULL;
+	cdaimg_link_params lp = {public_kind(pi->kind), base, c->study_uid, series_uid, sop_uid,
+	                         acc ? acc->root : NULL, acc ? acc->ext : NULL, NULL};
+	const char *url = link_url(c, cpath(c, "%s.base", field), &lp);
+	/* inside a document, the FR IID link also names the document (idCDA), known later */
+	if (url && pi->kind == LINK_IID)
+		pi->link_base = base;
+	return url;
+}
+
+bool relink_in_document(check_ctx *c, prep_instance *pi, const char *study_uid, const prep_id *accession,
+                        const char *series_uid, const char *document_id)
+{
+	const prep_id *acc = accession && accession->ext ? accession : NULL;
+	cdaimg_link_params lp = {CDAIMG_LINK_IID, pi->link_base, study_uid, series_uid, pi->ids[0].root,
+	                         acc ? acc->root : NULL, acc ? acc->ext : NULL, document_id};
+	size_t before = c->dc.errors;
+	const char *url = link_url(c, "", &lp);
+	if (url)
+		pi->reference = url;
+	return c->dc.errors == before;
 }
 
 /* referenceWado: kind, media type, URL, checked against the entry's UIDs. */
@@ -501,7 +526,7 @@ static bool check_link(check_ctx *c, const char *field, const cdaimg_image_link 
 	if (!reference && l->base) {
 		if (!ok || !series_uid || !sop_uid)
 			return false;
-		reference = built_link(c, field, l->base, pi->kind, series_uid, sop_uid);
+		reference = built_link(c, field, l->base, pi, series_uid, sop_uid);
 		if (!reference)
 			return false;
 	}

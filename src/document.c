@@ -601,6 +601,38 @@ static const char *study_seed(check_ctx *c, prep_study **ps, size_t n)
 	return s;
 }
 
+/* The FR IID links built from referenceWado.base name the document they are
+ * in (D5, idCDA=<document id>): its root, or <root>.<extension> as for the
+ * accession number. */
+static bool name_document_in_links(check_ctx *c, prep_study **ps, size_t n, const prep_header *ph)
+{
+	const char *id = ph->doc_root;
+	if (ph->doc_ext) {
+		size_t lr = strlen(ph->doc_root), le = strlen(ph->doc_ext);
+		char *full = arena_alloc(c->arena, lr + le + 2);
+		if (!full) {
+			dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
+			return false;
+		}
+		memcpy(full, ph->doc_root, lr);
+		full[lr] = '.';
+		memcpy(full + lr + 1, ph->doc_ext, le + 1);
+		id = full;
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < ps[i]->n_series; j++) {
+			prep_series *se = ps[i]->series[j];
+			for (size_t k = 0; k < se->n_inst; k++) {
+				prep_instance *pi = &se->inst[k];
+				if (pi->link_base &&
+				    !relink_in_document(c, pi, ps[i]->ids[0].root, &ps[i]->accession, se->ids[0].root, id))
+					return false;
+			}
+		}
+	}
+	return true;
+}
+
 /* Prepared document: checked values, narrative references assigned. */
 typedef struct doc_plan {
 	doc_ctx d;
@@ -615,6 +647,8 @@ cdaimg_status document_prepare(doc_plan **out, check_ctx *c, const cdaimg_study 
 	prep_study **ps = check_studies(c, studies, n);
 	const char *seed = ps ? study_seed(c, ps, n) : "";
 	prep_header *ph = seed ? check_header(c, header, ps ? ps[0]->ts : NULL, seed) : NULL;
+	if (ps && ph && c->opts->profile == CDAIMG_PROFILE_FR)
+		name_document_in_links(c, ps, n, ph);
 	cdaimg_status st = dc_status(&c->dc);
 	if (!ps || !ph || st != CDAIMG_OK)
 		return st;

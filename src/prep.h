@@ -33,6 +33,7 @@ typedef struct prep_instance {
 	int64_t frames;
 	const char *media_type; /* text/@mediaType */
 	const char *reference;  /* text/reference/@value */
+	const char *link_base;  /* referenceWado.base of an IID link built from it (borrowed input), or NULL */
 	link_kind kind;
 } prep_instance;
 
@@ -84,5 +85,9 @@ prep_id *check_identifiers(check_ctx *c, const char *field, const cdaimg_identif
                            size_t *n_out);
 const char *check_date(check_ctx *c, const char *field, const char *date);
 const char *check_narrative(check_ctx *c, const char *field, const cdaimg_narrative *nar);
+/* Build again the IID link of @p pi (pi->link_base set) with the document id,
+ * which the FR profile sends as idCDA (D5). False when out of memory (reported). */
+bool relink_in_document(check_ctx *c, prep_instance *pi, const char *study_uid, const prep_id *accession,
+                        const char *series_uid, const char *document_id);
 
 #endif

@@ -105,6 +105,54 @@ static void document__header_and_accession(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* The text of the one node @p xpath selects, or NULL (caller frees with xmlFree). */
+static xmlChar *xpath_string(xmlDocPtr doc, const char *xpath)
+{
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathRegisterNs(ctx, (const xmlChar *)"h", (const xmlChar *)"urn:hl7-org:v3");
+	xmlXPathObjectPtr r = xmlXPathEvalExpression((const xmlChar *)xpath, ctx);
+	xmlChar *v = r && r->nodesetval && r->nodesetval->nodeNr == 1 ? xmlNodeGetContent(r->nodesetval->nodeTab[0]) : NULL;
+	xmlXPathFreeObject(r);
+	xmlXPathFreeContext(ctx);
+	return v;
+}
+
+/* An IID link built from referenceWado.base inside a document names the
+ * study, its accession number and the document (D5, the ANS recipe
+ * idCDA=<document id>): the given id, <root>.<extension>, or the derived one. */
+static void document__iid_link_from_base_names_the_document(void **state)
+{
+	static const char *const roots[] = {"1.2.250.1.999.42", "1.2.250.1.999.42", NULL};
+	static const char *const exts[] = {NULL, "CR-2024-0001", NULL};
+	for (size_t i = 0; i < 3; i++) {
+		fx_study f;
+		fx_study_init(&f, 2);
+		f.t[1].s.link.reference = NULL;
+		f.t[1].s.link.base = "https://viewer.example.org";
+		f.series[1] = f.t[1].s;
+		cdaimg_document_header h = {0};
+		h.document_id_root = roots[i];
+		h.document_id_ext = exts[i];
+		xmlDocPtr doc = build_valid(&f.s, 1, &h);
+		xmlChar *root = xpath_string(doc, "/h:ClinicalDocument/h:id/@root");
+		assert_non_null(root);
+		char want[512];
+		snprintf(want, sizeof want,
+		         "https://viewer.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=" FX_STUDY_UID
+		         "&Accessionnumber=1.2.250.1.925.994044785528.27.105234751&idCDA=%s%s%s",
+		         (const char *)root, exts[i] ? "." : "", exts[i] ? exts[i] : "");
+		xmlFree(root);
+		char xp[] = "//h:act[h:id/@root='1.2.250.1.925.994044.27.123.1876360.2']//h:reference/@value";
+		xmlChar *ref = xpath_string(doc, xp);
+		assert_non_null(ref);
+		assert_string_equal((const char *)ref, want);
+		xmlFree(ref);
+		/* the link given whole is kept as it is */
+		assert_int_equal(count_xpath(doc, "//h:reference[contains(@value, 'idCDA')]"), 1);
+		xmlFreeDoc(doc);
+	}
+}
+
 static void document__deterministic(void **state)
 {
 	fx_study f;
@@ -252,6 +300,7 @@ int main(void)
 		cmocka_unit_test(document__sample_is_valid_and_golden),
 		cmocka_unit_test(document__two_studies_valid_and_golden),
 		cmocka_unit_test(document__header_and_accession),
+		cmocka_unit_test(document__iid_link_from_base_names_the_document),
 		cmocka_unit_test(document__deterministic),
 		cmocka_unit_test(document__bad_header_reported),
 		cmocka_unit_test(document__bad_study_reported_with_paths),

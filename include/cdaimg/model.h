@@ -50,7 +50,9 @@ typedef struct cdaimg_image_link {
 	const char *reference;     /**< referenceWado.reference: the URL */
 	/** Base URL to build the reference from when `reference` is NULL (D5,
 	 *  see imagelink.h): the viewer, WADO-URI endpoint or DICOMweb root.
-	 *  WADO links need the study: give the series inside a study. */
+	 *  WADO links need the study: give the series inside a study. An IID
+	 *  link also gets the study's accession number, and in a document built
+	 *  by cdaimg_document_build the document id (idCDA, FR profile). */
 	const char *base;
 } cdaimg_image_link;
 

@@ -27,7 +27,7 @@ cd "$(dirname "$0")/.." || exit 2
 if [ $check = 1 ]; then
 	[ $# -ge 2 ] || { echo "$0: --check needs OUTDIR" >&2; exit 2; }
 	out=$2
-	rm -rf "$out" && mkdir -p "$out/invalid" || exit 2
+	rm -rf "$out" && mkdir -p "$out" || exit 2
 else
 	out=samples
 fi
@@ -92,18 +92,20 @@ for json in samples/invalid/*.json; do
 	[ -f "$expected" ] || { problem "$expected is missing"; continue; }
 	status=$(sed -n 's/^#status //p' "$expected")
 	args=$(sed -n 's/^#args //p' "$expected")
-	target=$out/invalid/$name.xml
+	# what the run writes goes to the scratch folder, never into samples/
+	mkdir -p "$reports/invalid" || exit 2
+	target=$reports/invalid/$name.xml
 	# shellcheck disable=SC2086
-	"$cdaimg" build $args "$json" -o "$target" 2>"$out/invalid/$name.stderr"
+	"$cdaimg" build $args "$json" -o "$target" 2>"$reports/invalid/$name.stderr"
 	rc=$?
-	grep -v '^#' "$expected" >"$out/invalid/$name.want"
+	grep -v '^#' "$expected" >"$reports/invalid/$name.want"
 	[ "$rc" = "$status" ] || problem "$json: exit status $rc, expected $status"
-	if ! cmp -s "$out/invalid/$name.want" "$out/invalid/$name.stderr"; then
-		diff -u "$out/invalid/$name.want" "$out/invalid/$name.stderr" >&2
+	if ! cmp -s "$reports/invalid/$name.want" "$reports/invalid/$name.stderr"; then
+		diff -u "$reports/invalid/$name.want" "$reports/invalid/$name.stderr" >&2
 		problem "$json: unexpected messages"
 	fi
 	[ ! -e "$target" ] || problem "$json: left an output file"
-	leftover=$(find "$out/invalid" -name ".$name.xml.*")
+	leftover=$(find "$reports/invalid" -name ".$name.xml.*")
 	[ -z "$leftover" ] || problem "$json: left a temporary file: $leftover"
 done
 if [ $fail = 0 ] && [ $check = 1 ]; then

@@ -85,23 +85,24 @@ if [ $check = 1 ]; then
 	done
 fi
 
-# 4. invalid inputs: exact stderr and status, no output file, no temporary file
+# 4. invalid inputs: exact stderr and status, no output file, no temporary file.
+# What these runs write goes to the scratch folder, never into samples/.
+mkdir -p "$reports/invalid" || exit 2
 for json in samples/invalid/*.json; do
 	name=$(basename "$json" .json)
 	expected=samples/invalid/$name.expected
 	[ -f "$expected" ] || { problem "$expected is missing"; continue; }
 	status=$(sed -n 's/^#status //p' "$expected")
 	args=$(sed -n 's/^#args //p' "$expected")
-	# what the run writes goes to the scratch folder, never into samples/
-	mkdir -p "$reports/invalid" || exit 2
-	target=$reports/invalid/$name.xml
+	run=$reports/invalid/$name
+	target=$run.xml
 	# shellcheck disable=SC2086
-	"$cdaimg" build $args "$json" -o "$target" 2>"$reports/invalid/$name.stderr"
+	"$cdaimg" build $args "$json" -o "$target" 2>"$run.stderr"
 	rc=$?
-	grep -v '^#' "$expected" >"$reports/invalid/$name.want"
+	grep -v '^#' "$expected" >"$run.want"
 	[ "$rc" = "$status" ] || problem "$json: exit status $rc, expected $status"
-	if ! cmp -s "$reports/invalid/$name.want" "$reports/invalid/$name.stderr"; then
-		diff -u "$reports/invalid/$name.want" "$reports/invalid/$name.stderr" >&2
+	if ! cmp -s "$run.want" "$run.stderr"; then
+		diff -u "$run.want" "$run.stderr" >&2
 		problem "$json: unexpected messages"
 	fi
 	[ ! -e "$target" ] || problem "$json: left an output file"

@@ -37,6 +37,17 @@ static inline const cdaimg_schema *fuzz_schema(void)
 	return s;
 }
 
+/* The official rule sets and schema, loaded once per target. */
+static inline const cdaimg_conformance *fuzz_conformance(void)
+{
+	static cdaimg_conformance *c;
+	if (!c && cdaimg_conformance_load(&c, NULL, NULL) != CDAIMG_OK) {
+		fprintf(stderr, "fuzz: cannot load the rule sets (set CDAIMG_SCHEMA_DIR)\n");
+		abort();
+	}
+	return c;
+}
+
 /* The input as a NUL-terminated string (malloc'd; embedded NULs kept). */
 static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 {

@@ -21,7 +21,7 @@
  *    the check stage refuse; such a time is left out of the build (and of the
  *    series check oracle below).
  *
- * Dates (rules.h, MAPPING D7): when cdaimg_rules_check finds no
+ * Dates (rules.h, MAPPING D7): when cdaimg_conformance_check_rules finds no
  * CDAIMG_D_DATE problem (status OK or ENOTVALID), the value extraction
  * reports no "is not a valid date" either. The rules run only when the
  * extraction did report one (the contrapositive), to keep the run fast.
@@ -245,7 +245,7 @@ static void dates_covered_by_rules(xmlDocPtr doc, const cdaimg_diags *extracted)
 	if (!bad)
 		return; /* nothing to hold against the rules */
 	cdaimg_diags *r = cdaimg_diags_new();
-	cdaimg_status st = cdaimg_rules_check(doc, r);
+	cdaimg_status st = cdaimg_conformance_check_rules(fuzz_conformance(), (xmlNodePtr)doc, NULL, r);
 	fuzz_check_diags(r);
 	FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENOTVALID || st == CDAIMG_ENOMEM, "rules status %d", (int)st);
 	if (st == CDAIMG_OK || st == CDAIMG_ENOTVALID) {

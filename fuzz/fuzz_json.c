@@ -70,7 +70,7 @@ static void build_study(const cdaimg_study *st)
 		FUZZ_REQUIRE(vst == CDAIMG_OK, "built document is not XSD-valid");
 #ifdef CDAIMG_FUZZ_HAVE_RULES
 		cdaimg_diags_clear(d);
-		cdaimg_status rst = cdaimg_rules_check(full, d);
+		cdaimg_status rst = cdaimg_conformance_check_rules(fuzz_conformance(), (xmlNodePtr)full, NULL, d);
 		if (rst != CDAIMG_OK)
 			for (size_t i = 0; i < cdaimg_diags_count(d); i++)
 				fprintf(stderr, "  %s: %s\n", cdaimg_diags_get(d, i)->path, cdaimg_diags_get(d, i)->message);
@@ -146,7 +146,8 @@ static void build_with_header(const uint8_t *data, size_t size, unsigned flags)
 			FUZZ_REQUIRE(vst == CDAIMG_OK, "document with an accepted header is not XSD-valid");
 #ifdef CDAIMG_FUZZ_HAVE_RULES
 			cdaimg_diags_clear(d);
-			FUZZ_REQUIRE(cdaimg_rules_check(doc, d) == CDAIMG_OK, "document with an accepted header breaks a rule");
+			FUZZ_REQUIRE(cdaimg_conformance_check_rules(fuzz_conformance(), (xmlNodePtr)doc, NULL, d) == CDAIMG_OK,
+			             "document with an accepted header breaks a rule");
 #endif
 		}
 		xmlFreeDoc(doc);

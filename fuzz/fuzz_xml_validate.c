@@ -48,8 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			             "entry status %d", (int)st);
 		}
 #ifdef CDAIMG_FUZZ_HAVE_RULES
-		st = cdaimg_rules_check(doc, d);
+		xmlDocPtr svrl = NULL;
+		st = cdaimg_conformance_check_rules(fuzz_conformance(), (xmlNodePtr)doc, &svrl, d);
 		FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENOTVALID, "rules status %d", (int)st);
+		FUZZ_REQUIRE(svrl != NULL, "no SVRL report");
+		xmlFreeDoc(svrl);
 #endif
 		xmlFreeDoc(doc);
 	}

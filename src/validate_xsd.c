@@ -78,9 +78,8 @@ static bool try_relative_to_library(const char *file, char *out, size_t n)
 	return false;
 }
 
-static bool find_schema(cdaimg_schema_kind kind, const char *dir, char *out, size_t n)
+bool cd_find_data(const char *file, const char *dir, char *out, size_t n)
 {
-	const char *file = entry_files[kind];
 	if (dir)
 		return try_dir(dir, file, out, n);
 	return try_dir(getenv("CDAIMG_SCHEMA_DIR"), file, out, n) || try_relative_to_library(file, out, n) ||
@@ -128,7 +127,7 @@ cdaimg_status cdaimg_schema_load(cdaimg_schema **out, cdaimg_schema_kind kind, c
 	*out = NULL;
 	CD_ARG(&dc, (unsigned)kind <= CDAIMG_SCHEMA_HL7_SDTC);
 	char path[4096];
-	if (!find_schema(kind, dir, path, sizeof path)) {
+	if (!cd_find_data(entry_files[kind], dir, path, sizeof path)) {
 		if (dir)
 			dc_err(&dc, CDAIMG_D_SCHEMA_LOAD, dir, "schema %s not found in the folder given", entry_files[kind]);
 		else
@@ -246,5 +245,33 @@ cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *schema, const cha
 		return st;
 	st = validate(schema, doc, &dc, NULL);
 	xmlFreeDoc(doc);
+	return st;
+}
+
+static bool is_hl7(const xmlNode *n) { return n->ns && !strcmp((const char *)n->ns->href, "urn:hl7-org:v3"); }
+
+cdaimg_status cdaimg_schema_validate_node(const cdaimg_schema *schema, xmlNodePtr node, cdaimg_diags *diags)
+{
+	diag_ctx dc = {diags, 0, 0, false};
+	CD_ARG(&dc, schema && node);
+	if (node->type == XML_ELEMENT_NODE)
+		return cdaimg_schema_validate_entry(schema, node, diags);
+	CD_ARG(&dc, node->type == XML_DOCUMENT_NODE);
+	xmlDocPtr doc = (xmlDocPtr)node;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (!root || (is_hl7(root) && !strcmp((const char *)root->name, "ClinicalDocument")))
+		return cdaimg_schema_validate_doc(schema, doc, diags);
+	if (is_hl7(root))
+		return cdaimg_schema_validate_entry(schema, root, diags);
+	if (root->ns || strcmp((const char *)root->name, "entries") != 0)
+		return cdaimg_schema_validate_doc(schema, doc, diags);
+	cdaimg_status st = CDAIMG_OK;
+	for (xmlNodePtr k = root->children; k; k = k->next) {
+		if (k->type != XML_ELEMENT_NODE)
+			continue;
+		cdaimg_status s = cdaimg_schema_validate_entry(schema, k, diags);
+		if (st == CDAIMG_OK || s == CDAIMG_ENOMEM)
+			st = s;
+	}
 	return st;
 }

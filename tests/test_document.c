@@ -24,15 +24,16 @@ static int count_xpath(xmlDocPtr doc, const char *xpath)
 	return n;
 }
 
-/* Build, then: ANS XSD, rules, references. Returns the document. */
+/* Build, then: the official verdict (ANS XSD, the IMG-CR-IMG volume and the
+ * profiles), references. Returns the document. */
 static xmlDocPtr build_valid(const cdaimg_study *studies, size_t n, const cdaimg_document_header *h)
 {
 	cdaimg_diags *d = cdaimg_diags_new();
 	xmlDocPtr doc = NULL;
 	assert_cdaimg_ok(cdaimg_document_build(&doc, studies, n, h, NULL, d), d);
 	assert_non_null(doc);
-	assert_cdaimg_ok(cdaimg_schema_validate_doc(tu_schema(CDAIMG_SCHEMA_ANS), doc, d), d);
-	assert_cdaimg_ok(cdaimg_rules_check(doc, d), d);
+	assert_cdaimg_ok(cdaimg_conformance_check(tu_conformance(), (xmlNodePtr)doc, NULL, d), d);
+	assert_int_equal(cdaimg_diags_count(d), 0);
 	assert_int_equal(fx_bad_refs(xmlDocGetRootElement(doc)), 0);
 	cdaimg_diags_free(d);
 	return doc;
@@ -222,7 +223,7 @@ static void document__args(void **state)
 
 /* One build with allocation @p n failing (-1: none). The build only:
  * libxml2 2.9.14's XPath evaluation dereferences NULL when an allocation
- * fails, so cdaimg_rules_check cannot run under this loop. */
+ * fails, so the rules cannot run under this loop. */
 static cdaimg_status build_failing(const void *arg, long n, long *total, char **out)
 {
 	long start = oom_begin(n);

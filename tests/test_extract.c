@@ -716,7 +716,7 @@ static void extract__ans_example_rebuild(void **state)
 		xmlNodePtr act = NULL;
 		assert_cdaimg_ok(cdaimg_study_build(&act, entry, &mended, NULL, d), d);
 		assert_cdaimg_ok(cdaimg_schema_validate_entry(tu_schema(CDAIMG_SCHEMA_ANS), act, d), d);
-		assert_cdaimg_ok(cdaimg_rules_check(doc, d), d);
+		assert_cdaimg_ok(cdaimg_conformance_check_rules(tu_conformance(), (xmlNodePtr)doc, NULL, d), d);
 		/* and it reads back the same */
 		cdaimg_values *again = NULL;
 		assert_cdaimg_ok(cdaimg_extract_doc(&again, doc, d), d);

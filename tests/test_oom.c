@@ -810,6 +810,7 @@ typedef struct study_state {
 	xmlChar *before;
 	int before_len;
 	xmlDocPtr built; /* a whole document, for the rules */
+	cdaimg_rules *rules;
 } study_state;
 
 static cdaimg_status op_study(void *vs)
@@ -859,8 +860,28 @@ static cdaimg_status op_rules(void *vs)
 	if (!d)
 		return CDAIMG_ENOMEM;
 	libxml2_exempt = 1;
-	cdaimg_status st = cdaimg_rules_check(s->built, d);
+	xmlDocPtr svrl = NULL;
+	cdaimg_status st = cdaimg_rules_check(s->rules, (xmlNodePtr)s->built, &svrl, d);
 	libxml2_exempt = 0;
+	xmlFreeDoc(svrl);
+	cdaimg_diags_free(d);
+	return st;
+}
+
+/* Loading a rule set: cdaimg's PS3.20 rules, small enough to fail at each allocation. */
+static cdaimg_status op_rules_load(void *vs)
+{
+	(void)vs;
+	cdaimg_diags *d = cdaimg_diags_new();
+	if (!d)
+		return CDAIMG_ENOMEM;
+	cdaimg_rules *r = NULL;
+	libxml2_exempt = 1;
+	cdaimg_status st = cdaimg_rules_load(&r, CDAIMG_RULES_DICOM, NULL, d);
+	libxml2_exempt = 0;
+	if ((st == CDAIMG_OK) != (r != NULL))
+		problem("cdaimg_rules_load: status %s with rules %p", cdaimg_status_str(st), (void *)r);
+	cdaimg_rules_free(r);
 	cdaimg_diags_free(d);
 	return st;
 }
@@ -916,7 +937,10 @@ static void study_and_document(void **state)
 	oom_loop("cdaimg_document_build", op_document, NULL, s, CDAIMG_OK);
 #ifdef CDAIMG_HAVE_RULES
 	assert_int_equal(cdaimg_document_build(&s->built, &s->study, 1, NULL, NULL, NULL), CDAIMG_OK);
+	assert_int_equal(cdaimg_rules_load(&s->rules, CDAIMG_RULES_IHE, NULL, NULL), CDAIMG_OK);
 	oom_loop("cdaimg_rules_check", op_rules, NULL, s, CDAIMG_OK);
+	cdaimg_rules_free(s->rules);
+	oom_loop("cdaimg_rules_load", op_rules_load, NULL, s, CDAIMG_OK);
 	xmlFreeDoc(s->built);
 #endif
 #if defined(CDAIMG_HAVE_EXTRACT) && defined(CDAIMG_HAVE_JSON)

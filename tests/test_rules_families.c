@@ -1,7 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
-/* test_rules_families.c - the PS3.20 and C-CDA rule families of the checker:
- * picked by the template ids a document carries; each rule fires when what
- * it checks is broken. */
+/* test_rules_families.c - cdaimg's own rule files for the PS3.20 and C-CDA
+ * families (schemas/cdaimg-rules/): picked by the template ids a document
+ * carries; each assert fires when what it checks is broken. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +58,7 @@ static void check_xml(const char *xml, cdaimg_status expected, char *fired, size
 	xmlDocPtr doc = NULL;
 	cdaimg_diags *d = cdaimg_diags_new();
 	assert_cdaimg_ok(cdaimg_doc_read_memory(&doc, xml, strlen(xml), NULL, d), d);
-	cdaimg_status st = cdaimg_rules_check(doc, d);
+	cdaimg_status st = cdaimg_conformance_check_rules(tu_conformance(), (xmlNodePtr)doc, NULL, d);
 	fired[0] = '\0';
 	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
 		const cdaimg_diag *g = cdaimg_diags_get(d, i);
@@ -170,21 +170,40 @@ static void families__each_rule_fires_when_broken(void **state)
 	}
 }
 
-/* Every rule of these families has a breaking case above. */
+/* The asserts of one of cdaimg's rule files: each has a breaking case above. */
+static size_t covered_asserts(const char *file)
+{
+	xmlDocPtr doc = NULL;
+	assert_cdaimg_ok(cdaimg_doc_read_file(&doc, tu_src(file), NULL), NULL);
+	size_t seen = 0;
+	for (xmlNodePtr n = xmlDocGetRootElement(doc); n;) {
+		if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "assert")) {
+			xmlChar *id = xmlGetProp(n, BAD_CAST "id");
+			assert_non_null(id);
+			bool covered = false;
+			for (size_t k = 0; k < sizeof cases / sizeof cases[0] && !covered; k++)
+				covered = !strcmp(cases[k].rule, (const char *)id);
+			if (!covered)
+				fail_msg("assert %s of %s has no breaking case", (const char *)id, file);
+			xmlFree(id);
+			seen++;
+		}
+		if (n->children && n->type == XML_ELEMENT_NODE)
+			n = n->children;
+		else {
+			while (n && !n->next)
+				n = n->parent;
+			n = n ? n->next : NULL;
+		}
+	}
+	xmlFreeDoc(doc);
+	return seen;
+}
+
 static void families__every_rule_has_a_case(void **state)
 {
-	size_t seen = 0;
-	for (size_t i = 0; i < cdaimg_rules_count(); i++) {
-		const char *id = cdaimg_rules_get(i)->id;
-		if (strncmp(id, "PS3.20-", 7) && strncmp(id, "CCDA-DIR-", 9))
-			continue;
-		seen++;
-		bool covered = false;
-		for (size_t k = 0; k < sizeof cases / sizeof cases[0] && !covered; k++)
-			covered = !strcmp(cases[k].rule, id);
-		if (!covered)
-			fail_msg("rule %s has no breaking case", id);
-	}
+	size_t seen = covered_asserts("schemas/cdaimg-rules/dicom-ps3-20.sch") +
+	              covered_asserts("schemas/cdaimg-rules/ccda-dir.sch");
 	assert_int_equal(seen, sizeof cases / sizeof cases[0]);
 }
 
@@ -195,5 +214,7 @@ int main(void)
 		cmocka_unit_test(families__each_rule_fires_when_broken),
 		cmocka_unit_test(families__every_rule_has_a_case),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	tu_schemas_free();
+	return rc;
 }

@@ -42,7 +42,8 @@ static void section__one_study_golden_rules_refs(void **state)
 	xmlDocPtr doc = new_doc(&comp);
 	xmlNodePtr sec = build_ok(comp, &f.s, 1);
 	cdaimg_diags *d = cdaimg_diags_new();
-	assert_cdaimg_ok(cdaimg_rules_check(doc, d), d);
+	assert_cdaimg_ok(cdaimg_conformance_check(tu_conformance(), sec, NULL, d), d);
+	assert_int_equal(cdaimg_diags_count(d), 0);
 	assert_int_equal(fx_bad_refs(xmlDocGetRootElement(doc)), 0);
 	char *text = fx_serialize(doc, sec);
 	/* D6: descriptions in the narrative, entries point to them */
@@ -99,26 +100,27 @@ static void section__study_given_twice_is_warned_about(void **state)
 	xmlFreeDoc(doc);
 }
 
-/* The PS3.20 catalog keeps a study's series in one act; the IMG-CR-IMG volume
- * counts exactly one (E_ExamenImagerie_IMG-CR-IMG-1): in an IMG-CR-IMG
- * document the section fails that rule only; elsewhere the volume's rules do
- * not apply. */
+/* The PS3.20 catalog keeps a study's series in one act, which the profiles'
+ * entry and section patterns take; the IMG-CR-IMG volume counts exactly one
+ * series per study act (its pattern E_ExamenImagerie_IMG-CR-IMG): in an
+ * IMG-CR-IMG document the section fails that pattern only. */
 static void section__two_series_in_one_act_fails_volume_rule_only(void **state)
 {
 	fx_study f;
 	fx_study_init(&f, 2);
 	xmlNodePtr comp;
 	xmlDocPtr doc = new_doc(&comp);
-	build_ok(comp, &f.s, 1);
+	xmlNodePtr sec = build_ok(comp, &f.s, 1);
 	cdaimg_diags *d = cdaimg_diags_new();
-	assert_cdaimg_ok(cdaimg_rules_check(doc, d), d);
-	xmlNodePtr root = xmlDocGetRootElement(doc);
-	xmlNodePtr tpl = xmlNewNode(root->ns, (const xmlChar *)"templateId");
-	xmlNewProp(tpl, (const xmlChar *)"root", (const xmlChar *)"1.2.250.1.213.1.1.1.45");
-	xmlAddPrevSibling(root->children, tpl);
-	assert_int_equal(cdaimg_rules_check(doc, d), CDAIMG_ENOTVALID);
-	assert_int_equal(cdaimg_diags_count(d), 1);
-	assert_string_equal(cdaimg_diags_get(d, 0)->rule, "E_ExamenImagerie_IMG-CR-IMG-1");
+	assert_cdaimg_ok(cdaimg_conformance_check(tu_conformance(), sec, NULL, d), d);
+	cdaimg_rules *volume = NULL;
+	assert_cdaimg_ok(cdaimg_rules_load(&volume, CDAIMG_RULES_IMG_CR_IMG, NULL, d), d);
+	assert_int_equal(cdaimg_rules_check(volume, sec, NULL, d), CDAIMG_ENOTVALID);
+	assert_true(cdaimg_diags_count(d) >= 1);
+	for (size_t i = 0; i < cdaimg_diags_count(d); i++)
+		assert_string_equal(cdaimg_diags_get(d, i)->rule, "E_ExamenImagerie_IMG-CR-IMG");
+	assert_non_null(strstr(cdaimg_diags_get(d, 0)->message, "FR-DICOM-Serie-imagerie"));
+	cdaimg_rules_free(volume);
 	cdaimg_diags_free(d);
 	xmlFreeDoc(doc);
 }

@@ -69,8 +69,25 @@ const cdaimg_schema *tu_schema(cdaimg_schema_kind kind)
 	return schemas[kind];
 }
 
+static cdaimg_conformance *conformance;
+
+const cdaimg_conformance *tu_conformance(void)
+{
+	if (!conformance) {
+		cdaimg_diags *d = cdaimg_diags_new();
+		if (cdaimg_conformance_load(&conformance, NULL, d) != CDAIMG_OK) {
+			tu_print_diags(d);
+			fail_msg("cannot load the rule sets");
+		}
+		cdaimg_diags_free(d);
+	}
+	return conformance;
+}
+
 void tu_schemas_free(void)
 {
+	cdaimg_conformance_free(conformance);
+	conformance = NULL;
 	for (int i = 0; i < 3; i++) {
 		cdaimg_schema_free(schemas[i]);
 		schemas[i] = NULL;

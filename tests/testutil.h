@@ -55,6 +55,8 @@ char *tu_read(const char *path, size_t *len);
 /* The loaded ANS / HL7 schema, loaded once per test program. */
 const cdaimg_schema *tu_schema(cdaimg_schema_kind kind);
 void tu_schemas_free(void);
+/* The official rule sets and schema, loaded once (freed by tu_schemas_free). */
+const cdaimg_conformance *tu_conformance(void);
 
 /* A complete, valid FR series (the first series of the ANS example) that
  * tests copy and break. Strings are static. */

@@ -70,6 +70,16 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_doc(const cdaimg_schema *sche
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_entry(const cdaimg_schema *schema, xmlNodePtr entry,
                                                          cdaimg_diags *diags);
 
+/**
+ * Validate what @p node holds: an element as cdaimg_schema_validate_entry
+ * does; a document (an xmlDocPtr cast to xmlNodePtr) whole when its root is a
+ * ClinicalDocument, as an entry when its root is another HL7 element, entry
+ * by entry when it is the <entries> list that `cdaimg build` writes for an
+ * array.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_node(const cdaimg_schema *schema, xmlNodePtr node,
+                                                        cdaimg_diags *diags);
+
 /** Parse @p path safely (see cdaimg_doc_read_memory) and validate it. */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *schema, const char *path,
                                                         cdaimg_diags *diags);

@@ -1,51 +1,71 @@
-/* cmd_validate.c - cdaimg validate: XML Schema (and template rules) on CDA files. */
+/* cmd_validate.c - cdaimg validate: the official verdict (XML Schema and the
+ * ANS rules) on CDA files. */
 #define _POSIX_C_SOURCE 200809L /* fileno */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include <cdaimg/rules.h>
-
-#define HL7_NS "urn:hl7-org:v3"
 
 typedef struct validate_args {
 	const char *schema; /* ans, hl7, hl7-sdtc or a path */
-	bool rules;
+	const char *rules;  /* NULL: the rule sets that apply; else a Schematron file */
+	const char *rules_root; /* the folder document() may read for --rules */
+	const char *svrl;   /* write the SVRL report there */
+	bool no_rules;
 	bool stream; /* schema only, while reading (no tree) */
+	bool info;   /* list the rule sets and what cannot run */
 	char **files;
 	size_t n_files;
 } validate_args;
 
-enum { O_SCHEMA = 1, O_NO_RULES, O_STREAM };
+enum { O_SCHEMA = 1, O_NO_RULES, O_STREAM, O_RULES, O_RULES_ROOT, O_SVRL, O_INFO };
 
 static const cli_opt validate_opts[] = {
 	{O_SCHEMA, 0, "schema", "ans|hl7|hl7-sdtc|PATH"},
+	{O_RULES, 0, "rules", "FILE.sch"},
+	{O_RULES_ROOT, 0, "rules-root", "DIR"},
 	{O_NO_RULES, 0, "no-rules", NULL},
+	{O_SVRL, 0, "svrl", "FILE"},
 	{O_STREAM, 0, "stream", NULL},
+	{O_INFO, 0, "rules-info", NULL},
 	{0, 0, NULL, NULL},
 };
 
 static void validate_help(cli *c)
 {
-	fputs("Usage: cdaimg validate [--schema ans|hl7|hl7-sdtc|PATH] [--no-rules] [--stream] FILE...\n"
+	fputs("Usage: cdaimg validate [--schema ans|hl7|hl7-sdtc|PATH] [--rules FILE.sch | --no-rules]\n"
+	      "                       [--svrl FILE] [--stream] FILE...\n"
+	      "       cdaimg validate --rules-info\n"
 	      "\n"
-	      "Validate CDA files ('-': standard input) against an XML Schema, then against the\n"
-	      "template rules of the imaging entries, whose times must also be dates that\n"
-	      "exist (the schema takes 20241399). A file may hold a ClinicalDocument, one\n"
-	      "entry (act, observation or section: checked inside a minimal document), or the\n"
-	      "<entries> list that 'cdaimg build' writes for an array.\n"
+	      "The official verdict on CDA files ('-': standard input): the XML Schema, then the\n"
+	      "ANS conformance rules (the ANS Schematron files themselves, evaluated here):\n"
+	      "  - an IMG-CR-IMG document (template 1.2.250.1.213.1.1.1.45): the volume\n"
+	      "    CI-SIS_IMG-CR-IMG_2024.01 and the ANS profiles IHE, CI-SIS_ModelesDeContenusCDA\n"
+	      "    and CI-SIS_Modeles_ANS (IMG-DA-IMG, 1.2.250.1.213.1.1.1.47: its own volume);\n"
+	      "  - an entry, a section, or the <entries> list 'cdaimg build' writes: the\n"
+	      "    profiles (their entry and section patterns), the schema inside a minimal document;\n"
+	      "  - a document or entry without French template ids: cdaimg's DICOM PS3.20 and\n"
+	      "    C-CDA DIR rules.\n"
+	      "The times of the imaging entries must also be dates that exist (the schema\n"
+	      "takes 20241399).\n"
 	      "  --schema ans       the ANS extended CDA schema (default; French documents)\n"
 	      "  --schema hl7       the HL7 CDA R2 normative schema\n"
 	      "  --schema hl7-sdtc  HL7 CDA R2 with the SDTC extensions\n"
 	      "  --schema PATH      any XSD file\n"
+	      "  --rules FILE.sch   this ISO Schematron file instead of the rule sets that apply\n"
+	      "  --rules-root DIR   the folder whose files its document() may read (default: the\n"
+	      "                     folder above FILE.sch's, as in the ANS repository's layout)\n"
 	      "  --no-rules         XML Schema only\n"
+	      "  --svrl FILE        write the rules' SVRL report (one FILE to validate)\n"
 	      "  --stream           XML Schema only (implies --no-rules), validated while reading,\n"
 	      "                     without building a tree: memory stays flat for huge files.\n"
 	      "                     Each file must hold a whole ClinicalDocument.\n"
+	      "  --rules-info       list the rule sets and what of them cannot run here\n"
 	      "\n"
-	      "Prints one line per problem (FILE:LINE: PATH: message [code]) and a summary per\n"
-	      "file on standard output.\n"
+	      "Prints one line per problem (FILE:LINE: PATH: message [code] (rule)) and a summary\n"
+	      "per file on standard output. A failed assert names its pattern; a rule that could not\n"
+	      "be evaluated is a warning.\n"
 	      "Exit status: 0 all valid; 1 a file is not valid; 2 usage error; 3 input/output error.\n",
 	      c->out);
 }
@@ -54,6 +74,23 @@ static void validate_help(cli *c)
 static bool known_schema(const char *name)
 {
 	return !strcmp(name, "ans") || !strcmp(name, "hl7") || !strcmp(name, "hl7-sdtc");
+}
+
+static int check_args(cli *c, validate_args *v)
+{
+	if (v->info)
+		return -1;
+	if (v->n_files == 0)
+		return cli_usage(c, "at least one file to validate is needed");
+	if (v->svrl && v->n_files != 1)
+		return cli_usage(c, "--svrl writes the report of one file; %zu files given", v->n_files);
+	if (v->svrl && (v->no_rules || v->stream))
+		return cli_usage(c, "--svrl needs the rules; it cannot go with --no-rules or --stream");
+	if (v->rules && (v->no_rules || v->stream))
+		return cli_usage(c, "--rules cannot go with --no-rules or --stream");
+	if (v->rules_root && !v->rules)
+		return cli_usage(c, "--rules-root goes with --rules");
+	return -1;
 }
 
 static int parse_args(cli *c, int argc, char **argv, validate_args *v)
@@ -75,63 +112,82 @@ static int parse_args(cli *c, int argc, char **argv, validate_args *v)
 			                 a.value);
 		if (id == O_SCHEMA)
 			v->schema = a.value;
+		else if (id == O_RULES)
+			v->rules = a.value;
+		else if (id == O_RULES_ROOT)
+			v->rules_root = a.value;
+		else if (id == O_SVRL)
+			v->svrl = a.value;
 		else if (id == O_NO_RULES)
-			v->rules = false;
+			v->no_rules = true;
 		else if (id == O_STREAM)
-			v->stream = true, v->rules = false;
+			v->stream = v->no_rules = true;
+		else if (id == O_INFO)
+			v->info = true;
 		else
 			v->files[v->n_files++] = (char *)a.value;
 	}
-	if (v->n_files == 0)
-		return cli_usage(c, "at least one file to validate is needed");
-	return -1;
+	return check_args(c, v);
 }
 
-static int load_schema(cli *c, const char *name, cdaimg_schema **out)
+/* What the files are checked with: a schema, the rule sets (or one file's). */
+typedef struct checker {
+	cdaimg_schema *xsd;
+	cdaimg_conformance *official;
+	cdaimg_rules *own; /* --rules */
+} checker;
+
+static int load_failed(cli *c, const char *what, const char *name, cdaimg_status st, cdaimg_diags *d)
+{
+	cli_msg(c, "cannot load %s%s: %s", what, name, cdaimg_status_str(st));
+	cli_print_diags(c, c->err, d, CDAIMG_SEV_WARNING, NULL);
+	return CLI_IO;
+}
+
+/* The folder above @p sch's: "." for "x.sch", ".." for "dir/x.sch" (caller frees). */
+static char *default_root(const char *sch)
+{
+	const char *slash = strrchr(sch, '/');
+	size_t n = slash ? (size_t)(slash - sch) : 0;
+	char *root = malloc(n + 4);
+	if (root)
+		snprintf(root, n + 4, "%.*s%s", (int)n, sch, n ? "/.." : "..");
+	return root;
+}
+
+static int load(cli *c, const validate_args *v, checker *k)
 {
 	cdaimg_diags *d = cdaimg_diags_new();
+	const char *name = v->schema ? v->schema : "ans";
 	cdaimg_status st;
-	if (!name || !strcmp(name, "ans"))
-		st = cdaimg_schema_load(out, CDAIMG_SCHEMA_ANS, NULL, d);
+	if (!strcmp(name, "ans"))
+		st = cdaimg_schema_load(&k->xsd, CDAIMG_SCHEMA_ANS, NULL, d);
 	else if (!strcmp(name, "hl7"))
-		st = cdaimg_schema_load(out, CDAIMG_SCHEMA_HL7, NULL, d);
+		st = cdaimg_schema_load(&k->xsd, CDAIMG_SCHEMA_HL7, NULL, d);
 	else if (!strcmp(name, "hl7-sdtc"))
-		st = cdaimg_schema_load(out, CDAIMG_SCHEMA_HL7_SDTC, NULL, d);
+		st = cdaimg_schema_load(&k->xsd, CDAIMG_SCHEMA_HL7_SDTC, NULL, d);
 	else
-		st = cdaimg_schema_load_file(out, name, d);
-	if (st != CDAIMG_OK) {
-		cli_msg(c, "cannot load the schema %s: %s", name ? name : "ans", cdaimg_status_str(st));
-		cli_print_diags(c, c->err, d, CDAIMG_SEV_WARNING, NULL);
+		st = cdaimg_schema_load_file(&k->xsd, name, d);
+	int rc = st == CDAIMG_OK ? CLI_OK : load_failed(c, "the schema ", name, st, d);
+	if (rc == CLI_OK && v->rules) {
+		char *root = v->rules_root ? NULL : default_root(v->rules);
+		st = cdaimg_rules_load_file(&k->own, v->rules, v->rules_root ? v->rules_root : root, d);
+		free(root);
+		rc = st == CDAIMG_OK ? CLI_OK : load_failed(c, "the rules ", v->rules, st, d);
+	} else if (rc == CLI_OK && !v->no_rules && !v->info) {
+		st = cdaimg_conformance_load(&k->official, NULL, d);
+		rc = st == CDAIMG_OK ? CLI_OK : load_failed(c, "the rules", "", st, d);
 	}
 	cdaimg_diags_free(d);
-	return st == CDAIMG_OK ? CLI_OK : CLI_IO;
+	return rc;
 }
 
-static bool is_hl7(const xmlNode *n) { return n->ns && !strcmp((const char *)n->ns->href, HL7_NS); }
-
-/* Whole document, one entry, or the <entries> list of `cdaimg build`. */
-static cdaimg_status validate_root(const cdaimg_schema *xsd, xmlDocPtr doc, cdaimg_diags *d)
+static void checker_free(checker *k)
 {
-	xmlNodePtr root = xmlDocGetRootElement(doc);
-	if (!root || (is_hl7(root) && !strcmp((const char *)root->name, "ClinicalDocument")))
-		return cdaimg_schema_validate_doc(xsd, doc, d);
-	if (is_hl7(root))
-		return cdaimg_schema_validate_entry(xsd, root, d);
-	if (root->ns || strcmp((const char *)root->name, "entries") != 0)
-		return cdaimg_schema_validate_doc(xsd, doc, d);
-	cdaimg_status st = CDAIMG_OK;
-	for (xmlNodePtr k = root->children; k; k = k->next) {
-		if (k->type != XML_ELEMENT_NODE)
-			continue;
-		cdaimg_status s = cdaimg_schema_validate_entry(xsd, k, d);
-		if (st == CDAIMG_OK || s == CDAIMG_ENOMEM)
-			st = s;
-	}
-	return st;
+	cdaimg_schema_free(k->xsd);
+	cdaimg_conformance_free(k->official);
+	cdaimg_rules_free(k->own);
 }
-
-static const bool have_rules = true;
-static cdaimg_status check_rules(xmlDocPtr doc, cdaimg_diags *d) { return cdaimg_rules_check(doc, d); }
 
 static cdaimg_status read_doc(cli *c, const char *path, xmlDocPtr *doc, cdaimg_diags *d)
 {
@@ -146,13 +202,26 @@ static cdaimg_status read_doc(cli *c, const char *path, xmlDocPtr *doc, cdaimg_d
 	return st;
 }
 
-static void summary(cli *c, const char *name, const cdaimg_diags *d, cdaimg_status st, const validate_args *v)
+/* The rule sets' names, for the summary. */
+static void rules_used(const checker *k, xmlDocPtr doc, char *out, size_t n)
+{
+	const cdaimg_rules *sets[8];
+	size_t m = k->own ? 1 : cdaimg_conformance_rules_for(k->official, (xmlNodePtr)doc, sets, 8);
+	if (k->own)
+		sets[0] = k->own;
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < m && i < 8 && used < n; i++)
+		used += (size_t)snprintf(out + used, n - used, "%s%s", i ? ", " : "", cdaimg_rules_name(sets[i]));
+}
+
+static void summary(cli *c, const char *name, const cdaimg_diags *d, cdaimg_status st, const char *schema,
+                    const char *rules)
 {
 	size_t errors = cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR);
 	size_t warnings = cdaimg_diags_count_at_least(d, CDAIMG_SEV_WARNING) - errors;
 	if (st == CDAIMG_OK)
-		fprintf(c->out, "%s: valid (schema %s%s)", name, v->schema ? v->schema : "ans",
-		        v->rules && have_rules ? ", template rules" : "");
+		fprintf(c->out, "%s: valid (schema %s%s%s)", name, schema, rules[0] ? "; rules " : "", rules);
 	else if (st == CDAIMG_EPARSE)
 		fprintf(c->out, "%s: not well-formed XML", name);
 	else
@@ -162,11 +231,26 @@ static void summary(cli *c, const char *name, const cdaimg_diags *d, cdaimg_stat
 	fputc('\n', c->out);
 }
 
-static int validate_file(cli *c, const cdaimg_schema *xsd, const char *path, const validate_args *v)
+/* Schema, then rules, on a parsed document; the SVRL report into *svrl when asked. */
+static cdaimg_status check_doc(const checker *k, xmlDocPtr doc, xmlDocPtr *svrl, cdaimg_diags *d)
+{
+	cdaimg_status st = cdaimg_schema_validate_node(k->xsd, (xmlNodePtr)doc, d);
+	if (st != CDAIMG_OK && st != CDAIMG_ENOTVALID)
+		return st;
+	cdaimg_status r = CDAIMG_OK;
+	if (k->own)
+		r = cdaimg_rules_check(k->own, (xmlNodePtr)doc, svrl, d);
+	else if (k->official)
+		r = cdaimg_conformance_check_rules(k->official, (xmlNodePtr)doc, svrl, d);
+	return st == CDAIMG_OK || r == CDAIMG_ENOMEM ? r : st;
+}
+
+static int validate_file(cli *c, const checker *k, const char *path, const validate_args *v)
 {
 	cdaimg_diags *d = cdaimg_diags_new();
-	xmlDocPtr doc = NULL;
+	xmlDocPtr doc = NULL, svrl = NULL;
 	const char *name = cli_name(path);
+	char rules[512] = "";
 	int rc;
 	if (!d) {
 		cli_msg(c, "out of memory");
@@ -174,8 +258,8 @@ static int validate_file(cli *c, const cdaimg_schema *xsd, const char *path, con
 	}
 	cdaimg_status st;
 	if (v->stream)
-		st = strcmp(path, "-") ? cdaimg_schema_validate_stream_file(xsd, path, d)
-		                       : cdaimg_schema_validate_stream_fd(xsd, fileno(stdin), "-", d);
+		st = strcmp(path, "-") ? cdaimg_schema_validate_stream_file(k->xsd, path, d)
+		                       : cdaimg_schema_validate_stream_fd(k->xsd, fileno(stdin), "-", d);
 	else
 		st = read_doc(c, path, &doc, d);
 	if (st == CDAIMG_EIO || st == CDAIMG_ENOMEM) {
@@ -185,39 +269,69 @@ static int validate_file(cli *c, const cdaimg_schema *xsd, const char *path, con
 		rc = CLI_IO;
 		goto done;
 	}
-	if (st == CDAIMG_OK && !v->stream)
-		st = validate_root(xsd, doc, d);
-	if (v->rules && have_rules && (st == CDAIMG_OK || st == CDAIMG_ENOTVALID)) {
-		cdaimg_status r = check_rules(doc, d);
-		if (st == CDAIMG_OK)
-			st = r;
+	if (st == CDAIMG_OK && !v->stream) {
+		st = check_doc(k, doc, v->svrl ? &svrl : NULL, d);
+		if (!v->no_rules)
+			rules_used(k, doc, rules, sizeof rules);
 	}
 	cli_print_diags(c, c->out, d, CDAIMG_SEV_WARNING, name);
-	summary(c, name, d, st, v);
+	summary(c, name, d, st, v->schema ? v->schema : "ans", rules);
 	rc = cli_exit_of(st);
+	if (svrl && rc != CLI_IO) {
+		int w = cli_write_doc(c, v->svrl, svrl);
+		rc = w > rc ? w : rc;
+	}
 done:
+	xmlFreeDoc(svrl);
 	xmlFreeDoc(doc);
 	cdaimg_diags_free(d);
 	return rc;
 }
 
+static void rules_info(cli *c, const checker *k)
+{
+	static const cdaimg_rules_kind all[] = {CDAIMG_RULES_IMG_CR_IMG, CDAIMG_RULES_IMG_DA_IMG,
+	                                        CDAIMG_RULES_IHE,        CDAIMG_RULES_CISIS_MODELES,
+	                                        CDAIMG_RULES_ANS_MODELES, CDAIMG_RULES_DICOM,
+	                                        CDAIMG_RULES_CCDA};
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+		cdaimg_rules *r = NULL;
+		if (k->own)
+			r = k->own;
+		else if (cdaimg_rules_load(&r, all[i], NULL, NULL) != CDAIMG_OK)
+			continue;
+		size_t n = cdaimg_rules_skipped_count(r);
+		fprintf(c->out, "%s: %zu patterns; %zu cannot run here%s\n", cdaimg_rules_name(r),
+		        cdaimg_rules_pattern_count(r), n, n ? ":" : "");
+		for (size_t s = 0; s < n; s++)
+			fprintf(c->out, "  %s\n", cdaimg_rules_skipped(r, s));
+		if (k->own)
+			break;
+		cdaimg_rules_free(r);
+	}
+}
+
 int cli_cmd_validate(cli *c, int argc, char **argv)
 {
-	validate_args v = {NULL, true, false, NULL, 0};
-	cdaimg_schema *xsd = NULL;
+	validate_args v = {0};
+	checker k = {0};
 	int rc = parse_args(c, argc, argv, &v);
 	if (rc >= 0)
 		goto done;
-	if ((rc = load_schema(c, v.schema, &xsd)) != CLI_OK)
+	if ((rc = load(c, &v, &k)) != CLI_OK)
 		goto done;
+	if (v.info) {
+		rules_info(c, &k);
+		goto done;
+	}
 	for (size_t i = 0; i < v.n_files; i++) {
-		int r = validate_file(c, xsd, v.files[i], &v);
+		int r = validate_file(c, &k, v.files[i], &v);
 		if (r > rc)
 			rc = r;
 		cli_progress(c, "validated", i + 1, v.n_files);
 	}
 done:
-	cdaimg_schema_free(xsd);
+	checker_free(&k);
 	free(v.files);
 	return rc;
 }

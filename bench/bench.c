@@ -8,7 +8,8 @@
  *
  * DOM variants are also timed by phase (build, save, free). --validate writes an
  * N-series document, then reads it with xmlTextReader, with xmlTextReader and the
- * schema, and validates it with cdaimg_schema_validate_stream_file.
+ * schema, and validates it with cdaimg_schema_validate_stream_file; then parses it
+ * and evaluates the IMG-CR-IMG volume and the ANS profiles on it.
  * --repeat R keeps the best of R runs of each variant (the machine may be shared);
  * --in-process VARIANT runs one variant alone, without fork, for profilers.
  */
@@ -46,6 +47,9 @@ typedef enum variant {
 	V_VALIDATE,
 	V_DOM_DICT,
 	V_LIB_XSD_STREAM,
+	V_PARSE,
+	V_RULES_VOLUME,
+	V_RULES_PROFILES,
 } variant;
 
 static const char *const names[] = {
@@ -56,6 +60,9 @@ static const char *const names[] = {
 	"xmlTextReader, no schema",    "xmlTextReader + XSD (streaming)",
 	"cdaimg DOM, cdaimg_doc_new",
 	"cdaimg_schema_validate_stream",
+	"cdaimg_doc_read_file (parse)",
+	"rules: IMG-CR-IMG volume",
+	"rules: IHE + CI-SIS + ANS profiles",
 };
 
 typedef struct result {
@@ -216,6 +223,47 @@ static bool run_lib_xsd_stream(const char *path, result *r)
 	return ok;
 }
 
+/* The document parsed (V_PARSE: that timed), then (V_RULES_*) the rule sets
+ * evaluated on it, loaded beforehand: the parse and the loading not timed. */
+static bool run_rules(variant v, const char *path, result *r)
+{
+	static const cdaimg_rules_kind volume[] = {CDAIMG_RULES_IMG_CR_IMG};
+	static const cdaimg_rules_kind profiles[] = {CDAIMG_RULES_IHE, CDAIMG_RULES_CISIS_MODELES,
+	                                             CDAIMG_RULES_ANS_MODELES};
+	const cdaimg_rules_kind *kinds = v == V_RULES_VOLUME ? volume : profiles;
+	size_t n = v == V_PARSE ? 0 : v == V_RULES_VOLUME ? 1 : 3;
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_rules *sets[3] = {NULL, NULL, NULL};
+	for (size_t i = 0; i < n; i++)
+		if (cdaimg_rules_load(&sets[i], kinds[i], BENCH_SCHEMA_DIR, d) != CDAIMG_OK)
+			return print_diags(d, "cdaimg_rules_load");
+	xmlDocPtr doc = NULL;
+	double t0 = now(), c0 = cpu_now();
+	bool ok = cdaimg_doc_read_file(&doc, path, d) == CDAIMG_OK || print_diags(d, "cdaimg_doc_read_file");
+	if (n) {
+		t0 = now();
+		c0 = cpu_now();
+	}
+	for (size_t i = 0; ok && i < n; i++) {
+		/* the bench document is not an IMG-CR-IMG one: the volume's document
+		 * patterns fail on its header; what is measured is the work per series */
+		cdaimg_status st = cdaimg_rules_check(sets[i], (xmlNodePtr)doc, NULL, NULL);
+		ok = st == CDAIMG_OK || st == CDAIMG_ENOTVALID;
+	}
+	r->wall = now() - t0;
+	r->cpu = cpu_now() - c0;
+	int fd = open(path, O_RDONLY);
+	off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+	r->bytes = size > 0 ? (uint64_t)size : 0;
+	if (fd >= 0)
+		close(fd);
+	xmlFreeDoc(doc);
+	for (size_t i = 0; i < n; i++)
+		cdaimg_rules_free(sets[i]);
+	cdaimg_diags_free(d);
+	return ok;
+}
+
 /* --- one variant in a child process ------------------------------------------------------- */
 
 static bool run_variant(variant v, uint64_t n, const char *out, result *r)
@@ -224,6 +272,8 @@ static bool run_variant(variant v, uint64_t n, const char *out, result *r)
 		return run_reader(out, v == V_VALIDATE, r);
 	if (v == V_LIB_XSD_STREAM)
 		return run_lib_xsd_stream(out, r);
+	if (v == V_PARSE || v == V_RULES_VOLUME || v == V_RULES_PROFILES)
+		return run_rules(v, out, r);
 	sink s = {open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0, false};
 	if (s.fd < 0) {
 		fprintf(stderr, "cdaimg-bench: %s: %s\n", out, strerror(errno));
@@ -259,6 +309,9 @@ static bool run_variant(variant v, uint64_t n, const char *out, result *r)
 	case V_READ:
 	case V_VALIDATE:
 	case V_LIB_XSD_STREAM:
+	case V_PARSE:
+	case V_RULES_VOLUME:
+	case V_RULES_PROFILES:
 		break;
 	}
 	r->wall = now() - t0;
@@ -432,6 +485,9 @@ static int bench_validate(uint64_t n, const char *out)
 	result rd = ok ? row(V_READ, n, path) : (result){0};
 	result va = ok ? row(V_VALIDATE, n, path) : (result){0};
 	result lib = ok ? row(V_LIB_XSD_STREAM, n, path) : (result){0};
+	result parse = ok ? row(V_PARSE, n, path) : (result){0};
+	result vol = ok ? row(V_RULES_VOLUME, n, path) : (result){0};
+	result prof = ok ? row(V_RULES_PROFILES, n, path) : (result){0};
 	if (ok) {
 		printf("  XSD validation (streaming): %.0f series/s wall, %.0f series/cpu-s (target >= 25,000)\n",
 		       (double)n / va.wall, (double)n / va.cpu);
@@ -440,10 +496,13 @@ static int bench_validate(uint64_t n, const char *out)
 		       (double)n / lib.wall, (double)n / lib.cpu, (double)lib.maxrss_kb / 1024.0);
 		printf("  peak RSS %.1f MB for a %.0f MB document (the loaded schema; run with another N to see it flat)\n",
 		       (double)va.maxrss_kb / 1024.0, (double)va.bytes / 1e6);
+		printf("  parse: %.0f series/s; rules, the document parsed: volume %.0f series/s (target >= 5,000), "
+		       "profiles %.0f series/s (wall)\n",
+		       (double)n / parse.wall, (double)n / vol.wall, (double)n / prof.wall);
 	}
 	if (path == tmp)
 		unlink(tmp);
-	return ok && rd.ok && va.ok && lib.ok ? 0 : 1;
+	return ok && rd.ok && va.ok && lib.ok && parse.ok && vol.ok && prof.ok ? 0 : 1;
 }
 
 /* One variant in this process (for profilers such as callgrind, whose
@@ -452,7 +511,8 @@ static int in_process(const char *name, uint64_t n, const char *out)
 {
 	static const char *const keys[] = {"baseline",  "gen",       "stream",         "dom",
 	                                   "textwriter", "snprintf", "plain-dom",      "plain-dom-dict",
-	                                   "",           "",         "dom-dict",       "xsd-stream"};
+	                                   "",           "",         "dom-dict",       "xsd-stream",
+	                                   "parse",      "rules-volume", "rules-profiles"};
 	for (size_t v = 0; v < sizeof keys / sizeof keys[0]; v++) {
 		if (!*keys[v] || strcmp(name, keys[v]))
 			continue;
@@ -463,7 +523,7 @@ static int in_process(const char *name, uint64_t n, const char *out)
 		print_row((variant)v, n, &r);
 		return r.ok ? 0 : 1;
 	}
-	fprintf(stderr, "cdaimg-bench: --in-process gen|stream|dom|dom-dict|textwriter|snprintf|plain-dom|plain-dom-dict|xsd-stream (--out: the document to validate)\n");
+	fprintf(stderr, "cdaimg-bench: --in-process gen|stream|dom|dom-dict|textwriter|snprintf|plain-dom|plain-dom-dict|xsd-stream|parse|rules-volume|rules-profiles (--out: the document to validate)\n");
 	return 2;
 }
 

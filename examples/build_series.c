@@ -1,7 +1,8 @@
 /*
  * build_series.c - the README's example: build one Series Act from values
- * (the first series of the ANS sample imaging report) and validate it
- * against the ANS extended schema.
+ * (the first series of the ANS sample imaging report) and give the official
+ * verdict on it: the ANS extended schema and the ANS rules that apply to an
+ * entry (the profiles' entry patterns).
  */
 #include <stdio.h>
 
@@ -54,21 +55,21 @@ int main(void)
 	xmlDocSetRootElement(doc, entry);
 	xmlSetNs(entry, xmlNewNs(entry, BAD_CAST "urn:hl7-org:v3", NULL));
 	xmlNodePtr act = NULL;
-	cdaimg_schema *xsd = NULL;
+	cdaimg_conformance *official = NULL;
 	if (st == CDAIMG_OK)
 		st = cdaimg_series_build(&act, entry, &series, &opts, diags);
 	if (st == CDAIMG_OK)
-		st = cdaimg_schema_load(&xsd, CDAIMG_SCHEMA_ANS, NULL, diags);
+		st = cdaimg_conformance_load(&official, NULL, diags);
 	if (st == CDAIMG_OK)
-		st = cdaimg_schema_validate_entry(xsd, act, diags);
+		st = cdaimg_conformance_check(official, act, NULL, diags);
 	for (size_t i = 0; i < cdaimg_diags_count(diags); i++) {
 		char line[1024];
 		cdaimg_diag_format(cdaimg_diags_get(diags, i), line, sizeof line);
 		fprintf(stderr, "%s\n", line);
 	}
-	fprintf(stderr, "%s\n", st == CDAIMG_OK ? "valid against the ANS extended schema" : cdaimg_status_str(st));
+	fprintf(stderr, "%s\n", st == CDAIMG_OK ? "valid: the ANS extended schema and the ANS rules" : cdaimg_status_str(st));
 
-	cdaimg_schema_free(xsd);
+	cdaimg_conformance_free(official);
 	xmlFreeDoc(doc);
 	cdaimg_free(xml);
 	cdaimg_diags_free(diags);

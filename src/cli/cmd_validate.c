@@ -63,9 +63,9 @@ static void validate_help(cli *c)
 	      "                     Each file must hold a whole ClinicalDocument.\n"
 	      "  --rules-info       list the rule sets and what of them cannot run here\n"
 	      "\n"
-	      "Prints one line per problem (FILE:LINE: PATH: message [code] (rule)) and a summary\n"
-	      "per file on standard output. A failed assert names its pattern; a rule that could not\n"
-	      "be evaluated is a warning.\n"
+	      "Prints one line per problem (FILE:LINE: PATH: message [code RULE]) and a summary\n"
+	      "per file on standard output. A failed assert names its pattern (RULE); one that\n"
+	      "could not be evaluated is a warning, never a pass. See docs/validation.md.\n"
 	      "Exit status: 0 all valid; 1 a file is not valid; 2 usage error; 3 input/output error.\n",
 	      c->out);
 }

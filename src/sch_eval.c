@@ -8,6 +8,7 @@
  * counts it. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,14 @@ typedef struct local {
 	xmlXPathObjectPtr value; /* NULL: could not be evaluated */
 } local;
 
+/* The position of an element among its same-named siblings, once computed:
+ * a location for each of N failing siblings would otherwise count N*N/2. */
+typedef struct posmap {
+	const xmlNode **keys;
+	size_t *vals;
+	size_t n, cap;
+} posmap;
+
 /* What could not be evaluated in this document, one entry per check (or rule). */
 typedef struct unrun {
 	size_t count;
@@ -63,6 +72,7 @@ struct sch_run {
 	bool nomem;
 	diag_ctx *dc;
 	xmlNodePtr svrl; /* the report's root, or NULL */
+	posmap positions;
 	size_t failed;
 };
 
@@ -220,6 +230,7 @@ static xmlXPathContextPtr new_context(const cdaimg_rules *rs, xmlDocPtr doc, voi
 		return NULL;
 	}
 	xmlXPathRegisterVariableLookup(xp, lookup_var, ud);
+	xmlXPathContextSetCache(xp, 1, -1, 0); /* reuse XPath objects: most evaluations are small */
 	xp->error = xpath_error;
 	xp->userData = ud;
 	return xp;
@@ -373,31 +384,88 @@ static bool same_qname(const xmlNode *a, const xmlNode *b)
 	       ((!pa && !pb) || (pa && pb && !strcmp((const char *)pa, (const char *)pb)));
 }
 
-static void add_element_path(strbuf *b, const xmlNode *n)
+static size_t slot(const posmap *m, const xmlNode *n)
+{
+	size_t i = (size_t)(((uintptr_t)n >> 4) * 0x9E3779B97F4A7C15ull) & (m->cap - 1);
+	while (m->keys[i] && m->keys[i] != n)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static bool posmap_put(posmap *m, const xmlNode *n, size_t v)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		posmap g = {NULL, NULL, 0, m->cap ? 2 * m->cap : 64};
+		g.keys = cd_calloc(g.cap, sizeof *g.keys);
+		g.vals = cd_calloc(g.cap, sizeof *g.vals);
+		if (!g.keys || !g.vals) {
+			cd_free(g.keys);
+			cd_free(g.vals);
+			return false;
+		}
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->keys[i]) {
+				size_t k = slot(&g, m->keys[i]);
+				g.keys[k] = m->keys[i];
+				g.vals[k] = m->vals[i];
+				g.n++;
+			}
+		cd_free(m->keys);
+		cd_free(m->vals);
+		*m = g;
+	}
+	size_t k = slot(m, n);
+	m->n += !m->keys[k];
+	m->keys[k] = n;
+	m->vals[k] = v;
+	return true;
+}
+
+/* 1 + the number of preceding siblings named as @p n (prefix included, as
+ * the engine compares name()): from the nearest one already known. */
+static size_t position(sch_run *run, const xmlNode *n)
+{
+	posmap *m = &run->positions;
+	size_t before = 0, base = 0;
+	for (const xmlNode *s = n->prev; s; s = s->prev) {
+		if (s->type != XML_ELEMENT_NODE || !same_qname(s, n))
+			continue;
+		size_t k = m->cap ? slot(m, s) : 0;
+		if (m->cap && m->keys[k] == s) {
+			base = m->vals[k];
+			break;
+		}
+		before++;
+	}
+	size_t pos = base + before + 1;
+	if (pos > 1 && !posmap_put(m, n, pos))
+		run->nomem = true;
+	return pos;
+}
+
+static void add_element_path(sch_run *run, strbuf *b, const xmlNode *n)
 {
 	if (!n || n->type != XML_ELEMENT_NODE)
 		return;
-	add_element_path(b, n->parent);
+	add_element_path(run, b, n->parent);
 	sb_addc(b, '/');
 	add_qname(b, n);
-	size_t before = 0;
-	for (const xmlNode *s = n->prev; s; s = s->prev)
-		before += s->type == XML_ELEMENT_NODE && same_qname(s, n);
-	if (before)
-		sb_addf(b, "[%zu]", before + 1);
+	size_t pos = position(run, n);
+	if (pos > 1)
+		sb_addf(b, "[%zu]", pos);
 }
 
 /* The location as the ANS engine writes it in SVRL (its "full path 2": names
  * as in the document, a position from the second same-named sibling on). */
-static char *location(const xmlNode *n)
+static char *location(sch_run *run, const xmlNode *n)
 {
 	strbuf b = {0};
 	if (n->type == XML_ATTRIBUTE_NODE) {
-		add_element_path(&b, n->parent);
+		add_element_path(run, &b, n->parent);
 		sb_add(&b, "/@");
 		add_qname(&b, n);
 	} else if (n->type == XML_ELEMENT_NODE) {
-		add_element_path(&b, n);
+		add_element_path(run, &b, n);
 	} else {
 		sb_add(&b, "/@"); /* the document node, as the engine writes it */
 	}
@@ -519,7 +587,7 @@ static void svrl_text(sch_run *run, xmlNodePtr n, const char *text)
 static void report_check(sch_run *run, const sch_pattern *p, const sch_check *c, xmlNodePtr node)
 {
 	char *msg = message(run, c, node);
-	char *loc = location(node);
+	char *loc = location(run, node);
 	if (!msg || !loc) {
 		run->nomem = true;
 	} else {
@@ -640,7 +708,7 @@ static void report_unrun(sch_run *run, const unrun *u, const char *rule, const c
 {
 	if (!u->count)
 		return;
-	char *loc = location(u->first);
+	char *loc = location(run, u->first);
 	dc_add(run->dc, CDAIMG_SEV_WARNING, CDAIMG_D_RULE, loc ? loc : "", line_of(u->first), rule,
 	       "%s not evaluated at %zu place%s: %s", what, u->count, u->count == 1 ? "" : "s",
 	       u->why ? u->why : "");
@@ -705,6 +773,8 @@ static void run_free(sch_run *run)
 	for (size_t i = 0; i < run->n_missing; i++)
 		cd_free(run->missing[i]);
 	cd_free(run->missing);
+	cd_free(run->positions.keys);
+	cd_free(run->positions.vals);
 	cd_free(run->comp);
 	cd_free(run->tried);
 	cd_free(run->globals);

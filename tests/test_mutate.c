@@ -1,6 +1,6 @@
 #define _POSIX_C_SOURCE 200809L /* strdup, strtok_r */
 /* test_mutate.c - the mutation tool (mutate.c), the manifest of the official
- * mutations (tests/data/official/mutations.txt). */
+ * mutations, and the official verdicts recorded for them (tests/data/official). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,8 @@
 
 #include "mutate.h"
 #include "testutil.h"
+
+#define OFFICIAL "tests/data/official"
 
 static const char small[] = "<?xml version=\"1.0\"?>\n"
                             "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" "
@@ -265,6 +267,226 @@ static void mutate__every_entry_applies(void **state)
 	mutate_manifest_free(m);
 }
 
+/* ---------------------------------------------------------------- recorded verdicts ---- */
+
+/* A TSV file as rows of tab-separated fields (the first row, a header, skipped). */
+typedef struct table {
+	char *text;
+	char **fields; /* nrows * ncols */
+	size_t nrows, ncols;
+} table;
+
+static void table_load(table *t, const char *rel, size_t ncols)
+{
+	memset(t, 0, sizeof *t);
+	t->text = tu_read(tu_src(rel), NULL);
+	if (!t->text)
+		fail_msg("%s: cannot read (tests/data/official/record.sh writes it)", rel);
+	t->ncols = ncols;
+	size_t lines = 0;
+	for (char *p = t->text; *p; p++)
+		lines += *p == '\n';
+	t->fields = calloc((lines + 1) * ncols, sizeof *t->fields);
+	char *save = NULL, *line = strtok_r(t->text, "\n", &save);
+	for (int header = 1; line; line = strtok_r(NULL, "\n", &save), header = 0) {
+		if (header)
+			continue;
+		char **row = t->fields + t->nrows * ncols;
+		size_t k = 0;
+		for (char *f = line; k < ncols; k++) {
+			row[k] = f;
+			char *tab = strchr(f, '\t');
+			if (!tab)
+				break;
+			*tab = '\0';
+			f = tab + 1;
+		}
+		if (k != ncols - 1)
+			fail_msg("%s: row %zu has %zu fields, %zu wanted", rel, t->nrows + 2, k + 1, ncols);
+		t->nrows++;
+	}
+}
+
+static void table_free(table *t)
+{
+	free(t->fields);
+	free(t->text);
+}
+
+/* The row whose first field is @p a and second @p b (b NULL: any), or NULL. */
+static char **table_find(const table *t, const char *a, const char *b)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		char **row = t->fields + r * t->ncols;
+		if (!strcmp(row[0], a) && (!b || !strcmp(row[1], b)))
+			return row;
+	}
+	return NULL;
+}
+
+/* documents.tsv: doc, kind, source, c14n, expect, aims */
+enum { D_DOC, D_KIND, D_SOURCE, D_C14N, D_EXPECT, D_AIMS, D_NCOLS };
+/* verdicts.tsv: doc, check, xsd_valid, failed, reports, fired, failed_patterns, cdaimg_validate */
+enum { V_DOC, V_CHECK, V_XSD, V_FAILED, V_REPORTS, V_FIRED, V_PATTERNS, V_CDAIMG, V_NCOLS };
+
+static const char *const check_names[] = {"volume", "IHE", "ModelesDeContenusCDA", "Modeles_ANS"};
+
+/* Counts and "PATTERN@LOCATION ..." of an SVRL report, the way verdicts.tsv gives them. */
+static void read_svrl(const char *doc, const char *check, long *failed, long *reports, long *fired, char **patterns)
+{
+	char rel[512], err[600];
+	snprintf(rel, sizeof rel, OFFICIAL "/svrl/%s.%s.svrl.gz", doc, check);
+	xmlDocPtr svrl = mutate_read(tu_src(rel), err, sizeof err);
+	if (!svrl)
+		fail_msg("%s", err);
+	*failed = *reports = *fired = 0;
+	size_t cap = 64, len = 0;
+	char *out = calloc(1, cap);
+	xmlChar *pattern = NULL;
+	for (xmlNodePtr n = xmlDocGetRootElement(svrl)->children; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)n->name;
+		if (!strcmp(name, "active-pattern")) {
+			xmlFree(pattern);
+			pattern = xmlGetProp(n, (const xmlChar *)"id");
+		} else if (!strcmp(name, "fired-rule")) {
+			(*fired)++;
+		} else if (!strcmp(name, "successful-report")) {
+			(*reports)++;
+		} else if (!strcmp(name, "failed-assert")) {
+			(*failed)++;
+			xmlChar *loc = xmlGetProp(n, (const xmlChar *)"location");
+			size_t need = len + strlen(pattern ? (char *)pattern : "") + strlen(loc ? (char *)loc : "") + 3;
+			if (need > cap)
+				out = realloc(out, cap = 2 * need);
+			len += (size_t)sprintf(out + len, "%s%s@%s", len ? " " : "", pattern ? (char *)pattern : "",
+			                       loc ? (char *)loc : "");
+			xmlFree(loc);
+		}
+	}
+	xmlFree(pattern);
+	xmlFreeDoc(svrl);
+	*patterns = out;
+}
+
+/* Whether the failed patterns "P@L P@L ..." include pattern @p p. */
+static int has_pattern(const char *patterns, const char *p, size_t n)
+{
+	for (const char *s = patterns; *s;) {
+		if (!strncmp(s, p, n) && s[n] == '@')
+			return 1;
+		const char *space = strchr(s, ' ');
+		if (!space)
+			break;
+		s = space + 1;
+	}
+	return 0;
+}
+
+/* The recorded data agrees with itself and with the manifest: every document
+ * has its four SVRL reports, whose counts and failed patterns are those of
+ * verdicts.tsv; every mutation built now is the document that was recorded,
+ * fails where it aims or passes everything; the examples pass. */
+static void mutate__recorded_verdicts(void **state)
+{
+	table docs, verdicts;
+	table_load(&docs, OFFICIAL "/documents.tsv", D_NCOLS);
+	table_load(&verdicts, OFFICIAL "/verdicts.tsv", V_NCOLS);
+	assert_int_equal(verdicts.nrows, 4 * docs.nrows);
+
+	for (size_t r = 0; r < verdicts.nrows; r++) {
+		char **v = verdicts.fields + r * V_NCOLS;
+		long failed, reports, fired;
+		char *patterns;
+		read_svrl(v[V_DOC], v[V_CHECK], &failed, &reports, &fired, &patterns);
+		if (failed != atol(v[V_FAILED]) || reports != atol(v[V_REPORTS]) || fired != atol(v[V_FIRED]) ||
+		    strcmp(patterns, v[V_PATTERNS]))
+			fail_msg("%s %s: the SVRL gives %ld/%ld/%ld and \"%s\"", v[V_DOC], v[V_CHECK], failed, reports,
+			         fired, patterns);
+		free(patterns);
+		if (!table_find(&docs, v[V_DOC], NULL))
+			fail_msg("verdicts.tsv: %s is not in documents.tsv", v[V_DOC]);
+	}
+
+	mutate_manifest *m = load_manifest();
+	for (size_t i = 0; i < mutate_manifest_count(m); i++) {
+		const mutate_entry *e = mutate_manifest_get(m, i);
+		char **d = table_find(&docs, e->name, NULL);
+		if (!d)
+			fail_msg("[%s] was never recorded: tests/data/official/record.sh --only %s", e->name, e->name);
+		char err[1024], h[17];
+		xmlDocPtr doc = mutate_build(e, getenv("CDAIMG_SOURCE_DIR"), err, sizeof err);
+		if (!doc)
+			fail_msg("%s", err);
+		assert_int_equal(mutate_c14n_hash(doc, h), 0);
+		xmlFreeDoc(doc);
+		if (strcmp(h, d[D_C14N]) || strcmp(e->aims, d[D_AIMS]))
+			fail_msg("[%s] changed since it was recorded: tests/data/official/record.sh --only %s", e->name,
+			         e->name);
+		int xsd_ok = 1, total = 0;
+		for (int c = 0; c < 4; c++) {
+			char **v = table_find(&verdicts, e->name, check_names[c]);
+			if (!v)
+				fail_msg("[%s]: no %s verdict", e->name, check_names[c]);
+			xsd_ok = !strcmp(v[V_XSD], "yes");
+			total += atoi(v[V_FAILED]);
+		}
+		if (!e->expect_fail && (!xsd_ok || total))
+			fail_msg("[%s] should pass, the official check rejects it", e->name);
+		if (e->expect_fail && xsd_ok && !total)
+			fail_msg("[%s] should fail, the official check accepts it", e->name);
+		for (const char *t = e->aims; *t;) {
+			size_t n = strcspn(t, " ");
+			const char *colon = memchr(t, ':', n);
+			if (!colon) {
+				if (xsd_ok)
+					fail_msg("[%s] aims at the XSD, which accepts it", e->name);
+			} else {
+				char check[64];
+				snprintf(check, sizeof check, "%.*s", (int)(colon - t), t);
+				char **v = table_find(&verdicts, e->name, check);
+				if (!has_pattern(v[V_PATTERNS], colon + 1, (size_t)(t + n - colon - 1)))
+					fail_msg("[%s] aims at %.*s, which does not fail", e->name, (int)n, t);
+			}
+			t += n;
+			t += strspn(t, " ");
+		}
+	}
+	mutate_manifest_free(m);
+
+	/* the documents that are not mutations: recorded from the files in the tree */
+	static const struct {
+		const char *doc, *file;
+		int must_pass;
+	} bases[] = {
+		{"IMG_CR_IMG_2024.01", MUTATE_DEFAULT_BASE, 1},
+		{"IMG-DA-IMG_2024.01_Scanner_Crane_ThoraxAbdomenPelvis",
+		 OFFICIAL "/IMG-DA-IMG_2024.01_Scanner_Crane_ThoraxAbdomenPelvis.xml", 1},
+		{"cdaimg-sample", "samples/sample.xml", 0},
+		{"cdaimg-study-ct-tap.document", "samples/study-ct-tap.document.xml", 0},
+		{"cdaimg-study-ct-tap.header.document", "samples/study-ct-tap.header.document.xml", 0},
+	};
+	for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+		char **d = table_find(&docs, bases[i].doc, NULL);
+		if (!d)
+			fail_msg("%s was never recorded", bases[i].doc);
+		char h[17];
+		hash_of_file(bases[i].file, h);
+		if (strcmp(h, d[D_C14N]))
+			fail_msg("%s changed since its verdicts were recorded: tests/data/official/record.sh --only '%s'",
+			         bases[i].file, bases[i].must_pass ? bases[i].doc : "cdaimg-*");
+		for (int c = 0; c < 4 && bases[i].must_pass; c++) {
+			char **v = table_find(&verdicts, bases[i].doc, check_names[c]);
+			assert_non_null(v);
+			if (strcmp(v[V_XSD], "yes") || atoi(v[V_FAILED]))
+				fail_msg("%s: the ANS example fails %s", bases[i].doc, check_names[c]);
+		}
+	}
+	table_free(&docs);
+	table_free(&verdicts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +494,7 @@ int main(void)
 		cmocka_unit_test(mutate__errors),
 		cmocka_unit_test(mutate__manifest_syntax),
 		cmocka_unit_test(mutate__every_entry_applies),
+		cmocka_unit_test(mutate__recorded_verdicts),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	xmlCleanupParser();

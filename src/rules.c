@@ -394,6 +394,40 @@ static bool has_template(const xmlNode *n, const char *prefix, bool deep)
 	return false;
 }
 
+/* Is @p doc's own code the LOINC @p code? */
+static bool has_code(const xmlNode *doc, const char *code)
+{
+	for (const xmlNode *k = doc->children; k; k = k->next) {
+		if (!is_hl7(k, "code"))
+			continue;
+		xmlChar *c = xmlGetNoNsProp(k, (const xmlChar *)"code");
+		xmlChar *sys = xmlGetNoNsProp(k, (const xmlChar *)"codeSystem");
+		bool hit = c && sys && !strcmp((const char *)c, code) && !strcmp((const char *)sys, "2.16.840.1.113883.6.1");
+		xmlFree(c);
+		xmlFree(sys);
+		return hit;
+	}
+	return false;
+}
+
+/* The volume of a French ClinicalDocument: by its template id, else by its
+ * document type (a report without its volume's template id is still checked
+ * by that volume, which then says the template id is missing); -1 for none. */
+static int volume_of(const xmlNode *doc)
+{
+	if (!is_hl7(doc, "ClinicalDocument"))
+		return -1;
+	if (has_template(doc, "1.2.250.1.213.1.1.1.45", false))
+		return CDAIMG_RULES_IMG_CR_IMG;
+	if (has_template(doc, "1.2.250.1.213.1.1.1.47", false))
+		return CDAIMG_RULES_IMG_DA_IMG;
+	if (has_code(doc, "18748-4")) /* Diagnostic imaging study: the IMG-CR-IMG report */
+		return CDAIMG_RULES_IMG_CR_IMG;
+	if (has_code(doc, "55115-0")) /* the IMG-DA-IMG request */
+		return CDAIMG_RULES_IMG_DA_IMG;
+	return -1;
+}
+
 size_t cdaimg_conformance_rules_for(const cdaimg_conformance *c, xmlNodePtr node, const cdaimg_rules **out,
                                     size_t max)
 {
@@ -403,10 +437,9 @@ size_t cdaimg_conformance_rules_for(const cdaimg_conformance *c, xmlNodePtr node
 	cdaimg_rules_kind which[5];
 	size_t n = 0;
 	if (has_template(top, "1.2.250.1.213.", true)) {
-		if (is_hl7(top, "ClinicalDocument") && has_template(top, "1.2.250.1.213.1.1.1.45", false))
-			which[n++] = CDAIMG_RULES_IMG_CR_IMG;
-		else if (is_hl7(top, "ClinicalDocument") && has_template(top, "1.2.250.1.213.1.1.1.47", false))
-			which[n++] = CDAIMG_RULES_IMG_DA_IMG;
+		int volume = volume_of(top);
+		if (volume >= 0)
+			which[n++] = (cdaimg_rules_kind)volume;
 		which[n++] = CDAIMG_RULES_IHE;
 		which[n++] = CDAIMG_RULES_CISIS_MODELES;
 		which[n++] = CDAIMG_RULES_ANS_MODELES;

@@ -117,8 +117,9 @@ CDAIMG_EXPORT void cdaimg_conformance_free(cdaimg_conformance *c);
  * The rule sets that apply to @p node (a document, or an element), in the
  * order they run; returns how many, writing at most @p max into @p out:
  * - a ClinicalDocument with a French (1.2.250.1.213.) template id: its volume
- *   (IMG-CR-IMG for 1.2.250.1.213.1.1.1.45, IMG-DA-IMG for .47; none for
- *   another document type), then the three ANS profiles;
+ *   (IMG-CR-IMG for the template 1.2.250.1.213.1.1.1.45, or else the LOINC
+ *   document code 18748-4; IMG-DA-IMG for .47 or 55115-0; none for another
+ *   document type), then the three ANS profiles;
  * - an entry, a section or any other element with French template ids (a
  *   fragment): the three ANS profiles, whose entry and section patterns apply
  *   to it (the volume's are about whole documents);

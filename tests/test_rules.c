@@ -337,7 +337,18 @@ static void official__rule_sets_for(void **state)
 	xmlSetProp(tid, BAD_CAST "root", BAD_CAST "1.2.250.1.213.1.1.1.47");
 	assert_int_equal(cdaimg_conformance_rules_for(c, (xmlNodePtr)doc, sets, 8), 4);
 	assert_string_equal(cdaimg_rules_name(sets[0]), "CI-SIS_IMG-DA-IMG_2024.01");
+	/* without a volume template id, the document code names the volume, whose header rules
+	 * then say the template id is missing (as the official check of that volume does) */
 	xmlSetProp(tid, BAD_CAST "root", BAD_CAST "1.2.250.1.213.1.1.1.99");
+	assert_int_equal(cdaimg_conformance_rules_for(c, (xmlNodePtr)doc, sets, 1), 4);
+	assert_string_equal(cdaimg_rules_name(sets[0]), "CI-SIS_IMG-CR-IMG_2024.01");
+	xmlNodePtr code = tid;
+	while (!(code->type == XML_ELEMENT_NODE && !strcmp((const char *)code->name, "code")))
+		code = code->next;
+	xmlSetProp(code, BAD_CAST "code", BAD_CAST "55115-0");
+	assert_int_equal(cdaimg_conformance_rules_for(c, (xmlNodePtr)doc, sets, 1), 4);
+	assert_string_equal(cdaimg_rules_name(sets[0]), "CI-SIS_IMG-DA-IMG_2024.01");
+	xmlSetProp(code, BAD_CAST "code", BAD_CAST "11502-2");
 	assert_int_equal(cdaimg_conformance_rules_for(c, (xmlNodePtr)doc, sets, 1), 3);
 	assert_string_equal(cdaimg_rules_name(sets[0]), "IHE");
 	xmlFreeDoc(doc);

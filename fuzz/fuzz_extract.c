@@ -107,8 +107,11 @@ static const struct {
 	HF(patient_birth), HF(author_rpps), HF(author_given), HF(author_family), HF(organization_name),
 	HF(organization_id)};
 #define N_HEADER_FIELDS (sizeof header_fields / sizeof header_fields[0])
-_Static_assert(N_HEADER_FIELDS * sizeof(const char *) == sizeof(cdaimg_document_header),
-               "a field of cdaimg_document_header is missing here");
+_Static_assert(N_HEADER_FIELDS * sizeof(const char *) == offsetof(cdaimg_document_header, anatomical_site),
+               "a string field of cdaimg_document_header is missing here");
+_Static_assert(offsetof(cdaimg_document_header, n_contraindications) + sizeof(size_t) ==
+                   sizeof(cdaimg_document_header),
+               "a coded field of cdaimg_document_header is missing here (see same_codes)");
 
 static const char *hfield(const cdaimg_document_header *h, size_t i)
 {
@@ -116,6 +119,32 @@ static const char *hfield(const cdaimg_document_header *h, size_t i)
 }
 
 static bool same(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+static bool same_concept(const cdaimg_concept *a, const cdaimg_concept *b)
+{
+	if (a->n_codings != b->n_codings || !same(a->text, b->text))
+		return false;
+	for (size_t i = 0; i < a->n_codings; i++)
+		if (!same(a->codings[i].system, b->codings[i].system) || !same(a->codings[i].code, b->codings[i].code) ||
+		    !same(a->codings[i].display, b->codings[i].display))
+			return false;
+	return true;
+}
+
+/* The coded values of two headers are the same: the anatomical site, and the
+ * contre-indications in order. */
+static bool same_codes(const cdaimg_document_header *a, const cdaimg_document_header *b)
+{
+	if (!same_concept(&a->anatomical_site, &b->anatomical_site) || a->n_contraindications != b->n_contraindications)
+		return false;
+	for (size_t i = 0; i < a->n_contraindications; i++)
+		if (!same_concept(&a->contraindications[i], &b->contraindications[i]))
+			return false;
+	return true;
+}
+
+/* The build's anatomical site when the document gave none (a header needs one). */
+static const cdaimg_coding fx_site = {"http://snomed.info/sct", "302551006", NULL};
 
 /* A FHIR dateTime with a time and no zone: what extraction gives, with a
  * warning only, for a TS with a time and no zone (docs/input.md, "What a
@@ -165,6 +194,7 @@ static void use_header(xmlDocPtr doc)
 	for (size_t i = 0; i < N_HEADER_FIELDS; i++)
 		FUZZ_REQUIRE(same(hfield(h, i), hfield(back, i)), "header.%s changed through JSON:\n%s",
 		             header_fields[i].name, json);
+	FUZZ_REQUIRE(same_codes(h, back), "the coded values changed through JSON:\n%s", json);
 	cdaimg_free(back);
 	cdaimg_free(json);
 #endif
@@ -175,13 +205,21 @@ static void use_header(xmlDocPtr doc)
 		hb.effective_time = NULL;
 	if (zoneless_time(hb.patient_birth))
 		hb.patient_birth = NULL;
-	bool given = false;
+	bool given = hb.anatomical_site.n_codings || hb.n_contraindications;
 	for (size_t i = 0; i < N_HEADER_FIELDS; i++)
 		given |= hfield(&hb, i) != NULL;
+	/* a header needs the anatomical site: a document without one gets a fixed
+	 * one, and value sets are the build's to judge (not strict), not extraction's */
+	bool site_read = hb.anatomical_site.n_codings != 0;
+	if (!site_read)
+		hb.anatomical_site = (cdaimg_concept){&fx_site, 1, NULL};
+	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
+	opts.strict = 0;
+	opts.fill_display = 0; /* the build writes the coded values as read */
 	if (given) {
 		xmlDocPtr built = NULL;
 		cdaimg_diags_clear(d);
-		st = cdaimg_document_build(&built, &fx_study, 1, &hb, NULL, d);
+		st = cdaimg_document_build(&built, &fx_study, 1, &hb, &opts, d);
 		fuzz_check_diags(d);
 		if (st != CDAIMG_OK)
 			print_diags(d);
@@ -199,6 +237,9 @@ static void use_header(xmlDocPtr doc)
 			FUZZ_REQUIRE(!hfield(&hb, i) || same(hfield(&hb, i), hfield(again, i)),
 			             "header.%s: read \"%s\", built and read again \"%s\"", header_fields[i].name,
 			             hfield(&hb, i), hfield(again, i) ? hfield(again, i) : "(NULL)");
+		if (!site_read)
+			again->anatomical_site = hb.anatomical_site;
+		FUZZ_REQUIRE(same_codes(&hb, again), "the coded values read, built and read again differ");
 		cdaimg_free(again);
 		xmlFreeDoc(built);
 	}

@@ -127,9 +127,10 @@ static void build_with_header(const uint8_t *data, size_t size, unsigned flags)
 	fuzz_check_diags(d);
 	FUZZ_REQUIRE((st == CDAIMG_OK) == (h != NULL), "header status %d with %p", (int)st, (void *)h);
 	FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_EPARSE || st == CDAIMG_EINVALID, "header status %d", (int)st);
-	/* a header with no field given is the sample one: nothing new to build */
-	bool given = false;
-	for (size_t i = 0; h && i < sizeof *h / sizeof(const char *); i++)
+	/* a header with no field given is refused for want of an anatomical site:
+	 * nothing to build (the strings come first in the struct, then the codes) */
+	bool given = h && (h->anatomical_site.n_codings || h->anatomical_site.text || h->n_contraindications);
+	for (size_t i = 0; h && i < offsetof(cdaimg_document_header, anatomical_site) / sizeof(const char *); i++)
 		given |= ((const char *const *)(const void *)h)[i] != NULL;
 	if (given) {
 		cdaimg_diags_clear(d);

@@ -124,8 +124,26 @@ FULL_HEAD = ('<ClinicalDocument xmlns="urn:hl7-org:v3">'
              '<component><structuredBody><component><section>')
 
 
+# The coded values of the header (issue 18): the anatomical site of the
+# imaging act, contre-indications (one coded, one without a code, one negated:
+# "none known"), as document.c writes them.
+XSI = ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+CODED = ('<entry><procedure classCode="PROC" moodCode="EVN"><templateId root="1.2.250.1.213.1.1.3.153"/>'
+         '<targetSiteCode code="302551006" codeSystem="2.16.840.1.113883.6.96" displayName="thorax entier"/>'
+         '</procedure></entry>'
+         + "".join('<entry><observation classCode="OBS" moodCode="EVN"%s>'
+                   '<templateId root="1.2.250.1.213.1.1.3.150"/>'
+                   '<code code="64100-1" codeSystem="2.16.840.1.113883.6.1"/>'
+                   '<value%s xsi:type="CD"%s/></observation></entry>' % (neg, XSI, value)
+                   for neg, value in (("", ' code="MED-1117" codeSystem="1.2.250.1.213.1.1.4.322"'),
+                                      ("", ' nullFlavor="UNK"'),
+                                      (' negationInd="true"',
+                                       ' code="GEN-092.01.20" codeSystem="1.2.250.1.213.1.1.4.322"'))))
+
+
 def header_seeds(target):
     write(target, "header", FULL_HEAD + "<entry>" + ACT.replace("+0200", "") + "</entry>" + TAIL)
+    write(target, "header-coded", FULL_HEAD + "<entry>" + ACT + "</entry>" + CODED + TAIL)
 
 
 def xml_seeds(target):

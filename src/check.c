@@ -392,6 +392,109 @@ static bool check_sop_class(check_ctx *c, const char *field, const cdaimg_concep
 	return e || !c->opts->strict;
 }
 
+/* --- coded values of a document (anatomical sites, contre-indications) ---------------------- */
+
+/* The OID of a coding's system: urn:oid:X, or a FHIR URI cdaimg knows. */
+static const char *coding_oid(const cdaimg_coding *cd)
+{
+	if (starts(cd->system, "urn:oid:"))
+		return cd->system + 8;
+	const code_system *cs = cs_by_uri(cd->system);
+	return cs ? cs->oid : NULL;
+}
+
+/* The code systems of @p t, as an input may name them, for a message. */
+static void systems_hint(strbuf *b, const vs_table *t)
+{
+	const char *seen[8];
+	size_t n = 0;
+	for (size_t i = 0; i < t->count && n < 8; i++) {
+		bool known = false;
+		for (size_t j = 0; j < n && !known; j++)
+			known = !strcmp(seen[j], t->entries[i].system);
+		if (known)
+			continue;
+		seen[n++] = t->entries[i].system;
+		const code_system *cs = cs_by_oid(t->entries[i].system);
+		sb_add(b, n > 1 ? ", " : "");
+		if (cs && cs->uri)
+			sb_addf(b, "%s (%s)", cs->uri, cs->name);
+		else
+			sb_addf(b, "urn:oid:%s%s%s%s", t->entries[i].system, cs ? " (" : "", cs ? cs->name : "", cs ? ")" : "");
+	}
+}
+
+/* The coding of @p k that is written: the first one found in @p t, else the first. */
+static size_t chosen_coding(const cdaimg_concept *k, const vs_table *t, const vs_entry **e)
+{
+	for (size_t i = 0; i < k->n_codings; i++) {
+		const char *oid = coding_oid(&k->codings[i]);
+		if (oid && (*e = vs_find_in(t, oid, k->codings[i].code)) != NULL)
+			return i;
+	}
+	*e = NULL;
+	return 0;
+}
+
+bool check_coded(check_ctx *c, const char *field, const cdaimg_concept *k, const vs_table *t, const char *vs_name,
+                 prep_code *out)
+{
+	if (!codings_text_ok(c, field, k))
+		return false;
+	if (k->n_codings == 0) {
+		dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "%s.coding", field), "a coding of %s (%s) is required",
+		       vs_name, t->oid);
+		return false;
+	}
+	const vs_entry *e;
+	size_t at = chosen_coding(k, t, &e);
+	const cdaimg_coding *cd = &k->codings[at];
+	for (size_t i = 0; i < k->n_codings; i++)
+		if (i != at)
+			dc_warn(&c->dc, CDAIMG_D_IGNORED, cpath(c, "%s.coding[%zu]", field, i),
+			        "one coding is written (coding[%zu]); ignored", at);
+	if (!cd->code || !*cd->code) {
+		dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "%s.coding[%zu].code", field, at), "the coding has no code");
+		return false;
+	}
+	const char *oid = coding_oid(cd), *sys = vs_system(t, oid);
+	if (!sys) {
+		strbuf b = {0};
+		systems_hint(&b, t);
+		dc_err(&c->dc, CDAIMG_D_CODE_SYSTEM, cpath(c, "%s.coding[%zu].system", field, at),
+		       "\"%.80s\" is not a code system of %s; expected %s", cd->system ? cd->system : "", vs_name,
+		       b.s && !b.failed ? b.s : "its systems");
+		sb_free(&b);
+		return false;
+	}
+	if (!e)
+		not_in_valueset(c, cpath(c, "%s.coding[%zu].code", field, at), cd->code, vs_name, t);
+	const code_system *cs = cs_by_oid(sys);
+	*out = (prep_code){e ? e->code : cd->code, sys, cs ? cs->name : NULL, cd->display, e != NULL, false};
+	if (!out->display && e && c->opts->fill_display) {
+		out->display = e->display;
+		out->display_fixed = true;
+	}
+	return e || !c->opts->strict;
+}
+
+prep_code *check_coded_list(check_ctx *c, const char *field, const cdaimg_concept *ks, size_t n, const vs_table *t,
+                            const char *vs_name)
+{
+	prep_code *out = arena_alloc(c->arena, (n ? n : 1) * sizeof *out);
+	if (!out) {
+		nomem(c);
+		return NULL;
+	}
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		char at[160];
+		snprintf(at, sizeof at, "%s[%zu]", field, i);
+		ok = check_coded(c, at, &ks[i], t, vs_name, &out[i]) && ok;
+	}
+	return ok ? out : NULL;
+}
+
 static bool check_status(check_ctx *c, const char *field, const char *status, const char **out)
 {
 	static const char *const codes[] = {"aborted", "active", "cancelled", "completed",

@@ -16,6 +16,14 @@
 #define OID_FINESS "1.2.250.1.71.4.2.2"
 #define OID_PROFESSION "1.2.250.1.213.1.1.4.5"
 #define NOT_GIVEN "Non renseign\xC3\xA9"
+#define JDV_SITE "JDV_LocalisationAnatomique_CISIS"
+#define JDV_CI "JDV_Contre_indications_CISIS"
+
+/* Checked coded values: @p n of them at @p v. */
+typedef struct code_list {
+	const prep_code *v;
+	size_t n;
+} code_list;
 
 /* The header after defaults and checks; every string ready to be written. */
 typedef struct prep_header {
@@ -24,6 +32,8 @@ typedef struct prep_header {
 	const char *auth_id, *auth_given, *auth_family;
 	const char *org_name, *org_id;
 	bool sample_org; /* the organization is the sample one (its sample address goes with it) */
+	prep_code site;  /* the anatomical site (code NULL: not given) */
+	code_list cis;   /* the contre-indications (n 0: none known) */
 } prep_header;
 
 typedef struct doc_ctx {
@@ -124,6 +134,29 @@ static void header_people(check_ctx *c, const cdaimg_document_header *h, prep_he
 	ph->org_id = prefixed(c, or_default(h->organization_id, "920008059"), 9, "1");
 }
 
+/* The coded values of the header: a NULL header is the sample (a chest CT, no
+ * contre-indication known); a given one has no default, and must give the
+ * anatomical site. */
+static void header_codes(check_ctx *c, const cdaimg_document_header *h, prep_header *ph)
+{
+	static const cdaimg_coding thorax = {"http://snomed.info/sct", "302551006", "thorax entier"};
+	static const cdaimg_concept sample_site = {&thorax, 1, NULL};
+	const cdaimg_concept *site = h ? &h->anatomical_site : &sample_site;
+	if (site->n_codings || site->text)
+		check_coded(c, "header.anatomical_site", site, &vs_anatomical_site, JDV_SITE, &ph->site);
+	else
+		dc_err(&c->dc, CDAIMG_D_REQUIRED, "header.anatomical_site",
+		       "the anatomical site of the imaging act is required (targetSiteCode of "
+		       "FR-DICOM-Technique-imagerie: a code of " JDV_SITE ", e.g. {\"system\": \"http://snomed.info/sct\", "
+		       "\"code\": \"302551006\", \"display\": \"thorax entier\"})");
+	size_t n = h && h->contraindications ? h->n_contraindications : 0;
+	if (n) {
+		ph->cis.v = check_coded_list(c, "header.contraindications", h->contraindications, n, &vs_contraindication,
+		                             JDV_CI);
+		ph->cis.n = ph->cis.v ? n : 0;
+	}
+}
+
 static prep_header *check_header(check_ctx *c, const cdaimg_document_header *h, const char *ts, const char *seed)
 {
 	static const cdaimg_document_header none = {0};
@@ -133,6 +166,7 @@ static prep_header *check_header(check_ctx *c, const cdaimg_document_header *h, 
 		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return NULL;
 	}
+	header_codes(c, h, ph);
 	if (!h)
 		h = &none;
 	header_texts_ok(c, h);
@@ -378,6 +412,9 @@ static void section_open(doc_ctx *d, const char *t1, const char *t2, const char 
 	em_text_el(e, "title", title);
 }
 
+/* What the narrative shows of a coded value: its display, else its code. */
+static const char *code_text(const prep_code *k) { return k->display ? k->display : k->code; }
+
 static void ref_el(emitter *e, const char *elem, const char *ref)
 {
 	em_start(e, elem);
@@ -428,6 +465,96 @@ static void history_row(emitter *e, const char *head, const char *id)
 	em_end(e); /* table */
 }
 
+/* --- contre-indications --- */
+
+#define CI_NONE_ID "contre-indications"
+#define CI_NONE_TEXT "Aucune contre-indication connue"
+
+/* "No contre-indication known": the volume checks the value of every
+ * observation coded 64100-1 against JDV_Contre_indications_CISIS with no
+ * nullFlavor allowed (JDV_Contre-indications-CISIS), and S_DICOM_HistoriqueMedical_IMG-CR-IMG
+ * wants one such observation. So the observation carries the value set's
+ * catch-all code, "another known contre-indication", and negationInd="true":
+ * the author states there is none (docs/mapping.md). */
+static const prep_code ci_none = {"GEN-092.01.20", "1.2.250.1.213.1.1.4.322", "TA_ASIP",
+                                  "Autre contre-indication connue", true, true};
+
+static void ci_id(char *out, size_t size, size_t i) { snprintf(out, size, "contre-indication-%02zu", i + 1); }
+
+static void ci_row(emitter *e, const char *id, const char *text)
+{
+	em_start(e, "tr");
+	em_start(e, "td");
+	em_open(e, "content", "ID", id, NULL);
+	em_text(e, text);
+	em_end(e);
+	em_end(e);
+	em_end(e);
+}
+
+/* Narrative table of the contre-indications: one row each, or the sentence that none is known. */
+static void ci_table(doc_ctx *d)
+{
+	emitter *e = d->e;
+	const code_list *cis = &d->h->cis;
+	em_open(e, "table", "border", "1", NULL);
+	em_start(e, "thead");
+	em_start(e, "tr");
+	em_text_el(e, "th", "Contre-indications");
+	em_end(e);
+	em_end(e);
+	em_start(e, "tbody");
+	if (!cis->n)
+		ci_row(e, CI_NONE_ID, CI_NONE_TEXT);
+	for (size_t i = 0; i < cis->n; i++) {
+		char id[48];
+		ci_id(id, sizeof id, i);
+		ci_row(e, id, code_text(&cis->v[i]));
+	}
+	em_end(e); /* tbody */
+	em_end(e); /* table */
+}
+
+/* FR-DICOM-Observation 64100-1 of contre-indication @p k (or, @p none, the
+ * statement that none is known), its text at #@p id. */
+static void ci_entry(doc_ctx *d, const prep_code *k, bool none, const char *id, size_t i)
+{
+	emitter *e = d->e;
+	char uid[72], salt[48], ref[56];
+	snprintf(salt, sizeof salt, "contraindication-%zu", i);
+	derived_uid(uid, d->seed, salt);
+	snprintf(ref, sizeof ref, "#%s", id);
+	em_start(e, "entry");
+	em_open(e, "observation", "classCode", "OBS", "moodCode", "EVN", "negationInd", none ? "true" : NULL, NULL);
+	em_leaf(e, "templateId", "root", "2.16.840.1.113883.10.20.6.2.13", NULL);
+	em_leaf(e, "templateId", "root", "1.2.250.1.213.1.1.3.150", NULL);
+	em_leaf(e, "id", "root", uid, NULL);
+	em_leaf(e, "code", "code", "64100-1", "displayName", "Contre-indications", "codeSystem", OID_LOINC,
+	        "codeSystemName", "LOINC", NULL);
+	ref_el(e, "text", ref);
+	em_leaf(e, "statusCode", "code", "completed", NULL);
+	em_start(e, "value");
+	em_xsi_type(e, "CD");
+	map_code_attrs(e, k);
+	ref_el(e, "originalText", ref);
+	em_end(e); /* value */
+	em_leaf(e, "targetSiteCode", "nullFlavor", "NA", NULL);
+	em_end(e); /* observation */
+	em_end(e); /* entry */
+}
+
+static void ci_entries(doc_ctx *d)
+{
+	const code_list *cis = &d->h->cis;
+	if (!cis->n)
+		ci_entry(d, &ci_none, true, CI_NONE_ID, 0);
+	for (size_t i = 0; i < cis->n; i++) {
+		char id[48];
+		ci_id(id, sizeof id, i);
+		ci_entry(d, &cis->v[i], false, id, i);
+	}
+}
+
 static void clinical_info(doc_ctx *d)
 {
 	emitter *e = d->e;
@@ -443,35 +570,41 @@ static void clinical_info(doc_ctx *d)
 	em_end(e); /* component */
 	em_start(e, "component");
 	section_open(d, "2.16.840.1.113883.10.20.22.2.39", "1.2.250.1.213.1.1.2.213", "history", "11329-0",
-	             "Historique m\xC3\xA9" "dical", "Ant\xC3\xA9" "c\xC3\xA9" "dents", false);
+	             "Historique m\xC3\xA9" "dical", "Ant\xC3\xA9" "c\xC3\xA9" "dents et contre-indications", false);
 	em_start(e, "text");
 	history_row(e, "Ant\xC3\xA9" "c\xC3\xA9" "dents m\xC3\xA9" "dicaux", "antecedents-medicaux");
 	em_leaf(e, "br", NULL);
 	history_row(e, "Ant\xC3\xA9" "c\xC3\xA9" "dents chirurgicaux", "antecedents-chirurgicaux");
+	em_leaf(e, "br", NULL);
+	ci_table(d);
 	em_end(e); /* text */
 	history_entry(d, "history-medical", "11348-0", "Ant\xC3\xA9" "c\xC3\xA9" "dents m\xC3\xA9" "dicaux",
 	              "#antecedents-medicaux");
 	history_entry(d, "history-surgical", "47519-4", "Ant\xC3\xA9" "c\xC3\xA9" "dents chirurgicaux",
 	              "#antecedents-chirurgicaux");
+	ci_entries(d);
 	em_end(e); /* section */
 	em_end(e); /* component */
 	em_end(e); /* section */
 	em_end(e); /* component */
 }
 
-/* Narrative of an FR-DICOM-Acte-imagerie section: the act and its modalities. */
-static void act_narrative(emitter *e, const prep_study *s, const char *id)
+/* Narrative of an FR-DICOM-Acte-imagerie section: the act, its modalities and
+ * its anatomical site (at <id>-localisation). */
+static void act_narrative(emitter *e, const prep_study *s, const prep_code *site, const char *id)
 {
-	static const char *const heads[] = {"Acte d'imagerie", "Date", "Modalit\xC3\xA9 d'imagerie"};
-	char date[32], mid[48], label[64];
+	static const char *const heads[] = {"Acte d'imagerie", "Date", "Modalit\xC3\xA9 d'imagerie",
+	                                    "Localisation anatomique"};
+	char date[32], mid[48], sid[48], label[64];
 	ts_display(date, s->ts);
 	snprintf(mid, sizeof mid, "%s-modalite", id);
+	snprintf(sid, sizeof sid, "%s-localisation", id);
 	snprintf(label, sizeof label, "Examen d'imagerie du %s", date);
 	em_start(e, "text");
 	em_open(e, "table", "border", "1", NULL);
 	em_start(e, "thead");
 	em_start(e, "tr");
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 4; i++)
 		em_text_el(e, "th", heads[i]);
 	em_end(e);
 	em_end(e);
@@ -498,6 +631,11 @@ static void act_narrative(emitter *e, const prep_study *s, const char *id)
 	sb_free(&b);
 	em_end(e); /* content */
 	em_end(e); /* td */
+	em_start(e, "td");
+	em_open(e, "content", "ID", sid, NULL);
+	em_text(e, code_text(site));
+	em_end(e);
+	em_end(e);
 	em_end(e); /* tr */
 	em_end(e); /* tbody */
 	em_end(e); /* table */
@@ -508,7 +646,7 @@ static void act_narrative(emitter *e, const prep_study *s, const char *id)
 static void technique(doc_ctx *d, const prep_study *s, size_t i, const char *id)
 {
 	emitter *e = d->e;
-	char uid[72], salt[32], ref[48], mref[64];
+	char uid[72], salt[32], ref[48], mref[64], sref[64];
 	snprintf(salt, sizeof salt, "technique-%zu", i);
 	derived_uid(uid, d->seed, salt);
 	snprintf(ref, sizeof ref, "#%s", id);
@@ -524,7 +662,11 @@ static void technique(doc_ctx *d, const prep_study *s, size_t i, const char *id)
 	ref_el(e, "text", ref);
 	em_leaf(e, "effectiveTime", "value", s->ts, NULL);
 	modalities(e, s, "methodCode", mref, false);
-	em_leaf(e, "targetSiteCode", "nullFlavor", "UNK", NULL);
+	/* the volume requires a code of JDV_LocalisationAnatomique_CISIS here, no nullFlavor */
+	snprintf(sref, sizeof sref, "#%s-localisation", id);
+	map_code_open(e, "targetSiteCode", &d->h->site);
+	ref_el(e, "originalText", sref);
+	em_end(e);
 	em_end(e); /* procedure */
 	em_end(e); /* entry */
 }
@@ -539,7 +681,7 @@ static void imaging_act(doc_ctx *d, size_t i)
 	em_start(e, "component");
 	section_open(d, "1.2.840.10008.9.3", "1.2.250.1.213.1.1.2.206", salt, "55111-9",
 	             "Description de l'acte d\xE2\x80\x99imagerie", "Technique d\xE2\x80\x99imagerie", false);
-	act_narrative(e, s, id);
+	act_narrative(e, s, &d->h->site, id);
 	technique(d, s, i, id);
 	snprintf(salt, sizeof salt, "catalog-%zu", i);
 	derived_uid(uid, d->seed, salt);

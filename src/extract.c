@@ -1079,6 +1079,96 @@ static const char *time_of(xctx *x, const xmlNode *n)
 	return ts ? convert_ts(x, n, ts) : NULL;
 }
 
+/* The first element @p name under @p n (depth first) with template @p root. */
+static const xmlNode *first_templated(xctx *x, const xmlNode *n, const char *name, const char *root)
+{
+	const char *const roots[] = {root, NULL};
+	for (const xmlNode *c = n ? n->children : NULL; c && !x->dc.nomem; c = c->next) {
+		if (!hl7_elem(c, NULL))
+			continue;
+		if (!strcmp((const char *)c->name, name) && has_template(x, c, roots))
+			return c;
+		const xmlNode *found = first_templated(x, c, name, root);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/* A coded value of the header (CD @p el) as a CodeableConcept of one coding,
+ * its system in FHIR form (a URI cdaimg knows, else urn:oid:); nothing when
+ * @p el has no code (a nullFlavor). Reported and left out when the build
+ * could not write it: its codeSystem is not one of the value set @p t's.
+ * Whether the code is in @p t is the build's to judge (opts.strict). */
+static void coded_of(xctx *x, const xmlNode *el, const char *what, const vs_table *t, const char *vs_name,
+                     cdaimg_concept *out)
+{
+	const char *code = nonempty(attr(x, el, "code")), *oid = attr(x, el, "codeSystem");
+	char q[256];
+	if (!code)
+		return;
+	if (!vs_system(t, oid)) {
+		xdiag(x, CDAIMG_SEV_ERROR, el, "%s: codeSystem %s is not a code system of %s; left out", what,
+		      quote(x, q, oid ? oid : ""), vs_name);
+		return;
+	}
+	const code_system *cs = cs_by_oid(oid);
+	concept1(x, out, cs && cs->uri ? cs->uri : xcat(x, "urn:oid:", oid), code,
+	         nonempty(attr(x, el, "displayName")));
+}
+
+/* Is @p n an FR-DICOM-Observation of contre-indications (code 64100-1)? */
+static bool is_contraindication(xctx *x, const xmlNode *n)
+{
+	static const char *const obs[] = {"1.2.250.1.213.1.1.3.150", NULL};
+	return hl7_elem(n, "observation") && has_template(x, n, obs) && attr_is(x, child(n, "code"), "code", "64100-1");
+}
+
+/* Count (@p out NULL) or read the contre-indications under @p n, from @p k on.
+ * A negated one (negationInd="true") is the statement that none is known:
+ * no value. */
+static size_t contraindications_of(xctx *x, const xmlNode *n, cdaimg_concept *out, size_t k)
+{
+	for (const xmlNode *c = n ? n->children : NULL; c && !x->dc.nomem; c = c->next) {
+		if (!hl7_elem(c, NULL))
+			continue;
+		if (!is_contraindication(x, c)) {
+			k = contraindications_of(x, c, out, k);
+			continue;
+		}
+		if (attr_is(x, c, "negationInd", "true"))
+			continue;
+		const xmlNode *v = child(c, "value");
+		if (!nonempty(attr(x, v, "code"))) {
+			if (!out)
+				xdiag(x, CDAIMG_SEV_WARNING, c, "a contre-indication without a coded value; left out");
+			continue;
+		}
+		if (out)
+			coded_of(x, v, "the contre-indication", &vs_contraindication, "JDV_Contre_indications_CISIS", &out[k]);
+		k++;
+	}
+	return k;
+}
+
+static void read_contraindications(xctx *x, const xmlNode *doc, cdaimg_document_header *h)
+{
+	size_t n = contraindications_of(x, doc, NULL, 0);
+	cdaimg_concept *cis = n ? arena_alloc(x->a, n * sizeof *cis) : NULL;
+	if (n && !cis) {
+		nomem(x);
+		return;
+	}
+	contraindications_of(x, doc, cis, 0);
+	/* a value left out (codeSystem not an OID) has no coding */
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cis[i].n_codings)
+			cis[k++] = cis[i];
+	h->contraindications = k ? cis : NULL;
+	h->n_contraindications = k;
+}
+
 /* The fields of cdaimg_document_header, where document.c writes them. */
 static void read_header(xctx *x, const xmlNode *doc, cdaimg_document_header *h)
 {
@@ -1109,6 +1199,12 @@ static void read_header(xctx *x, const xmlNode *doc, cdaimg_document_header *h)
 		child(child(child(doc, "custodian"), "assignedCustodian"), "representedCustodianOrganization");
 	h->organization_name = text_of(x, child(org, "name"));
 	h->organization_id = number_of(x, org, OID_FINESS, "1", 9, "the custodian organization");
+
+	/* the first FR-DICOM-Technique-imagerie: the build writes the same site in each */
+	const xmlNode *proc = first_templated(x, doc, "procedure", "1.2.250.1.213.1.1.3.153");
+	coded_of(x, child(proc, "targetSiteCode"), "the anatomical site", &vs_anatomical_site,
+	         "JDV_LocalisationAnatomique_CISIS", &h->anatomical_site);
+	read_contraindications(x, doc, h);
 }
 
 cdaimg_status cdaimg_extract_header(cdaimg_document_header **out, xmlDocPtr doc, cdaimg_diags *diags)

@@ -3,6 +3,7 @@
  * Reading is table-driven: each object type of the model has a table of its
  * members (name, kind, where the value goes in the C struct). The reader
  * converts structure only; values are checked later by the check stage. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,16 +102,21 @@ static const member study_members[] = {
 	{NULL, M_STR, 0, 0, NULL}};
 static const otype t_study = {"FrExamenImagerie", sizeof(cdaimg_study), study_members};
 
-/* The header values of a whole document: one string member per field of
- * cdaimg_document_header, by the field's name. */
+/* The header values of a whole document: one member per field of
+ * cdaimg_document_header, by the field's name: strings, a CodeableConcept
+ * (the anatomical site) and an array of them (the contre-indications). */
 #define HSTR(f) STR(cdaimg_document_header, f)
+#define HCODES(f) {#f, M_ARRAY, offsetof(cdaimg_document_header, f), offsetof(cdaimg_document_header, n_##f), &t_concept}
 static const member header_members[] = {
 	HSTR(document_id_root), HSTR(document_id_ext), HSTR(set_id_root),    HSTR(effective_time),
 	HSTR(title),            HSTR(patient_id_root), HSTR(patient_ins),    HSTR(patient_given),
 	HSTR(patient_family),   HSTR(patient_gender),  HSTR(patient_birth),  HSTR(author_rpps),
 	HSTR(author_given),     HSTR(author_family),   HSTR(organization_name), HSTR(organization_id),
+	{"anatomical_site", M_OBJ, offsetof(cdaimg_document_header, anatomical_site), 0, &t_concept},
+	HCODES(contraindications),
 	{NULL, M_STR, 0, 0, NULL}};
 #undef HSTR
+#undef HCODES
 static const otype t_header = {"the document header", sizeof(cdaimg_document_header), header_members};
 
 /* --- reading -------------------------------------------------------------------------------- */
@@ -442,30 +448,69 @@ cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len
 
 static void read_header(jreader *r, const json_t *root, void *h) { read_object(r, root, &t_header, h); }
 
+/* --- a deep copy in one block ------------------------------------------------------------ */
+
+/* Places parts in a block: a first run with no block (base NULL) measures it. */
+typedef struct packer {
+	char *base;
+	size_t used;
+} packer;
+
+static void *pk_take(packer *p, size_t n, size_t align)
+{
+	size_t at = (p->used + align - 1) / align * align;
+	p->used = at + n;
+	return p->base ? p->base + at : NULL;
+}
+
+/* Copy the members of @p src (of type @p t) that point elsewhere into the
+ * block, as @p dst's (NULL when measuring); @p dst already holds *src. */
+static void pk_object(packer *p, const otype *t, const void *src, void *dst)
+{
+	for (const member *m = t->members; m->name; m++) {
+		const void *from = field((void *)(uintptr_t)src, m->off);
+		if (m->kind == M_STR) {
+			const char *s;
+			memcpy(&s, from, sizeof s);
+			char *d = s ? pk_take(p, strlen(s) + 1, 1) : NULL;
+			if (d)
+				memcpy(d, s, strlen(s) + 1);
+			if (dst)
+				memcpy(field(dst, m->off), &d, sizeof d);
+		} else if (m->kind == M_OBJ) {
+			pk_object(p, m->type, from, dst ? field(dst, m->off) : NULL);
+		} else if (m->kind == M_ARRAY || m->kind == M_SOME) {
+			const char *items;
+			size_t n;
+			memcpy(&items, from, sizeof items);
+			memcpy(&n, field((void *)(uintptr_t)src, m->off2), sizeof n);
+			n = items ? n : 0;
+			char *d = n ? pk_take(p, n * m->type->size, _Alignof(max_align_t)) : NULL;
+			if (d)
+				memcpy(d, items, n * m->type->size);
+			for (size_t i = 0; i < n; i++)
+				pk_object(p, m->type, items + i * m->type->size, d ? d + i * m->type->size : NULL);
+			if (dst) {
+				memcpy(field(dst, m->off), &d, sizeof d);
+				memcpy(field(dst, m->off2), &n, sizeof n);
+			}
+		}
+	}
+}
+
 /* Declared in values.h: the extraction of a header packs its result here too. */
 cdaimg_document_header *header_pack(const cdaimg_document_header *h)
 {
-	size_t size = sizeof *h;
-	for (const member *m = header_members; m->name; m++) {
-		const char *s;
-		memcpy(&s, field((void *)(uintptr_t)h, m->off), sizeof s);
-		size += s ? strlen(s) + 1 : 0;
-	}
-	cdaimg_document_header *out = cd_malloc(size);
-	if (!out)
+	packer p = {NULL, 0};
+	pk_take(&p, sizeof *h, _Alignof(max_align_t));
+	pk_object(&p, &t_header, h, NULL);
+	p.base = cd_malloc(p.used);
+	if (!p.base)
 		return NULL;
+	p.used = 0;
+	cdaimg_document_header *out = pk_take(&p, sizeof *h, _Alignof(max_align_t));
 	*out = *h;
-	char *at = (char *)(out + 1);
-	for (const member *m = header_members; m->name; m++) {
-		const char *s;
-		memcpy(&s, field(out, m->off), sizeof s);
-		if (!s)
-			continue;
-		size_t n = strlen(s) + 1;
-		memcpy(at, s, n);
-		memcpy(field(out, m->off), &at, sizeof at);
-		at += n;
-	}
+	pk_object(&p, &t_header, h, out);
 	return out;
 }
 
@@ -553,10 +598,8 @@ static void w_identifiers(jwriter *w, json_t *obj, const char *key, const cdaimg
 	w_set(w, obj, key, a);
 }
 
-static void w_concept(jwriter *w, json_t *obj, const char *key, const cdaimg_concept *k)
+static json_t *w_concept_value(jwriter *w, const cdaimg_concept *k)
 {
-	if (k->n_codings == 0 && !k->text)
-		return;
 	json_t *o = w_new(w, json_object());
 	if (k->n_codings) {
 		json_t *a = w_new(w, json_array());
@@ -570,7 +613,25 @@ static void w_concept(jwriter *w, json_t *obj, const char *key, const cdaimg_con
 		w_set(w, o, "coding", a);
 	}
 	w_str(w, o, "text", k->text);
-	w_set(w, obj, key, o);
+	return o;
+}
+
+static void w_concept(jwriter *w, json_t *obj, const char *key, const cdaimg_concept *k)
+{
+	if (k->n_codings == 0 && !k->text)
+		return;
+	w_set(w, obj, key, w_concept_value(w, k));
+}
+
+/* An array of CodeableConcept; nothing when there are none. */
+static void w_concepts(jwriter *w, json_t *obj, const char *key, const cdaimg_concept *ks, size_t n)
+{
+	if (!ks || n == 0)
+		return;
+	json_t *a = w_new(w, json_array());
+	for (size_t i = 0; i < n; i++)
+		w_append(w, a, w_concept_value(w, &ks[i]));
+	w_set(w, obj, key, a);
 }
 
 static void w_narrative(jwriter *w, json_t *obj, const char *key, const cdaimg_narrative *n)
@@ -722,9 +783,20 @@ cdaimg_status cdaimg_json_write_header(char **out, const cdaimg_document_header 
 	CD_ARG(&w.dc, header);
 	json_t *root = w_new(&w, json_object());
 	for (const member *m = header_members; m->name && root; m++) {
-		const char *s;
-		memcpy(&s, field((void *)(uintptr_t)header, m->off), sizeof s);
-		w_str(&w, root, m->name, s);
+		const void *at = field((void *)(uintptr_t)header, m->off);
+		if (m->kind == M_STR) {
+			const char *s;
+			memcpy(&s, at, sizeof s);
+			w_str(&w, root, m->name, s);
+		} else if (m->kind == M_OBJ) { /* t_concept */
+			w_concept(&w, root, m->name, at);
+		} else { /* M_ARRAY of t_concept */
+			const cdaimg_concept *ks;
+			size_t n;
+			memcpy(&ks, at, sizeof ks);
+			memcpy(&n, field((void *)(uintptr_t)header, m->off2), sizeof n);
+			w_concepts(&w, root, m->name, ks, n);
+		}
 	}
 	return w_finish(&w, root, flags, out);
 }

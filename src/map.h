@@ -26,6 +26,8 @@ void map_series(emitter *e, const profile_ids *p, const prep_series *s);
  * and leave it open (the caller adds children, then em_end). System and system
  * name are fixed strings, code and display when @p k says so (em_attrk). */
 void map_code_open(emitter *e, const char *elem, const prep_code *k);
+/* The attributes map_code_open writes, on the element just started. */
+void map_code_attrs(emitter *e, const prep_code *k);
 void map_ids(emitter *e, const prep_id *ids, size_t n);
 void map_template_ids(emitter *e, const char *const ids[2]);
 

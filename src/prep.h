@@ -85,6 +85,16 @@ prep_id *check_identifiers(check_ctx *c, const char *field, const cdaimg_identif
                            size_t *n_out);
 const char *check_date(check_ctx *c, const char *field, const char *date);
 const char *check_narrative(check_ctx *c, const char *field, const cdaimg_narrative *nar);
+/* A coded value of a document from value set @p t (its name @p vs_name for
+ * messages): the coding found in @p t is written, else the first one (an
+ * error when strict, a warning otherwise); its system must be one of @p t's,
+ * as urn:oid:<OID> or a FHIR URI cdaimg knows (valuesets.h). False on error. */
+struct vs_table;
+bool check_coded(check_ctx *c, const char *field, const cdaimg_concept *k, const struct vs_table *t,
+                 const char *vs_name, prep_code *out);
+/* @p n coded values, at "field[i]"; in c->arena. NULL on error (all reported). */
+prep_code *check_coded_list(check_ctx *c, const char *field, const cdaimg_concept *ks, size_t n,
+                            const struct vs_table *t, const char *vs_name);
 /* Build again the IID link of @p pi (pi->link_base set) with the document id,
  * which the FR profile sends as idCDA (D5). False when out of memory (reported). */
 bool relink_in_document(check_ctx *c, prep_instance *pi, const char *study_uid, const prep_id *accession,

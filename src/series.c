@@ -88,6 +88,11 @@ void map_ids(emitter *e, const prep_id *ids, size_t n)
 void map_code_open(emitter *e, const char *elem, const prep_code *k)
 {
 	em_start(e, elem);
+	map_code_attrs(e, k);
+}
+
+void map_code_attrs(emitter *e, const prep_code *k)
+{
 	if (k->code_fixed)
 		em_attrk(e, "code", k->code);
 	else

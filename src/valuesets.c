@@ -15,3 +15,48 @@ const vs_entry *vs_find(const vs_table *t, const char *code)
 		return NULL;
 	return bsearch(code, t->entries, t->count, sizeof t->entries[0], cmp_code);
 }
+
+const vs_entry *vs_find_in(const vs_table *t, const char *system, const char *code)
+{
+	const vs_entry *e = vs_find(t, code);
+	if (!e || !system)
+		return NULL;
+	/* entries are sorted by code: the same code in other systems lies next to it */
+	while (e > t->entries && !strcmp(e[-1].code, code))
+		e--;
+	for (; e < t->entries + t->count && !strcmp(e->code, code); e++)
+		if (!strcmp(e->system, system))
+			return e;
+	return NULL;
+}
+
+const char *vs_system(const vs_table *t, const char *system)
+{
+	for (size_t i = 0; system && i < t->count; i++)
+		if (!strcmp(t->entries[i].system, system))
+			return t->entries[i].system;
+	return NULL;
+}
+
+static const code_system systems[] = {
+	{OID_SNOMED, "http://snomed.info/sct", "SNOMED CT"},
+	{"2.16.840.1.113883.6.3", "http://hl7.org/fhir/sid/icd-10", "CIM-10"},
+	{"1.2.250.1.213.1.1.4.322", NULL, "TA_ASIP"},
+	{"2.16.840.1.113883.6.1", "http://loinc.org", "LOINC"},
+};
+
+const code_system *cs_by_oid(const char *oid)
+{
+	for (size_t i = 0; oid && i < sizeof systems / sizeof systems[0]; i++)
+		if (!strcmp(systems[i].oid, oid))
+			return &systems[i];
+	return NULL;
+}
+
+const code_system *cs_by_uri(const char *uri)
+{
+	for (size_t i = 0; uri && i < sizeof systems / sizeof systems[0]; i++)
+		if (systems[i].uri && !strcmp(systems[i].uri, uri))
+			return &systems[i];
+	return NULL;
+}

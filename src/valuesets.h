@@ -18,9 +18,26 @@ extern const vs_table vs_modality;   /* JDV_ModaliteAcquisition_CISIS 1.2.250.1.
 extern const vs_table vs_sop_class;  /* JDV_SOPClass_CISIS 1.2.250.1.213.1.1.5.689 */
 extern const vs_table vs_media_type; /* JDV_MediaType_ObservationMedia_CISIS 1.2.250.1.213.1.1.5.503 */
 extern const vs_table vs_modality_en; /* English meanings of the same modality codes (DICOM PS3.16) */
+extern const vs_table vs_anatomical_site;  /* JDV_LocalisationAnatomique_CISIS 1.2.250.1.213.1.1.5.694 */
+extern const vs_table vs_contraindication; /* JDV_Contre_indications_CISIS 1.2.250.1.213.1.1.5.659 */
 
 /* The entry of @p code, or NULL. */
 const vs_entry *vs_find(const vs_table *t, const char *code);
+/* The entry of @p code in the code system @p system (an OID), or NULL: for
+ * value sets that mix code systems. */
+const vs_entry *vs_find_in(const vs_table *t, const char *system, const char *code);
+/* The table's own copy of the code system @p system (an OID) when some entry
+ * of @p t is of that system (a fixed string, see emit.h), or NULL. */
+const char *vs_system(const vs_table *t, const char *system);
+
+/* A code system of the document values (anatomical sites, contre-indications):
+ * its OID, its FHIR URI (NULL when it has none here) and the name CDA writes. */
+typedef struct code_system {
+	const char *oid, *uri, *name;
+} code_system;
+/* The code system of @p oid, or of the FHIR URI @p uri; NULL when unknown. */
+const code_system *cs_by_oid(const char *oid);
+const code_system *cs_by_uri(const char *uri);
 
 /* Code systems (OIDs and the names CDA writes). */
 #define OID_DCM "1.2.840.10008.2.16.4"
@@ -32,5 +49,6 @@ const vs_entry *vs_find(const vs_table *t, const char *code);
 #define SYS_MEDIA_TYPE "urn:ietf:bcp:13"
 #define SYS_DICOM_UID "urn:dicom:uid"
 #define SYS_URI "urn:ietf:rfc:3986"
+#define OID_SNOMED "2.16.840.1.113883.6.96"
 
 #endif

@@ -677,7 +677,8 @@ static void cli__document_header_from_a_file(void **state)
 	const char *study = sample("samples/study-ct-tap.json");
 	const char *hdr = tmp("header.json");
 	write_file(hdr, "{\"patient_given\": \"JEANNE\", \"patient_family\": \"MARTIN\", \"patient_birth\": \"1961-07-14\",\n"
-	                " \"author_rpps\": \"10001234567\", \"title\": \"CR de scanner\"}\n");
+	                " \"author_rpps\": \"10001234567\", \"title\": \"CR de scanner\",\n"
+	                " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}}\n");
 	const char *out = tmp("doc.xml");
 	run_result r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
 	assert_int_equal(r.rc, 0);
@@ -690,17 +691,51 @@ static void cli__document_header_from_a_file(void **state)
 	assert_contains(doc, "extension=\"810001234567\"");
 	assert_null(strstr(doc, "CAMILLE")); /* the sample patient is gone */
 	assert_contains(doc, "RADIOLOGUE"); /* a field not given keeps its sample value */
+	assert_contains(doc, "<targetSiteCode code=\"302551006\" codeSystem=\"2.16.840.1.113883.6.96\" "
+	                     "codeSystemName=\"SNOMED CT\" displayName=\"thorax entier\">");
+	assert_contains(doc, "<observation classCode=\"OBS\" moodCode=\"EVN\" negationInd=\"true\">");
 	free(doc);
 	r = RUN("validate", out);
 	assert_int_equal(r.rc, 0);
 	done(&r);
 	unlink(out);
 
-	/* a header value the library refuses: named in the header file, nothing written */
-	write_file(hdr, "{\"patient_birth\": \"1961-02-30\", \"patient_gender\": \"W\"}");
+	/* no anatomical site: refused, the member named, nothing written */
+	write_file(hdr, "{\"title\": \"CR de scanner\"}");
 	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
 	assert_int_equal(r.rc, CLI_INVALID);
 	char want[1024];
+	snprintf(want, sizeof want,
+	         "cdaimg: %s: invalid header (1 error)\n"
+	         "%s: $.anatomical_site: the anatomical site of the imaging act is required (targetSiteCode of "
+	         "FR-DICOM-Technique-imagerie: a code of JDV_LocalisationAnatomique_CISIS, e.g. {\"system\": "
+	         "\"http://snomed.info/sct\", \"code\": \"302551006\", \"display\": \"thorax entier\"}) [required]\n",
+	         hdr, hdr);
+	assert_string_equal(r.err, want);
+	done(&r);
+	assert_int_equal(access(out, F_OK), -1);
+	/* codes outside their value sets: errors at their JSON paths */
+	write_file(hdr, "{\"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"123\"}]},\n"
+	                " \"contraindications\": [{\"coding\": [{\"system\": \"http://loinc.org\", \"code\": \"1-8\"}]}]}");
+	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
+	assert_int_equal(r.rc, CLI_INVALID);
+	snprintf(want, sizeof want,
+	         "cdaimg: %s: invalid header (2 errors)\n"
+	         "%s: $.anatomical_site.coding[0].code: \"123\" is not in JDV_LocalisationAnatomique_CISIS "
+	         "(1.2.250.1.213.1.1.5.694) [code-unknown]\n"
+	         "%s: $.contraindications[0].coding[0].system: \"http://loinc.org\" is not a code system of "
+	         "JDV_Contre_indications_CISIS; expected http://snomed.info/sct (SNOMED CT), urn:oid:1.2.250.1.213.1.1.4.322 "
+	         "(TA_ASIP), http://hl7.org/fhir/sid/icd-10 (CIM-10) [code-system]\n",
+	         hdr, hdr, hdr);
+	assert_string_equal(r.err, want);
+	done(&r);
+	assert_int_equal(access(out, F_OK), -1);
+
+	/* a header value the library refuses: named in the header file, nothing written */
+	write_file(hdr, "{\"patient_birth\": \"1961-02-30\", \"patient_gender\": \"W\",\n"
+	                " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}}");
+	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
+	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want,
 	         "cdaimg: %s: invalid header (2 errors)\n"
 	         "%s: $.patient_gender: \"W\" is not an administrative gender; expected M, F or U [code-unknown]\n"
@@ -721,7 +756,8 @@ static void cli__document_header_from_a_file(void **state)
 	         hdr, hdr, hdr);
 	assert_string_equal(r.err, want);
 	done(&r);
-	write_file(hdr, "{\"patientName\": \"x\"}");
+	write_file(hdr, "{\"patientName\": \"x\",\n"
+	                " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}}");
 	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
 	assert_int_equal(r.rc, 0); /* unknown members are warnings... */
 	assert_contains(r.err, "$.patientName: warning:");

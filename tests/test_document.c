@@ -11,18 +11,23 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
-/* Count the nodes @p xpath (prefix h: = HL7 v3) selects in @p doc. */
+/* Count the nodes @p xpath (prefixes h: HL7 v3, ps: DICOM PS3.20, xsi:) selects in @p doc. */
 static int count_xpath(xmlDocPtr doc, const char *xpath)
 {
 	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
 	xmlXPathRegisterNs(ctx, (const xmlChar *)"h", (const xmlChar *)"urn:hl7-org:v3");
 	xmlXPathRegisterNs(ctx, (const xmlChar *)"ps", (const xmlChar *)"urn:dicom-org:ps3-20");
+	xmlXPathRegisterNs(ctx, (const xmlChar *)"xsi", (const xmlChar *)"http://www.w3.org/2001/XMLSchema-instance");
 	xmlXPathObjectPtr r = xmlXPathEvalExpression((const xmlChar *)xpath, ctx);
 	int n = r && r->nodesetval ? r->nodesetval->nodeNr : -1;
 	xmlXPathFreeObject(r);
 	xmlXPathFreeContext(ctx);
 	return n;
 }
+
+/* The anatomical site every given header needs (JDV_LocalisationAnatomique_CISIS). */
+static const cdaimg_coding thorax = {"http://snomed.info/sct", "302551006", NULL};
+#define SITE_THORAX {&thorax, 1, NULL}
 
 /* Build, then: the official verdict (ANS XSD, the IMG-CR-IMG volume and the
  * profiles), references. Returns the document. */
@@ -32,6 +37,7 @@ static xmlDocPtr build_valid(const cdaimg_study *studies, size_t n, const cdaimg
 	xmlDocPtr doc = NULL;
 	assert_cdaimg_ok(cdaimg_document_build(&doc, studies, n, h, NULL, d), d);
 	assert_non_null(doc);
+	cdaimg_diags_clear(d); /* the build's own warnings, if any */
 	assert_cdaimg_ok(cdaimg_conformance_check(tu_conformance(), (xmlNodePtr)doc, NULL, d), d);
 	assert_int_equal(cdaimg_diags_count(d), 0);
 	assert_int_equal(fx_bad_refs(xmlDocGetRootElement(doc)), 0);
@@ -79,7 +85,7 @@ static void document__header_and_accession(void **state)
 	fx_study_init(&f, 1);
 	fx_study2_init(&g);
 	cdaimg_study both[2] = {f.s, g.s};
-	cdaimg_document_header h = {0};
+	cdaimg_document_header h = {.anatomical_site = SITE_THORAX};
 	h.document_id_root = "1.2.250.1.999.42";
 	h.document_id_ext = "CR-2024-0001";
 	h.title = "Compte rendu de scanner";
@@ -131,7 +137,7 @@ static void document__iid_link_from_base_names_the_document(void **state)
 		f.t[1].s.link.reference = NULL;
 		f.t[1].s.link.base = "https://viewer.example.org";
 		f.series[1] = f.t[1].s;
-		cdaimg_document_header h = {0};
+		cdaimg_document_header h = {.anatomical_site = SITE_THORAX};
 		h.document_id_root = roots[i];
 		h.document_id_ext = exts[i];
 		xmlDocPtr doc = build_valid(&f.s, 1, &h);
@@ -152,6 +158,184 @@ static void document__iid_link_from_base_names_the_document(void **state)
 		assert_int_equal(count_xpath(doc, "//h:reference[contains(@value, 'idCDA')]"), 1);
 		xmlFreeDoc(doc);
 	}
+}
+
+/* --- the anatomical site and the contre-indications (issue 18) ---------------------------- */
+
+#define PROC "//h:procedure[h:templateId/@root='1.2.250.1.213.1.1.3.153']"
+#define CI "//h:section[h:templateId/@root='1.2.250.1.213.1.1.2.213']/h:entry/h:observation" \
+           "[h:templateId/@root='1.2.250.1.213.1.1.3.150' and h:code/@code='64100-1' and " \
+           "h:code/@codeSystem='2.16.840.1.113883.6.1']"
+
+/* The narrative text of the element whose ID @p ref ("#id") names, or NULL (caller frees with xmlFree). */
+static xmlChar *ref_text(xmlDocPtr doc, const xmlChar *ref)
+{
+	char xp[256];
+	assert_non_null(ref);
+	assert_int_equal(ref[0], '#');
+	snprintf(xp, sizeof xp, "//*[@ID='%s']", (const char *)ref + 1);
+	return xpath_string(doc, xp);
+}
+
+/* Each procedure has one targetSiteCode: the site's code, no nullFlavor (the
+ * volume's JDV_LocalisationAnatomiqueTechniqueImg-CISIS; the DICOM profiles
+ * want exactly one), its originalText the site in the act's narrative. Each
+ * contre-indication is an FR-DICOM-Observation 64100-1 of the medical history,
+ * its value a CD of the value set. */
+static void document__site_and_contraindications_where_the_templates_want_them(void **state)
+{
+	fx_study f;
+	fx_study2 g;
+	fx_study_init(&f, 2);
+	fx_study2_init(&g);
+	cdaimg_study both[2] = {f.s, g.s};
+	static const cdaimg_coding pregnant = {"urn:oid:2.16.840.1.113883.6.96", "77386006", NULL};
+	static const cdaimg_coding pacemaker = {"urn:oid:1.2.250.1.213.1.1.4.322", "MED-1117", "Pacemaker"};
+	static const cdaimg_coding kidney = {"http://hl7.org/fhir/sid/icd-10", "N18.9", NULL};
+	const cdaimg_concept cis[3] = {{&pregnant, 1, NULL}, {&pacemaker, 1, NULL}, {&kidney, 1, NULL}};
+	cdaimg_document_header h = {.anatomical_site = SITE_THORAX, .contraindications = cis, .n_contraindications = 3};
+	xmlDocPtr doc = build_valid(both, 2, &h);
+	/* one procedure per study, one site each */
+	assert_int_equal(count_xpath(doc, PROC), 2);
+	assert_int_equal(count_xpath(doc, PROC "/h:targetSiteCode"), 2);
+	assert_int_equal(count_xpath(doc, PROC "/h:targetSiteCode[@code='302551006' and "
+	                                  "@codeSystem='2.16.840.1.113883.6.96' and @codeSystemName='SNOMED CT' and "
+	                                  "@displayName='thorax entier' and not(@nullFlavor)]"),
+	                 2);
+	xmlChar *ref = xpath_string(doc, "(" PROC ")[2]/h:targetSiteCode/h:originalText/h:reference/@value");
+	assert_string_equal((const char *)ref, "#acte-02-localisation");
+	xmlChar *shown = ref_text(doc, ref);
+	assert_string_equal((const char *)shown, "thorax entier");
+	xmlFree(ref);
+	xmlFree(shown);
+	/* the contre-indications, in order; none negated */
+	assert_int_equal(count_xpath(doc, CI), 3);
+	assert_int_equal(count_xpath(doc, CI "[@negationInd]"), 0);
+	assert_int_equal(count_xpath(doc, CI "/h:value[@xsi:type='CD' and not(@nullFlavor)]"), 3);
+	assert_int_equal(count_xpath(doc, "(" CI ")[1]/h:value[@code='77386006' and "
+	                                  "@codeSystem='2.16.840.1.113883.6.96' and @displayName='enceinte']"),
+	                 1);
+	assert_int_equal(count_xpath(doc, "(" CI ")[2]/h:value[@code='MED-1117' and @codeSystemName='TA_ASIP' and "
+	                                  "@codeSystem='1.2.250.1.213.1.1.4.322' and @displayName='Pacemaker']"),
+	                 1);
+	assert_int_equal(count_xpath(doc, "(" CI ")[3]/h:value[@code='N18.9' and @codeSystemName='CIM-10' and "
+	                                  "@codeSystem='2.16.840.1.113883.6.3']"),
+	                 1);
+	assert_int_equal(count_xpath(doc, CI "/h:targetSiteCode[@nullFlavor='NA']"), 3);
+	ref = xpath_string(doc, "(" CI ")[2]/h:value/h:originalText/h:reference/@value");
+	shown = ref_text(doc, ref);
+	assert_string_equal((const char *)shown, "Pacemaker"); /* the display given */
+	xmlFree(ref);
+	xmlFree(shown);
+	xmlFreeDoc(doc);
+}
+
+/* No contre-indication given: one observation 64100-1 still (the volume's
+ * S_DICOM_HistoriqueMedical_IMG-CR-IMG wants it), negated, its value the value
+ * set's catch-all code with no nullFlavor (JDV_Contre-indications-CISIS allows
+ * none): "no contre-indication is known". The sample header (NULL) says so too,
+ * with its sample site. */
+static void document__no_contraindication_known(void **state)
+{
+	fx_study f;
+	fx_study_init(&f, 1);
+	cdaimg_document_header h = {.anatomical_site = SITE_THORAX};
+	for (int sample = 0; sample < 2; sample++) {
+		xmlDocPtr doc = build_valid(&f.s, 1, sample ? NULL : &h);
+		assert_int_equal(count_xpath(doc, CI), 1);
+		assert_int_equal(count_xpath(doc, CI "[@negationInd='true']/h:value[@xsi:type='CD' and "
+		                                  "@code='GEN-092.01.20' and @codeSystem='1.2.250.1.213.1.1.4.322' and "
+		                                  "not(@nullFlavor)]"),
+		                 1);
+		assert_int_equal(count_xpath(doc, "//h:observation/h:value[@nullFlavor]"), 0);
+		xmlChar *ref = xpath_string(doc, CI "/h:text/h:reference/@value");
+		xmlChar *shown = ref_text(doc, ref);
+		assert_string_equal((const char *)shown, "Aucune contre-indication connue");
+		xmlFree(ref);
+		xmlFree(shown);
+		assert_int_equal(count_xpath(doc, PROC "/h:targetSiteCode[@code='302551006' and "
+		                                  "@codeSystem='2.16.840.1.113883.6.96']"),
+		                 1);
+		xmlFreeDoc(doc);
+	}
+}
+
+/* A header without the anatomical site is refused, the field named; so is a
+ * site that is only a text. Nothing else is made up for it. */
+static void document__missing_site_refused(void **state)
+{
+	fx_study f;
+	fx_study_init(&f, 1);
+	cdaimg_document_header h = {.title = "CR"};
+	cdaimg_diags *d = cdaimg_diags_new();
+	xmlDocPtr doc = (xmlDocPtr)1;
+	assert_int_equal(cdaimg_document_build(&doc, &f.s, 1, &h, NULL, d), CDAIMG_EINVALID);
+	assert_null(doc);
+	assert_diag(d, CDAIMG_D_REQUIRED, "header.anatomical_site");
+	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 1);
+	assert_non_null(strstr(cdaimg_diags_get(d, 0)->message, "JDV_LocalisationAnatomique_CISIS"));
+	cdaimg_diags_clear(d);
+	h.anatomical_site.text = "thorax";
+	assert_int_equal(cdaimg_document_build(&doc, &f.s, 1, &h, NULL, d), CDAIMG_EINVALID);
+	assert_diag(d, CDAIMG_D_REQUIRED, "header.anatomical_site.coding");
+	cdaimg_diags_free(d);
+}
+
+/* Build with @p h expecting @p status, and a diagnostic @p code of @p sev at @p path. */
+static void build_reports(const cdaimg_document_header *h, int strict, cdaimg_status status, cdaimg_severity sev,
+                          cdaimg_diag_code code, const char *path)
+{
+	fx_study f;
+	fx_study_init(&f, 1);
+	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
+	opts.strict = strict;
+	cdaimg_diags *d = cdaimg_diags_new();
+	xmlDocPtr doc = NULL;
+	cdaimg_status st = cdaimg_document_build(&doc, &f.s, 1, h, &opts, d);
+	if (st != status || tu_find_diag(d, code, path) < 0 ||
+	    cdaimg_diags_get(d, (size_t)tu_find_diag(d, code, path))->severity != sev) {
+		tu_print_diags(d);
+		fail_msg("%s: status %s, expected %s", path, cdaimg_status_str(st), cdaimg_status_str(status));
+	}
+	assert_true(status == CDAIMG_OK ? doc != NULL : doc == NULL);
+	xmlFreeDoc(doc);
+	cdaimg_diags_free(d);
+}
+
+/* A code outside its value set is an error when strict (the default), a
+ * warning otherwise (written as given); a code system the value set has no
+ * code of is always an error; of several codings, the one in the value set
+ * is written. */
+static void document__codes_checked_against_their_value_sets(void **state)
+{
+	static const cdaimg_coding knee = {"http://snomed.info/sct", "72696002", "genou"};
+	static const cdaimg_coding loinc = {"http://loinc.org", "36643-5", NULL};
+	static const cdaimg_coding unknown_ci = {"urn:oid:1.2.250.1.213.1.1.4.322", "MED-9999", NULL};
+	const cdaimg_concept ci = {&unknown_ci, 1, NULL};
+	cdaimg_document_header h = {.anatomical_site = {&knee, 1, NULL}};
+	build_reports(&h, 1, CDAIMG_EINVALID, CDAIMG_SEV_ERROR, CDAIMG_D_CODE_UNKNOWN,
+	              "header.anatomical_site.coding[0].code");
+	build_reports(&h, 0, CDAIMG_OK, CDAIMG_SEV_WARNING, CDAIMG_D_CODE_UNKNOWN,
+	              "header.anatomical_site.coding[0].code");
+	h.anatomical_site = (cdaimg_concept){&loinc, 1, NULL};
+	build_reports(&h, 0, CDAIMG_EINVALID, CDAIMG_SEV_ERROR, CDAIMG_D_CODE_SYSTEM,
+	              "header.anatomical_site.coding[0].system");
+	h.anatomical_site = (cdaimg_concept)SITE_THORAX;
+	h.contraindications = &ci;
+	h.n_contraindications = 1;
+	build_reports(&h, 1, CDAIMG_EINVALID, CDAIMG_SEV_ERROR, CDAIMG_D_CODE_UNKNOWN,
+	              "header.contraindications[0].coding[0].code");
+	h.contraindications = NULL;
+	h.n_contraindications = 0;
+	/* two codings: the one of the value set is written, the other ignored */
+	const cdaimg_coding two[2] = {loinc, thorax};
+	h.anatomical_site = (cdaimg_concept){two, 2, NULL};
+	build_reports(&h, 1, CDAIMG_OK, CDAIMG_SEV_WARNING, CDAIMG_D_IGNORED, "header.anatomical_site.coding[0]");
+	fx_study f;
+	fx_study_init(&f, 1);
+	xmlDocPtr doc = build_valid(&f.s, 1, &h);
+	assert_int_equal(count_xpath(doc, PROC "/h:targetSiteCode[@code='302551006']"), 1);
+	xmlFreeDoc(doc);
 }
 
 static void document__deterministic(void **state)
@@ -224,12 +408,18 @@ static void document__args(void **state)
 /* One build with allocation @p n failing (-1: none). The build only:
  * libxml2 2.9.14's XPath evaluation dereferences NULL when an allocation
  * fails, so the rules cannot run under this loop. */
+typedef struct oom_arg {
+	const cdaimg_study *study;
+	const cdaimg_document_header *header; /* NULL: the sample */
+} oom_arg;
+
 static cdaimg_status build_failing(const void *arg, long n, long *total, char **out)
 {
+	const oom_arg *a = arg;
 	long start = oom_begin(n);
 	cdaimg_diags *d = cdaimg_diags_new();
 	xmlDocPtr doc = NULL;
-	cdaimg_status st = d ? cdaimg_document_build(&doc, arg, 1, NULL, NULL, d) : CDAIMG_ENOMEM;
+	cdaimg_status st = d ? cdaimg_document_build(&doc, a->study, 1, a->header, NULL, d) : CDAIMG_ENOMEM;
 	oom_end(n, start, total);
 	*out = st == CDAIMG_OK ? oom_dump(doc, NULL) : NULL;
 	if (st != CDAIMG_OK && st != CDAIMG_ENOMEM) {
@@ -251,7 +441,16 @@ static void document__out_of_memory(void **state)
 	f.t[0].inst.has_frame_count = 1;
 	f.t[0].inst.frame_count = 4;
 	f.series[0] = f.t[0].s;
-	assert_int_equal(oom_loop(build_failing, &f.s), 0);
+	oom_arg a = {&f.s, NULL};
+	assert_int_equal(oom_loop(build_failing, &a), 0);
+	/* a header with its coded values: a site, contre-indications (one with two codings) */
+	static const cdaimg_coding ci[3] = {{"http://snomed.info/sct", "77386006", NULL},
+	                                    {"urn:oid:1.2.3", "x", NULL},
+	                                    {"urn:oid:1.2.250.1.213.1.1.4.322", "MED-1117", "Pacemaker"}};
+	const cdaimg_concept cis[2] = {{&ci[0], 1, NULL}, {&ci[1], 2, NULL}};
+	cdaimg_document_header h = {.anatomical_site = SITE_THORAX, .contraindications = cis, .n_contraindications = 2};
+	a.header = &h;
+	assert_int_equal(oom_loop(build_failing, &a), 0);
 }
 
 /* The mapping talks only to the emitter: the streaming writer gives the very
@@ -302,6 +501,10 @@ int main(void)
 		cmocka_unit_test(document__two_studies_valid_and_golden),
 		cmocka_unit_test(document__header_and_accession),
 		cmocka_unit_test(document__iid_link_from_base_names_the_document),
+		cmocka_unit_test(document__site_and_contraindications_where_the_templates_want_them),
+		cmocka_unit_test(document__no_contraindication_known),
+		cmocka_unit_test(document__missing_site_refused),
+		cmocka_unit_test(document__codes_checked_against_their_value_sets),
 		cmocka_unit_test(document__deterministic),
 		cmocka_unit_test(document__bad_header_reported),
 		cmocka_unit_test(document__bad_study_reported_with_paths),

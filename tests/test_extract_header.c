@@ -9,12 +9,34 @@
 #include "cdaimg/extract.h"
 #include "cdaimg/json.h"
 
-#define N_FIELDS (sizeof(cdaimg_document_header) / sizeof(const char *))
+/* The string fields come first in cdaimg_document_header, the coded values after them. */
+#define N_FIELDS (offsetof(cdaimg_document_header, anatomical_site) / sizeof(const char *))
 
 static const char *field(const cdaimg_document_header *h, size_t i)
 {
 	return ((const char *const *)(const void *)h)[i];
 }
+
+static bool same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+/* The codings of @p a and @p b are the same (system, code, display). */
+static void assert_same_concept(const cdaimg_concept *a, const cdaimg_concept *b)
+{
+	assert_int_equal(a->n_codings, b->n_codings);
+	for (size_t i = 0; i < a->n_codings; i++) {
+		const cdaimg_coding *x = &a->codings[i], *y = &b->codings[i];
+		if (!same_str(x->system, y->system) || !same_str(x->code, y->code) || !same_str(x->display, y->display))
+			fail_msg("coding %s|%s|%s came back as %s|%s|%s", x->system, x->code, x->display ? x->display : "-",
+			         y->system, y->code, y->display ? y->display : "-");
+	}
+}
+
+static const cdaimg_coding full_site = {"http://snomed.info/sct", "302553009", "abdomen entier"};
+static const cdaimg_coding full_ci[3] = {
+	{"http://snomed.info/sct", "1260078007", "Allaitement"},
+	{"urn:oid:1.2.250.1.213.1.1.4.322", "MED-1105", "Hypersensibilit\xC3\xA9 au PDC iod\xC3\xA9"},
+	{"http://hl7.org/fhir/sid/icd-10", "I50.9", "Insuffisance cardiaque, sans pr\xC3\xA9" "cision"}};
+static const cdaimg_concept full_cis[3] = {{&full_ci[0], 1, NULL}, {&full_ci[1], 1, NULL}, {&full_ci[2], 1, NULL}};
 
 /* Every field given, in the forms the build takes (an 11-digit RPPS, a
  * 9-character FINESS number, a FHIR dateTime with its zone). */
@@ -35,6 +57,9 @@ static const cdaimg_document_header full = {
 	.author_family = "IMAGERIE",
 	.organization_name = "Centre de radiologie \xC3\xA9",
 	.organization_id = "750000001",
+	.anatomical_site = {&full_site, 1, NULL},
+	.contraindications = full_cis,
+	.n_contraindications = 3,
 };
 
 static xmlDocPtr build(const cdaimg_document_header *h)
@@ -84,6 +109,8 @@ static void header__round_trip(void **state)
 {
 	(void)state;
 	assert_int_equal(N_FIELDS, 16);
+	assert_int_equal(sizeof(cdaimg_document_header),
+	                 offsetof(cdaimg_document_header, n_contraindications) + sizeof(size_t));
 	xmlDocPtr doc = build(&full);
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_document_header *h = read_back(doc, d);
@@ -95,6 +122,10 @@ static void header__round_trip(void **state)
 			fail_msg("field %zu: \"%s\" came back as \"%s\"", i, field(&full, i),
 			         field(h, i) ? field(h, i) : "(null)");
 	}
+	assert_same_concept(&full.anatomical_site, &h->anatomical_site);
+	assert_int_equal(h->n_contraindications, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_same_concept(&full.contraindications[i], &h->contraindications[i]);
 	rebuilt_same(doc, h, false);
 	cdaimg_free(h);
 	xmlFreeDoc(doc);
@@ -122,6 +153,11 @@ static void header__sample_values(void **state)
 	assert_null(h->document_id_ext); /* the sample document id has no extension */
 	for (size_t i = 0; i < N_FIELDS; i++)
 		assert_true(i == 1 || field(h, i) != NULL);
+	/* the sample site; no contre-indication known gives none */
+	static const cdaimg_coding thorax = {"http://snomed.info/sct", "302551006", "thorax entier"};
+	assert_same_concept(&(cdaimg_concept){&thorax, 1, NULL}, &h->anatomical_site);
+	assert_int_equal(h->n_contraindications, 0);
+	assert_null(h->contraindications);
 	rebuilt_same(doc, h, true);
 	cdaimg_free(h);
 	xmlFreeDoc(doc);
@@ -188,6 +224,69 @@ static void header__refused_values_left_out(void **state)
 	cdaimg_diags_free(d);
 }
 
+/* Remove the node @p xpath selects (prefix cda:). */
+static void remove_node(xmlDocPtr doc, const char *xpath)
+{
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathRegisterNs(ctx, (const xmlChar *)"cda", (const xmlChar *)"urn:hl7-org:v3");
+	xmlXPathObjectPtr r = xmlXPathEvalExpression((const xmlChar *)xpath, ctx);
+	if (!r || !r->nodesetval || r->nodesetval->nodeNr != 1)
+		fail_msg("%s does not select one node", xpath);
+	xmlNodePtr n = r->nodesetval->nodeTab[0];
+	xmlXPathFreeObject(r); /* before the node: freeing the node set reads its nodes */
+	xmlXPathFreeContext(ctx);
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+}
+
+#define SITE "/cda:ClinicalDocument//cda:procedure[cda:templateId/@root='1.2.250.1.213.1.1.3.153']/cda:targetSiteCode"
+#define CIS "/cda:ClinicalDocument//cda:observation[cda:code/@code='64100-1']"
+
+/* The coded values: a site whose codeSystem is not one of the value set's
+ * (the build could not write it) is reported and left out (the build then
+ * refuses the header: no site is made up); a
+ * nullFlavor gives no site; a contre-indication without a code is left out
+ * with a warning; a code outside its value set is the build's to judge. */
+static void header__coded_values_read_back(void **state)
+{
+	(void)state;
+	xmlDocPtr doc = build(&full);
+	set_attr(doc, SITE, "codeSystem", "SNOMED CT");
+	set_attr(doc, "(" CIS ")[2]/cda:value", "code", "MED-0000");
+	remove_node(doc, "(" CIS ")[3]/cda:value/@code");
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_document_header *h = read_back(doc, d);
+	expect_diag(d, CDAIMG_SEV_ERROR, "/ClinicalDocument/component/structuredBody/component[2]/section/entry/procedure/targetSiteCode",
+	            "codeSystem \"SNOMED CT\" is not a code system of JDV_LocalisationAnatomique_CISIS; left out");
+	expect_diag(d, CDAIMG_SEV_WARNING, "/ClinicalDocument/component/structuredBody/component[1]/section/component[2]/section/entry[5]/observation",
+	            "a contre-indication without a coded value; left out");
+	assert_int_equal(cdaimg_diags_count(d), 2);
+	assert_int_equal(h->anatomical_site.n_codings, 0);
+	assert_int_equal(h->n_contraindications, 2);
+	assert_string_equal(h->contraindications[1].codings[0].code, "MED-0000");
+	cdaimg_diags_clear(d);
+	xmlDocPtr again = NULL;
+	fx_study f;
+	fx_study_init(&f, 2);
+	assert_int_equal(cdaimg_document_build(&again, &f.s, 1, h, NULL, d), CDAIMG_EINVALID);
+	assert_diag(d, CDAIMG_D_REQUIRED, "header.anatomical_site");
+	assert_diag(d, CDAIMG_D_CODE_UNKNOWN, "header.contraindications[1].coding[0].code");
+	cdaimg_free(h);
+	xmlFreeDoc(doc);
+
+	/* a site with a nullFlavor (documents of cdaimg before issue 18): none */
+	doc = build(&full);
+	remove_node(doc, SITE "/@code");
+	set_attr(doc, SITE, "nullFlavor", "UNK");
+	cdaimg_diags_clear(d);
+	h = read_back(doc, d);
+	assert_int_equal(cdaimg_diags_count(d), 0);
+	assert_int_equal(h->anatomical_site.n_codings, 0);
+	cdaimg_free(h);
+	xmlFreeDoc(doc);
+	cdaimg_diags_free(d);
+}
+
 /* Only a ClinicalDocument has a header; fields a document lacks are NULL. */
 static void header__other_roots_and_missing_parts(void **state)
 {
@@ -201,6 +300,8 @@ static void header__other_roots_and_missing_parts(void **state)
 	assert_non_null(strstr(cdaimg_diags_get(d, 0)->message, "not a ClinicalDocument"));
 	for (size_t i = 0; i < N_FIELDS; i++)
 		assert_null(field(h, i));
+	assert_int_equal(h->anatomical_site.n_codings, 0);
+	assert_int_equal(h->n_contraindications, 0);
 	cdaimg_free(h);
 	xmlFreeDoc(doc);
 
@@ -233,6 +334,10 @@ static void header__json_both_ways(void **state)
 	assert_cdaimg_ok(cdaimg_json_read_header(&h, text, strlen(text), CDAIMG_JSON_STRICT, d), d);
 	for (size_t i = 0; i < N_FIELDS; i++)
 		assert_string_equal(field(h, i), field(&full, i));
+	assert_same_concept(&full.anatomical_site, &h->anatomical_site);
+	assert_int_equal(h->n_contraindications, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_same_concept(&full.contraindications[i], &h->contraindications[i]);
 	cdaimg_free(h);
 	cdaimg_free(text);
 	/* NULL fields are left out; members in the order of the struct */
@@ -255,6 +360,7 @@ int main(void)
 		cmocka_unit_test(header__round_trip),
 		cmocka_unit_test(header__sample_values),
 		cmocka_unit_test(header__refused_values_left_out),
+		cmocka_unit_test(header__coded_values_read_back),
 		cmocka_unit_test(header__other_roots_and_missing_parts),
 		cmocka_unit_test(header__json_both_ways),
 	};

@@ -357,7 +357,14 @@ static void json__write_keeps_frames_and_instance_links(void **state)
 static const char header_text[] = "{\"title\": \"CR de scanner\", \"patient_given\": \"JEANNE\",\n"
                                   " \"patient_family\": \"MARTIN\", \"patient_gender\": \"F\",\n"
                                   " \"patient_birth\": \"1961-07-14\", \"author_rpps\": \"10001234567\",\n"
-                                  " \"document_id_root\": \"1.2.250.1.999.9\", \"organization_name\": \"Centre \u00e9\"}";
+                                  " \"document_id_root\": \"1.2.250.1.999.9\", \"organization_name\": \"Centre \u00e9\",\n"
+                                  " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\",\n"
+                                  "   \"code\": \"302551006\"}]},\n"
+                                  " \"contraindications\": [\n"
+                                  "  {\"coding\": [{\"system\": \"urn:oid:1.2.250.1.213.1.1.4.322\", \"code\": \"MED-1109\",\n"
+                                  "    \"display\": \"Patient claustrophobe\"}]},\n"
+                                  "  {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"77386006\"},\n"
+                                  "   {\"system\": \"urn:oid:1.2.3\", \"code\": \"x\"}], \"text\": \"enceinte\"}]}";
 
 static void json__header_fields_by_their_c_names(void **state)
 {
@@ -383,14 +390,25 @@ static void json__header_fields_by_their_c_names(void **state)
 	assert_null(h->set_id_root);
 	assert_null(h->effective_time);
 	assert_null(h->organization_id);
+	/* the coded values: CodeableConcept, and an array of them */
+	assert_int_equal(h->anatomical_site.n_codings, 1);
+	assert_string_equal(h->anatomical_site.codings[0].system, "http://snomed.info/sct");
+	assert_string_equal(h->anatomical_site.codings[0].code, "302551006");
+	assert_null(h->anatomical_site.codings[0].display);
+	assert_int_equal(h->n_contraindications, 2);
+	assert_string_equal(h->contraindications[0].codings[0].display, "Patient claustrophobe");
+	assert_int_equal(h->contraindications[1].n_codings, 2);
+	assert_string_equal(h->contraindications[1].codings[1].system, "urn:oid:1.2.3");
+	assert_string_equal(h->contraindications[1].text, "enceinte");
 	cdaimg_free(h);
 
-	/* every field of the struct has its member: a table that missed one would leave it NULL */
+	/* every string field of the struct has its member: a table that missed one would leave it NULL */
 	static const char *const names[] = {"document_id_root", "document_id_ext", "set_id_root",    "effective_time",
 	                                    "title",            "patient_id_root", "patient_ins",    "patient_given",
 	                                    "patient_family",   "patient_gender",  "patient_birth",  "author_rpps",
 	                                    "author_given",     "author_family",   "organization_name", "organization_id"};
-	assert_int_equal(sizeof names / sizeof names[0], sizeof(cdaimg_document_header) / sizeof(const char *));
+	assert_int_equal(sizeof names / sizeof names[0],
+	                 offsetof(cdaimg_document_header, anatomical_site) / sizeof(const char *));
 	char all[2048] = "{";
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		snprintf(all + strlen(all), sizeof all - strlen(all), "%s\"%s\": \"v%zu\"", i ? ", " : "", names[i], i);
@@ -403,6 +421,40 @@ static void json__header_fields_by_their_c_names(void **state)
 		assert_non_null(field[i]);
 		assert_string_equal(field[i], want);
 	}
+	cdaimg_free(h);
+	cdaimg_diags_free(d);
+}
+
+/* The header written gives the same values back, the coded ones included;
+ * they are written in the order of the struct, concepts as FHIR writes them. */
+static void json__header_coded_values_both_ways(void **state)
+{
+	(void)state;
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_document_header *h = NULL, *back = NULL;
+	char *text = NULL, *again = NULL;
+	assert_cdaimg_ok(cdaimg_json_read_header(&h, header_text, strlen(header_text), CDAIMG_JSON_STRICT, d), d);
+	assert_cdaimg_ok(cdaimg_json_write_header(&text, h, CDAIMG_JSON_COMPACT, d), d);
+	assert_non_null(strstr(text, ",\"organization_name\":\"Centre \xC3\xA9\",\"anatomical_site\":{\"coding\":[{\"system\":"
+	                             "\"http://snomed.info/sct\",\"code\":\"302551006\"}]},\"contraindications\":[{\"coding\":"));
+	assert_non_null(strstr(text, "],\"text\":\"enceinte\"}]}\n"));
+	assert_cdaimg_ok(cdaimg_json_read_header(&back, text, strlen(text), CDAIMG_JSON_STRICT, d), d);
+	assert_cdaimg_ok(cdaimg_json_write_header(&again, back, CDAIMG_JSON_COMPACT, d), d);
+	assert_string_equal(text, again);
+	cdaimg_free(text);
+	cdaimg_free(again);
+	cdaimg_free(back);
+	/* none given: neither member is written */
+	cdaimg_document_header none = {.title = "T"};
+	assert_cdaimg_ok(cdaimg_json_write_header(&text, &none, CDAIMG_JSON_COMPACT, d), d);
+	assert_string_equal(text, "{\"title\":\"T\"}\n");
+	cdaimg_free(text);
+	/* broken UTF-8 in a coding is named */
+	cdaimg_coding bad = {"http://snomed.info/sct", "302551006", "thorax \xC3("};
+	none.anatomical_site = (cdaimg_concept){&bad, 1, NULL};
+	assert_int_equal(cdaimg_json_write_header(&text, &none, 0, d), CDAIMG_EINVALID);
+	assert_null(text);
+	assert_diag(d, CDAIMG_D_TEXT, "display");
 	cdaimg_free(h);
 	cdaimg_diags_free(d);
 }
@@ -429,6 +481,19 @@ static void json__header_errors_name_the_member(void **state)
 	header_fails("{\"title\": \"a\\u0000b\"}", 0, CDAIMG_EPARSE, CDAIMG_D_JSON, "");
 	header_fails("{\"patientGiven\": \"x\"}", CDAIMG_JSON_STRICT, CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER,
 	             "$.patientGiven");
+	/* the coded members: a CodeableConcept, an array of them, each as FHIR writes it */
+	header_fails("{\"anatomical_site\": \"302551006\"}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.anatomical_site");
+	header_fails("{\"anatomical_site\": [{\"coding\": []}]}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.anatomical_site");
+	header_fails("{\"anatomical_site\": {\"coding\": {\"code\": \"x\"}}}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON,
+	             "$.anatomical_site.coding");
+	header_fails("{\"contraindications\": {\"coding\": []}}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON,
+	             "$.contraindications");
+	header_fails("{\"contraindications\": [{\"coding\": [{\"code\": 18}]}]}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON,
+	             "$.contraindications[0].coding[0].code");
+	header_fails("{\"anatomical_sites\": {}}", CDAIMG_JSON_STRICT, CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER,
+	             "$.anatomical_sites");
+	header_fails("{\"contraindications\": [{\"coding\": [{\"sytem\": \"x\"}]}]}", CDAIMG_JSON_STRICT,
+	             CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER, "$.contraindications[0].coding[0].sytem");
 
 	/* not strict: an unknown member is a warning, and the rest is read */
 	cdaimg_diags *d = cdaimg_diags_new();
@@ -475,6 +540,10 @@ static void json__out_of_memory_at_every_allocation(void **state)
 		calls = 0;
 		cdaimg_status sh = cdaimg_json_read_header(&h, header_text, strlen(header_text), 0, NULL);
 		assert_true(sh == CDAIMG_OK ? h != NULL : sh == CDAIMG_ENOMEM && h == NULL);
+		char *ht = NULL;
+		sh = h ? cdaimg_json_write_header(&ht, h, 0, NULL) : CDAIMG_OK;
+		assert_true(sh == CDAIMG_OK || (sh == CDAIMG_ENOMEM && ht == NULL));
+		cdaimg_free(ht);
 		cdaimg_free(h);
 	}
 	fail_at = -1;
@@ -498,6 +567,7 @@ int main(void)
 		cmocka_unit_test(json__write_then_read_gives_the_same_values),
 		cmocka_unit_test(json__write_keeps_frames_and_instance_links),
 		cmocka_unit_test(json__header_fields_by_their_c_names),
+		cmocka_unit_test(json__header_coded_values_both_ways),
 		cmocka_unit_test(json__header_errors_name_the_member),
 		cmocka_unit_test(json__out_of_memory_at_every_allocation),
 	};

@@ -46,10 +46,13 @@ CDAIMG_EXPORT cdaimg_status cdaimg_section_build(xmlNodePtr *out, xmlNodePtr par
                                                  cdaimg_diags *diags);
 
 /**
- * Header values of an imaging report. Every field is optional: NULL takes a
+ * Header values of an imaging report. The strings are optional: NULL takes a
  * documented sample default (a fictitious patient, author and organization,
- * see docs/mapping.md), so that `cdaimg_document_build(&doc, studies, n, NULL,
- * NULL, diags)` gives a complete sample document. Strings are borrowed.
+ * see docs/mapping.md). The anatomical site has no default in a header: a
+ * header must give it. A NULL header is the whole sample (its
+ * anatomical site is "thorax entier", and no contre-indication is known), so
+ * that `cdaimg_document_build(&doc, studies, n, NULL, NULL, diags)` gives a
+ * complete sample document. Everything is borrowed.
  * Identifiers not given (document id, set id, section and entry ids) are
  * derived from the Study Instance UIDs, so the same input always gives the
  * same document.
@@ -71,18 +74,34 @@ typedef struct cdaimg_document_header {
 	const char *author_family;
 	const char *organization_name; /**< custodian / author organization */
 	const char *organization_id;   /**< its FINESS number (9 characters; written with the "1" prefix) */
+	/** The anatomical site of the imaging act: the targetSiteCode of the
+	 *  FR-DICOM-Technique-imagerie procedure of every study, a code of
+	 *  JDV_LocalisationAnatomique_CISIS (1.2.250.1.213.1.1.5.694, SNOMED CT),
+	 *  which the volume requires there (the DICOM profiles want exactly one).
+	 *  The coding found in the value set is written, else the first. Required:
+	 *  the build refuses a header without it (path "header.anatomical_site"). */
+	cdaimg_concept anatomical_site;
+	/** The patient's known contre-indications (0..*), codes of
+	 *  JDV_Contre_indications_CISIS (1.2.250.1.213.1.1.5.659): one
+	 *  FR-DICOM-Observation coded 64100-1 each in FR-DICOM-Historique-medical.
+	 *  None: one observation saying that no contre-indication is known
+	 *  (docs/mapping.md says how the volume's rules let it be written). */
+	const cdaimg_concept *contraindications;
+	size_t n_contraindications;
 } cdaimg_document_header;
 
 /**
  * Build a complete IMG-CR-IMG ClinicalDocument (header, FR-DICOM-Acte-imagerie
  * section holding the object catalog, and the other sections the volume
- * requires) for @p studies.
+ * requires) for @p studies. Codes outside their value set (anatomical site,
+ * contre-indications) are errors when opts->strict, warnings otherwise.
  * Studies with several series are written as one Study Act per series
  * (same Study Instance UID), because the volume's rule
  * E_ExamenImagerie_IMG-CR-IMG-1 counts exactly one series per study act.
  * @param[out] out  a new document; caller frees with xmlFreeDoc(); NULL on failure
  * @param header    NULL for the sample defaults
- * @return CDAIMG_OK, CDAIMG_EINVALID, CDAIMG_ENOMEM, CDAIMG_EARG.
+ * @return CDAIMG_OK, CDAIMG_EINVALID (a header without an anatomical site
+ *         included), CDAIMG_ENOMEM, CDAIMG_EARG.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_document_build(xmlDocPtr *out, const cdaimg_study *studies, size_t n_studies,
                                                   const cdaimg_document_header *header,

@@ -48,7 +48,14 @@ CDAIMG_EXPORT cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char 
  * setId, effectiveTime (as a FHIR dateTime), title; the patient's id, first
  * given and family names, administrativeGenderCode and birthTime (first
  * recordTarget); the author's RPPS id (root 1.2.250.1.71.4.2.1) and names;
- * the custodian organization's name and FINESS id (root 1.2.250.1.71.4.2.2).
+ * the custodian organization's name and FINESS id (root 1.2.250.1.71.4.2.2);
+ * the anatomical site (targetSiteCode of the first FR-DICOM-Technique-imagerie
+ * procedure) and the contre-indications (the values of the FR-DICOM-Observation
+ * entries coded 64100-1, in document order; a negated one, the statement that
+ * none is known, gives none), each as one coding whose system is a URI cdaimg
+ * knows (http://snomed.info/sct, http://hl7.org/fhir/sid/icd-10) or urn:oid:.
+ * A coded value whose codeSystem is not one of its value set's is left out
+ * with an error; whether its code is in the value set is the build's to judge.
  * The "8" and "1" the build puts before an 11-digit RPPS and a 9-character
  * FINESS number are taken off again, so that building with the result writes
  * the same values. A field the document lacks, or holds in a form the build

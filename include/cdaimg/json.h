@@ -58,10 +58,14 @@ CDAIMG_EXPORT cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *te
 /**
  * Read the header values of a whole document (cdaimg_document_build) from a
  * JSON object whose members are the fields of cdaimg_document_header, by the
- * same names, each a string; a member left out keeps its sample default:
+ * same names: strings (a string left out keeps its sample default),
+ * "anatomical_site" a CodeableConcept and "contraindications" an array of
+ * them, in FHIR's form:
  *
  *     {"title": "CR de scanner", "patient_given": "JEANNE", "patient_family": "MARTIN",
- *      "patient_gender": "F", "patient_birth": "1961-07-14", "author_rpps": "10001234567"}
+ *      "patient_gender": "F", "patient_birth": "1961-07-14", "author_rpps": "10001234567",
+ *      "anatomical_site": {"coding": [{"system": "http://snomed.info/sct", "code": "302551006"}]},
+ *      "contraindications": [{"coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "N18.9"}]}]}
  *
  * Like cdaimg_json_read, the reader converts structure only (diagnostics with
  * JSON paths, "$.patient_birth"); the values are checked by
@@ -71,7 +75,7 @@ CDAIMG_EXPORT cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *te
  * @param text      borrowed; @p len bytes, need not be NUL-terminated
  * @param flags     0 or CDAIMG_JSON_STRICT (unknown members are errors)
  * @return CDAIMG_OK (warnings possible), CDAIMG_EPARSE (not JSON),
- *         CDAIMG_EINVALID (not an object of strings), CDAIMG_ENOMEM, CDAIMG_EARG.
+ *         CDAIMG_EINVALID (not a header: a member of the wrong type), CDAIMG_ENOMEM, CDAIMG_EARG.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out, const char *text, size_t len,
                                                     unsigned flags, cdaimg_diags *diags);
@@ -91,8 +95,9 @@ CDAIMG_EXPORT cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *v
 
 /**
  * Write a header in the form cdaimg_json_read_header reads: one object, its
- * members the non-NULL fields, in the order of the struct. The text ends with
- * a newline.
+ * members the fields given (non-NULL strings, a site with a coding or a text,
+ * at least one contre-indication), in the order of the struct. The text ends
+ * with a newline.
  * @param[out] out  NUL-terminated UTF-8 text; caller frees with cdaimg_free()
  * @param header    borrowed
  * @param flags     0 or CDAIMG_JSON_COMPACT

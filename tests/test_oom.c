@@ -937,7 +937,7 @@ static void study_and_document(void **state)
 	oom_loop("cdaimg_document_build", op_document, NULL, s, CDAIMG_OK);
 #ifdef CDAIMG_HAVE_RULES
 	assert_int_equal(cdaimg_document_build(&s->built, &s->study, 1, NULL, NULL, NULL), CDAIMG_OK);
-	assert_int_equal(cdaimg_rules_load(&s->rules, CDAIMG_RULES_IHE, NULL, NULL), CDAIMG_OK);
+	assert_int_equal(cdaimg_rules_load(&s->rules, CDAIMG_RULES_IMG_CR_IMG, NULL, NULL), CDAIMG_OK);
 	oom_loop("cdaimg_rules_check", op_rules, NULL, s, CDAIMG_OK);
 	cdaimg_rules_free(s->rules);
 	oom_loop("cdaimg_rules_load", op_rules_load, NULL, s, CDAIMG_OK);

@@ -200,6 +200,15 @@ static bool run_reader(const char *path, bool xsd, result *r)
 	return ok;
 }
 
+static uint64_t file_size(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+	if (fd >= 0)
+		close(fd);
+	return size > 0 ? (uint64_t)size : 0;
+}
+
 /* The library's streaming validation of @p path (the schema loaded beforehand, not timed). */
 static bool run_lib_xsd_stream(const char *path, result *r)
 {
@@ -212,11 +221,7 @@ static bool run_lib_xsd_stream(const char *path, result *r)
 	cdaimg_status st = cdaimg_schema_validate_stream_file(xsd, path, d);
 	r->wall = now() - t0;
 	r->cpu = cpu_now() - c0;
-	int fd = open(path, O_RDONLY);
-	off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
-	r->bytes = size > 0 ? (uint64_t)size : 0;
-	if (fd >= 0)
-		close(fd);
+	r->bytes = file_size(path);
 	bool ok = st == CDAIMG_OK || print_diags(d, "cdaimg_schema_validate_stream_file");
 	cdaimg_schema_free(xsd);
 	cdaimg_diags_free(d);
@@ -252,11 +257,7 @@ static bool run_rules(variant v, const char *path, result *r)
 	}
 	r->wall = now() - t0;
 	r->cpu = cpu_now() - c0;
-	int fd = open(path, O_RDONLY);
-	off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
-	r->bytes = size > 0 ? (uint64_t)size : 0;
-	if (fd >= 0)
-		close(fd);
+	r->bytes = file_size(path);
 	xmlFreeDoc(doc);
 	for (size_t i = 0; i < n; i++)
 		cdaimg_rules_free(sets[i]);

@@ -115,32 +115,12 @@ void cdaimg_rules_free(cdaimg_rules *rs)
 	cd_free(rs);
 }
 
-static bool add_skipped(cdaimg_rules *rs, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-
-static bool add_skipped(cdaimg_rules *rs, const char *fmt, ...)
-{
-	char line[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	char **g = cd_realloc(rs->skipped, (rs->n_skipped + 1) * sizeof *g);
-	if (!g)
-		return false;
-	rs->skipped = g;
-	return (rs->skipped[rs->n_skipped] = cd_strdup(line)) && ++rs->n_skipped;
-}
-
 static const char *why_not(const cdaimg_rules *rs, int e) { return e >= 0 ? rs->exprs[e].why_not : NULL; }
 
 static bool pattern_off(cdaimg_rules *rs, sch_pattern *p, const sch_rule *rule, const char *why)
 {
 	p->off = true;
-	return add_skipped(rs, "%s: rule context \"%s\" cannot be matched (%s); the pattern does not run",
+	return sch_skip(rs, "%s: rule context \"%s\" cannot be matched (%s); the pattern does not run",
 	                   p->id ? p->id : "?", rule->context ? rule->context : "", why);
 }
 
@@ -186,14 +166,14 @@ static bool unrunnable(cdaimg_rules *rs, const sch_pattern *p)
 		const char *ctx = rule->context ? rule->context : "";
 		for (size_t l = 0; l < rule->n_lets; l++) {
 			const char *w = why_not(rs, rule->lets[l].expr);
-			if (w && !add_skipped(rs, "%s: let $%s of the rule on %s cannot be evaluated (%s); its asserts are not",
+			if (w && !sch_skip(rs, "%s: let $%s of the rule on %s cannot be evaluated (%s); its asserts are not",
 			                      id, rule->lets[l].name ? rule->lets[l].name : "", ctx, w))
 				return false;
 		}
 		for (size_t c = 0; c < rule->n_checks; c++) {
 			const sch_check *ck = &rule->checks[c];
 			const char *w = why_not(rs, ck->test);
-			if (w && !add_skipped(rs, "%s: %s %d of the rule on %s cannot be evaluated: %s", id,
+			if (w && !sch_skip(rs, "%s: %s %d of the rule on %s cannot be evaluated: %s", id,
 			                      ck->report ? "report" : "assert", ck->pos, ctx, w))
 				return false;
 		}
@@ -210,7 +190,7 @@ static bool prepare(cdaimg_rules *rs)
 		return false;
 	for (size_t g = 0; g < rs->n_globals; g++) {
 		const char *w = why_not(rs, rs->globals[g].expr);
-		if (w && !add_skipped(rs, "let $%s cannot be evaluated: %s",
+		if (w && !sch_skip(rs, "let $%s cannot be evaluated: %s",
 		                      rs->globals[g].name ? rs->globals[g].name : "", w))
 			return false;
 	}

@@ -134,6 +134,12 @@ struct cdaimg_rules {
 
 /* sch_load.c: read rs->path (root_dir, base_dir set) into rs. */
 cdaimg_status sch_read(cdaimg_rules *rs, diag_ctx *dc);
+/* sch_load.c: note a line of what cannot run (cdaimg_rules_skipped); false when out of memory. */
+bool sch_skip(cdaimg_rules *rs, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
 /* sch_eval.c: mark what XPath 1.0 cannot evaluate (sch_expr.why_not). */
 bool sch_check_exprs(cdaimg_rules *rs);
 /* sch_eval.c: evaluate on @p top (a document, or an element and what it

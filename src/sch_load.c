@@ -52,33 +52,25 @@ static bool attr_is(xmlNodePtr n, const char *name, const char *value)
 	return eq;
 }
 
-static void skip(loader *L, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-
-/* Note something of the rule set that cannot run (cdaimg_rules_skipped). */
-static void skip(loader *L, const char *fmt, ...)
+bool sch_skip(cdaimg_rules *rs, const char *fmt, ...)
 {
-	cdaimg_rules *rs = L->rs;
-	strbuf b = {0};
 	char line[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	sb_add(&b, line);
-	char *s = sb_take(&b);
+	char *s = cd_strdup(line);
 	char **grown = s ? cd_realloc(rs->skipped, (rs->n_skipped + 1) * sizeof *grown) : NULL;
 	if (!grown) {
 		cd_free(s);
-		L->nomem = true;
-		return;
+		return false;
 	}
 	rs->skipped = grown;
 	rs->skipped[rs->n_skipped++] = s;
+	return true;
 }
+
+#define skip(L, ...) ((L)->nomem |= !sch_skip((L)->rs, __VA_ARGS__))
 
 /* ---- reading files ------------------------------------------------------------------------ */
 

@@ -7,6 +7,7 @@
 #define CDAIMG_DOCMAP_H
 
 #include "map.h"
+#include "uid.h"
 #include "valuesets.h"
 
 #define OID_LOINC "2.16.840.1.113883.6.1"
@@ -76,10 +77,6 @@ void em_open(emitter *e, const char *name, ...) EM_SENTINEL;
 /* <name>text</name> */
 void em_text_el(emitter *e, const char *name, const char *text);
 
-/* A DICOM UID derived from @p seed and @p salt ("2.25." + a 128-bit hash as
- * in PS3.5 B.2): deterministic, so the same input gives the same document.
- * @p out holds 65 bytes. */
-void derived_uid(char *out, const char *seed, const char *salt);
 
 /* HL7 TS -> "DD/MM/YYYY hh:mm" (as much as the TS gives) into @p out (32 bytes). */
 void ts_display(char *out, const char *ts);

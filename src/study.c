@@ -1,7 +1,6 @@
 /* study.c - FrExamenImagerie -> Study Act (FR-DICOM-Examen-imagerie, MAPPING.md §4),
  * the emitter helpers the study, section and document mappings share, and
  * cdaimg_study_build. */
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,29 +67,6 @@ void map_lines(emitter *e, const char *text)
 		em_leaf(e, "br", NULL);
 		p = nl + 1;
 	}
-}
-
-/* FNV-1a, 64 bits, from a given basis. */
-static uint64_t fnv(uint64_t h, const char *s)
-{
-	for (; s && *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-void derived_uid(char *out, const char *seed, const char *salt)
-{
-	uint64_t a = fnv(fnv(0xcbf29ce484222325ULL, seed), salt);
-	uint64_t b = fnv(fnv(0x84222325cbf29ce4ULL, salt), seed);
-	char uuid[40];
-	/* version 8 (custom) and the RFC 4122 variant */
-	snprintf(uuid, sizeof uuid, "%08" PRIx32 "-%04" PRIx32 "-8%03" PRIx32 "-%04" PRIx32 "-%012" PRIx64,
-	         (uint32_t)(a >> 32), (uint32_t)(a >> 16) & 0xFFFF, (uint32_t)a & 0xFFF,
-	         (uint32_t)(0x8000 | ((b >> 48) & 0x3FFF)), (uint64_t)(b & 0xFFFFFFFFFFFFULL));
-	if (!uuid_to_dicom_uid(uuid, out))
-		snprintf(out, 65, "2.25.1");
 }
 
 void ts_display(char *out, const char *ts)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sha1.h"
 #include "uid.h"
 
 /* Whether @p s is a valid dotted UID/OID of at most @p max characters (0: no
@@ -111,6 +112,12 @@ bool uuid_to_dicom_uid(const char *uuid, char *out)
 	unsigned char b[16];
 	if (!uuid_parse(uuid, b))
 		return false;
+	uuid_bytes_to_dicom_uid(b, out);
+	return true;
+}
+
+void uuid_bytes_to_dicom_uid(const unsigned char b[16], char *out)
+{
 	/* 128-bit number as 8 base-65536 digits, most significant first. */
 	unsigned w[8];
 	for (int i = 0; i < 8; i++)
@@ -136,7 +143,44 @@ bool uuid_to_dicom_uid(const char *uuid, char *out)
 	while (nd > 0)
 		*p++ = digits[--nd];
 	*p = '\0';
-	return true;
+}
+
+/* A name-based UUID from the hash state @p c (namespace and name hashed): the
+ * first 16 bytes of the digest, version 5 and variant 10 set (RFC 9562 §5.5). */
+static void v5_finish(sha1_ctx *c, unsigned char out[16])
+{
+	unsigned char digest[20];
+	sha1_final(c, digest);
+	memcpy(out, digest, 16);
+	out[6] = (unsigned char)((out[6] & 0x0F) | 0x50);
+	out[8] = (unsigned char)((out[8] & 0x3F) | 0x80);
+}
+
+void uuid_v5(unsigned char out[16], const unsigned char ns[16], const void *name, size_t n)
+{
+	sha1_ctx c;
+	sha1_init(&c);
+	sha1_update(&c, ns, 16);
+	sha1_update(&c, name, n);
+	v5_finish(&c, out);
+}
+
+/* cdaimg's namespace for the identifiers it derives (a random UUID, drawn
+ * once): 9ef1c111-d52b-4fef-8de3-6d28fdcbd905. */
+static const unsigned char derived_ns[16] = {0x9e, 0xf1, 0xc1, 0x11, 0xd5, 0x2b, 0x4f, 0xef,
+                                             0x8d, 0xe3, 0x6d, 0x28, 0xfd, 0xcb, 0xd9, 0x05};
+
+void derived_uid(char *out, const char *seed, const char *salt)
+{
+	/* the name: salt, a NUL byte, seed (neither holds a NUL: the split is unambiguous) */
+	unsigned char b[16];
+	sha1_ctx c;
+	sha1_init(&c);
+	sha1_update(&c, derived_ns, 16);
+	sha1_update(&c, salt, strlen(salt) + 1);
+	sha1_update(&c, seed, strlen(seed));
+	v5_finish(&c, b);
+	uuid_bytes_to_dicom_uid(b, out);
 }
 
 bool dicom_uid_to_uuid(const char *uid, char *out)

@@ -45,7 +45,7 @@ static void fill(vals *v, uint8_t flags, int64_t frames, const char *const *f)
 	in->ids = &v->sop;
 	in->n_ids = 1;
 	in->sop_class = (cdaimg_concept){&v->sop_class, 1, NULL};
-	in->description = (cdaimg_narrative){f[16], f[17]};
+	in->description = (cdaimg_narrative){.status = f[16], .div = f[17]};
 	in->status = f[18];
 	in->date = f[19];
 	in->has_frame_count = flags & 1;
@@ -58,7 +58,7 @@ static void fill(vals *v, uint8_t flags, int64_t frames, const char *const *f)
 	s->ids = v->sid;
 	s->n_ids = f[3] ? 2 : 1;
 	s->modality = (cdaimg_concept){&v->modality, 1, f[7]};
-	s->description = (cdaimg_narrative){f[8], f[9]};
+	s->description = (cdaimg_narrative){.status = f[8], .div = f[9]};
 	s->date = f[10];
 	s->instances = v->inst;
 	s->n_instances = flags & 16 ? 2 : 1;

@@ -244,14 +244,51 @@ const char *check_date(check_ctx *c, const char *field, const char *date)
 	return adup(c, ts);
 }
 
-const char *check_narrative(check_ctx *c, const char *field, const cdaimg_narrative *nar)
+/* A description given as plain text (cdaimg_narrative.text): XML text, kept as
+ * it is but for line ends (CR LF and CR become LF) and trailing blank lines. */
+static const char *plain_narrative(check_ctx *c, const char *field, const char *text)
 {
-	if (!nar->div) {
-		if (nar->status)
-			dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "%s.div", field), "a narrative needs its div");
+	if (!check_text(c, cpath_join(c, field, ".text"), text))
+		return NULL;
+	size_t n = strlen(text);
+	char *out = arena_alloc(c->arena, n + 1);
+	if (!out) {
+		nomem(c);
 		return NULL;
 	}
-	if (!TEXT_OK(c, nar->status, "%s.status", field) || !TEXT_OK(c, nar->div, "%s.div", field))
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] == '\r') {
+			out[o++] = '\n';
+			if (text[i + 1] == '\n')
+				i++;
+		} else {
+			out[o++] = text[i];
+		}
+	}
+	while (o && (out[o - 1] == '\n' || out[o - 1] == ' ' || out[o - 1] == '\t'))
+		o--;
+	out[o] = '\0';
+	return o ? out : NULL;
+}
+
+const char *check_narrative(check_ctx *c, const char *field, const cdaimg_narrative *nar)
+{
+	if (nar->div && nar->text) {
+		dc_err(&c->dc, CDAIMG_D_NARRATIVE, cpath_join(c, field, ".text"),
+		       "a description is given once: as div (XHTML) or as text (plain), not both");
+		return NULL;
+	}
+	if (!nar->div && !nar->text) {
+		if (nar->status)
+			dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "%s.div", field), "a narrative needs its div (or its text)");
+		return NULL;
+	}
+	if (!TEXT_OK(c, nar->status, "%s.status", field))
+		return NULL;
+	if (nar->text)
+		return plain_narrative(c, field, nar->text);
+	if (!TEXT_OK(c, nar->div, "%s.div", field))
 		return NULL;
 	char *text = narrative_text(c->arena, &c->dc, cpath_join(c, field, ".div"), nar->div);
 	return text && *text ? text : NULL;

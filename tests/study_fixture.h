@@ -27,10 +27,10 @@ static inline void fx_study_init(fx_study *f, size_t n_series)
 {
 	memset(f, 0, sizeof *f);
 	tu_series_init(&f->t[0]);
-	f->t[0].s.description = (cdaimg_narrative){"generated",
-	                                           "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Scanner thoracique</p>"
+	f->t[0].s.description = (cdaimg_narrative){.status = "generated",
+	                                           .div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Scanner thoracique</p>"
 	                                           "<p>sans injection &amp; en coupes fines</p></div>"};
-	f->t[0].inst.description = (cdaimg_narrative){"generated", "<div xmlns=\"http://www.w3.org/1999/xhtml\">Coupe "
+	f->t[0].inst.description = (cdaimg_narrative){.status = "generated", .div = "<div xmlns=\"http://www.w3.org/1999/xhtml\">Coupe "
 	                                                           "axiale de r\xC3\xA9" "f\xC3\xA9rence</div>"};
 	f->series[0] = f->t[0].s;
 	tu_series_init(&f->t[1]);
@@ -46,8 +46,8 @@ static inline void fx_study_init(fx_study *f, size_t n_series)
 	f->s.ids = &f->id;
 	f->s.n_ids = 1;
 	f->s.date = "2021-01-08T11:30:00+01:00";
-	f->s.description = (cdaimg_narrative){"generated",
-	                                      "<div xmlns=\"http://www.w3.org/1999/xhtml\">Scanner thoraco-abdominal</div>"};
+	f->s.description = (cdaimg_narrative){.status = "generated",
+	                                      .div = "<div xmlns=\"http://www.w3.org/1999/xhtml\">Scanner thoraco-abdominal</div>"};
 	f->s.accession = (cdaimg_identifier){"urn:oid:1.2.250.1.925.994044785528.27", "105234751"};
 	f->s.series = f->series;
 	f->s.n_series = n_series;

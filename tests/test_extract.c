@@ -142,7 +142,7 @@ static void extract__test_series_fields(void **state)
 	tu_series_init(&t);
 	t.inst.has_frame_count = 1;
 	t.inst.frame_count = 120;
-	t.s.description = (cdaimg_narrative){"additional", "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Scanner</p><p>thorax &amp; abdomen</p></div>"};
+	t.s.description = (cdaimg_narrative){.status = "additional", .div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Scanner</p><p>thorax &amp; abdomen</p></div>"};
 	cdaimg_diags *d = cdaimg_diags_new();
 	char *xml = NULL;
 	assert_cdaimg_ok(cdaimg_series_to_string(&xml, NULL, &t.s, NULL, d), d);

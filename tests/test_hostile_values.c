@@ -54,13 +54,13 @@ static void set_mod_display(values *v, const char *s) { v->t.modality.display = 
 static void set_mod_text(values *v, const char *s) { v->t.s.modality.text = s; }
 static void set_desc_status(values *v, const char *s)
 {
-	v->t.s.description = (cdaimg_narrative){s, "<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"};
+	v->t.s.description = (cdaimg_narrative){.status = s, .div = "<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"};
 }
-static void set_desc_raw(values *v, const char *s) { v->t.s.description = (cdaimg_narrative){"generated", s}; }
+static void set_desc_raw(values *v, const char *s) { v->t.s.description = (cdaimg_narrative){.status = "generated", .div = s}; }
 static void set_desc_text(values *v, const char *s)
 {
 	v->div_buf = wrap_div(s);
-	v->t.s.description = (cdaimg_narrative){"generated", v->div_buf};
+	v->t.s.description = (cdaimg_narrative){.status = "generated", .div = v->div_buf};
 }
 static void set_date(values *v, const char *s) { v->t.s.date = s; }
 static void set_sop_value(values *v, const char *s) { v->t.sop_id.value = s; }
@@ -71,9 +71,9 @@ static void set_class_display(values *v, const char *s) { v->t.sop_class.display
 static void set_inst_desc_text(values *v, const char *s)
 {
 	v->div_buf = wrap_div(s);
-	v->t.inst.description = (cdaimg_narrative){"generated", v->div_buf};
+	v->t.inst.description = (cdaimg_narrative){.status = "generated", .div = v->div_buf};
 }
-static void set_inst_desc_raw(values *v, const char *s) { v->t.inst.description = (cdaimg_narrative){"generated", s}; }
+static void set_inst_desc_raw(values *v, const char *s) { v->t.inst.description = (cdaimg_narrative){.status = "generated", .div = s}; }
 static void set_status(values *v, const char *s) { v->t.inst.status = s; }
 static void set_inst_date(values *v, const char *s) { v->t.inst.date = s; }
 static void set_kind_system(values *v, const char *s) { v->t.kind.system = s; }

@@ -599,7 +599,7 @@ static void narrative_div_hostile(void **state)
 	for (int i = 0; i < 4; i++) {
 		tu_series t;
 		tu_series_init(&t);
-		t.s.description = (cdaimg_narrative){"generated", divs[i]};
+		t.s.description = (cdaimg_narrative){.status = "generated", .div = divs[i]};
 		cdaimg_diags *d = cdaimg_diags_new();
 		char *xml = NULL;
 		double t0 = now();
@@ -630,7 +630,7 @@ static char *description_text(const char *div)
 {
 	tu_series t;
 	tu_series_init(&t);
-	t.s.description = (cdaimg_narrative){"generated", div};
+	t.s.description = (cdaimg_narrative){.status = "generated", .div = div};
 	cdaimg_diags *d = cdaimg_diags_new();
 	char *xml = NULL;
 	cdaimg_status st = cdaimg_series_to_string(&xml, NULL, &t.s, NULL, d);
@@ -668,7 +668,7 @@ static void narrative_div_out_of_memory(void **state)
 	(void)state;
 	tu_series t;
 	tu_series_init(&t);
-	t.s.description = (cdaimg_narrative){"generated", "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>a</p>"
+	t.s.description = (cdaimg_narrative){.status = "generated", .div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>a</p>"
 	                                                  "<p>b <b>c</b></p></div>"};
 	long n, at_div = 0;
 	for (n = 0;; n++) {
@@ -719,7 +719,7 @@ static void parse_messages_not_on_stderr(void **state)
 	}
 	tu_series t;
 	tu_series_init(&t);
-	t.s.description = (cdaimg_narrative){"generated", div};
+	t.s.description = (cdaimg_narrative){.status = "generated", .div = div};
 	cdaimg_status st = cdaimg_series_check(&t.s, NULL, NULL);
 	fflush(stderr);
 	assert_true(dup2(saved, 2) >= 0);

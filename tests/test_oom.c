@@ -319,8 +319,8 @@ typedef struct build_state {
 static void build_state_init(build_state *b)
 {
 	tu_series_init(&b->t);
-	b->t.s.description = (cdaimg_narrative){"generated", div_text};
-	b->t.inst.description = (cdaimg_narrative){"generated", div_text};
+	b->t.s.description = (cdaimg_narrative){.status = "generated", .div = div_text};
+	b->t.inst.description = (cdaimg_narrative){.status = "generated", .div = div_text};
 	b->t.inst.has_frame_count = 1;
 	b->t.inst.frame_count = 3;
 	b->doc = xmlNewDoc((const xmlChar *)"1.0");
@@ -408,7 +408,7 @@ static void series_to_string_declared_encoding(void **state)
 	build_state_init(&b);
 	static const char div[] = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
 	                          "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>\xC3\xA9t\xC3\xA9</p><p>b</p></div>";
-	b.t.s.description = (cdaimg_narrative){"generated", div};
+	b.t.s.description = (cdaimg_narrative){.status = "generated", .div = div};
 	problems = 0;
 	oom_loop("cdaimg_series_to_string (div with an encoding declaration)", op_to_string, NULL, &b, CDAIMG_OK);
 	xmlFree(b.before);
@@ -917,12 +917,12 @@ static void study_and_document(void **state)
 	study_state *s = calloc(1, sizeof *s);
 	assert_non_null(s);
 	tu_series_init(&s->t);
-	s->t.s.description = (cdaimg_narrative){"generated", div_text};
+	s->t.s.description = (cdaimg_narrative){.status = "generated", .div = div_text};
 	s->id = (cdaimg_identifier){"urn:dicom:uid", "urn:oid:1.2.250.1.925.994044.27.123.1876360"};
 	s->study.ids = &s->id;
 	s->study.n_ids = 1;
 	s->study.date = "2020-08-23T22:32:32+02:00";
-	s->study.description = (cdaimg_narrative){"generated", div_text};
+	s->study.description = (cdaimg_narrative){.status = "generated", .div = div_text};
 	s->study.accession = (cdaimg_identifier){"urn:oid:1.2.250.1.999.7", "240705009"};
 	s->study.series = &s->t.s;
 	s->study.n_series = 1;

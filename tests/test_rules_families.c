@@ -18,7 +18,7 @@ static char *entry_xml(bool study, cdaimg_profile profile, int64_t frames)
 		t.inst.frame_count = frames;
 	}
 	const cdaimg_identifier study_id = {"urn:dicom:uid", "urn:oid:1.2.250.1.925.994044.27.123.1876360"};
-	cdaimg_study st = {&study_id, 1, "2021-01-08T11:30:00+01:00", {NULL, NULL}, {NULL, NULL}, &t.s, 1};
+	cdaimg_study st = {&study_id, 1, "2021-01-08T11:30:00+01:00", {0}, {NULL, NULL}, &t.s, 1};
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	xmlNodePtr entry = xmlNewDocNode(doc, NULL, BAD_CAST "entry", NULL);
 	xmlDocSetRootElement(doc, entry);

@@ -217,6 +217,25 @@ static void section__long_display_kept_whole(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* A plain-text description in a catalog: escaped once in the narrative, its
+ * lines separated by <br/>, the entry pointing to it. */
+static void section__plain_text_description_in_the_narrative(void **state)
+{
+	fx_study f;
+	fx_study_init(&f, 1);
+	f.s.description = (cdaimg_narrative){.text = "Scanner & contraste\nphase <portale> \xC3\xA9tendue"};
+	xmlNodePtr comp;
+	xmlDocPtr doc = new_doc(&comp);
+	xmlNodePtr sec = build_ok(comp, &f.s, 1);
+	char *text = fx_serialize(doc, sec);
+	assert_non_null(strstr(text, "<content ID=\"ex-01\">Scanner &amp; contraste<br/>phase &lt;portale&gt; "
+	                             "\xC3\xA9tendue</content>"));
+	assert_non_null(strstr(text, "<reference value=\"#ex-01\"/>"));
+	assert_int_equal(fx_bad_refs(xmlDocGetRootElement(doc)), 0);
+	free(text);
+	xmlFreeDoc(doc);
+}
+
 /* One section build with allocation @p n failing (-1: none), into a fresh
  * document that already has "ex-" IDs (so the prefix search runs too). */
 static cdaimg_status section_failing(const void *arg, long n, long *total, char **out)
@@ -316,6 +335,7 @@ int main(void)
 		cmocka_unit_test(section__errors_leave_document_unchanged),
 		cmocka_unit_test(section__dicom_profile_english_and_no_frames),
 		cmocka_unit_test(section__long_display_kept_whole),
+		cmocka_unit_test(section__plain_text_description_in_the_narrative),
 		cmocka_unit_test(section__out_of_memory),
 		cmocka_unit_test(section__stream_and_dom_identical),
 	};

@@ -182,6 +182,82 @@ static void study__iid_link_from_base_carries_the_accession_number(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* Descriptions given as plain text (cdaimg_narrative.text): "&", "<" and
+ * non-ASCII letters are characters, written escaped once; "\r\n" ends a line
+ * as "\n" does, trailing blank lines go; the same description as a div gives
+ * the same act. */
+static void study__plain_text_descriptions(void **state)
+{
+	fx_study f;
+	fx_study_init(&f, 1);
+	f.s.description = (cdaimg_narrative){.text = "Scanner & contraste <IV> \xC3\xA9tage thoracique"};
+	f.t[0].s.description = (cdaimg_narrative){.status = "generated", .text = "Temps art\xC3\xA9riel\r\n< 5 mm & plus\n\n"};
+	f.t[0].inst.description = (cdaimg_narrative){.text = "Coupe \"axiale\" n\xC2\xB0 12"};
+	f.series[0] = f.t[0].s;
+	xmlNodePtr entry, act = NULL;
+	xmlDocPtr doc = new_entry_doc(&entry);
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_cdaimg_ok(cdaimg_study_build(&act, entry, &f.s, NULL, d), d);
+	assert_int_equal(cdaimg_diags_count(d), 0);
+	assert_cdaimg_ok(cdaimg_schema_validate_entry(tu_schema(CDAIMG_SCHEMA_ANS), act, d), d);
+	char *text = fx_serialize(doc, act);
+	assert_non_null(strstr(text, "<text>Scanner &amp; contraste &lt;IV&gt; \xC3\xA9tage thoracique</text>"));
+	assert_non_null(strstr(text, "<text>Temps art\xC3\xA9riel\n&lt; 5 mm &amp; plus</text>"));
+	assert_non_null(strstr(text, "<originalText>Coupe \"axiale\" n\xC2\xB0 12</originalText>"));
+	/* the div that says the same gives the same act */
+	fx_study g;
+	fx_study_init(&g, 1);
+	g.s.description = (cdaimg_narrative){.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\">Scanner &amp; contraste "
+	                                             "&lt;IV&gt; \xC3\xA9tage thoracique</div>"};
+	g.t[0].s.description = (cdaimg_narrative){.status = "generated", .div = "<div xmlns=\"http://www.w3.org/1999/xhtml\">"
+	                                             "<p>Temps art\xC3\xA9riel</p><p>&lt; 5 mm &amp; plus</p></div>"};
+	g.t[0].inst.description = (cdaimg_narrative){.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\">Coupe \"axiale\" "
+	                                                    "n\xC2\xB0 12</div>"};
+	g.series[0] = g.t[0].s;
+	xmlNodePtr entry2, act2 = NULL;
+	xmlDocPtr doc2 = new_entry_doc(&entry2);
+	assert_cdaimg_ok(cdaimg_study_build(&act2, entry2, &g.s, NULL, d), d);
+	char *text2 = fx_serialize(doc2, act2);
+	assert_string_equal(text, text2);
+	free(text);
+	free(text2);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+	xmlFreeDoc(doc2);
+}
+
+/* Plain text is still checked: not UTF-8, a character XML 1.0 cannot carry,
+ * an empty string, and a description given both as div and text are refused,
+ * each at its field; nothing is built. */
+static void study__plain_text_still_checked(void **state)
+{
+	static const struct {
+		const char *text, *div;
+		cdaimg_diag_code code;
+	} cases[] = {
+	    {"caf\xC3", NULL, CDAIMG_D_TEXT},            /* cut UTF-8 */
+	    {"bip\x07", NULL, CDAIMG_D_TEXT},            /* a control character */
+	    {"\xEF\xBF\xBE", NULL, CDAIMG_D_TEXT},       /* U+FFFE, not an XML character */
+	    {"", NULL, CDAIMG_D_TEXT},                   /* empty */
+	    {"texte", "<div xmlns=\"http://www.w3.org/1999/xhtml\">texte</div>", CDAIMG_D_NARRATIVE},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fx_study f;
+		fx_study_init(&f, 1);
+		f.t[0].s.description = (cdaimg_narrative){.text = cases[i].text, .div = cases[i].div};
+		f.series[0] = f.t[0].s;
+		xmlNodePtr entry, act = (xmlNodePtr)1;
+		xmlDocPtr doc = new_entry_doc(&entry);
+		cdaimg_diags *d = cdaimg_diags_new();
+		assert_int_equal(cdaimg_study_build(&act, entry, &f.s, NULL, d), CDAIMG_EINVALID);
+		assert_null(act);
+		assert_null(entry->children);
+		assert_diag(d, cases[i].code, "serieImagerie.description.text");
+		cdaimg_diags_free(d);
+		xmlFreeDoc(doc);
+	}
+}
+
 static void study__args(void **state)
 {
 	fx_study f;
@@ -210,6 +286,8 @@ int main(void)
 		cmocka_unit_test(study__series_given_twice_is_warned_about),
 		cmocka_unit_test(study__identifiers_and_accession_checked),
 		cmocka_unit_test(study__iid_link_from_base_carries_the_accession_number),
+		cmocka_unit_test(study__plain_text_descriptions),
+		cmocka_unit_test(study__plain_text_still_checked),
 		cmocka_unit_test(study__args),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, teardown);

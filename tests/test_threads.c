@@ -86,7 +86,7 @@ static void job_init(job *j, int index)
 	j->t.inst.has_frame_count = index % 3 == 0;
 	j->t.inst.frame_count = index + 1;
 	if (index % 2)
-		j->t.s.description = (cdaimg_narrative){"generated", "<div xmlns=\"http://www.w3.org/1999/xhtml\">"
+		j->t.s.description = (cdaimg_narrative){.status = "generated", .div = "<div xmlns=\"http://www.w3.org/1999/xhtml\">"
 		                                                     "<p>S\xC3\xA9rie</p><p>&lt;ok&gt;</p></div>"};
 	if (index % 5 == 4)
 		j->t.inst.status = "not-a-status";

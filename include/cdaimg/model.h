@@ -37,10 +37,15 @@ typedef struct cdaimg_concept {
 	const char *text; /**< CodeableConcept.text (optional, not mapped to CDA) */
 } cdaimg_concept;
 
-/** FHIR Narrative: an XHTML div (decision D6). */
+/** FHIR Narrative: an XHTML div (decision D6), or plain text. */
 typedef struct cdaimg_narrative {
 	const char *status; /**< Narrative.status ("generated", "additional", ...) */
 	const char *div;    /**< Narrative.div: "<div xmlns=\"http://www.w3.org/1999/xhtml\">...</div>" */
+	/** Plain UTF-8 text instead of div, for callers that have text rather than
+	 *  markup: written as it is ("Scanner & contraste" needs no escaping; "<"
+	 *  is a character), lines separated by "\n". Give div or text, not both;
+	 *  the JSON form has div only (FHIR). */
+	const char *text;
 } cdaimg_narrative;
 
 /** FrSerieImagerie.referenceWado: the link to the images (decision D5). */

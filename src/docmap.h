@@ -49,6 +49,10 @@ typedef struct section_opts {
  * false when out of memory. */
 bool assign_refs(arena *a, prep_study **studies, size_t n, const section_opts *so);
 
+/* The column headings of the catalog's narrative table (NULL past the last). */
+#define CATALOG_COLUMNS 5
+const char *catalog_head(bool english, size_t i);
+
 /* The DICOM Object Catalog section, narrative table and Study Acts. */
 void map_section(emitter *e, const profile_ids *p, prep_study **studies, size_t n, const section_opts *so);
 

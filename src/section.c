@@ -59,15 +59,20 @@ static void content(emitter *e, const char *text, const char *text_ref)
 	em_end(e);
 }
 
-static void header_row(emitter *e, bool english)
+const char *catalog_head(bool english, size_t i)
 {
-	static const char *const heads[2][5] = {
+	static const char *const heads[2][CATALOG_COLUMNS] = {
 		{"Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9 d'acquisition", "Date", "Lien vers les images"},
 		{"Study", "Series", "Modality", "Date", "Images"}};
+	return i < CATALOG_COLUMNS ? heads[english][i] : NULL;
+}
+
+static void header_row(emitter *e, bool english)
+{
 	em_start(e, "thead");
 	em_start(e, "tr");
-	for (size_t i = 0; i < 5; i++)
-		em_text_el(e, "th", heads[english][i]);
+	for (size_t i = 0; i < CATALOG_COLUMNS; i++)
+		em_text_el(e, "th", catalog_head(english, i));
 	em_end(e);
 	em_end(e);
 }
@@ -215,7 +220,8 @@ static cdaimg_status emit_section(xmlNodePtr *out, xmlNodePtr parent, check_ctx 
 {
 	char pfx[32], uid[72];
 	free_prefix(parent->doc, pfx, sizeof pfx);
-	section_opts so = {pfx, 1, uid, false, strcmp(c->lang, "fr") != 0};
+	/* FR: one Study Act per series, as the IMG-CR-IMG volume counts them (docs/mapping.md) */
+	section_opts so = {pfx, 1, uid, c->opts->profile == CDAIMG_PROFILE_FR, strcmp(c->lang, "fr") != 0};
 	if (!section_uid(uid, ps, n, pfx) || !assign_refs(c->arena, ps, n, &so)) {
 		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;

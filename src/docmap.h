@@ -27,6 +27,12 @@ typedef struct prep_study {
  * the prepared values (in c->arena), or NULL when errors were found. */
 prep_study *check_study(check_ctx *c, const cdaimg_study *s, const char *prefix);
 
+/* Warn (or, for @p act in an IMG-CR-IMG document, refuse) about what a Study
+ * Act (@p act) or a catalog built on its own cannot carry: the accession
+ * number; several series of a study in one act (FR profile). @p kind is the
+ * target's doc_kind (target.h); paths start with @p prefix. */
+void study_act_notes(check_ctx *c, const prep_study *ps, const char *prefix, int kind, bool act);
+
 /* Check @p n studies of a catalog (prefix "[i]." when there are several).
  * NULL on error. */
 prep_study **check_studies(check_ctx *c, const cdaimg_study *studies, size_t n);

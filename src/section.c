@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "docmap.h"
+#include "target.h"
 
 #define CATALOG_TITLE_FR "Catalogue d\xE2\x80\x99objets DICOM"
 #define CATALOG_TITLE_EN "DICOM Object Catalog"
@@ -253,6 +254,15 @@ cdaimg_status cdaimg_section_build(xmlNodePtr *out, xmlNodePtr parent, const cda
 	check_ctx c;
 	check_init(&c, &a, opts, diags);
 	prep_study **ps = check_studies(&c, studies, n_studies);
+	if (ps) {
+		target_warn_profile(&c.dc, parent, c.opts->profile);
+		for (size_t i = 0; i < n_studies; i++) {
+			char prefix[32] = "";
+			if (n_studies > 1)
+				snprintf(prefix, sizeof prefix, "[%zu].", i);
+			study_act_notes(&c, ps[i], prefix, DOC_NONE, false);
+		}
+	}
 	cdaimg_status st = dc_status(&c.dc);
 	if (ps && st == CDAIMG_OK)
 		st = emit_section(out, parent, &c, ps, n_studies);

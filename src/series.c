@@ -8,6 +8,7 @@
 #include <libxml/xmlsave.h>
 
 #include "map.h"
+#include "target.h"
 #include "valuesets.h"
 
 static const profile_ids fr_ids = {
@@ -282,6 +283,8 @@ static cdaimg_status build_series(xmlNodePtr *out, xmlDocPtr doc, xmlNodePtr par
 	check_ctx c;
 	check_init(&c, &a, opts, diags);
 	prep_series *ps = check_series(&c, series);
+	if (ps && parent)
+		target_warn_profile(&c.dc, parent, c.opts->profile);
 	cdaimg_status st = dc_status(&c.dc);
 	if (ps && st == CDAIMG_OK) {
 		emitter e;

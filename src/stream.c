@@ -7,6 +7,7 @@
 
 #include "docmap.h"
 #include "stream.h"
+#include "target.h"
 
 /* Flush to the sink once this much is buffered (between series only, so a
  * failed series can always be taken back). */
@@ -315,9 +316,9 @@ static cdaimg_status add_item(cdaimg_stream *s, const cdaimg_series *series, con
 	c.prefix = prefix;
 	prep_series *ps = NULL;
 	prep_study *pst = NULL;
-	if (study)
-		pst = check_study(&c, study, prefix);
-	else
+	if (study && (pst = check_study(&c, study, prefix)) != NULL)
+		study_act_notes(&c, pst, prefix, DOC_NONE, true);
+	else if (!study)
 		ps = check_series(&c, series);
 	cdaimg_status st = dc_status(&c.dc);
 	if ((ps || pst) && st == CDAIMG_OK && !write_item(s, c.opts, ps, pst)) {

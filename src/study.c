@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "docmap.h"
+#include "target.h"
 #include "uid.h"
 #include "valuesets.h"
 
@@ -312,6 +313,34 @@ void map_study(emitter *e, const profile_ids *p, const prep_study *s)
 	map_study_range(e, p, s, 0, s->n_series);
 }
 
+/* --- what a Study Act alone cannot carry --------------------------------------------------- */
+
+void study_act_notes(check_ctx *c, const prep_study *ps, const char *prefix, int kind, bool act)
+{
+	const char *saved = c->prefix;
+	c->prefix = prefix;
+	if (ps->accession.root)
+		dc_warn(&c->dc, CDAIMG_D_IGNORED, cpath(c, "accessionNumber"),
+		        "%s has no place for the accession number: a document has it in its header "
+		        "(inFulfillmentOf/order/ps3-20:accessionNumber), where cdaimg_document_build and "
+		        "cdaimg_document_put_studies write it; not written here",
+		        act ? "a Study Act" : "an object catalog");
+	const char *path = cpath(c, "serieImagerie[1]");
+	c->prefix = saved;
+	if (!act || ps->n_series < 2 || c->opts->profile != CDAIMG_PROFILE_FR)
+		return;
+	if (kind == DOC_IMG_CR_IMG)
+		dc_err(&c->dc, CDAIMG_D_CARDINALITY, path,
+		       "an IMG-CR-IMG document wants one series per Study Act (its rule E_ExamenImagerie_IMG-CR-IMG): "
+		       "put the study into the object catalog (cdaimg_section_put_studies, cdaimg_section_build), which "
+		       "writes one Study Act per series");
+	else
+		dc_warn(&c->dc, CDAIMG_D_CARDINALITY, path,
+		        "a Study Act of %zu series: in an IMG-CR-IMG document it fails E_ExamenImagerie_IMG-CR-IMG, which "
+		        "wants one series per act (cdaimg_section_build writes one act per series)",
+		        ps->n_series);
+}
+
 /* --- public call --------------------------------------------------------------------------- */
 
 cdaimg_status cdaimg_study_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_study *study,
@@ -327,6 +356,10 @@ cdaimg_status cdaimg_study_build(xmlNodePtr *out, xmlNodePtr parent, const cdaim
 	check_ctx c;
 	check_init(&c, &a, opts, diags);
 	prep_study *ps = check_study(&c, study, "");
+	if (ps) {
+		target_warn_profile(&c.dc, parent, c.opts->profile);
+		study_act_notes(&c, ps, "", target_kind(parent), true);
+	}
 	cdaimg_status st = dc_status(&c.dc);
 	if (ps && st == CDAIMG_OK) {
 		emitter e;

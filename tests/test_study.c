@@ -93,7 +93,10 @@ static void study__series_given_twice_is_warned_about(void **state)
 	assert_non_null(strstr(g->message, "1.2.250.1.925.994044.27.123.1876360.1 is given twice (also at "
 	                                   "serieImagerie[0].uuidSerie[0].value)"));
 	assert_diag(d, CDAIMG_D_DUPLICATE, "serieImagerie[1].instanceSOP.uuidSOPInstance[0].value");
-	assert_int_equal(cdaimg_diags_count(d), 2);
+	size_t dups = 0;
+	for (size_t i = 0; i < cdaimg_diags_count(d); i++)
+		dups += cdaimg_diags_get(d, i)->code == CDAIMG_D_DUPLICATE;
+	assert_int_equal(dups, 2);
 	cdaimg_diags_free(d);
 	xmlFreeDoc(doc);
 
@@ -105,8 +108,11 @@ static void study__series_given_twice_is_warned_about(void **state)
 	doc = new_entry_doc(&entry);
 	d = cdaimg_diags_new();
 	assert_cdaimg_ok(cdaimg_study_build(&act, entry, &f.s, NULL, d), d);
-	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_WARNING), 1);
+	/* that one, and the two notes on what a Study Act alone cannot carry */
+	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_WARNING), 3);
 	assert_diag(d, CDAIMG_D_DUPLICATE, "serieImagerie[1].instanceSOP.uuidSOPInstance[0].value");
+	assert_diag(d, CDAIMG_D_IGNORED, "accessionNumber");
+	assert_diag(d, CDAIMG_D_CARDINALITY, "serieImagerie[1]");
 	cdaimg_diags_free(d);
 	xmlFreeDoc(doc);
 }
@@ -190,6 +196,7 @@ static void study__plain_text_descriptions(void **state)
 {
 	fx_study f;
 	fx_study_init(&f, 1);
+	f.s.accession = (cdaimg_identifier){NULL, NULL}; /* no warning about it */
 	f.s.description = (cdaimg_narrative){.text = "Scanner & contraste <IV> \xC3\xA9tage thoracique"};
 	f.t[0].s.description = (cdaimg_narrative){.status = "generated", .text = "Temps art\xC3\xA9riel\r\n< 5 mm & plus\n\n"};
 	f.t[0].inst.description = (cdaimg_narrative){.text = "Coupe \"axiale\" n\xC2\xB0 12"};
@@ -258,6 +265,72 @@ static void study__plain_text_still_checked(void **state)
 	}
 }
 
+/* A ClinicalDocument of the IMG-CR-IMG volume around @p entry (templateId only). */
+static xmlDocPtr new_report_entry_doc(xmlNodePtr *entry)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr root = xmlNewDocNode(doc, NULL, (const xmlChar *)"ClinicalDocument", NULL);
+	xmlNsPtr ns = xmlNewNs(root, (const xmlChar *)"urn:hl7-org:v3", NULL);
+	xmlSetNs(root, ns);
+	xmlDocSetRootElement(doc, root);
+	xmlNodePtr t = xmlNewChild(root, ns, (const xmlChar *)"templateId", NULL);
+	xmlNewProp(t, (const xmlChar *)"root", (const xmlChar *)"1.2.250.1.213.1.1.1.45");
+	*entry = xmlNewChild(root, ns, (const xmlChar *)"entry", NULL);
+	return doc;
+}
+
+/* What a Study Act cannot carry is said, not dropped silently: the accession
+ * number (a warning: the header has it); several series in the FR profile
+ * (a warning, or, in an IMG-CR-IMG document whose rules reject it, an error
+ * and nothing built). The PS3.20 profile keeps several series in one act. */
+static void study__what_a_study_act_cannot_carry(void **state)
+{
+	fx_study f;
+	fx_study_init(&f, 2);
+	xmlNodePtr entry, act = NULL;
+	xmlDocPtr doc = new_entry_doc(&entry);
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_cdaimg_ok(cdaimg_study_build(&act, entry, &f.s, NULL, d), d);
+	assert_int_equal(cdaimg_diags_count(d), 2);
+	int at = tu_find_diag(d, CDAIMG_D_IGNORED, "accessionNumber");
+	assert_true(at >= 0);
+	assert_int_equal(cdaimg_diags_get(d, (size_t)at)->severity, CDAIMG_SEV_WARNING);
+	assert_non_null(strstr(cdaimg_diags_get(d, (size_t)at)->message, "inFulfillmentOf/order"));
+	at = tu_find_diag(d, CDAIMG_D_CARDINALITY, "serieImagerie[1]");
+	assert_true(at >= 0);
+	assert_int_equal(cdaimg_diags_get(d, (size_t)at)->severity, CDAIMG_SEV_WARNING);
+	assert_non_null(strstr(cdaimg_diags_get(d, (size_t)at)->message, "E_ExamenImagerie_IMG-CR-IMG"));
+	xmlFreeDoc(doc);
+	/* into an IMG-CR-IMG document: refused */
+	cdaimg_diags_clear(d);
+	doc = new_report_entry_doc(&entry);
+	act = (xmlNodePtr)1;
+	assert_int_equal(cdaimg_study_build(&act, entry, &f.s, NULL, d), CDAIMG_EINVALID);
+	assert_null(act);
+	assert_null(entry->children);
+	at = tu_find_diag(d, CDAIMG_D_CARDINALITY, "serieImagerie[1]");
+	assert_true(at >= 0);
+	assert_int_equal(cdaimg_diags_get(d, (size_t)at)->severity, CDAIMG_SEV_ERROR);
+	/* one series: built there, the accession number still noted */
+	cdaimg_diags_clear(d);
+	f.s.n_series = 1;
+	assert_cdaimg_ok(cdaimg_study_build(&act, entry, &f.s, NULL, d), d);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	assert_diag(d, CDAIMG_D_IGNORED, "accessionNumber");
+	xmlFreeDoc(doc);
+	/* PS3.20: the accession number only */
+	cdaimg_diags_clear(d);
+	f.s.n_series = 2;
+	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
+	opts.profile = CDAIMG_PROFILE_DICOM;
+	doc = new_entry_doc(&entry);
+	assert_cdaimg_ok(cdaimg_study_build(&act, entry, &f.s, &opts, d), d);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	assert_diag(d, CDAIMG_D_IGNORED, "accessionNumber");
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+}
+
 static void study__args(void **state)
 {
 	fx_study f;
@@ -288,6 +361,7 @@ int main(void)
 		cmocka_unit_test(study__iid_link_from_base_carries_the_accession_number),
 		cmocka_unit_test(study__plain_text_descriptions),
 		cmocka_unit_test(study__plain_text_still_checked),
+		cmocka_unit_test(study__what_a_study_act_cannot_carry),
 		cmocka_unit_test(study__args),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, teardown);

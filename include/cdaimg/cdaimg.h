@@ -18,6 +18,7 @@
 #include "validate.h"
 #include "values.h"
 #include "document.h"
+#include "embed.h"
 #include "rules.h"
 #include "extract.h"
 #include "stream.h"

@@ -61,7 +61,8 @@ typedef enum cdaimg_severity {
 	X(CDAIMG_D_ARG, "arg")                            /* invalid argument */             \
 	X(CDAIMG_D_IO, "io")                              /* file error */                   \
 	X(CDAIMG_D_INTERNAL, "internal")                                                     \
-	X(CDAIMG_D_DUPLICATE, "duplicate")                /* a DICOM UID given twice */
+	X(CDAIMG_D_DUPLICATE, "duplicate")                /* a DICOM UID given twice */ \
+	X(CDAIMG_D_TARGET, "target")                      /* the document has no place for it */
 
 typedef enum cdaimg_diag_code {
 #define CDAIMG_X_ENUM_(name, str) name,

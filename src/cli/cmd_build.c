@@ -11,11 +11,12 @@ typedef struct build_args {
 	const char *output; /* NULL: standard output */
 	const char *input;
 	const char *header; /* --header FILE, or NULL */
+	const char *into;   /* --into REPORT.xml, or NULL */
 	bool strict;
 	cdaimg_options opts; /* --profile */
 } build_args;
 
-enum { O_AS = 1, O_OUTPUT, O_STRICT, O_PROFILE, O_HEADER };
+enum { O_AS = 1, O_OUTPUT, O_STRICT, O_PROFILE, O_HEADER, O_INTO };
 
 static const cli_opt build_opts[] = {
 	{O_AS, 0, "as", "entry|section|document"},
@@ -23,6 +24,7 @@ static const cli_opt build_opts[] = {
 	{O_STRICT, 0, "strict", NULL},
 	{O_PROFILE, 0, "profile", "fr|dicom|ccda"},
 	{O_HEADER, 0, "header", "FILE"},
+	{O_INTO, 0, "into", "REPORT.xml"},
 	{0, 0, NULL, NULL},
 };
 
@@ -30,6 +32,7 @@ static void build_help(cli *c)
 {
 	fputs("Usage: cdaimg build [--as entry|section|document] [--profile fr|dicom|ccda] [-o FILE] [--strict]\n"
 	      "                    [--header HEADER.json] INPUT.json|-\n"
+	      "       cdaimg build --into REPORT.xml [-o FILE] [--strict] STUDIES.json|-\n"
 	      "\n"
 	      "Read the JSON form of FrSerieImagerie or FrExamenImagerie (or an array of them) and\n"
 	      "write CDA R2 XML:\n"
@@ -42,6 +45,12 @@ static void build_help(cli *c)
 	      "                 organization, title, ids, contre-indications, and the anatomical\n"
 	      "                 site, which it must give) instead of the samples; a JSON object\n"
 	      "                 whose members are the fields of cdaimg_document_header\n"
+	      "      --into REPORT.xml  put the studies into that IMG-CR-IMG report instead: each into\n"
+	      "                 the object catalog of an FR-DICOM-Acte-imagerie section (the one\n"
+	      "                 holding the study, which is replaced; else the only one; else the\n"
+	      "                 next one holding no study), the header's service events and orders\n"
+	      "                 completed, the rest of the report unchanged; the report is written\n"
+	      "                 whole (to -o FILE, which may be REPORT.xml itself)\n"
 	      "  -o, --output FILE  write FILE atomically (default or '-': standard output)\n"
 	      "      --strict   JSON members the model does not know are errors, not warnings\n"
 	      "      --profile fr|dicom|ccda  template family: French CI-SIS (default), DICOM PS3.20\n"
@@ -77,6 +86,8 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 			b->output = a.value;
 		} else if (id == O_HEADER) {
 			b->header = a.value;
+		} else if (id == O_INTO) {
+			b->into = a.value;
 		} else if (id == O_STRICT) {
 			b->strict = true;
 		} else if (id == O_PROFILE) {
@@ -98,6 +109,10 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 		return cli_usage(c, "an input file is needed (or '-' for standard input)");
 	if (b->header && b->as != AS_DOCUMENT)
 		return cli_usage(c, "--header goes with --as document");
+	if (b->into && (b->as != AS_ENTRY || b->header))
+		return cli_usage(c, "--into puts studies into a report: no --as, no --header");
+	if (b->into && !strcmp(b->into, "-") && !strcmp(b->input, "-"))
+		return cli_usage(c, "the report and the input cannot both be standard input");
 	if (b->header && !strcmp(b->header, "-") && !strcmp(b->input, "-"))
 		return cli_usage(c, "the header and the input cannot both be standard input");
 	return -1;
@@ -383,6 +398,70 @@ static cdaimg_status build_around(const build_args *b, const cdaimg_values *v, b
 }
 
 
+/* What putting the studies into the report said: what concerns the report's
+ * elements (paths "/...") under its name, the rest (values, and the studies
+ * left without a section) as for the input. */
+static void report_into(cli *c, const build_args *b, cdaimg_status st, cdaimg_diags *said, const char *prefix,
+                        cdaimg_diags *shown)
+{
+	cdaimg_diags *doc = cdaimg_diags_new(), *rest = cdaimg_diags_new();
+	size_t no_place = 0;
+	for (size_t i = 0; doc && rest && i < cdaimg_diags_count(said); i++) {
+		const cdaimg_diag *g = cdaimg_diags_get(said, i);
+		no_place += g->code == CDAIMG_D_TARGET && g->severity == CDAIMG_SEV_ERROR;
+		cdaimg_diags_add(g->path[0] == '/' ? doc : rest, g->severity, g->code, g->path, g->line, g->rule,
+		                 g->message);
+	}
+	move_diags(shown, doc && rest ? rest : said, prefix);
+	cdaimg_diags_clear(said);
+	size_t in_errors = cdaimg_diags_count_at_least(shown, CDAIMG_SEV_ERROR);
+	if (no_place)
+		cli_msg(c, "%s: no place for the studies (%zu error%s)", cli_name(b->into), no_place,
+		        no_place == 1 ? "" : "s");
+	cli_print_diags(c, c->err, doc, CDAIMG_SEV_WARNING, cli_name(b->into));
+	if (st != CDAIMG_OK && (st != CDAIMG_EINVALID || in_errors > no_place || !no_place))
+		report_failure(c, b->input, st, shown);
+	else
+		cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
+	cdaimg_diags_free(doc);
+	cdaimg_diags_free(rest);
+}
+
+/* --into REPORT.xml: the studies of the input put into the report, which is
+ * written whole (cdaimg_document_put_studies). */
+static int build_into(cli *c, const build_args *b, const cdaimg_values *v, bool array, cdaimg_diags *shown,
+                      cdaimg_diags *scratch)
+{
+	size_t n = cdaimg_values_count(v);
+	cdaimg_study *studies = NULL;
+	xmlDocPtr doc = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+	cdaimg_status st = collect_studies(v, array, shown, &studies);
+	if (st != CDAIMG_OK) {
+		report_failure(c, b->input, st, shown);
+		return cli_exit_of(st);
+	}
+	if ((rc = cli_read(c, b->into, &text, &len)) != CLI_OK)
+		goto done;
+	st = cdaimg_doc_read_memory(&doc, text, len, cli_name(b->into), scratch);
+	if (st != CDAIMG_OK) {
+		cli_msg(c, "%s: %s", cli_name(b->into), st == CDAIMG_EPARSE ? "not well-formed XML" : cdaimg_status_str(st));
+		cli_print_diags(c, c->err, scratch, CDAIMG_SEV_WARNING, cli_name(b->into));
+		rc = cli_exit_of(st);
+		goto done;
+	}
+	st = cdaimg_document_put_studies(doc, studies, n, &b->opts, scratch);
+	report_into(c, b, st, scratch, studies_prefix(array, n), shown);
+	rc = st == CDAIMG_OK ? cli_write_doc(c, b->output, doc) : cli_exit_of(st);
+done:
+	xmlFreeDoc(doc);
+	free(text);
+	free(studies);
+	return rc;
+}
+
 /* --header FILE: the header values, read before the input so that a bad header
  * is reported on its own, with the file's name in front of each JSON path. */
 static int read_header(cli *c, const build_args *b, cdaimg_diags *shown, cdaimg_document_header **out)
@@ -407,7 +486,7 @@ static int read_header(cli *c, const build_args *b, cdaimg_diags *shown, cdaimg_
 
 int cli_cmd_build(cli *c, int argc, char **argv)
 {
-	build_args b = {AS_ENTRY, NULL, NULL, NULL, false, CDAIMG_OPTIONS_INIT};
+	build_args b = {AS_ENTRY, NULL, NULL, NULL, NULL, false, CDAIMG_OPTIONS_INIT};
 	int rc = parse_args(c, argc, argv, &b);
 	if (rc >= 0)
 		return rc;
@@ -430,6 +509,10 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 	cdaimg_status st = cdaimg_json_read(&v, text, len, b.strict ? CDAIMG_JSON_STRICT : 0, shown);
 	free(text); /* the values own their strings */
 	text = NULL;
+	if (st == CDAIMG_OK && b.into) {
+		rc = build_into(c, &b, v, array, shown, scratch);
+		goto done;
+	}
 	if (st == CDAIMG_OK && array && b.as == AS_ENTRY) {
 		rc = build_array(c, &b, v, shown, scratch);
 		goto done;

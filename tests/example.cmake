@@ -6,3 +6,14 @@ if(TARGET build_series)
     PASS_REGULAR_EXPRESSION "valid: the ANS extended schema and the ANS rules"
     LABELS example)
 endif()
+
+# The vendor's job: a study put into the ANS example report, which still passes the official check.
+if(TARGET put_studies)
+  add_test(NAME example_put_studies
+           COMMAND put_studies ${PROJECT_SOURCE_DIR}/tests/data/IMG_CR_IMG_2024.01.xml
+                   ${CMAKE_CURRENT_BINARY_DIR}/put_studies.xml)
+  set_tests_properties(example_put_studies PROPERTIES
+    ENVIRONMENT "CDAIMG_SCHEMA_DIR=${PROJECT_SOURCE_DIR}/schemas"
+    PASS_REGULAR_EXPRESSION "the study is in the report, which passes the official check"
+    LABELS example)
+endif()

@@ -294,6 +294,34 @@ static void embed__multi_series_study_passes(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* The caller's own way: a section built by cdaimg_section_build for a study of
+ * two series, put into an imaging act section of the report by hand (with
+ * its component): one Study Act per series, and the report passes the
+ * official check. */
+static void embed__multi_series_section_built_by_hand(void **state)
+{
+	xmlDocPtr doc = ans_without_catalogs();
+	fx_study f;
+	fx_study_init(&f, 2);
+	f.s.accession = (cdaimg_identifier){NULL, NULL}; /* the header has the ANS example's */
+	ans_study b[2];
+	ans_study_init(&b[0], 1);
+	ans_study_init(&b[1], 2);
+	const cdaimg_study *s[3] = {&f.s, &b[0].s, &b[1].s};
+	cdaimg_diags *d = cdaimg_diags_new();
+	for (int k = 0; k < 3; k++) {
+		xmlNodePtr act = node_at(doc, ACT_SECTION, k);
+		xmlNodePtr comp = xmlNewChild(act, act->ns, (const xmlChar *)"component", NULL);
+		assert_cdaimg_ok(cdaimg_section_build(NULL, comp, s[k], 1, NULL, d), d);
+	}
+	assert_int_equal(cdaimg_diags_count(d), 0);
+	assert_official(doc);
+	keep(doc, "ans-example-sections-by-hand.xml");
+	assert_int_equal(count(doc, "(" ACT_SECTION ")[1]//" STUDY_ACT "[h:id/@root='" FX_STUDY_UID "']"), 2);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+}
+
 /* A new study: a service event and an order are added to the header, the
  * catalog of the section given holds both studies. */
 static void embed__new_study_completes_the_header(void **state)
@@ -572,6 +600,7 @@ int main(void)
 		cmocka_unit_test(embed__replacing_twice_gives_the_same_document),
 		cmocka_unit_test(embed__into_a_document_built_from_the_same_study),
 		cmocka_unit_test(embed__multi_series_study_passes),
+		cmocka_unit_test(embed__multi_series_section_built_by_hand),
 		cmocka_unit_test(embed__new_study_completes_the_header),
 		cmocka_unit_test(embed__refused_and_unchanged),
 		cmocka_unit_test(embed__given_section_gets_its_catalog),

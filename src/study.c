@@ -322,8 +322,8 @@ void study_act_notes(check_ctx *c, const prep_study *ps, const char *prefix, int
 	if (ps->accession.root)
 		dc_warn(&c->dc, CDAIMG_D_IGNORED, cpath(c, "accessionNumber"),
 		        "%s has no place for the accession number: a document has it in its header "
-		        "(inFulfillmentOf/order/ps3-20:accessionNumber), where cdaimg_document_build and "
-		        "cdaimg_document_put_studies write it; not written here",
+		        "(inFulfillmentOf/order; ps3-20:accessionNumber in an IMG-CR-IMG report), where "
+		        "cdaimg_document_build and cdaimg_document_put_studies write it; not written here",
 		        act ? "a Study Act" : "an object catalog");
 	const char *path = cpath(c, "serieImagerie[1]");
 	c->prefix = saved;

@@ -379,8 +379,7 @@ static cdaimg_status syntax_error(jreader *r, const json_error_t *err)
 		snprintf(msg, sizeof msg, "a string holds \\u0000, which XML cannot carry");
 	const char *what = strstr(msg, "unable to decode byte") ? "not UTF-8: " : "";
 	if (err->line > 0)
-		dc_add(&r->dc, CDAIMG_SEV_ERROR, CDAIMG_D_JSON, "", err->line, NULL, "column %d: %s%s", err->column, what,
-		       msg);
+		dc_err_at(&r->dc, CDAIMG_D_JSON, "", err->line, err->column, "%s%s", what, msg);
 	else
 		dc_err(&r->dc, CDAIMG_D_JSON, "", "%s%s", what, msg);
 	return CDAIMG_EPARSE;
@@ -413,6 +412,10 @@ static cdaimg_status read_text(jreader *r, const char *text, size_t len,
 		/* a UTF-8 byte order mark, which some editors write: RFC 8259 lets a reader ignore it */
 		text += 3;
 		len -= 3;
+	}
+	if (text_blank(text, len)) {
+		dc_err(&r->dc, CDAIMG_D_JSON, "", "empty input");
+		return CDAIMG_EPARSE;
 	}
 	json_error_t err;
 	json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);

@@ -564,7 +564,7 @@ static void cli__validate_reports_each_problem_and_a_summary(void **state)
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want, "%s: not well-formed XML\n", broken);
 	assert_contains(r.out, want);
-	snprintf(want, sizeof want, "%s:4: not well-formed: ", broken);
+	snprintf(want, sizeof want, "%s:4:1: not well-formed: ", broken);
 	assert_contains(r.out, want);
 	done(&r);
 
@@ -770,7 +770,7 @@ static void cli__document_header_from_a_file(void **state)
 	r = RUN("build", "--as", "document", "--header", hdr, study);
 	assert_int_equal(r.rc, CLI_INVALID);
 	assert_contains(r.err, "header.json: not valid JSON\n");
-	assert_contains(r.err, "header.json:1: column ");
+	assert_contains(r.err, "header.json:1:10: ");
 	done(&r);
 	r = RUN("build", "--as", "document", "--header", tmp("missing.json"), study);
 	assert_int_equal(r.rc, CLI_IO);
@@ -1025,7 +1025,7 @@ static void cli__validate_stream(void **state)
 	assert_int_equal(fclose(f), 0);
 	r = RUN("validate", "--stream", broken);
 	assert_int_equal(r.rc, CLI_INVALID);
-	snprintf(want, sizeof want, "%s:3: not well-formed: ", broken);
+	snprintf(want, sizeof want, "%s:3:20: not well-formed: ", broken);
 	assert_contains(r.out, want);
 	snprintf(want, sizeof want, "%s: not well-formed XML\n", broken);
 	assert_contains(r.out, want);

@@ -155,10 +155,39 @@ static void json__syntax_errors_give_line_and_column(void **state)
 	assert_int_equal(g->code, CDAIMG_D_JSON);
 	assert_int_equal(g->line, 3);
 	assert_string_equal(g->path, "");
-	assert_string_equal(g->message, "column 11: unexpected token near ','");
+	assert_int_equal(g->column, 11);
+	assert_string_equal(g->message, "unexpected token near ','");
 	char line[256];
 	cdaimg_diag_format(g, line, sizeof line);
 	assert_string_equal(line, "line 3: column 11: unexpected token near ',' [json]");
+	cdaimg_diags_free(d);
+}
+
+/* No JSON text at all (nothing, or white space only): "empty input", not a parser message. */
+static void json__empty_input(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {"", " \n\t\r\n", "\xEF\xBB\xBF\n"};
+	for (size_t i = 0; i < 3; i++) {
+		cdaimg_diags *d = cdaimg_diags_new();
+		cdaimg_values *v = NULL;
+		assert_int_equal(cdaimg_json_read(&v, texts[i], strlen(texts[i]), 0, d), CDAIMG_EPARSE);
+		assert_null(v);
+		const cdaimg_diag *g = only_diag(d);
+		assert_int_equal(g->code, CDAIMG_D_JSON);
+		assert_int_equal(g->line, 0);
+		assert_string_equal(g->message, "empty input");
+		cdaimg_diags_clear(d);
+		cdaimg_document_header *h = NULL;
+		assert_int_equal(cdaimg_json_read_header(&h, texts[i], strlen(texts[i]), 0, d), CDAIMG_EPARSE);
+		assert_string_equal(only_diag(d)->message, "empty input");
+		cdaimg_diags_free(d);
+	}
+	/* a NUL byte is not white space */
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = NULL;
+	assert_int_equal(cdaimg_json_read(&v, "\0", 1, 0, d), CDAIMG_EPARSE);
+	assert_string_not_equal(only_diag(d)->message, "empty input");
 	cdaimg_diags_free(d);
 }
 
@@ -558,6 +587,7 @@ int main(void)
 		cmocka_unit_test(json__reads_the_input_md_example),
 		cmocka_unit_test(json__reads_a_study_with_one_or_several_series),
 		cmocka_unit_test(json__syntax_errors_give_line_and_column),
+		cmocka_unit_test(json__empty_input),
 		cmocka_unit_test(json__encoding_duplicates_and_numbers_are_errors),
 		cmocka_unit_test(json__wrong_types_name_the_json_path),
 		cmocka_unit_test(json__every_error_is_reported),

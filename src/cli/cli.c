@@ -123,8 +123,10 @@ void cli_print_diags(cli *c, FILE *f, const cdaimg_diags *d, cdaimg_severity min
 			fprintf(f, "%s:", file);
 			if (g.line > 0)
 				fprintf(f, "%ld:", g.line);
+			if (g.line > 0 && g.column > 0)
+				fprintf(f, "%ld:", g.column);
 			fputc(' ', f);
-			g.line = 0;
+			g.line = g.column = 0;
 			if (!strcmp(g.path, file))
 				g.path = ""; /* the file name is already in front */
 		}

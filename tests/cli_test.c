@@ -664,11 +664,36 @@ static void cli__sample_is_a_valid_document(void **state)
 static void cli__document_needs_studies(void **state)
 {
 	(void)state;
-	run_result r = RUN("build", "--as", "document", sample("samples/batch.json"));
+	run_result r = RUN("build", "--as", "document", "--sample-header", sample("samples/batch.json"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	assert_contains(r.err, "invalid input (2 errors)\n$[0]: a section or a document is built from "
 	                       "FrExamenImagerie (a study): a series alone has no Study Instance UID [required]\n$[1]: ");
 	done(&r);
+}
+
+/* The identities a header must give (docs/input.md), as JSON members. */
+static const char *const identity_members[][2] = {
+	{"patient_id_root", "1.2.250.1.213.1.4.8"}, {"patient_ins", "261077512345667"},
+	{"patient_given", "JEANNE"},                {"patient_family", "MARTIN"},
+	{"patient_gender", "F"},                    {"patient_birth", "1961-07-14"},
+	{"author_rpps", "10001234567"},             {"author_given", "Paul"},
+	{"author_family", "DURAND"},                {"organization_name", "Centre d'imagerie du Parc"},
+	{"organization_id", "750000001"}};
+
+/* Write a header holding @p members (JSON members, without the braces) and
+ * every identity that @p members does not name. */
+static void write_header(const char *path, const char *members)
+{
+	char text[4096] = "{";
+	for (size_t i = 0; i < sizeof identity_members / sizeof identity_members[0]; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "\"%s\"", identity_members[i][0]);
+		if (!strstr(members, name))
+			snprintf(text + strlen(text), sizeof text - strlen(text), "%s: \"%s\",\n ", name,
+			         identity_members[i][1]);
+	}
+	snprintf(text + strlen(text), sizeof text - strlen(text), "%s}\n", members);
+	write_file(path, text);
 }
 
 static void cli__document_header_from_a_file(void **state)
@@ -676,9 +701,8 @@ static void cli__document_header_from_a_file(void **state)
 	(void)state;
 	const char *study = sample("samples/study-ct-tap.json");
 	const char *hdr = tmp("header.json");
-	write_file(hdr, "{\"patient_given\": \"JEANNE\", \"patient_family\": \"MARTIN\", \"patient_birth\": \"1961-07-14\",\n"
-	                " \"author_rpps\": \"10001234567\", \"title\": \"CR de scanner\",\n"
-	                " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}}\n");
+	write_header(hdr, "\"title\": \"CR de scanner\",\n"
+	                  " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}");
 	const char *out = tmp("doc.xml");
 	run_result r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
 	assert_int_equal(r.rc, 0);
@@ -689,8 +713,9 @@ static void cli__document_header_from_a_file(void **state)
 	assert_contains(doc, "<family qualifier=\"BR\">MARTIN</family>\n          <given qualifier=\"BR\">JEANNE</given>");
 	assert_contains(doc, "<birthTime value=\"19610714\"/>");
 	assert_contains(doc, "extension=\"810001234567\"");
-	assert_null(strstr(doc, "CAMILLE")); /* the sample patient is gone */
-	assert_contains(doc, "RADIOLOGUE"); /* a field not given keeps its sample value */
+	assert_null(strstr(doc, "CAMILLE")); /* nothing of the sample */
+	assert_null(strstr(doc, "RADIOLOGUE"));
+	assert_contains(doc, "<given>Paul</given>\n          <family>DURAND</family>");
 	assert_contains(doc, "<targetSiteCode code=\"302551006\" codeSystem=\"2.16.840.1.113883.6.96\" "
 	                     "codeSystemName=\"SNOMED CT\" displayName=\"thorax entier\">");
 	assert_contains(doc, "<observation classCode=\"OBS\" moodCode=\"EVN\" negationInd=\"true\">");
@@ -701,7 +726,7 @@ static void cli__document_header_from_a_file(void **state)
 	unlink(out);
 
 	/* no anatomical site: refused, the member named, nothing written */
-	write_file(hdr, "{\"title\": \"CR de scanner\"}");
+	write_header(hdr, "\"title\": \"CR de scanner\"");
 	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
 	assert_int_equal(r.rc, CLI_INVALID);
 	char want[1024];
@@ -715,8 +740,8 @@ static void cli__document_header_from_a_file(void **state)
 	done(&r);
 	assert_int_equal(access(out, F_OK), -1);
 	/* codes outside their value sets: errors at their JSON paths */
-	write_file(hdr, "{\"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"123\"}]},\n"
-	                " \"contraindications\": [{\"coding\": [{\"system\": \"http://loinc.org\", \"code\": \"1-8\"}]}]}");
+	write_header(hdr, "\"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"123\"}]},\n"
+	                  " \"contraindications\": [{\"coding\": [{\"system\": \"http://loinc.org\", \"code\": \"1-8\"}]}]");
 	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want,
@@ -732,8 +757,8 @@ static void cli__document_header_from_a_file(void **state)
 	assert_int_equal(access(out, F_OK), -1);
 
 	/* a header value the library refuses: named in the header file, nothing written */
-	write_file(hdr, "{\"patient_birth\": \"1961-02-30\", \"patient_gender\": \"W\",\n"
-	                " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}}");
+	write_header(hdr, "\"patient_birth\": \"1961-02-30\", \"patient_gender\": \"W\",\n"
+	                  " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}");
 	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want,

@@ -125,7 +125,8 @@ int cli_cmd_extract(cli *c, int argc, char **argv);
 
 /* sample.c: the built-in sample study (a CT series with an IID link), static storage. */
 const cdaimg_study *cli_sample_study(void);
-/* Its document header: the id its IID link names as idCDA, sample values otherwise. */
-const cdaimg_document_header *cli_sample_header(void);
+/* Its document header: the library's sample values, with the id its IID link
+ * names as idCDA. */
+cdaimg_document_header cli_sample_header(void);
 
 #endif

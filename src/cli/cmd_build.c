@@ -11,11 +11,12 @@ typedef struct build_args {
 	const char *output; /* NULL: standard output */
 	const char *input;
 	const char *header; /* --header FILE, or NULL */
+	bool sample_header; /* --sample-header */
 	bool strict;
 	cdaimg_options opts; /* --profile */
 } build_args;
 
-enum { O_AS = 1, O_OUTPUT, O_STRICT, O_PROFILE, O_HEADER };
+enum { O_AS = 1, O_OUTPUT, O_STRICT, O_PROFILE, O_HEADER, O_SAMPLE_HEADER };
 
 static const cli_opt build_opts[] = {
 	{O_AS, 0, "as", "entry|section|document"},
@@ -23,13 +24,14 @@ static const cli_opt build_opts[] = {
 	{O_STRICT, 0, "strict", NULL},
 	{O_PROFILE, 0, "profile", "fr|dicom|ccda"},
 	{O_HEADER, 0, "header", "FILE"},
+	{O_SAMPLE_HEADER, 0, "sample-header", NULL},
 	{0, 0, NULL, NULL},
 };
 
 static void build_help(cli *c)
 {
 	fputs("Usage: cdaimg build [--as entry|section|document] [--profile fr|dicom|ccda] [-o FILE] [--strict]\n"
-	      "                    [--header HEADER.json] INPUT.json|-\n"
+	      "                    [--header HEADER.json | --sample-header] INPUT.json|-\n"
 	      "\n"
 	      "Read the JSON form of FrSerieImagerie or FrExamenImagerie (or an array of them) and\n"
 	      "write CDA R2 XML:\n"
@@ -37,11 +39,13 @@ static void build_help(cli *c)
 	      "                  gives one act per element under a root element <entries>\n"
 	      "  --as section    the DICOM Object Catalog section holding the studies\n"
 	      "  --as document   a whole IMG-CR-IMG ClinicalDocument (French CI-SIS: --profile fr\n"
-	      "                  only; sample header values unless --header)\n"
-	      "      --header HEADER.json  with --as document: the header values (patient, author,\n"
-	      "                 organization, title, ids, contre-indications, and the anatomical\n"
-	      "                 site, which it must give) instead of the samples; a JSON object\n"
-	      "                 whose members are the fields of cdaimg_document_header\n"
+	      "                  only), with --header or --sample-header\n"
+	      "      --header HEADER.json  with --as document: the header values, a JSON object\n"
+	      "                 whose members are the fields of cdaimg_document_header; the\n"
+	      "                 patient, author, organization and anatomical site are required,\n"
+	      "                 a member it does not have is an error (see cdaimg(1))\n"
+	      "      --sample-header  with --as document: the library's fictitious sample header\n"
+	      "                 (a made-up patient, author and organization; never for a real report)\n"
 	      "  -o, --output FILE  write FILE atomically (default or '-': standard output)\n"
 	      "      --strict   JSON members the model does not know are errors, not warnings\n"
 	      "      --profile fr|dicom|ccda  template family: French CI-SIS (default), DICOM PS3.20\n"
@@ -77,6 +81,8 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 			b->output = a.value;
 		} else if (id == O_HEADER) {
 			b->header = a.value;
+		} else if (id == O_SAMPLE_HEADER) {
+			b->sample_header = true;
 		} else if (id == O_STRICT) {
 			b->strict = true;
 		} else if (id == O_PROFILE) {
@@ -98,6 +104,13 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 		return cli_usage(c, "an input file is needed (or '-' for standard input)");
 	if (b->header && b->as != AS_DOCUMENT)
 		return cli_usage(c, "--header goes with --as document");
+	if (b->sample_header && b->as != AS_DOCUMENT)
+		return cli_usage(c, "--sample-header goes with --as document");
+	if (b->header && b->sample_header)
+		return cli_usage(c, "--header and --sample-header cannot go together");
+	if (b->as == AS_DOCUMENT && !b->header && !b->sample_header)
+		return cli_usage(c, "--as document needs --header HEADER.json (the patient, author and organization "
+		                    "of the report), or --sample-header for fictitious sample values");
 	if (b->header && !strcmp(b->header, "-") && !strcmp(b->input, "-"))
 		return cli_usage(c, "the header and the input cannot both be standard input");
 	return -1;
@@ -407,7 +420,7 @@ static int read_header(cli *c, const build_args *b, cdaimg_diags *shown, cdaimg_
 
 int cli_cmd_build(cli *c, int argc, char **argv)
 {
-	build_args b = {AS_ENTRY, NULL, NULL, NULL, false, CDAIMG_OPTIONS_INIT};
+	build_args b = {AS_ENTRY, NULL, NULL, NULL, false, false, CDAIMG_OPTIONS_INIT};
 	int rc = parse_args(c, argc, argv, &b);
 	if (rc >= 0)
 		return rc;
@@ -436,7 +449,8 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 	}
 	if (st == CDAIMG_OK)
 		st = b.as == AS_ENTRY ? build_entry(v, &b.opts, shown, scratch, &doc)
-		                      : build_around(&b, v, array, header, shown, scratch, &doc);
+		                      : build_around(&b, v, array, header ? header : cdaimg_document_header_sample(), shown,
+		                                     scratch, &doc);
 	if (header)
 		report_with_header(c, &b, st, shown);
 	else if (st != CDAIMG_OK)

@@ -39,7 +39,8 @@ int cli_cmd_sample(cli *c, int argc, char **argv)
 	}
 	xmlDocPtr doc = NULL;
 	cdaimg_diags *d = cdaimg_diags_new();
-	cdaimg_status st = cdaimg_document_build(&doc, cli_sample_study(), 1, cli_sample_header(), NULL, d);
+	cdaimg_document_header header = cli_sample_header();
+	cdaimg_status st = cdaimg_document_build(&doc, cli_sample_study(), 1, &header, NULL, d);
 	int rc;
 	if (st != CDAIMG_OK) {
 		cli_msg(c, "the sample could not be built: %s", cdaimg_status_str(st));

@@ -64,7 +64,7 @@ docs="$docs $out/sample.xml"
 # IMG-CR-IMG documents only)
 validate() {
 	# shellcheck disable=SC2086
-	"$cdaimg" validate "$@" >"$reports/report.txt" || {
+	"$cdaimg" validate "$@" >"$reports/report.txt" 2>&1 || {
 		cat "$reports/report.txt" >&2
 		problem "validate $1 $2 failed"
 	}

@@ -9,12 +9,13 @@
  *  - status CDAIMG_OK, CDAIMG_ENOMEM or CDAIMG_EARG, and *out set on OK;
  *  - when it reported no error: the header written with
  *    cdaimg_json_write_header reads back (cdaimg_json_read_header, strict)
- *    with the same fields; and, when at least one field was read, a document
- *    built with it and one fixed valid study builds (every value read without
- *    an error is one the build takes), and the header read from that document
- *    gives every field read the first time again (a fixed point after one
- *    round; the fields the first read left NULL come back as the build's
- *    sample values, which extract.h documents, and are not compared).
+ *    with the same fields; and, when at least one field was read, a build
+ *    with it refuses each identity it lacks (naming it), a document built
+ *    with it completed by the sample's identities and one fixed valid study
+ *    builds (every value read without an error is one the build takes), and
+ *    the header read from that document gives every field read the first
+ *    time again (a fixed point after one round; the fields the first read
+ *    left NULL come back derived or as the sample's, and are not compared).
  *    Narrowed for one documented exception (docs/input.md, "What a round
  *    trip gives back", Dates): a TS with a time and no zone is read, with a
  *    warning only, as a FHIR dateTime without a zone, which the build and

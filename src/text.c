@@ -70,3 +70,11 @@ const char *text_problem_n(const char *str, size_t n, size_t *offset)
 }
 
 const char *text_problem(const char *s, size_t *offset) { return text_problem_n(s, strlen(s), offset); }
+
+bool text_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}

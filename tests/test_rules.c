@@ -399,7 +399,7 @@ static void times__impossible_dates(void **state)
 	fx_study_init(&f, 1);
 	xmlDocPtr doc = NULL;
 	cdaimg_diags *d = cdaimg_diags_new();
-	assert_cdaimg_ok(cdaimg_document_build(&doc, &f.s, 1, NULL, NULL, d), d);
+	assert_cdaimg_ok(cdaimg_document_build(&doc, &f.s, 1, cdaimg_document_header_sample(), NULL, d), d);
 	static const edit breaks[] = {
 		{STUDY "/cda:effectiveTime", "value", "20241399"},
 		{SERIES "/cda:effectiveTime", "value", "2023022910"},

@@ -56,5 +56,15 @@ if [ -n "$lib" ]; then
 		exit 1
 	fi
 	echo "$(nm -D --defined-only "$lib" | grep -c ' T cdaimg_') cdaimg_ functions exported"
+	# the SONAME: MAJOR.MINOR while the major version is 0, MAJOR from 1.0 on
+	version=$(PKG_CONFIG_PATH=$pcdir pkg-config --modversion cdaimg)
+	major=${version%%.*}
+	minor=${version#*.}
+	minor=${minor%%.*}
+	if [ "$major" = 0 ]; then want=libcdaimg.so.0.$minor; else want=libcdaimg.so.$major; fi
+	soname=$(readelf -d "$lib" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
+	[ "$soname" = "$want" ] || { echo "SONAME is '$soname', expected $want" >&2; exit 1; }
+	[ -e "$(dirname "$lib")/$want" ] || { echo "$want is not installed" >&2; exit 1; }
+	echo "SONAME $soname"
 fi
 echo "install test: ok"

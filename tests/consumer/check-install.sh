@@ -4,7 +4,8 @@
 # install), then run the installed command from there, build a consumer with find_package
 # and with pkg-config and run it (schemas and rules found from the library's prefix),
 # compile the public header strictly as C11 and as C++, compare exported symbols with the
-# cdaimg_ prefix, check the SONAME and the installed documentation.
+# cdaimg_ prefix, check the SONAME, the installed documentation, and build and run the
+# installed example.
 # Static: configure and build the sources again with BUILD_SHARED_LIBS=OFF for a prefix,
 # install there, build the consumer with find_package (and install it into the prefix) and
 # with pkg-config --static, MOVE the prefix, then run the installed command (the whole
@@ -79,7 +80,7 @@ if [ -x "$prefix/bin/cdaimg" ]; then
 	check_verdicts "$prefix/bin/cdaimg"
 	[ -f "$prefix/share/man/man1/cdaimg.1" ] || fail "the manual page is not installed"
 fi
-#DOCS check_docs "$prefix"
+check_docs "$prefix"
 export LD_LIBRARY_PATH="$prefix/lib:$prefix/lib64:$(ls -d "$prefix"/lib/*-linux-gnu 2>/dev/null | tr '\n' ':')${LD_LIBRARY_PATH:-}"
 
 echo "== shared: find_package(cdaimg)"
@@ -94,6 +95,12 @@ PKG_CONFIG_PATH=$pcdir pkg-config --print-requires cdaimg | grep -q libxml-2.0
 # shellcheck disable=SC2046
 cc -std=c11 -o "$work/consumer-pc" "$src/tests/consumer/consumer.c" $(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs cdaimg)
 "$work/consumer-pc"
+
+echo "== shared: the installed example, built from share/doc/cdaimg/examples"
+cmake -S "$prefix/share/doc/cdaimg/examples" -B "$work/example" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$work/example" >/dev/null
+"$work/example/build_series" >"$work/example.out" 2>&1 || fail "the example failed: $(cat "$work/example.out")"
+grep "valid: the ANS extended schema and the ANS rules" "$work/example.out" || fail "the example gave no verdict"
 
 echo "== shared: header hygiene"
 check_header "$pcdir"
@@ -130,7 +137,7 @@ cmake --build "$work/static-build" -j2 >/dev/null
 cmake --install "$work/static-build" >/dev/null
 [ -f "$sfirst/lib/libcdaimg.a" ] || fail "no libcdaimg.a installed"
 [ -z "$(find "$sfirst" -name 'libcdaimg.so*')" ] || fail "a shared libcdaimg was installed by the static build"
-#DOCS check_docs "$sfirst"
+check_docs "$sfirst"
 
 echo "== static: symbols of libcdaimg.a"
 bad=$(nm -g --defined-only "$sfirst/lib/libcdaimg.a" | awk 'NF == 3 {print $3}' | grep -v '^cdaimg_' || true)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install test, for the shared and for a static libcdaimg.
-# Shared: install the build tree into a prefix, MOVE the prefix elsewhere (relocatable
-# install), then run the installed command from there, build a consumer with find_package
-# and with pkg-config and run it (schemas and rules found from the library's prefix),
+# The build tree given (shared, or static when configured so): install it into a prefix,
+# MOVE the prefix elsewhere (relocatable install), then run the installed command from
+# there, build a consumer with find_package and with pkg-config and run it (schemas and
+# rules found from the library's prefix; a static one is given the folder),
 # compile the public header strictly as C11 and as C++, compare exported symbols with the
 # cdaimg_ prefix, check the SONAME, the installed documentation, and build and run the
 # installed example.
@@ -70,10 +71,14 @@ check_header() {
 	fi
 }
 
-# ==== the shared library (the build tree given) ==========================================
+# ==== the build tree given (shared, unless it was configured static) ======================
 cmake --install "$build" --prefix "$work/first" >/dev/null
 mv "$work/first" "$work/prefix"
 prefix=$work/prefix
+# A consumer outside the prefix finds the data from a shared library only; a static one is
+# given the folder (the static part below checks that it must be).
+data=
+[ -n "$(find "$prefix" -name 'libcdaimg.so*')" ] || data=$prefix/share/cdaimg/schemas
 echo "== shared: the installed command, from the moved prefix, without LD_LIBRARY_PATH"
 if [ -x "$prefix/bin/cdaimg" ]; then
 	env -u LD_LIBRARY_PATH "$prefix/bin/cdaimg" --version
@@ -86,20 +91,21 @@ export LD_LIBRARY_PATH="$prefix/lib:$prefix/lib64:$(ls -d "$prefix"/lib/*-linux-
 echo "== shared: find_package(cdaimg)"
 cmake -S "$src/tests/consumer" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$work/consumer" >/dev/null
-"$work/consumer/consumer"
+"$work/consumer/consumer" ${data:+"$data"}
 
 echo "== shared: pkg-config cdaimg"
 pcdir=$(dirname "$(find "$prefix" -name cdaimg.pc | head -n 1)")
 PKG_CONFIG_PATH=$pcdir pkg-config --exists --print-errors cdaimg
 PKG_CONFIG_PATH=$pcdir pkg-config --print-requires cdaimg | grep -q libxml-2.0
 # shellcheck disable=SC2046
-cc -std=c11 -o "$work/consumer-pc" "$src/tests/consumer/consumer.c" $(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs cdaimg)
-"$work/consumer-pc"
+cc -std=c11 -o "$work/consumer-pc" "$src/tests/consumer/consumer.c" \
+	$(PKG_CONFIG_PATH=$pcdir pkg-config ${data:+--static} --cflags --libs cdaimg)
+"$work/consumer-pc" ${data:+"$data"}
 
 echo "== shared: the installed example, built from share/doc/cdaimg/examples"
 cmake -S "$prefix/share/doc/cdaimg/examples" -B "$work/example" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$work/example" >/dev/null
-"$work/example/build_series" >"$work/example.out" 2>&1 || fail "the example failed: $(cat "$work/example.out")"
+CDAIMG_SCHEMA_DIR=$data "$work/example/build_series" >"$work/example.out" 2>&1 || fail "the example failed: $(cat "$work/example.out")"
 grep "valid: the ANS extended schema and the ANS rules" "$work/example.out" || fail "the example gave no verdict"
 
 echo "== shared: header hygiene"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* datadir.c - where the schemas and rule files are found at run time (the order is validate.h's). */
 #define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* datadir.h - where the schemas and rule files are found at run time. */
 #ifndef CDAIMG_DATADIR_H
 #define CDAIMG_DATADIR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rules.c - rule sets (one Schematron file each) and the official verdict:
  * loading, what cannot run, which rule sets apply to a document. The reading
  * is sch_load.c's, the matching sch_match.c's, the evaluation sch_eval.c's. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* schema.h - the loaded schema handle, shared by the DOM and the streaming validators. */
 #ifndef CDAIMG_SCHEMA_H
 #define CDAIMG_SCHEMA_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* validate_xsd.c - XML Schema validation with a schema handle loaded once. */
 #include <stdio.h>
 #include <stdlib.h>

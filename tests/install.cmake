@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Install the build into a temporary, then moved, prefix and use it from a
 # consumer project (find_package and pkg-config), with header, symbol and
 # SONAME checks; then build the sources again as a static library, install,

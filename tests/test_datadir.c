@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_datadir.c - where the schemas are found without a folder (validate.h's order). The
  * installed cases, a moved prefix and a static program, are the install test's (tests/consumer). */
 #define _POSIX_C_SOURCE 200809L /* setenv, strdup */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/validate.h - XML Schema validation and safe document parsing.
  *

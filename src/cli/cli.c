@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.c - the cdaimg command: dispatch, help, options, messages. */
 #define _XOPEN_SOURCE 700 /* strdup */
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install test, for the shared and for a static libcdaimg.
 # The build tree given (shared, or static when configured so): install it into a prefix,
 # MOVE the prefix elsewhere (relocatable install), then run the installed command from

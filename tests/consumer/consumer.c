@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* consumer.c - uses only the installed public headers: build an entry, give it the
  * official verdict (the installed schema and ANS rule files: XSD + the ANS profiles), and
  * check the runtime version matches the header.

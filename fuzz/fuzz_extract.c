@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_extract.c - untrusted CDA XML, parsed with cdaimg_doc_read_memory
  * (the parse cdaimg_extract_memory does) and read back with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_json.c - untrusted JSON: cdaimg_json_read, then every series checked
  * and built, and the JSON written back.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* diag.c - the diagnostics list. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* docread.c - safe parsing of documents, readable element paths. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* document.c - a whole IMG-CR-IMG 2024.01 ClinicalDocument (CI-SIS imaging report)
  * around the object catalogs: header, FR-DICOM-informations-cliniques,
  * one FR-DICOM-Acte-imagerie section per study (holding its

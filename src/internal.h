@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* internal.h - helpers shared by the library's modules (not installed). */
 #ifndef CDAIMG_INTERNAL_H
 #define CDAIMG_INTERNAL_H

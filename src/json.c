@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json.c - the JSON form of the logical model (INPUT.md), read and written with jansson.
  *
  * Reading is table-driven: each object type of the model has a table of its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* text.c - can XML 1.0 carry this string? (UTF-8 well-formedness + the Char production) */
 #include <stdint.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * validate_stream.c - XML Schema validation while the document is read: the
  * parser's SAX events go straight to libxml2's schema validator

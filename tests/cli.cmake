@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The cdaimg command's tests: cli_test.c calls cdaimg_cli_run() in-process
 # (the cdaimg_cli static library), so it is not one of the test_*.c programs.
 if(TARGET cdaimg_cli)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli_test.c - the cdaimg command, run in-process through cdaimg_cli_run(). */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_document.c - the IMG-CR-IMG sample document (MAPPING.md §4): XSD-valid
  * (ANS extended), rule-valid, narrative references, golden, header checks.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_extract_header.c - the document header read back (cdaimg_extract_header):
  * what the build wrote comes back field by field, building with it gives the
  * same document, and what the build would refuse is reported and left out. */

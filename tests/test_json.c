@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_json.c - the JSON form: reading (structure, JSON paths, syntax errors) and writing. */
 #define _XOPEN_SOURCE 700 /* strdup */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_oom.c - out of memory: for every N, the N-th allocation of a call
  * fails (libxml2's and ours: every cdaimg allocation goes through xmlMalloc),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_roundtrip.c - build, then extract, gives the input back (issue 5).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_rules.c - the Schematron engine (rules.h) on small rule files of its
  * own (tests/data/sch/), one pattern per behaviour; the vendored ANS rule sets
  * loaded as the ANS engine reads them, with what cannot run pinned; which rule

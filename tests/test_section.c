@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_section.c - the DICOM Object Catalog section (FR-DICOM-Object-Catalog,
  * MAPPING.md §4, D6): narrative table, content IDs and references, XSD and
  * rule validity, golden files, unique IDs in one document.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_validate_stream.c - XML Schema validation while reading
  * (cdaimg_schema_validate_stream_file / _fd): the same statuses and errors as

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # regen-samples.sh - regenerate the CDA files of samples/ from their JSON, or
 # check that they have not drifted.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/diag.h - diagnostics: every problem found by a check, a build, a
  * validation or an extraction.

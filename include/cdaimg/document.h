@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/document.h - around the series: the Study Act (FR-DICOM-Examen-imagerie),
  * the DICOM Object Catalog section (FR-DICOM-Object-Catalog) with its narrative

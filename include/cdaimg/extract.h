@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/extract.h - read CDA back: every Series Act of a document, as values.
  *

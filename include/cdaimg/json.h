@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/json.h - the JSON form of the logical model (INPUT.md): FHIR-style
  * FrSerieImagerie / FrExamenImagerie objects, or an array of them.

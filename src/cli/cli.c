@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.c - the cdaimg command: dispatch, help, options, messages. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h - the cdaimg command, as a function the tests call directly.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_build.c - cdaimg build: JSON input to a CDA entry, section or document. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_extract.c - cdaimg extract: every imaging series of a CDA file, as JSON. */
 #include <stdlib.h>
 #include <string.h>

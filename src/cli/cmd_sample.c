@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_sample.c - cdaimg sample: a complete sample CDA document, no input. */
 #include <string.h>
 

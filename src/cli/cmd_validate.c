@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_validate.c - cdaimg validate: the official verdict (XML Schema and the
  * ANS rules) on CDA files. */
 #define _POSIX_C_SOURCE 200809L /* fileno */

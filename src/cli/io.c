@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* io.c - reading inputs, atomic writes, progress. */
 #define _GNU_SOURCE /* O_TMPFILE, linkat */
 #include <errno.h>

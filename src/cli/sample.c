@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sample.c - the built-in sample study of `cdaimg sample`: a chest CT with one
  * series, its first SOP instance, and an IHE Invoke Image Display link (the
  * CI-SIS default), as in INPUT.md. Fictitious UIDs under 1.2.250.1.999. */

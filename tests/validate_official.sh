@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # validate_official.sh CDAIMG SRCDIR - cdaimg validate's rule options, as a user runs them:
 # --svrl writes the SVRL report (atomically, one file), --rules evaluates a Schematron file of
 # one's own, --rules-info lists what cannot run, and the usage errors.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RefJava.java - Java reference for cdaimg-bench (JDK only, single file).
  *
  * Writes the same <section xmlns="urn:hl7-org:v3"> with one <entry> and its Series Act per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.c - cdaimg-bench: N synthetic series through the whole path (check +
  * map + emit) with the streaming or the DOM emitter, against references

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen.c - the benchmark's synthetic series. */
 #include <inttypes.h>
 #include <stdio.h>

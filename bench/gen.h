@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen.h - synthetic but realistic series for the benchmark: 8 series per
  * study, distinct UIDs, dates and WADO-URI links, some descriptions and frame
  * counts. Each series comes in two forms: the FHIR-shaped input of cdaimg and

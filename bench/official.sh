@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # official.sh - the speed of `cdaimg validate` against its references, in one run:
 # xmllint --schema alone, and (when given) the official ANS check run with Java, each of its
 # checks in a JVM of its own as ans-check-all runs them; then many files in one call against one

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """ref_python.py - Python reference for cdaimg-bench (standard library only).
 
 Writes the same <section xmlns="urn:hl7-org:v3"> with one <entry> and its

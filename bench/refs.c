@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* refs.c - the reference writers: the same entries as cdaimg writes, with no
  * checks, written the way a plain libxml2 or plain C program would. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* refs.h - what the benchmark measures: the cdaimg paths and the references
  * (plain libxml2 xmlTextWriter, plain snprintf, plain libxml2 DOM), all
  * writing the same entries in a <section> root, one <entry> per series. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * build_series.c - the README's example: build one Series Act from values
  * (the first series of the ANS sample imaging report) and give the official

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz.h - shared by the fuzz targets: the libFuzzer entry point and small
  * helpers. Each target is also linked with replay.c (a plain main) so that
  * its corpus runs as an ordinary ctest in every build. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_date.c - FHIR dateTime <-> HL7 TS (datetime.c).
  * Oracles: whatever fhir_to_ts accepts fits TS_MAX and is read back by

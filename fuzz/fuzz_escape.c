@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_escape.c - the streaming emitter's one escaping routine (xw_escape).
  * Oracles, for any text XML 1.0 can carry: the output fits in 6 * n bytes;

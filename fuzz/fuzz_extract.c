@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_extract.c - untrusted CDA XML, parsed with cdaimg_doc_read_memory
  * (the parse cdaimg_extract_memory does) and read back with
@@ -9,12 +10,13 @@
  *  - status CDAIMG_OK, CDAIMG_ENOMEM or CDAIMG_EARG, and *out set on OK;
  *  - when it reported no error: the header written with
  *    cdaimg_json_write_header reads back (cdaimg_json_read_header, strict)
- *    with the same fields; and, when at least one field was read, a document
- *    built with it and one fixed valid study builds (every value read without
- *    an error is one the build takes), and the header read from that document
- *    gives every field read the first time again (a fixed point after one
- *    round; the fields the first read left NULL come back as the build's
- *    sample values, which extract.h documents, and are not compared).
+ *    with the same fields; and, when at least one field was read, a build
+ *    with it refuses each identity it lacks (naming it), a document built
+ *    with it completed by the sample's identities and one fixed valid study
+ *    builds (every value read without an error is one the build takes), and
+ *    the header read from that document gives every field read the first
+ *    time again (a fixed point after one round; the fields the first read
+ *    left NULL come back derived or as the sample's, and are not compared).
  *    Narrowed for one documented exception (docs/input.md, "What a round
  *    trip gives back", Dates): a TS with a time and no zone is read, with a
  *    warning only, as a FHIR dateTime without a zone, which the build and
@@ -120,6 +122,27 @@ static const char *hfield(const cdaimg_document_header *h, size_t i)
 
 static bool same(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
 
+/* The identities (the patient, author and organization fields): the build
+ * has no default for them. */
+static bool identity(size_t i)
+{
+	return header_fields[i].off >= offsetof(cdaimg_document_header, patient_id_root) &&
+	       header_fields[i].off <= offsetof(cdaimg_document_header, organization_id);
+}
+
+/* @p h completed with the sample's identities where it has none. */
+static cdaimg_document_header with_sample_identities(const cdaimg_document_header *h)
+{
+	cdaimg_document_header out = *h;
+	const cdaimg_document_header *sample = cdaimg_document_header_sample();
+	for (size_t i = 0; i < N_HEADER_FIELDS; i++)
+		if (identity(i) && !hfield(&out, i)) {
+			const char *v = hfield(sample, i);
+			memcpy((char *)&out + header_fields[i].off, &v, sizeof v);
+		}
+	return out;
+}
+
 static bool same_concept(const cdaimg_concept *a, const cdaimg_concept *b)
 {
 	if (a->n_codings != b->n_codings || !same(a->text, b->text))
@@ -216,10 +239,31 @@ static void use_header(xmlDocPtr doc)
 	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
 	opts.strict = 0;
 	opts.fill_display = 0; /* the build writes the coded values as read */
-	if (given) {
-		xmlDocPtr built = NULL;
+	/* an identity the document lacks is not made up: the build refuses it, and
+	 * gets the sample's for the round trip below */
+	bool complete = true;
+	for (size_t i = 0; i < N_HEADER_FIELDS; i++)
+		complete = complete && (!identity(i) || hfield(&hb, i));
+	if (given && !complete) {
+		xmlDocPtr built = (xmlDocPtr)1;
 		cdaimg_diags_clear(d);
 		st = cdaimg_document_build(&built, &fx_study, 1, &hb, &opts, d);
+		fuzz_check_diags(d);
+		FUZZ_REQUIRE(st == CDAIMG_EINVALID && !built, "a header without an identity: status %d", (int)st);
+		for (size_t i = 0; i < N_HEADER_FIELDS; i++) {
+			char path[64];
+			snprintf(path, sizeof path, "header.%s", header_fields[i].name);
+			bool named = false;
+			for (size_t j = 0; j < cdaimg_diags_count(d) && !named; j++)
+				named = cdaimg_diags_get(d, j)->code == CDAIMG_D_REQUIRED && !strcmp(cdaimg_diags_get(d, j)->path, path);
+			FUZZ_REQUIRE(!identity(i) || hfield(&hb, i) || named, "%s: missing, not named", path);
+		}
+	}
+	if (given) {
+		cdaimg_document_header hfull = with_sample_identities(&hb);
+		xmlDocPtr built = NULL;
+		cdaimg_diags_clear(d);
+		st = cdaimg_document_build(&built, &fx_study, 1, &hfull, &opts, d);
 		fuzz_check_diags(d);
 		if (st != CDAIMG_OK)
 			print_diags(d);

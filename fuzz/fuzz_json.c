@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_json.c - untrusted JSON: cdaimg_json_read, then every series checked
  * and built, and the JSON written back.
@@ -8,7 +9,9 @@
  * one round); a series that passes its check builds, and the entry is valid
  * against the ANS schema (URL type errors are a known bug, see README).
  * The same input is also read as a document header (--header): a header
- * that reads and builds gives an XSD- and rule-valid document.
+ * that leaves out an identity is refused, each one named; completed with the
+ * sample's identities, a header that builds gives an XSD- and rule-valid
+ * document.
  */
 #include <libxml/tree.h>
 
@@ -59,7 +62,7 @@ static void build_study(const cdaimg_study *st)
 	xmlFreeDoc(doc);
 	cdaimg_diags_clear(d);
 	xmlDocPtr full = NULL;
-	cdaimg_status s2 = cdaimg_document_build(&full, st, 1, NULL, NULL, d);
+	cdaimg_status s2 = cdaimg_document_build(&full, st, 1, cdaimg_document_header_sample(), NULL, d);
 	FUZZ_REQUIRE(s2 == s1, "study_build %d, document_build %d", (int)s1, (int)s2);
 	if (s2 == CDAIMG_OK) {
 		cdaimg_diags_clear(d);
@@ -114,28 +117,75 @@ static const char header_study[] =
 	"xample.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.250.1.999.5.20240705.9&Accession"
 	"number=1.2.250.1.999.7.240705009&idCDA=1.2.250.1.999.9.77\"}}]}";
 
-/* The input read as a document header (cdaimg build --header): a header the
- * library accepts must give a document that is XSD- and rule-valid. */
+/* The identities of a header (string fields, by their index in the struct):
+ * cdaimg_document_build has no default for them. */
+static const struct {
+	size_t i;
+	const char *path;
+} identities[] = {{5, "header.patient_id_root"}, {6, "header.patient_ins"},      {7, "header.patient_given"},
+                  {8, "header.patient_family"},   {9, "header.patient_gender"},   {10, "header.patient_birth"},
+                  {11, "header.author_rpps"},     {12, "header.author_given"},    {13, "header.author_family"},
+                  {14, "header.organization_name"}, {15, "header.organization_id"}};
+_Static_assert(offsetof(cdaimg_document_header, patient_id_root) == 5 * sizeof(const char *) &&
+                       offsetof(cdaimg_document_header, organization_id) == 15 * sizeof(const char *),
+               "the identities of cdaimg_document_header moved");
+
+static const char **text_field(cdaimg_document_header *h, size_t i) { return (const char **)(void *)h + i; }
+
+/* A header leaving out identities is refused, each of them named. */
+static void missing_identities_named(const cdaimg_study *study, cdaimg_document_header *h, cdaimg_diags *d)
+{
+	bool missing = false;
+	for (size_t k = 0; k < sizeof identities / sizeof identities[0]; k++)
+		missing |= *text_field(h, identities[k].i) == NULL;
+	if (!missing)
+		return;
+	cdaimg_diags_clear(d);
+	xmlDocPtr doc = (xmlDocPtr)1;
+	cdaimg_status st = cdaimg_document_build(&doc, study, 1, h, NULL, d);
+	fuzz_check_diags(d);
+	FUZZ_REQUIRE(st == CDAIMG_EINVALID && doc == NULL, "a header without an identity: status %d", (int)st);
+	for (size_t k = 0; k < sizeof identities / sizeof identities[0]; k++) {
+		bool named = false;
+		for (size_t j = 0; j < cdaimg_diags_count(d) && !named; j++) {
+			const cdaimg_diag *g = cdaimg_diags_get(d, j);
+			named = g->code == CDAIMG_D_REQUIRED && !strcmp(g->path, identities[k].path);
+		}
+		bool absent = *text_field(h, identities[k].i) == NULL;
+		FUZZ_REQUIRE(!absent || named, "%s: missing, not named", identities[k].path);
+	}
+}
+
+/* The input read as a document header (--header): a header the library
+ * accepts (completed with the sample's identities and site where it has
+ * none) must give a document that is XSD- and rule-valid. */
 static void build_with_header(const uint8_t *data, size_t size, unsigned flags)
 {
 	static cdaimg_values *study;
 	if (!study && cdaimg_json_read(&study, header_study, sizeof header_study - 1, 0, NULL) != CDAIMG_OK)
 		abort();
+	const cdaimg_study *st0 = cdaimg_values_get(study, 0)->study;
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_document_header *h = NULL;
 	cdaimg_status st = cdaimg_json_read_header(&h, (const char *)data, size, flags, d);
 	fuzz_check_diags(d);
 	FUZZ_REQUIRE((st == CDAIMG_OK) == (h != NULL), "header status %d with %p", (int)st, (void *)h);
 	FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_EPARSE || st == CDAIMG_EINVALID, "header status %d", (int)st);
-	/* a header with no field given is refused for want of an anatomical site:
-	 * nothing to build (the strings come first in the struct, then the codes) */
+	/* a header with no field given: nothing to learn from building it */
 	bool given = h && (h->anatomical_site.n_codings || h->anatomical_site.text || h->n_contraindications);
 	for (size_t i = 0; h && i < offsetof(cdaimg_document_header, anatomical_site) / sizeof(const char *); i++)
-		given |= ((const char *const *)(const void *)h)[i] != NULL;
+		given |= *text_field(h, i) != NULL;
 	if (given) {
+		missing_identities_named(st0, h, d);
+		cdaimg_document_header full = *h, sample = *cdaimg_document_header_sample();
+		for (size_t k = 0; k < sizeof identities / sizeof identities[0]; k++)
+			if (!*text_field(&full, identities[k].i))
+				*text_field(&full, identities[k].i) = *text_field(&sample, identities[k].i);
+		if (!full.anatomical_site.n_codings && !full.anatomical_site.text)
+			full.anatomical_site = sample.anatomical_site;
 		cdaimg_diags_clear(d);
 		xmlDocPtr doc = NULL;
-		st = cdaimg_document_build(&doc, cdaimg_values_get(study, 0)->study, 1, h, NULL, d);
+		st = cdaimg_document_build(&doc, st0, 1, &full, NULL, d);
 		fuzz_check_diags(d);
 		FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_EINVALID, "document with header: %d", (int)st);
 		FUZZ_REQUIRE((st == CDAIMG_OK) == (doc != NULL), "document status %d with %p", (int)st, (void *)doc);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_link.c - the image-link URL checks (link.c): link_check with every
  * kind, url_query_param, link_kind_infer.

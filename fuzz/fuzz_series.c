@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_series.c - values -> check -> build -> serialize -> re-parse -> XSD.
  *

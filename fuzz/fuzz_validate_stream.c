@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_validate_stream.c - untrusted CDA XML through the streaming XML Schema
  * validator (cdaimg_schema_validate_stream_fd: SAX parsing with libxml2's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_xml_validate.c - untrusted CDA XML: safe parse (cdaimg_doc_read_memory),
  * XML Schema validation of the whole document, validation of the first act

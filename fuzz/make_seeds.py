@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Write the hand-made seed inputs of the fuzz corpora (fuzz/corpus/<target>/seed-*).
 
 Run from anywhere: python3 fuzz/make_seeds.py. Seeds are the valid values of

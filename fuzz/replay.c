@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay.c - a standalone driver for the fuzz targets: runs every file given
  * (or every file in every folder given) through LLVMFuzzerTestOneInput once.

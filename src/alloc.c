@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc.c - allocation through libxml2's allocator, and a small string buffer. */
 #include <stdio.h>
 #include <string.h>

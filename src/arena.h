@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* arena.h - a simple region allocator: many small allocations, one release. */
 #ifndef CDAIMG_ARENA_H
 #define CDAIMG_ARENA_H

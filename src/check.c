@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.c - every value checked before anything is built (the only place that
  * turns input values into "invalid input" diagnostics). */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* datetime.c - FHIR dateTime <-> HL7 TS (decision D7). */
 #include <stdio.h>
 #include <string.h>

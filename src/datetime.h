@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* datetime.h - FHIR dateTime <-> HL7 TS (decision D7). */
 #ifndef CDAIMG_DATETIME_H
 #define CDAIMG_DATETIME_H

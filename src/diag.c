@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* diag.c - the diagnostics list. */
 #include <stdio.h>
 #include <string.h>
@@ -76,8 +77,10 @@ const char *cdaimg_severity_name(cdaimg_severity severity)
 
 size_t cdaimg_diag_format(const cdaimg_diag *d, char *buf, size_t size)
 {
-	char line[32] = "";
-	if (d->line > 0)
+	char line[64] = "";
+	if (d->line > 0 && d->column > 0)
+		snprintf(line, sizeof line, "line %ld: column %ld: ", d->line, d->column);
+	else if (d->line > 0)
 		snprintf(line, sizeof line, "line %ld: ", d->line);
 	int n = snprintf(buf, size, "%s%s%s%s%s [%s%s%s]", line, d->path, *d->path ? ": " : "",
 	                 d->severity == CDAIMG_SEV_WARNING ? "warning: " : "", d->message,
@@ -98,8 +101,8 @@ static void sanitize(char *s)
 			*p = ' ';
 }
 
-cdaimg_status cdaimg_diags_add(cdaimg_diags *diags, cdaimg_severity severity, cdaimg_diag_code code,
-                               const char *path, long line, const char *rule, const char *message)
+static cdaimg_status add_at(cdaimg_diags *diags, cdaimg_severity severity, cdaimg_diag_code code,
+                            const char *path, long line, long column, const char *rule, const char *message)
 {
 	if (!diags || !message)
 		return CDAIMG_EARG;
@@ -111,7 +114,7 @@ cdaimg_status cdaimg_diags_add(cdaimg_diags *diags, cdaimg_severity severity, cd
 		diags->items = items;
 		diags->cap = cap;
 	}
-	cdaimg_diag d = {severity, code, NULL, line, NULL, NULL};
+	cdaimg_diag d = {severity, code, NULL, line, NULL, NULL, column > 0 ? column : 0};
 	d.path = cd_strdup(path ? path : "");
 	d.rule = rule ? cd_strdup(rule) : NULL;
 	d.message = cd_strdup(message);
@@ -125,8 +128,14 @@ cdaimg_status cdaimg_diags_add(cdaimg_diags *diags, cdaimg_severity severity, cd
 	return CDAIMG_OK;
 }
 
-void dc_vadd(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const char *path, long line,
-             const char *rule, const char *fmt, va_list ap)
+cdaimg_status cdaimg_diags_add(cdaimg_diags *diags, cdaimg_severity severity, cdaimg_diag_code code,
+                               const char *path, long line, const char *rule, const char *message)
+{
+	return add_at(diags, severity, code, path, line, 0, rule, message);
+}
+
+static void vadd_at(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const char *path, long line,
+                    long column, const char *rule, const char *fmt, va_list ap)
 {
 	if (sev == CDAIMG_SEV_ERROR)
 		dc->errors++;
@@ -147,10 +156,24 @@ void dc_vadd(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const cha
 			vsnprintf(msg, (size_t)n + 1, fmt, ap2);
 	}
 	va_end(ap2);
-	if (n < 0 || !msg || cdaimg_diags_add(dc->diags, sev, code, path, line, rule, msg) != CDAIMG_OK)
+	if (n < 0 || !msg || add_at(dc->diags, sev, code, path, line, column, rule, msg) != CDAIMG_OK)
 		dc->nomem = true;
 	if (msg != small)
 		cd_free(msg);
+}
+
+void dc_vadd(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const char *path, long line,
+             const char *rule, const char *fmt, va_list ap)
+{
+	vadd_at(dc, sev, code, path, line, 0, rule, fmt, ap);
+}
+
+void dc_err_at(diag_ctx *dc, cdaimg_diag_code code, const char *path, long line, long column, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vadd_at(dc, CDAIMG_SEV_ERROR, code, path, line, column, NULL, fmt, ap);
+	va_end(ap);
 }
 
 void dc_add(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const char *path, long line,

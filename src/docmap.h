@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * docmap.h - around the series (MAPPING.md §4): checked study values, the
  * Study Act, the DICOM Object Catalog section with its narrative block (D6),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* docread.c - safe parsing of documents, readable element paths. */
 #include <stdio.h>
 #include <string.h>
@@ -142,6 +143,10 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 		dc_err(dc, CDAIMG_D_XML, url ? url : "", "document larger than 2 GiB");
 		return CDAIMG_EPARSE;
 	}
+	if (text_blank(data, len)) {
+		dc_err(dc, CDAIMG_D_XML, "", "empty input");
+		return CDAIMG_EPARSE;
+	}
 	xmlParserCtxtPtr ctxt;
 	bool oom;
 	xmlDocPtr doc = parse_watched(&ctxt, data, (int)len, url, SAFE_OPTIONS, &oom);
@@ -155,7 +160,7 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 			char msg[1024];
 			one_line(msg, sizeof msg, err && err->message ? err->message : "parse error");
 			/* the path stays empty: the caller knows which document it gave */
-			dc_add(dc, CDAIMG_SEV_ERROR, CDAIMG_D_XML, "", err ? err->line : 0, NULL, "not well-formed: %s", msg);
+			dc_err_at(dc, CDAIMG_D_XML, "", err ? err->line : 0, err ? err->int2 : 0, "not well-formed: %s", msg);
 			st = CDAIMG_EPARSE;
 		}
 		xmlFreeDoc(doc);

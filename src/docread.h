@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* docread.h - safe document parsing, shared by validation, rules and extraction. */
 #ifndef CDAIMG_DOCREAD_H
 #define CDAIMG_DOCREAD_H

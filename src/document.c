@@ -1,9 +1,12 @@
+/* SPDX-License-Identifier: MIT */
 /* document.c - a whole IMG-CR-IMG 2024.01 ClinicalDocument (CI-SIS imaging report)
  * around the object catalogs: header, FR-DICOM-informations-cliniques,
  * one FR-DICOM-Acte-imagerie section per study (holding its
  * FR-DICOM-Object-Catalog), FR-DICOM-Conclusion. Structure after the ANS
- * example of the volume; what the imaging values do not give takes the sample
- * defaults below. */
+ * example of the volume. The header's identities (patient, author,
+ * organization, anatomical site) have no default: the caller gives them, or
+ * takes the fictitious ones of cdaimg_document_header_sample() explicitly. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,7 +34,6 @@ typedef struct prep_header {
 	const char *pat_root, *pat_id, *pat_given, *pat_family, *pat_gender, *pat_gender_name, *pat_birth;
 	const char *auth_id, *auth_given, *auth_family;
 	const char *org_name, *org_id;
-	bool sample_org; /* the organization is the sample one (its sample address goes with it) */
 	prep_code site;  /* the anatomical site (code NULL: not given) */
 	code_list cis;   /* the contre-indications (n 0: none known) */
 } prep_header;
@@ -47,11 +49,86 @@ typedef struct doc_ctx {
 
 /* --- header values ------------------------------------------------------------------------- */
 
-static const char *or_default(const char *v, const char *def) { return v ? v : def; }
+/* The sample header (docs/mapping.md): fictitious people, for examples and tests. */
+static const cdaimg_coding sample_thorax = {"http://snomed.info/sct", "302551006", "thorax entier"};
+static const cdaimg_document_header sample_header = {
+	.patient_id_root = "1.2.250.1.213.1.4.10", /* INS-NIR, test */
+	.patient_ins = "279035121518989",
+	.patient_given = "CAMILLE",
+	.patient_family = "EXEMPLE",
+	.patient_gender = "F",
+	.patient_birth = "1979-03-28",
+	.author_rpps = "01234560801",
+	.author_given = "Jacques",
+	.author_family = "RADIOLOGUE",
+	.organization_name = "Centre d'imagerie exemple",
+	.organization_id = "920008059",
+	.anatomical_site = {&sample_thorax, 1, NULL},
+};
+
+const cdaimg_document_header *cdaimg_document_header_sample(void) { return &sample_header; }
+
+/* The string fields of the header, in the order of the struct: @p what names
+ * an identity, which has no default (NULL: the field is optional); @p text:
+ * free text, checked here (the others have checks of their own). */
+static const struct header_text {
+	const char *name;
+	size_t off;
+	bool text;
+	const char *what;
+} header_texts[] = {
+#define HT(f, text, what) {#f, offsetof(cdaimg_document_header, f), text, what}
+	HT(document_id_root, false, NULL),
+	HT(document_id_ext, true, NULL),
+	HT(set_id_root, false, NULL),
+	HT(effective_time, false, NULL),
+	HT(title, true, NULL),
+	HT(patient_id_root, false, "the OID of the patient's identifier (recordTarget/patientRole/id/@root)"),
+	HT(patient_ins, true, "the patient's identifier, the INS (recordTarget/patientRole/id/@extension)"),
+	HT(patient_given, true, "the patient's given name"),
+	HT(patient_family, true, "the patient's family name"),
+	HT(patient_gender, false, "the patient's administrative gender (M, F or U)"),
+	HT(patient_birth, false, "the patient's date of birth"),
+	HT(author_rpps, true, "the author's RPPS number"),
+	HT(author_given, true, "the author's given name"),
+	HT(author_family, true, "the author's family name"),
+	HT(organization_name, true, "the name of the organization (the author's and the custodian)"),
+	HT(organization_id, true, "the FINESS number of the organization (the author's and the custodian)"),
+#undef HT
+};
+_Static_assert(sizeof header_texts / sizeof header_texts[0] * sizeof(const char *) ==
+                       offsetof(cdaimg_document_header, anatomical_site),
+               "a string field of cdaimg_document_header is missing from header_texts");
+
+static const char *header_text(const cdaimg_document_header *h, const struct header_text *t)
+{
+	const char *v;
+	memcpy(&v, (const char *)h + t->off, sizeof v);
+	return v;
+}
+
+/* Every identity given, no string empty, every string XML text. One
+ * diagnostic per field, in the order of the struct. */
+static void header_texts_ok(check_ctx *c, const cdaimg_document_header *h)
+{
+	for (size_t i = 0; i < sizeof header_texts / sizeof header_texts[0]; i++) {
+		const struct header_text *t = &header_texts[i];
+		const char *v = header_text(h, t), *path = cpath(c, "header.%s", t->name);
+		if (!v && t->what)
+			dc_err(&c->dc, CDAIMG_D_REQUIRED, path, "%s is required: a document's header has no default identity",
+			       t->what);
+		else if (v && !*v && t->what)
+			dc_err(&c->dc, CDAIMG_D_REQUIRED, path, "empty value: %s is required", t->what);
+		else if (v && !*v)
+			dc_err(&c->dc, CDAIMG_D_REQUIRED, path, "empty value; leave the field out for the default");
+		else if (v && t->text)
+			check_text(c, path, v);
+	}
+}
 
 static const char *prefixed(check_ctx *c, const char *v, size_t plain_len, const char *pfx)
 {
-	if (strlen(v) != plain_len)
+	if (!v || strlen(v) != plain_len)
 		return v;
 	strbuf b = {0};
 	sb_add(&b, pfx);
@@ -73,31 +150,10 @@ static const char *derived(check_ctx *c, const char *seed, const char *salt)
 	return s;
 }
 
-static bool header_texts_ok(check_ctx *c, const cdaimg_document_header *h)
-{
-	struct {
-		const char *name, *v;
-	} f[] = {{"document_id_ext", h->document_id_ext}, {"title", h->title},
-	         {"patient_ins", h->patient_ins},         {"patient_given", h->patient_given},
-	         {"patient_family", h->patient_family},   {"author_rpps", h->author_rpps},
-	         {"author_given", h->author_given},       {"author_family", h->author_family},
-	         {"organization_name", h->organization_name}, {"organization_id", h->organization_id}};
-	bool ok = true;
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
-		if (f[i].v && !*f[i].v) {
-			dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "header.%s", f[i].name), "empty value; give NULL for the default");
-			ok = false;
-		} else if (f[i].v && !check_text(c, cpath(c, "header.%s", f[i].name), f[i].v)) {
-			ok = false;
-		}
-	}
-	return ok;
-}
-
 static const char *header_oid(check_ctx *c, const char *field, const char *v)
 {
 	char why[128];
-	if (v && !oid_valid(v, why, sizeof why)) {
+	if (v && *v && !oid_valid(v, why, sizeof why)) {
 		dc_err(&c->dc, CDAIMG_D_IDENTIFIER, cpath(c, "header.%s", field), "\"%.64s\" is not an OID (%s)", v, why);
 		return NULL;
 	}
@@ -107,6 +163,8 @@ static const char *header_oid(check_ctx *c, const char *field, const char *v)
 static void header_gender(check_ctx *c, const char *g, prep_header *ph)
 {
 	static const char *const codes[][2] = {{"M", "Masculin"}, {"F", "F\xC3\xA9minin"}, {"U", "Inconnu"}};
+	if (!g || !*g)
+		return; /* reported as missing */
 	for (size_t i = 0; i < 3; i++) {
 		if (!strcmp(g, codes[i][0])) {
 			ph->pat_gender = codes[i][0];
@@ -118,30 +176,28 @@ static void header_gender(check_ctx *c, const char *g, prep_header *ph)
 	       "\"%.20s\" is not an administrative gender; expected M, F or U", g);
 }
 
+/* The identities, as given (header_texts_ok reported those missing). */
 static void header_people(check_ctx *c, const cdaimg_document_header *h, prep_header *ph)
 {
-	ph->pat_root = header_oid(c, "patient_id_root", or_default(h->patient_id_root, "1.2.250.1.213.1.4.10"));
-	ph->pat_id = or_default(h->patient_ins, "279035121518989");
-	ph->pat_given = or_default(h->patient_given, "CAMILLE");
-	ph->pat_family = or_default(h->patient_family, "EXEMPLE");
-	header_gender(c, or_default(h->patient_gender, "F"), ph);
-	ph->pat_birth = check_date(c, "header.patient_birth", or_default(h->patient_birth, "1979-03-28"));
-	ph->auth_id = prefixed(c, or_default(h->author_rpps, "01234560801"), 11, "8");
-	ph->auth_given = or_default(h->author_given, "Jacques");
-	ph->auth_family = or_default(h->author_family, "RADIOLOGUE");
-	ph->sample_org = !h->organization_name;
-	ph->org_name = or_default(h->organization_name, "Centre d'imagerie exemple");
-	ph->org_id = prefixed(c, or_default(h->organization_id, "920008059"), 9, "1");
+	ph->pat_root = header_oid(c, "patient_id_root", h->patient_id_root);
+	ph->pat_id = h->patient_ins;
+	ph->pat_given = h->patient_given;
+	ph->pat_family = h->patient_family;
+	header_gender(c, h->patient_gender, ph);
+	if (h->patient_birth && *h->patient_birth)
+		ph->pat_birth = check_date(c, "header.patient_birth", h->patient_birth);
+	ph->auth_id = prefixed(c, h->author_rpps, 11, "8");
+	ph->auth_given = h->author_given;
+	ph->auth_family = h->author_family;
+	ph->org_name = h->organization_name;
+	ph->org_id = prefixed(c, h->organization_id, 9, "1");
 }
 
-/* The coded values of the header: a NULL header is the sample (a chest CT, no
- * contre-indication known); a given one has no default, and must give the
- * anatomical site. */
+/* The coded values of the header: the anatomical site is required, the
+ * contre-indications optional (none: none known). */
 static void header_codes(check_ctx *c, const cdaimg_document_header *h, prep_header *ph)
 {
-	static const cdaimg_coding thorax = {"http://snomed.info/sct", "302551006", "thorax entier"};
-	static const cdaimg_concept sample_site = {&thorax, 1, NULL};
-	const cdaimg_concept *site = h ? &h->anatomical_site : &sample_site;
+	const cdaimg_concept *site = &h->anatomical_site;
 	if (site->n_codings || site->text)
 		check_coded(c, "header.anatomical_site", site, &vs_anatomical_site, JDV_SITE, &ph->site);
 	else
@@ -149,7 +205,7 @@ static void header_codes(check_ctx *c, const cdaimg_document_header *h, prep_hea
 		       "the anatomical site of the imaging act is required (targetSiteCode of "
 		       "FR-DICOM-Technique-imagerie: a code of " JDV_SITE ", e.g. {\"system\": \"http://snomed.info/sct\", "
 		       "\"code\": \"302551006\", \"display\": \"thorax entier\"})");
-	size_t n = h && h->contraindications ? h->n_contraindications : 0;
+	size_t n = h->contraindications ? h->n_contraindications : 0;
 	if (n) {
 		ph->cis.v = check_coded_list(c, "header.contraindications", h->contraindications, n, &vs_contraindication,
 		                             JDV_CI);
@@ -159,38 +215,27 @@ static void header_codes(check_ctx *c, const cdaimg_document_header *h, prep_hea
 
 static prep_header *check_header(check_ctx *c, const cdaimg_document_header *h, const char *ts, const char *seed)
 {
-	static const cdaimg_document_header none = {0};
 	size_t before = c->dc.errors;
 	prep_header *ph = arena_alloc(c->arena, sizeof *ph);
 	if (!ph) {
 		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return NULL;
 	}
-	header_codes(c, h, ph);
-	if (!h)
-		h = &none;
 	header_texts_ok(c, h);
+	header_codes(c, h, ph);
+	/* derived from the studies when not given: not identities */
 	ph->doc_root = h->document_id_root ? header_oid(c, "document_id_root", h->document_id_root)
 	                                   : derived(c, seed, "document");
 	ph->doc_ext = h->document_id_ext;
 	ph->set_root = h->set_id_root ? header_oid(c, "set_id_root", h->set_id_root) : derived(c, seed, "set");
-	ph->ts = h->effective_time ? check_date(c, "header.effective_time", h->effective_time) : ts;
-	ph->title = or_default(h->title, "CR d\xE2\x80\x99imagerie m\xC3\xA9" "dicale");
+	ph->ts = h->effective_time && *h->effective_time ? check_date(c, "header.effective_time", h->effective_time)
+	                                                 : ts;
+	ph->title = h->title ? h->title : "CR d\xE2\x80\x99imagerie m\xC3\xA9" "dicale";
 	header_people(c, h, ph);
 	return c->dc.errors == before && !c->dc.nomem ? ph : NULL;
 }
 
 /* --- header -------------------------------------------------------------------------------- */
-
-static void sample_addr(emitter *e)
-{
-	em_start(e, "addr");
-	em_text_el(e, "houseNumber", "12");
-	em_text_el(e, "streetName", "Rue de l'Exemple");
-	em_text_el(e, "postalCode", "75010");
-	em_text_el(e, "city", "PARIS");
-	em_end(e);
-}
 
 static void name(emitter *e, const char *given, const char *family, const char *prefix)
 {
@@ -208,8 +253,6 @@ static void organization(doc_ctx *d, const char *elem, bool industry)
 	em_start(e, elem);
 	em_leaf(e, "id", "root", OID_FINESS, "extension", d->h->org_id, NULL);
 	em_text_el(e, "name", d->h->org_name);
-	if (d->h->sample_org)
-		sample_addr(e);
 	if (industry)
 		em_leaf(e, "standardIndustryClassCode", "code", "AMBULATOIRE", "displayName", "Ambulatoire",
 		        "codeSystem", "1.2.250.1.213.1.1.4.9", NULL);
@@ -784,6 +827,12 @@ cdaimg_status document_prepare(doc_plan **out, check_ctx *c, const cdaimg_study 
                                const cdaimg_document_header *header)
 {
 	*out = NULL;
+	if (!header) {
+		dc_err(&c->dc, CDAIMG_D_ARG, "",
+		       "invalid argument: 'header': a document needs its header's values (the patient, author and "
+		       "organization); cdaimg_document_header_sample() gives fictitious ones");
+		return CDAIMG_EARG;
+	}
 	if (c->opts->profile != CDAIMG_PROFILE_FR)
 		dc_err(&c->dc, CDAIMG_D_PROFILE, "", "an IMG-CR-IMG document is French CI-SIS: build it with the FR profile");
 	prep_study **ps = check_studies(c, studies, n);

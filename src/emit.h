@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * emit.h - the emitter interface: the mapping writes through these five
  * calls and never knows whether it builds DOM nodes or streams text.

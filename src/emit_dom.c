@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * emit_dom.c - the emitter that builds libxml2 nodes (libxml2 escapes on output).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * emit_writer.c - the streaming emitter: writes markup straight into a byte
  * buffer handed to a libxml2 xmlOutputBuffer, laid out exactly as libxml2's

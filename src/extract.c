@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * extract.c - read CDA back: every Series Act of a document as values
  * (FrSerieImagerie, grouped in FrExamenImagerie when a Study Act holds them).

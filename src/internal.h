@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* internal.h - helpers shared by the library's modules (not installed). */
 #ifndef CDAIMG_INTERNAL_H
 #define CDAIMG_INTERNAL_H
@@ -56,6 +57,12 @@ void dc_add(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const char
 	;
 void dc_vadd(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const char *path, long line,
              const char *rule, const char *fmt, va_list ap);
+/* An error in a text at @p line, @p column (a syntax error; 0: not known). */
+void dc_err_at(diag_ctx *dc, cdaimg_diag_code code, const char *path, long line, long column, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 6, 7)))
+#endif
+	;
 /* Shorthands for input checks (no line, no rule). */
 void dc_err(diag_ctx *dc, cdaimg_diag_code code, const char *path, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -79,6 +86,9 @@ cdaimg_status dc_status(const diag_ctx *dc);
 		}                                                                         \
 	} while (0)
 
+/* text.c: true when the @p n bytes at @p s are only white space (space, tab,
+ * CR, LF), or none: an empty input. */
+bool text_blank(const char *s, size_t n);
 /* text.c: XML 1.0 / UTF-8 checks. Returns NULL when @p s can be carried by
  * XML 1.0, otherwise a static description of the first problem, and sets
  * *offset to its byte offset. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json.c - the JSON form of the logical model (INPUT.md), read and written with jansson.
  *
  * Reading is table-driven: each object type of the model has a table of its
@@ -292,10 +293,56 @@ static void read_member(jreader *r, const member *m, const otype *t, const json_
 	}
 }
 
-static void unknown_member(jreader *r, const otype *t)
+/* Edit distance between @p a and @p b (insertions, deletions, substitutions
+ * and swaps of two neighbours), or more than @p max when larger. */
+static size_t distance(const char *a, const char *b, size_t max)
 {
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 48 || lb > 48 || (la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	size_t d[49][49];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+/* The member of @p t that @p key most likely misspells (at most two edits,
+ * fewer than a third of its length), or NULL. */
+static const char *closest_member(const otype *t, const char *key)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+	for (const member *m = t->members; m->name; m++) {
+		size_t max = strlen(m->name) / 3 < 2 ? strlen(m->name) / 3 : 2;
+		size_t d = distance(key, m->name, max);
+		if (d <= max && d < best_d) {
+			best = m->name;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+static void unknown_member(jreader *r, const otype *t, const char *key)
+{
+	const char *near = closest_member(t, key);
 	dc_add(&r->dc, r->strict ? CDAIMG_SEV_ERROR : CDAIMG_SEV_WARNING, CDAIMG_D_UNKNOWN_MEMBER, r->path, 0, NULL,
-	       "%s has no such member%s", t->name, r->strict ? "" : "; ignored");
+	       "%s has no such member%s%s%s%s", t->name, near ? " (did you mean \"" : "", near ? near : "",
+	       near ? "\"?)" : "", r->strict ? "" : "; ignored");
 }
 
 static void read_object(jreader *r, const json_t *obj, const otype *t, void *dst)
@@ -314,7 +361,7 @@ static void read_object(jreader *r, const json_t *obj, const otype *t, void *dst
 			m++;
 		size_t old = push_key(r, key);
 		if (!m->name)
-			unknown_member(r, t);
+			unknown_member(r, t, key);
 		else
 			read_member(r, m, t, v, dst);
 		pop(r, old);
@@ -379,8 +426,7 @@ static cdaimg_status syntax_error(jreader *r, const json_error_t *err)
 		snprintf(msg, sizeof msg, "a string holds \\u0000, which XML cannot carry");
 	const char *what = strstr(msg, "unable to decode byte") ? "not UTF-8: " : "";
 	if (err->line > 0)
-		dc_add(&r->dc, CDAIMG_SEV_ERROR, CDAIMG_D_JSON, "", err->line, NULL, "column %d: %s%s", err->column, what,
-		       msg);
+		dc_err_at(&r->dc, CDAIMG_D_JSON, "", err->line, err->column, "%s%s", what, msg);
 	else
 		dc_err(&r->dc, CDAIMG_D_JSON, "", "%s%s", what, msg);
 	return CDAIMG_EPARSE;
@@ -413,6 +459,10 @@ static cdaimg_status read_text(jreader *r, const char *text, size_t len,
 		/* a UTF-8 byte order mark, which some editors write: RFC 8259 lets a reader ignore it */
 		text += 3;
 		len -= 3;
+	}
+	if (text_blank(text, len)) {
+		dc_err(&r->dc, CDAIMG_D_JSON, "", "empty input");
+		return CDAIMG_EPARSE;
 	}
 	json_error_t err;
 	json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
@@ -518,6 +568,7 @@ cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out, const char *
                                       cdaimg_diags *diags)
 {
 	jreader r = JREADER(diags, flags);
+	r.strict = true; /* a misspelt member would leave its field out: never harmless */
 	CD_ARG(&r.dc, out);
 	*out = NULL;
 	CD_ARG(&r.dc, text || len == 0);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* link.c - image links (decision D5). */
 #include <stdint.h>
 #include <string.h>

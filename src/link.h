@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* link.h - image links (decision D5): kinds, URL syntax and consistency checks. */
 #ifndef CDAIMG_LINK_H
 #define CDAIMG_LINK_H

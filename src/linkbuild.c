@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* linkbuild.c - build image links (D5) with percent-encoding, then check them. */
 #include <string.h>
 #include <strings.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* map.h - the mapping of checked values to CDA, written once for every emitter. */
 #ifndef CDAIMG_MAP_H
 #define CDAIMG_MAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* narrative.c - FHIR Narrative <-> text (decision D6). */
 #include <stdint.h>
 #include <string.h>

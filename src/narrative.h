@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* narrative.h - FHIR Narrative (XHTML div) to plain text (decision D6). */
 #ifndef CDAIMG_NARRATIVE_H
 #define CDAIMG_NARRATIVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * prep.h - checked, normalised values: what the check stage hands to the
  * mapping. Every string here is ready to be written as is (UIDs converted,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rules.c - rule sets (one Schematron file each) and the official verdict:
  * loading, what cannot run, which rule sets apply to a document. The reading
  * is sch_load.c's, the matching sch_match.c's, the evaluation sch_eval.c's. */
@@ -265,7 +266,7 @@ static cdaimg_status load_kind(cdaimg_rules **out, cdaimg_rules_kind kind, const
 	if (!cd_find_data(file, dir, path, sizeof path)) {
 		dc_err(dc, CDAIMG_D_SCHEMA_LOAD, dir ? dir : "",
 		       dir ? "rule file %s not found in the folder given"
-		           : "rule file %s not found (looked in CDAIMG_SCHEMA_DIR, the installed data folder, the source tree)",
+		           : "rule file %s not found (" CD_DATA_SEARCHED ")",
 		       file);
 		return CDAIMG_EIO;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sch.h - a loaded ISO Schematron rule set (the ANS files, or cdaimg's own):
  * what sch_load.c reads, sch_match.c dispatches and sch_eval.c evaluates. */
 #ifndef CDAIMG_SCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sch_eval.c - evaluate a loaded rule set on a document as the ANS engine's
  * compiled stylesheet does: in each active pattern, every element (and
  * attribute, when a context can match one) is matched by its first matching

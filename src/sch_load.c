@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sch_load.c - read an ISO Schematron file into a rule set: includes resolved
  * and abstract patterns expanded as the ANS engine's first two steps do
  * (schematrons/moteur/iso_dsdl_include.xsl, iso_abstract_expand.xsl), then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sch_match.c - rule contexts: XSLT match patterns parsed into steps, an
  * index from element names and template ids to the rules that can match, and
  * the test of one node against a pattern, last step first. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sch_run.h - one evaluation of a rule set on one document (sch_eval.c), as
  * the matching of rule contexts (sch_match.c) sees it. */
 #ifndef CDAIMG_SCH_RUN_H

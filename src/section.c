@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* section.c - the DICOM Object Catalog section (FR-DICOM-Object-Catalog, MAPPING.md §4)
  * with its narrative table, descriptions as <content ID> referenced by the
  * entries (D6); and cdaimg_section_build. */

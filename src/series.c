@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* series.c - FrSerieImagerie -> Series Act / SOP Instance Observation (MAPPING.md §2),
  * and the public build calls for a series. */
 #include <inttypes.h>

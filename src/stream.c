@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stream.c - the public streaming API: check each series, write it with the
  * streaming emitter, keep memory flat (one arena per series, one buffer). */
 #include <errno.h>

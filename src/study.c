@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* study.c - FrExamenImagerie -> Study Act (FR-DICOM-Examen-imagerie, MAPPING.md §4),
  * the emitter helpers the study, section and document mappings share, and
  * cdaimg_study_build. */

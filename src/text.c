@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* text.c - can XML 1.0 carry this string? (UTF-8 well-formedness + the Char production) */
 #include <stdint.h>
 #include <string.h>
@@ -70,3 +71,11 @@ const char *text_problem_n(const char *str, size_t n, size_t *offset)
 }
 
 const char *text_problem(const char *s, size_t *offset) { return text_problem_n(s, strlen(s), offset); }
+
+bool text_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}

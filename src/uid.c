@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* uid.c - DICOM UID syntax and UUID <-> 2.25 conversion. */
 #include <stdio.h>
 #include <string.h>

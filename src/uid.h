@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* uid.h - DICOM UIDs (PS3.5 §9) and the UUID-derived form (PS3.5 B.2). */
 #ifndef CDAIMG_UID_H
 #define CDAIMG_UID_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * validate_stream.c - XML Schema validation while the document is read: the
  * parser's SAX events go straight to libxml2's schema validator
@@ -67,13 +68,14 @@ typedef struct sv {
 	bool oom;
 	/* the first well-formedness error (later ones follow from it) */
 	int wf_code;
-	long wf_line;
+	long wf_line, wf_column;
 	char wf_msg[512];
 	/* the input */
 	int fd;
 	char *buf;
 	size_t have, used;
 	int read_errno;
+	bool content; /* a byte other than white space was read: the input is not empty */
 } sv;
 
 static void stop(sv *s) { xmlStopParser(s->pc); }
@@ -221,6 +223,7 @@ static void on_parser_error(void *ud, CD_XMLERROR *err)
 	if (err->level == XML_ERR_FATAL && !s->wf_code) {
 		s->wf_code = err->code ? err->code : -1;
 		s->wf_line = err->line;
+		s->wf_column = err->int2;
 		snprintf(s->wf_msg, sizeof s->wf_msg, "%s", err->message ? err->message : "parse error");
 	}
 }
@@ -301,6 +304,7 @@ static int pull(void *ud, char *out, int len)
 		}
 		s->have = (size_t)n;
 		s->used = 0;
+		s->content = s->content || !text_blank(s->buf, s->have);
 	}
 	size_t k = s->have - s->used < (size_t)len ? s->have - s->used : (size_t)len;
 	memcpy(out, s->buf + s->used, k);
@@ -334,12 +338,16 @@ static cdaimg_status outcome(sv *s, xmlSchemaValidCtxtPtr vc)
 		dc_err(dc, CDAIMG_D_IO, s->name, "read error: %s", strerror(s->read_errno));
 		return CDAIMG_EIO;
 	}
+	if ((!s->pc->wellFormed || s->wf_code) && !s->content) {
+		dc_err(dc, CDAIMG_D_XML, "", "empty input");
+		return CDAIMG_EPARSE;
+	}
 	if (!s->pc->wellFormed || s->wf_code) {
 		char msg[1024];
 		one_line(msg, sizeof msg, s->wf_code ? s->wf_msg : err && err->message ? err->message : "parse error");
 		/* the path stays empty, as doc_parse leaves it */
-		dc_add(dc, CDAIMG_SEV_ERROR, CDAIMG_D_XML, "", s->wf_code ? s->wf_line : err ? err->line : 0, NULL,
-		       "not well-formed: %s", msg);
+		dc_err_at(dc, CDAIMG_D_XML, "", s->wf_code ? s->wf_line : err ? err->line : 0,
+		          s->wf_code ? s->wf_column : err ? err->int2 : 0, "not well-formed: %s", msg);
 		return CDAIMG_EPARSE;
 	}
 	if (s->doctype)

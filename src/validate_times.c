@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* validate_times.c - cdaimg's own check besides the official rules: the times
  * of the imaging entries must exist on the calendar and the clock (MAPPING
  * D7). The XSD's TS pattern takes any run of digits ("20241399"), which

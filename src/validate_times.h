@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* validate_times.h - the times of the imaging entries must exist (MAPPING D7). */
 #ifndef CDAIMG_VALIDATE_TIMES_H
 #define CDAIMG_VALIDATE_TIMES_H

@@ -1,6 +1,5 @@
+/* SPDX-License-Identifier: MIT */
 /* validate_xsd.c - XML Schema validation with a schema handle loaded once. */
-#define _GNU_SOURCE /* dladdr */
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,48 +42,6 @@ static const char *const entry_files[] = {
 	"hl7-cda-r2/infrastructure/cda/CDA.xsd",
 	"hl7-cda-r2-sdtc/infrastructure/cda/CDA_SDTC.xsd",
 };
-
-static bool try_dir(const char *dir, const char *file, char *out, size_t n)
-{
-	if (!dir || !*dir)
-		return false;
-	int len = snprintf(out, n, "%s/%s", dir, file);
-	return len > 0 && (size_t)len < n && access(out, R_OK) == 0;
-}
-
-/* The installed data folder, found from where this library sits. */
-static bool try_relative_to_library(const char *file, char *out, size_t n)
-{
-	Dl_info info;
-	if (!dladdr((void *)&cdaimg_schema_load, &info) || !info.dli_fname)
-		return false;
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s", info.dli_fname);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	/* <prefix>/lib[/multiarch]/libcdaimg.so -> <prefix>/share/cdaimg/schemas */
-	for (int up = 0; up < 3; up++) {
-		char cand[4200];
-		int len = snprintf(cand, sizeof cand, "%s/%s", dir, CDAIMG_INSTALL_REL_SCHEMA_DIR);
-		if (len > 0 && (size_t)len < sizeof cand && try_dir(cand, file, out, n))
-			return true;
-		slash = strrchr(dir, '/');
-		if (!slash)
-			return false;
-		*slash = '\0';
-	}
-	return false;
-}
-
-bool cd_find_data(const char *file, const char *dir, char *out, size_t n)
-{
-	if (dir)
-		return try_dir(dir, file, out, n);
-	return try_dir(getenv("CDAIMG_SCHEMA_DIR"), file, out, n) || try_relative_to_library(file, out, n) ||
-	       try_dir(CDAIMG_INSTALL_SCHEMA_DIR, file, out, n) || try_dir(CDAIMG_SOURCE_SCHEMA_DIR, file, out, n);
-}
 
 cdaimg_status cdaimg_schema_load_file(cdaimg_schema **out, const char *xsd_path, cdaimg_diags *diags)
 {
@@ -131,8 +88,7 @@ cdaimg_status cdaimg_schema_load(cdaimg_schema **out, cdaimg_schema_kind kind, c
 		if (dir)
 			dc_err(&dc, CDAIMG_D_SCHEMA_LOAD, dir, "schema %s not found in the folder given", entry_files[kind]);
 		else
-			dc_err(&dc, CDAIMG_D_SCHEMA_LOAD, "",
-			       "schema %s not found (looked in CDAIMG_SCHEMA_DIR, the installed data folder, the source tree)",
+			dc_err(&dc, CDAIMG_D_SCHEMA_LOAD, "", "schema %s not found (" CD_DATA_SEARCHED ")",
 			       entry_files[kind]);
 		return CDAIMG_EIO;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* values.c - value sets that own their memory. */
 #include "values.h"
 

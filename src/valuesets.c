@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* valuesets.c - look-ups in the generated value-set tables. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* valuesets.h - value-set tables generated at build time from data/valuesets (tools/svs2c.c). */
 #ifndef CDAIMG_VALUESETS_H
 #define CDAIMG_VALUESETS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* version.c - version, status strings, libxml2 initialisation. */
 #include <libxml/parser.h>
 #include <libxml/xmlschemastypes.h>

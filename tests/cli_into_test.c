@@ -128,7 +128,7 @@ static char *replace_all(const char *text, const char *from, const char *to)
 static const char *sample_report(void)
 {
 	const char *report = tmp("report.xml");
-	run_result r = RUN("build", "--as", "document", src(STUDY_JSON), "-o", report);
+	run_result r = RUN("build", "--as", "document", "--sample-header", src(STUDY_JSON), "-o", report);
 	assert_int_equal(r.rc, 0);
 	done(&r);
 	return report;

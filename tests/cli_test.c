@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli_test.c - the cdaimg command, run in-process through cdaimg_cli_run(). */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <libxml/parser.h>
 
 #include "cli.h"
 #include "testutil.h"
@@ -248,11 +250,12 @@ static void cli__build_invalid_input_exact_messages(void **state)
 	run_result r = RUN("build", "-o", out, "--", sample("samples/invalid/bad-status.json"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	char want[2048];
+	const char *in = sample("samples/invalid/bad-status.json");
 	snprintf(want, sizeof want,
-	         "cdaimg: %s: invalid input (1 error)\n"
-	         "$.instanceSOP.statut: \"done\" is not an HL7 ActStatus code; expected one of aborted, active, "
+	         "%s: invalid input (1 error)\n"
+	         "%s: $.instanceSOP.statut: \"done\" is not an HL7 ActStatus code; expected one of aborted, active, "
 	         "cancelled, completed, held, new, suspended [status]\n",
-	         sample("samples/invalid/bad-status.json"));
+	         in, in);
 	assert_string_equal(r.err, want);
 	assert_string_equal(r.out, "");
 	assert_int_equal(access(out, F_OK), -1);
@@ -267,12 +270,16 @@ static void cli__build_json_errors(void **state)
 	write_file(in, "{\n  \"resourceType\": \"FrSerieImagerie\",\n  \"date\": 2024-03-12\n}\n");
 	run_result r = RUN("build", in);
 	assert_int_equal(r.rc, CLI_INVALID);
-	assert_contains(r.err, ": not valid JSON\nline 3: column ");
-	assert_contains(r.err, " [json]\n");
+	char want[1024];
+	snprintf(want, sizeof want, "%s: not valid JSON\n%s:3:16: '}' expected near '-0' [json]\n", in, in);
+	assert_string_equal(r.err, want); /* FILE:LINE:COLUMN, as compilers write it */
 	done(&r);
-	r = RUN("build", sample("samples/invalid/batch-wrong-type.json"));
+	const char *batch = sample("samples/invalid/batch-wrong-type.json");
+	r = RUN("build", batch);
 	assert_int_equal(r.rc, CLI_INVALID);
-	assert_contains(r.err, "invalid input (1 error)\n$[1].uuidSerie[0].value: expected a string, found an integer [json]\n");
+	snprintf(want, sizeof want, "%s: invalid input (1 error)\n"
+	         "%s: $[1].uuidSerie[0].value: expected a string, found an integer [json]\n", batch, batch);
+	assert_string_equal(r.err, want);
 	done(&r);
 	unlink(in);
 }
@@ -284,13 +291,18 @@ static void cli__strict_turns_unknown_members_into_errors(void **state)
 	const char *out = tmp("u.xml");
 	run_result r = RUN("build", in, "-o", out);
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.err, "$.pacsComment: warning: FrSerieImagerie has no such member; ignored [unknown-member]\n");
+	char want[1024];
+	snprintf(want, sizeof want,
+	         "%s: $.pacsComment: warning: FrSerieImagerie has no such member; ignored [unknown-member]\n", in);
+	assert_string_equal(r.err, want);
 	assert_int_equal(access(out, F_OK), 0);
 	done(&r);
 	unlink(out);
 	r = RUN("build", "--strict", in, "-o", out);
 	assert_int_equal(r.rc, CLI_INVALID);
-	assert_contains(r.err, "invalid input (1 error)\n$.pacsComment: FrSerieImagerie has no such member [unknown-member]\n");
+	snprintf(want, sizeof want, "%s: invalid input (1 error)\n"
+	         "%s: $.pacsComment: FrSerieImagerie has no such member [unknown-member]\n", in, in);
+	assert_string_equal(r.err, want);
 	assert_int_equal(access(out, F_OK), -1);
 	done(&r);
 }
@@ -348,28 +360,30 @@ static void cli__write_errors_exit_3_and_leave_nothing(void **state)
 {
 	(void)state;
 	const char *in = sample("samples/ct-iid.json");
+	char want[512];
 	run_result r = RUN("build", in, "-o", tmp("no-such-dir/out.xml"));
 	assert_int_equal(r.rc, CLI_IO);
-	assert_contains(r.err, "cdaimg: cannot write ");
-	assert_contains(r.err, "no-such-dir/out.xml: No such file or directory\n");
+	snprintf(want, sizeof want, "%s: cannot write: No such file or directory\n", tmp("no-such-dir/out.xml"));
+	assert_string_equal(r.err, want);
 	done(&r);
 	r = RUN("build", in, "-o", "/dev/full");
 	assert_int_equal(r.rc, CLI_IO);
-	assert_string_equal(r.err, "cdaimg: cannot write /dev/full: No space left on device\n");
+	assert_string_equal(r.err, "/dev/full: cannot write: No space left on device\n");
 	done(&r);
 	r = RUN("build", in, "-o", "/dev/null");
 	assert_int_equal(r.rc, 0);
 	done(&r);
 	r = RUN("build", in, "-o", tmpdir);
 	assert_int_equal(r.rc, CLI_IO);
-	assert_contains(r.err, ": it is a directory\n");
+	snprintf(want, sizeof want, "%s: cannot write: it is a directory\n", tmpdir);
+	assert_string_equal(r.err, want);
 	done(&r);
 	/* standard output that cannot be written (cdaimg build x.json > /dev/full) */
 	FILE *full = fopen("/dev/full", "w");
 	assert_non_null(full);
 	r = run_to(full, (const char *const[]){"build", in, NULL});
 	assert_int_equal(r.rc, CLI_IO);
-	assert_contains(r.err, "cdaimg: cannot write to standard output");
+	assert_string_equal(r.err, "<stdout>: cannot write: No space left on device\n");
 	done(&r);
 	assert_int_equal(count_files(), 0);
 }
@@ -377,25 +391,36 @@ static void cli__write_errors_exit_3_and_leave_nothing(void **state)
 static void cli__read_errors_exit_3(void **state)
 {
 	(void)state;
+	char want[512];
 	run_result r = RUN("build", tmp("missing.json"));
 	assert_int_equal(r.rc, CLI_IO);
-	assert_contains(r.err, "cdaimg: cannot read ");
-	assert_contains(r.err, "missing.json: No such file or directory\n");
+	snprintf(want, sizeof want, "%s: cannot read: No such file or directory\n", tmp("missing.json"));
+	assert_string_equal(r.err, want);
 	done(&r);
 	r = RUN("build", tmpdir);
 	assert_int_equal(r.rc, CLI_IO);
-	assert_contains(r.err, ": it is a directory\n");
+	snprintf(want, sizeof want, "%s: cannot read: it is a directory\n", tmpdir);
+	assert_string_equal(r.err, want);
 	done(&r);
 	r = RUN("validate", tmp("missing.xml"));
 	assert_int_equal(r.rc, CLI_IO);
+	snprintf(want, sizeof want, "%s: cannot open: No such file or directory [io]\n", tmp("missing.xml"));
+	assert_string_equal(r.err, want);
 	done(&r);
 	r = RUN("validate", tmpdir);
 	assert_int_equal(r.rc, CLI_IO);
-	assert_contains(r.err, ": read error: Is a directory [io]\n");
+	snprintf(want, sizeof want, "%s: read error: Is a directory [io]\n", tmpdir);
+	assert_string_equal(r.err, want);
 	done(&r);
 	r = RUN("validate", "--stream", tmpdir);
 	assert_int_equal(r.rc, CLI_IO);
-	assert_contains(r.err, ": read error: Is a directory [io]\n");
+	assert_string_equal(r.err, want);
+	assert_string_equal(r.out, "");
+	done(&r);
+	r = RUN("extract", tmp("missing.xml"));
+	assert_int_equal(r.rc, CLI_IO);
+	snprintf(want, sizeof want, "%s: cannot read: No such file or directory\n", tmp("missing.xml"));
+	assert_string_equal(r.err, want);
 	done(&r);
 }
 
@@ -537,12 +562,14 @@ static void cli__validate_reports_each_problem_and_a_summary(void **state)
 	assert_int_equal(r.rc, 0);
 	char want[1200];
 	snprintf(want, sizeof want, "%s: valid (schema ans)\n", good);
-	assert_string_equal(r.out, want);
+	assert_string_equal(r.err, want);
+	assert_string_equal(r.out, "");
 	done(&r);
 	r = RUN("validate", "--schema", "hl7", "--no-rules", good);
 	assert_int_equal(r.rc, 0);
 	snprintf(want, sizeof want, "%s: valid (schema hl7)\n", good);
-	assert_string_equal(r.out, want);
+	assert_string_equal(r.err, want);
+	assert_string_equal(r.out, "");
 	done(&r);
 
 	const char *bad = tmp("bad-act.xml");
@@ -551,11 +578,11 @@ static void cli__validate_reports_each_problem_and_a_summary(void **state)
 	r = RUN("validate", "--no-rules", bad, good);
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want, "%s:3: /act/bogus: Element '{urn:hl7-org:v3}bogus'", bad);
-	assert_contains(r.out, want);
+	assert_contains(r.err, want);
 	snprintf(want, sizeof want, "%s: not valid: ", bad);
-	assert_contains(r.out, want);
+	assert_contains(r.err, want);
 	snprintf(want, sizeof want, "%s: valid (schema ans)\n", good);
-	assert_contains(r.out, want);
+	assert_contains(r.err, want);
 	done(&r);
 
 	const char *broken = tmp("broken.xml");
@@ -563,9 +590,9 @@ static void cli__validate_reports_each_problem_and_a_summary(void **state)
 	r = RUN("validate", broken);
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want, "%s: not well-formed XML\n", broken);
-	assert_contains(r.out, want);
-	snprintf(want, sizeof want, "%s:4: not well-formed: ", broken);
-	assert_contains(r.out, want);
+	assert_contains(r.err, want);
+	snprintf(want, sizeof want, "%s:4:1: not well-formed: ", broken); /* FILE:LINE:COLUMN */
+	assert_contains(r.err, want);
 	done(&r);
 
 	/* an unreadable file wins over an invalid one: exit 3 */
@@ -574,7 +601,8 @@ static void cli__validate_reports_each_problem_and_a_summary(void **state)
 	done(&r);
 	r = RUN("validate", "--schema", tmp("missing.xsd"), good);
 	assert_int_equal(r.rc, CLI_IO);
-	assert_contains(r.err, "cdaimg: cannot load the schema ");
+	snprintf(want, sizeof want, "%s: cannot load the schema: ", tmp("missing.xsd"));
+	assert_contains(r.err, want);
 	done(&r);
 	unlink(bad);
 	unlink(broken);
@@ -594,7 +622,7 @@ static void cli__validate_checks_each_entry_of_a_list(void **state)
 	free(batch);
 	run_result r = RUN("validate", "--schema", "hl7", "--no-rules", list);
 	assert_int_equal(r.rc, CLI_INVALID);
-	assert_contains(r.out, "Element '{urn:hl7-org:v3}xx'");
+	assert_contains(r.err, "Element '{urn:hl7-org:v3}xx'");
 	done(&r);
 	unlink(list);
 }
@@ -618,7 +646,7 @@ static void cli__validate_reports_a_date_that_does_not_exist(void **state)
 	         "%s:13: /act/effectiveTime/@value: \"20241399140211+0200\" is not a date that exists: month 13 "
 	         "does not exist [date]\n",
 	         path);
-	assert_contains(r.out, want);
+	assert_contains(r.err, want);
 	done(&r);
 	/* the schema alone takes it */
 	r = RUN("validate", "--no-rules", path);
@@ -652,7 +680,8 @@ static void cli__sample_is_a_valid_document(void **state)
 	free(doc);
 	r = RUN("validate", out);
 	assert_int_equal(r.rc, 0);
-	assert_contains(r.out, ": valid (schema ans");
+	assert_contains(r.err, ": valid (schema ans");
+	assert_string_equal(r.out, "");
 	done(&r);
 	unlink(out);
 	r = RUN("sample");
@@ -664,11 +693,39 @@ static void cli__sample_is_a_valid_document(void **state)
 static void cli__document_needs_studies(void **state)
 {
 	(void)state;
-	run_result r = RUN("build", "--as", "document", sample("samples/batch.json"));
+	run_result r = RUN("build", "--as", "document", "--sample-header", sample("samples/batch.json"));
 	assert_int_equal(r.rc, CLI_INVALID);
-	assert_contains(r.err, "invalid input (2 errors)\n$[0]: a section or a document is built from "
-	                       "FrExamenImagerie (a study): a series alone has no Study Instance UID [required]\n$[1]: ");
+	char want[1024];
+	const char *in = sample("samples/batch.json");
+	snprintf(want, sizeof want, "%s: invalid input (2 errors)\n%s: $[0]: a section or a document is built from "
+	         "FrExamenImagerie (a study): a series alone has no Study Instance UID [required]\n%s: $[1]: ", in, in, in);
+	assert_contains(r.err, want);
 	done(&r);
+}
+
+/* The identities a header must give (docs/input.md), as JSON members. */
+static const char *const identity_members[][2] = {
+	{"patient_id_root", "1.2.250.1.213.1.4.8"}, {"patient_ins", "261077512345667"},
+	{"patient_given", "JEANNE"},                {"patient_family", "MARTIN"},
+	{"patient_gender", "F"},                    {"patient_birth", "1961-07-14"},
+	{"author_rpps", "10001234567"},             {"author_given", "Paul"},
+	{"author_family", "DURAND"},                {"organization_name", "Centre d'imagerie du Parc"},
+	{"organization_id", "750000001"}};
+
+/* Write a header holding @p members (JSON members, without the braces) and
+ * every identity that @p members does not name. */
+static void write_header(const char *path, const char *members)
+{
+	char text[4096] = "{";
+	for (size_t i = 0; i < sizeof identity_members / sizeof identity_members[0]; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "\"%s\"", identity_members[i][0]);
+		if (!strstr(members, name))
+			snprintf(text + strlen(text), sizeof text - strlen(text), "%s: \"%s\",\n ", name,
+			         identity_members[i][1]);
+	}
+	snprintf(text + strlen(text), sizeof text - strlen(text), "%s}\n", members);
+	write_file(path, text);
 }
 
 static void cli__document_header_from_a_file(void **state)
@@ -676,9 +733,8 @@ static void cli__document_header_from_a_file(void **state)
 	(void)state;
 	const char *study = sample("samples/study-ct-tap.json");
 	const char *hdr = tmp("header.json");
-	write_file(hdr, "{\"patient_given\": \"JEANNE\", \"patient_family\": \"MARTIN\", \"patient_birth\": \"1961-07-14\",\n"
-	                " \"author_rpps\": \"10001234567\", \"title\": \"CR de scanner\",\n"
-	                " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}}\n");
+	write_header(hdr, "\"title\": \"CR de scanner\",\n"
+	                  " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}");
 	const char *out = tmp("doc.xml");
 	run_result r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
 	assert_int_equal(r.rc, 0);
@@ -689,8 +745,9 @@ static void cli__document_header_from_a_file(void **state)
 	assert_contains(doc, "<family qualifier=\"BR\">MARTIN</family>\n          <given qualifier=\"BR\">JEANNE</given>");
 	assert_contains(doc, "<birthTime value=\"19610714\"/>");
 	assert_contains(doc, "extension=\"810001234567\"");
-	assert_null(strstr(doc, "CAMILLE")); /* the sample patient is gone */
-	assert_contains(doc, "RADIOLOGUE"); /* a field not given keeps its sample value */
+	assert_null(strstr(doc, "CAMILLE")); /* nothing of the sample */
+	assert_null(strstr(doc, "RADIOLOGUE"));
+	assert_contains(doc, "<given>Paul</given>\n          <family>DURAND</family>");
 	assert_contains(doc, "<targetSiteCode code=\"302551006\" codeSystem=\"2.16.840.1.113883.6.96\" "
 	                     "codeSystemName=\"SNOMED CT\" displayName=\"thorax entier\">");
 	assert_contains(doc, "<observation classCode=\"OBS\" moodCode=\"EVN\" negationInd=\"true\">");
@@ -701,12 +758,12 @@ static void cli__document_header_from_a_file(void **state)
 	unlink(out);
 
 	/* no anatomical site: refused, the member named, nothing written */
-	write_file(hdr, "{\"title\": \"CR de scanner\"}");
+	write_header(hdr, "\"title\": \"CR de scanner\"");
 	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
 	assert_int_equal(r.rc, CLI_INVALID);
 	char want[1024];
 	snprintf(want, sizeof want,
-	         "cdaimg: %s: invalid header (1 error)\n"
+	         "%s: invalid header (1 error)\n"
 	         "%s: $.anatomical_site: the anatomical site of the imaging act is required (targetSiteCode of "
 	         "FR-DICOM-Technique-imagerie: a code of JDV_LocalisationAnatomique_CISIS, e.g. {\"system\": "
 	         "\"http://snomed.info/sct\", \"code\": \"302551006\", \"display\": \"thorax entier\"}) [required]\n",
@@ -715,12 +772,12 @@ static void cli__document_header_from_a_file(void **state)
 	done(&r);
 	assert_int_equal(access(out, F_OK), -1);
 	/* codes outside their value sets: errors at their JSON paths */
-	write_file(hdr, "{\"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"123\"}]},\n"
-	                " \"contraindications\": [{\"coding\": [{\"system\": \"http://loinc.org\", \"code\": \"1-8\"}]}]}");
+	write_header(hdr, "\"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"123\"}]},\n"
+	                  " \"contraindications\": [{\"coding\": [{\"system\": \"http://loinc.org\", \"code\": \"1-8\"}]}]");
 	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want,
-	         "cdaimg: %s: invalid header (2 errors)\n"
+	         "%s: invalid header (2 errors)\n"
 	         "%s: $.anatomical_site.coding[0].code: \"123\" is not in JDV_LocalisationAnatomique_CISIS "
 	         "(1.2.250.1.213.1.1.5.694) [code-unknown]\n"
 	         "%s: $.contraindications[0].coding[0].system: \"http://loinc.org\" is not a code system of "
@@ -732,12 +789,12 @@ static void cli__document_header_from_a_file(void **state)
 	assert_int_equal(access(out, F_OK), -1);
 
 	/* a header value the library refuses: named in the header file, nothing written */
-	write_file(hdr, "{\"patient_birth\": \"1961-02-30\", \"patient_gender\": \"W\",\n"
-	                " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}}");
+	write_header(hdr, "\"patient_birth\": \"1961-02-30\", \"patient_gender\": \"W\",\n"
+	                  " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}");
 	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want,
-	         "cdaimg: %s: invalid header (2 errors)\n"
+	         "%s: invalid header (2 errors)\n"
 	         "%s: $.patient_gender: \"W\" is not an administrative gender; expected M, F or U [code-unknown]\n"
 	         "%s: $.patient_birth: \"1961-02-30\" is not a valid dateTime: 1961-02-30 does not exist [date]\n",
 	         hdr, hdr, hdr);
@@ -750,27 +807,17 @@ static void cli__document_header_from_a_file(void **state)
 	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want,
-	         "cdaimg: %s: not a document header\n"
+	         "%s: not a document header\n"
 	         "%s: $.patient_birth: expected a string, found an integer [json]\n"
-	         "%s: $.patientName: warning: the document header has no such member; ignored [unknown-member]\n",
+	         "%s: $.patientName: the document header has no such member [unknown-member]\n",
 	         hdr, hdr, hdr);
 	assert_string_equal(r.err, want);
-	done(&r);
-	write_file(hdr, "{\"patientName\": \"x\",\n"
-	                " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}}");
-	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
-	assert_int_equal(r.rc, 0); /* unknown members are warnings... */
-	assert_contains(r.err, "$.patientName: warning:");
-	done(&r);
-	r = RUN("build", "--strict", "--as", "document", "--header", hdr, "-o", out, study);
-	assert_int_equal(r.rc, CLI_INVALID); /* ...errors with --strict */
-	assert_contains(r.err, "header.json: $.patientName: the document header has no such member [unknown-member]\n");
 	done(&r);
 	write_file(hdr, "{\"title\": ");
 	r = RUN("build", "--as", "document", "--header", hdr, study);
 	assert_int_equal(r.rc, CLI_INVALID);
 	assert_contains(r.err, "header.json: not valid JSON\n");
-	assert_contains(r.err, "header.json:1: column ");
+	assert_contains(r.err, "header.json:1:10: ");
 	done(&r);
 	r = RUN("build", "--as", "document", "--header", tmp("missing.json"), study);
 	assert_int_equal(r.rc, CLI_IO);
@@ -980,7 +1027,9 @@ static void cli__dash_reads_standard_input(void **state)
 	assert_non_null(freopen(sample("samples/invalid/bad-status.json"), "r", stdin));
 	r = RUN("build", "-");
 	assert_int_equal(r.rc, CLI_INVALID);
-	assert_contains(r.err, "cdaimg: standard input: invalid input (1 error)\n");
+	assert_string_equal(r.err, "<stdin>: invalid input (1 error)\n"
+	                           "<stdin>: $.instanceSOP.statut: \"done\" is not an HL7 ActStatus code; expected one of "
+	                           "aborted, active, cancelled, completed, held, new, suspended [status]\n");
 	done(&r);
 }
 
@@ -993,7 +1042,7 @@ static void cli__validate_stream(void **state)
 	run_result r = RUN("validate", "--stream", good);
 	assert_int_equal(r.rc, 0);
 	snprintf(want, sizeof want, "%s: valid (schema ans)\n", good); /* no template rules */
-	assert_string_equal(r.out, want);
+	assert_string_equal(r.err, want);
 	done(&r);
 	r = RUN("validate", "--help");
 	assert_contains(r.out, "  --stream           XML Schema only (implies --no-rules)");
@@ -1013,9 +1062,9 @@ static void cli__validate_stream(void **state)
 	r = RUN("validate", "--stream", bad, good);
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want, "%s:%ld: /ClinicalDocument/component/structuredBody: Element '{urn:hl7-org:v3}structuredBody', attribute 'bogus'", bad, line);
-	assert_contains(r.out, want);
+	assert_contains(r.err, want);
 	snprintf(want, sizeof want, "%s: not valid: 1 error\n", bad);
-	assert_contains(r.out, want);
+	assert_contains(r.err, want);
 	done(&r);
 
 	const char *broken = tmp("broken-doc.xml");
@@ -1025,10 +1074,10 @@ static void cli__validate_stream(void **state)
 	assert_int_equal(fclose(f), 0);
 	r = RUN("validate", "--stream", broken);
 	assert_int_equal(r.rc, CLI_INVALID);
-	snprintf(want, sizeof want, "%s:3: not well-formed: ", broken);
-	assert_contains(r.out, want);
+	snprintf(want, sizeof want, "%s:3:20: not well-formed: ", broken);
+	assert_contains(r.err, want);
 	snprintf(want, sizeof want, "%s: not well-formed XML\n", broken);
-	assert_contains(r.out, want);
+	assert_contains(r.err, want);
 	done(&r);
 	r = RUN("validate", "--stream", good, tmp("missing.xml"));
 	assert_int_equal(r.rc, CLI_IO);
@@ -1037,11 +1086,488 @@ static void cli__validate_stream(void **state)
 	assert_non_null(freopen(good, "r", stdin));
 	r = RUN("validate", "--stream", "-");
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.out, "standard input: valid (schema ans)\n");
+	assert_string_equal(r.err, "<stdin>: valid (schema ans)\n");
+	assert_string_equal(r.out, "");
 	done(&r);
 	unlink(bad);
 	unlink(broken);
 	free(text);
+}
+
+/* --- conventions of every command (issue 19) ---------------------------------------------- */
+
+/* cdaimg help: the general help; cdaimg help COMMAND: that command's, as --help gives it. */
+static void cli__help_command(void **state)
+{
+	(void)state;
+	run_result a = RUN("help"), b = RUN("--help");
+	assert_int_equal(a.rc, 0);
+	assert_string_equal(a.out, b.out);
+	assert_string_equal(a.err, "");
+	assert_contains(a.out, "  help       this help; 'cdaimg help COMMAND': that command's help\n");
+	done(&a);
+	done(&b);
+	static const char *const cmds[] = {"sample", "build", "validate", "extract"};
+	for (size_t i = 0; i < 4; i++) {
+		a = RUN("help", cmds[i]);
+		b = RUN(cmds[i], "--help");
+		assert_int_equal(a.rc, 0);
+		assert_string_equal(a.out, b.out);
+		assert_string_equal(a.err, "");
+		assert_contains(a.out, "--diagnostics text|json");
+		done(&a);
+		done(&b);
+	}
+	a = RUN("help", "build");
+	assert_memory_equal(a.out, "Usage: cdaimg build ", 20);
+	done(&a);
+	EXPECT_USAGE("cdaimg: unknown command 'frob'\nTry 'cdaimg --help'.\n", "help", "frob");
+	EXPECT_USAGE("cdaimg: help takes one command ('extract' is extra)\n", "help", "build", "extract");
+}
+
+/* --version: cdaimg's version and the libxml2 and jansson loaded at run time. */
+static void cli__version_names_the_libraries_loaded(void **state)
+{
+	(void)state;
+	long v = strtol(xmlParserVersion, NULL, 10);
+	char want[128];
+	snprintf(want, sizeof want, "cdaimg %s (libxml2 %ld.%ld.%ld, jansson %s)\n", CDAIMG_VERSION_STRING, v / 10000,
+	         v / 100 % 100, v % 100, jansson_version_str());
+	static const char *const cmds[] = {"sample", "build", "validate", "extract"};
+	run_result r = RUN("--version");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, want);
+	assert_string_equal(r.err, "");
+	done(&r);
+	for (size_t i = 0; i < 4; i++) {
+		r = RUN(cmds[i], "--version");
+		assert_string_equal(r.out, want);
+		done(&r);
+	}
+}
+
+/* One rule for every command: documents and JSON on standard output (or -o),
+ * verdicts and diagnostics on standard error, never the other way round. */
+static void cli__documents_on_stdout_verdicts_on_stderr(void **state)
+{
+	(void)state;
+	char doc[1024];
+	snprintf(doc, sizeof doc, "%s", sample("samples/study-ct-tap.header.document.xml"));
+	run_result r = RUN("sample");
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.out, "<ClinicalDocument");
+	assert_string_equal(r.err, "");
+	done(&r);
+	r = RUN("extract", doc);
+	assert_int_equal(r.rc, 0);
+	assert_memory_equal(r.out, "{\n", 2);
+	assert_string_equal(r.err, "");
+	done(&r);
+	/* validate writes no document: its verdict goes with the diagnostics */
+	char want[4096];
+	r = RUN("validate", doc);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, "");
+	snprintf(want, sizeof want, "%s: valid (schema ans; rules CI-SIS_IMG-CR-IMG_2024.01, IHE, "
+	         "CI-SIS_ModelesDeContenusCDA, CI-SIS_Modeles_ANS)\n", doc);
+	assert_string_equal(r.err, want);
+	done(&r);
+	char bad[1024];
+	snprintf(bad, sizeof bad, "%s", tmp("rule.xml"));
+	char *text = read_text(doc);
+	char *code = strstr(text, "<code code=\"18748-4\"");
+	assert_non_null(code);
+	memcpy(code + strlen("<code code=\""), "11528-7", 7);
+	write_file(bad, text);
+	free(text);
+	r = RUN("validate", bad);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_string_equal(r.out, "");
+	snprintf(want, sizeof want,
+	         "%s:2: /ClinicalDocument: [Entete_IMG-CR-IMG] L'\xC3\xA9l\xC3\xA9ment \"code\" du document IMG-CR-IMG doit "
+	         "avoir les attributs @code=\"18748-4\" et @codeSystem=\"2.16.840.1.113883.6.1\". [rule Entete_IMG-CR-IMG]\n"
+	         "%s: not valid: 1 error\n",
+	         bad, bad);
+	assert_string_equal(r.err, want);
+	done(&r);
+	/* failures of the other commands: nothing on standard output */
+	r = RUN("build", sample("samples/invalid/bad-status.json"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_string_equal(r.out, "");
+	done(&r);
+	r = RUN("extract", bad);
+	assert_int_equal(r.rc, 0); /* extraction does not judge the header's code */
+	done(&r);
+	r = RUN("extract", sample("samples/invalid/bad-status.json"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_string_equal(r.out, "");
+	done(&r);
+	r = RUN("validate", "--rules-info");
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.out, "CI-SIS_IMG-CR-IMG_2024.01: "); /* asked for: the command's output */
+	done(&r);
+	unlink(bad);
+}
+
+/* Each line of @p err starts with @p file and ':'. */
+static void assert_lines_start_with(const char *err, const char *file)
+{
+	size_t n = strlen(file);
+	assert_true(*err != '\0');
+	for (const char *line = err; *line; line = strchr(line, '\n') + 1) {
+		if (strncmp(line, file, n) || line[n] != ':')
+			fail_msg("a line does not start with \"%s:\":\n%s", file, err);
+		assert_non_null(strchr(line, '\n'));
+	}
+}
+
+/* Every message about a file starts with its name: the input, the header, the
+ * document, standard input ("<stdin>"), an output. */
+static void cli__every_message_starts_with_its_file(void **state)
+{
+	(void)state;
+	char in[256], hdr[256], xml[256];
+	snprintf(in, sizeof in, "%s", tmp("msg.json"));
+	snprintf(hdr, sizeof hdr, "%s", tmp("msg-header.json"));
+	snprintf(xml, sizeof xml, "%s", tmp("msg.xml"));
+	char study[1024];
+	snprintf(study, sizeof study, "%s", sample("samples/study-ct-tap.json"));
+	write_file(in, "{\"resourceType\": \"FrSerieImagerie\", \"date\": \"2024-13-01\", \"pacs\": 1}");
+	run_result r = RUN("build", in);
+	assert_lines_start_with(r.err, in);
+	done(&r);
+	write_file(in, "[\n{\"resourceType\": \"FrSerieImagerie\"},\n  {]\n");
+	r = RUN("build", in);
+	assert_lines_start_with(r.err, in);
+	char want[4096];
+	snprintf(want, sizeof want, "%s:3:4: ", in);
+	assert_contains(r.err, want);
+	done(&r);
+	write_header(hdr, "\"patient_birth\": \"1961-02-30\"");
+	r = RUN("build", "--as", "document", "--header", hdr, study);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_lines_start_with(r.err, hdr);
+	done(&r);
+	write_file(xml, "<act xmlns=\"urn:hl7-org:v3\">\n  <id>\n</act>\n");
+	r = RUN("validate", xml);
+	assert_lines_start_with(r.err, xml);
+	done(&r);
+	r = RUN("extract", xml);
+	assert_lines_start_with(r.err, xml);
+	snprintf(want, sizeof want, "%s:4:1: not well-formed: ", xml);
+	assert_contains(r.err, want);
+	done(&r);
+	r = RUN("extract", "-o", tmp("none/x.json"), sample("samples/ct-iid.xml"));
+	assert_int_equal(r.rc, CLI_IO);
+	assert_lines_start_with(r.err, tmp("none/x.json"));
+	done(&r);
+	assert_non_null(freopen(xml, "r", stdin));
+	r = RUN("validate", "-");
+	assert_lines_start_with(r.err, "<stdin>");
+	done(&r);
+	assert_non_null(freopen(xml, "r", stdin));
+	r = RUN("extract", "-");
+	assert_lines_start_with(r.err, "<stdin>");
+	done(&r);
+	unlink(in);
+	unlink(hdr);
+	unlink(xml);
+}
+
+/* A file with nothing in it (or white space only) says so: "empty input",
+ * not the parser's message, and nothing is written. */
+static void cli__empty_input_says_so(void **state)
+{
+	(void)state;
+	char in[256], xml[256], out[256];
+	snprintf(in, sizeof in, "%s", tmp("empty.json"));
+	snprintf(xml, sizeof xml, "%s", tmp("empty.xml"));
+	snprintf(out, sizeof out, "%s", tmp("empty-out.xml"));
+	static const char *const blank[] = {"", " \n\t\r\n"};
+	char want[4096];
+	for (size_t i = 0; i < 2; i++) {
+		write_file(in, blank[i]);
+		write_file(xml, blank[i]);
+		run_result r = RUN("build", "-o", out, in);
+		assert_int_equal(r.rc, CLI_INVALID);
+		snprintf(want, sizeof want, "%s: empty input [json]\n", in);
+		assert_string_equal(r.err, want);
+		done(&r);
+		r = RUN("build", "--as", "document", "--header", in, "-o", out, sample("samples/study-ct-tap.json"));
+		assert_int_equal(r.rc, CLI_INVALID);
+		assert_string_equal(r.err, want);
+		done(&r);
+		snprintf(want, sizeof want, "%s: empty input [xml]\n", xml);
+		r = RUN("validate", xml);
+		assert_int_equal(r.rc, CLI_INVALID);
+		assert_string_equal(r.err, want);
+		done(&r);
+		r = RUN("validate", "--stream", xml);
+		assert_int_equal(r.rc, CLI_INVALID);
+		assert_string_equal(r.err, want);
+		done(&r);
+		r = RUN("extract", "-o", out, xml);
+		assert_int_equal(r.rc, CLI_INVALID);
+		assert_string_equal(r.err, want);
+		done(&r);
+		assert_non_null(freopen(in, "r", stdin));
+		r = RUN("build", "-");
+		assert_int_equal(r.rc, CLI_INVALID);
+		assert_string_equal(r.err, "<stdin>: empty input [json]\n");
+		done(&r);
+		assert_int_equal(access(out, F_OK), -1);
+	}
+	unlink(in);
+	unlink(xml);
+}
+
+/* --diagnostics json: one JSON object per line, members file, line, column,
+ * path, severity, code, rule, message in that order, null when absent. */
+static void assert_json_lines(const char *err)
+{
+	static const char *const keys[] = {"file", "line", "column", "path", "severity", "code", "rule", "message"};
+	assert_true(*err != '\0');
+	for (const char *line = err; *line; line = strchr(line, '\n') + 1) {
+		const char *end = strchr(line, '\n');
+		assert_non_null(end);
+		json_error_t e;
+		json_t *o = json_loadb(line, (size_t)(end - line), 0, &e);
+		if (!json_is_object(o))
+			fail_msg("not a JSON object: %.*s", (int)(end - line), line);
+		assert_int_equal(json_object_size(o), 8);
+		size_t k = 0;
+		const char *key;
+		json_t *v;
+		json_object_foreach(o, key, v) assert_string_equal(key, keys[k++]);
+		assert_true(json_is_string(json_object_get(o, "severity")));
+		assert_true(json_is_string(json_object_get(o, "code")));
+		assert_true(json_is_string(json_object_get(o, "message")));
+		json_decref(o);
+	}
+}
+
+static void cli__diagnostics_as_json_lines(void **state)
+{
+	(void)state;
+	char want[4096];
+	char in[1024];
+	snprintf(in, sizeof in, "%s", tmp("j.json"));
+	write_file(in, "{\n  \"resourceType\": \"FrSerieImagerie\",\n  \"date\": 2024-03-12\n}\n");
+	/* a syntax error: its line and column */
+	run_result r = RUN("build", "--diagnostics", "json", in);
+	assert_int_equal(r.rc, CLI_INVALID);
+	snprintf(want, sizeof want,
+	         "{\"file\":\"%s\",\"line\":3,\"column\":16,\"path\":null,\"severity\":\"error\",\"code\":\"json\","
+	         "\"rule\":null,\"message\":\"'}' expected near '-0'\"}\n",
+	         in);
+	assert_string_equal(r.err, want);
+	assert_json_lines(r.err);
+	assert_string_equal(r.out, "");
+	done(&r);
+	/* a value: its JSON path, no verdict line */
+	char bad[1024];
+	snprintf(bad, sizeof bad, "%s", sample("samples/invalid/bad-status.json"));
+	r = RUN("build", "--diagnostics=json", bad);
+	assert_int_equal(r.rc, CLI_INVALID);
+	snprintf(want, sizeof want,
+	         "{\"file\":\"%s\",\"line\":null,\"column\":null,\"path\":\"$.instanceSOP.statut\",\"severity\":\"error\","
+	         "\"code\":\"status\",\"rule\":null,\"message\":\"\\\"done\\\" is not an HL7 ActStatus code; expected one "
+	         "of aborted, active, cancelled, completed, held, new, suspended\"}\n",
+	         bad);
+	assert_string_equal(r.err, want);
+	done(&r);
+	/* a warning (the build succeeds) */
+	char unknown[1024];
+	snprintf(unknown, sizeof unknown, "%s", sample("samples/invalid/unknown-member-strict.json"));
+	r = RUN("build", "--diagnostics", "json", "-o", "/dev/null", unknown);
+	assert_int_equal(r.rc, 0);
+	snprintf(want, sizeof want,
+	         "{\"file\":\"%s\",\"line\":null,\"column\":null,\"path\":\"$.pacsComment\",\"severity\":\"warning\","
+	         "\"code\":\"unknown-member\",\"rule\":null,\"message\":\"FrSerieImagerie has no such member; "
+	         "ignored\"}\n",
+	         unknown);
+	assert_string_equal(r.err, want);
+	done(&r);
+	/* a failed rule: its id; the verdict lines are left out */
+	char doc[1024];
+	snprintf(doc, sizeof doc, "%s", tmp("j.xml"));
+	char *text = read_text(sample("samples/sample.xml"));
+	char *code = strstr(text, "<code code=\"18748-4\"");
+	memcpy(code + strlen("<code code=\""), "11528-7", 7);
+	write_file(doc, text);
+	free(text);
+	r = RUN("validate", "--diagnostics", "json", doc, sample("samples/sample.xml"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	snprintf(want, sizeof want,
+	         "{\"file\":\"%s\",\"line\":2,\"column\":null,\"path\":\"/ClinicalDocument\",\"severity\":\"error\","
+	         "\"code\":\"rule\",\"rule\":\"Entete_IMG-CR-IMG\",\"message\":\"[Entete_IMG-CR-IMG] L'\xC3\xA9l\xC3\xA9ment "
+	         "\\\"code\\\" du document IMG-CR-IMG doit avoir les attributs @code=\\\"18748-4\\\" et "
+	         "@codeSystem=\\\"2.16.840.1.113883.6.1\\\".\"}\n",
+	         doc);
+	assert_string_equal(r.err, want);
+	assert_string_equal(r.out, "");
+	done(&r);
+	/* an error of the run: code io; standard input is "<stdin>" */
+	r = RUN("extract", "--diagnostics", "json", tmp("missing.xml"));
+	assert_int_equal(r.rc, CLI_IO);
+	snprintf(want, sizeof want,
+	         "{\"file\":\"%s\",\"line\":null,\"column\":null,\"path\":null,\"severity\":\"error\",\"code\":\"io\","
+	         "\"rule\":null,\"message\":\"cannot read: No such file or directory\"}\n",
+	         tmp("missing.xml"));
+	assert_string_equal(r.err, want);
+	done(&r);
+	assert_non_null(freopen(in, "r", stdin));
+	r = RUN("validate", "--diagnostics", "json", "-");
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_json_lines(r.err);
+	assert_memory_equal(r.err, "{\"file\":\"<stdin>\",\"line\":1,", 27);
+	done(&r);
+	/* the header's members, under the header file */
+	char hdr[1024];
+	snprintf(hdr, sizeof hdr, "%s", tmp("j-header.json"));
+	write_header(hdr, "\"patient_birth\": \"1961-02-30\",\n"
+	                  " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}");
+	r = RUN("build", "--diagnostics", "json", "--as", "document", "--header", hdr, sample("samples/study-ct-tap.json"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	snprintf(want, sizeof want,
+	         "{\"file\":\"%s\",\"line\":null,\"column\":null,\"path\":\"$.patient_birth\",\"severity\":\"error\","
+	         "\"code\":\"date\",\"rule\":null,\"message\":\"\\\"1961-02-30\\\" is not a valid dateTime: 1961-02-30 "
+	         "does not exist\"}\n",
+	         hdr);
+	assert_string_equal(r.err, want);
+	done(&r);
+	/* nothing to say: nothing said */
+	r = RUN("validate", "--diagnostics", "json", sample("samples/sample.xml"));
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	done(&r);
+	/* text is the default, and can be asked for; a usage error stays text */
+	r = RUN("build", "--diagnostics", "text", bad);
+	assert_memory_equal(r.err, bad, strlen(bad));
+	done(&r);
+	EXPECT_USAGE("cdaimg: --diagnostics takes text or json, not 'xml'\nTry 'cdaimg build --help'.\n", "build",
+	             "--diagnostics", "xml", bad);
+	EXPECT_USAGE("cdaimg: option '--diagnostics' needs an argument (text|json)", "validate", "--diagnostics");
+	unlink(in);
+	unlink(doc);
+	unlink(hdr);
+}
+
+/* A misspelt header member is never harmless: with or without --strict it is
+ * an error naming it (and the member meant), exit 1, nothing written. */
+static void cli__header_typo_is_an_error(void **state)
+{
+	(void)state;
+	char hdr[256], out[256];
+	snprintf(hdr, sizeof hdr, "%s", tmp("typo.json"));
+	snprintf(out, sizeof out, "%s", tmp("typo.xml"));
+	char study[1024];
+	snprintf(study, sizeof study, "%s", sample("samples/study-ct-tap.json"));
+	write_header(hdr, "\"patient_famly\": \"MARTIN\",\n"
+	                  " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}");
+	char want[4096];
+	snprintf(want, sizeof want,
+	         "%s: not a document header\n"
+	         "%s: $.patient_famly: the document header has no such member (did you mean \"patient_family\"?) "
+	         "[unknown-member]\n",
+	         hdr, hdr);
+	for (int strict = 0; strict < 2; strict++) {
+		run_result r = strict ? RUN("build", "--strict", "--as", "document", "--header", hdr, "-o", out, study)
+		                      : RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
+		assert_int_equal(r.rc, CLI_INVALID);
+		assert_string_equal(r.err, want);
+		assert_string_equal(r.out, "");
+		done(&r);
+		assert_int_equal(access(out, F_OK), -1);
+	}
+	/* to standard output: nothing either */
+	run_result r = RUN("build", "--as", "document", "--header", hdr, study);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_string_equal(r.out, "");
+	done(&r);
+	unlink(hdr);
+}
+
+/* A header without the identities: each one named, exit 1, nothing written. */
+static void cli__header_missing_identities_named(void **state)
+{
+	(void)state;
+	char hdr[256], out[256];
+	snprintf(hdr, sizeof hdr, "%s", tmp("partial.json"));
+	snprintf(out, sizeof out, "%s", tmp("partial.xml"));
+	char study[1024];
+	snprintf(study, sizeof study, "%s", sample("samples/study-ct-tap.json"));
+	write_file(hdr, "{\"title\": \"CR\", \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", "
+	                "\"code\": \"302551006\"}]}}\n");
+	run_result r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
+	assert_int_equal(r.rc, CLI_INVALID);
+	static const char *const what[][2] = {
+		{"patient_id_root", "the OID of the patient's identifier (recordTarget/patientRole/id/@root)"},
+		{"patient_ins", "the patient's identifier, the INS (recordTarget/patientRole/id/@extension)"},
+		{"patient_given", "the patient's given name"},
+		{"patient_family", "the patient's family name"},
+		{"patient_gender", "the patient's administrative gender (M, F or U)"},
+		{"patient_birth", "the patient's date of birth"},
+		{"author_rpps", "the author's RPPS number"},
+		{"author_given", "the author's given name"},
+		{"author_family", "the author's family name"},
+		{"organization_name", "the name of the organization (the author's and the custodian)"},
+		{"organization_id", "the FINESS number of the organization (the author's and the custodian)"}};
+	char want[4096];
+	int n = snprintf(want, sizeof want, "%s: invalid header (11 errors)\n", hdr);
+	for (size_t i = 0; i < 11; i++)
+		n += snprintf(want + n, sizeof want - (size_t)n,
+		              "%s: $.%s: %s is required: a document's header has no default identity [required]\n", hdr,
+		              what[i][0], what[i][1]);
+	assert_string_equal(r.err, want);
+	assert_string_equal(r.out, "");
+	done(&r);
+	assert_int_equal(access(out, F_OK), -1);
+	/* one left out: that one */
+	write_header(hdr, "\"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}");
+	char *text = read_text(hdr);
+	char *family = strstr(text, "\"patient_family\": \"MARTIN\",");
+	assert_non_null(family);
+	memmove(family, family + strlen("\"patient_family\": \"MARTIN\","),
+	        strlen(family + strlen("\"patient_family\": \"MARTIN\",")) + 1);
+	write_file(hdr, text);
+	free(text);
+	r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
+	assert_int_equal(r.rc, CLI_INVALID);
+	snprintf(want, sizeof want,
+	         "%s: invalid header (1 error)\n"
+	         "%s: $.patient_family: the patient's family name is required: a document's header has no default "
+	         "identity [required]\n",
+	         hdr, hdr);
+	assert_string_equal(r.err, want);
+	done(&r);
+	assert_int_equal(access(out, F_OK), -1);
+	unlink(hdr);
+}
+
+/* The sample header is asked for by name; without it or --header, a document
+ * is refused before anything is read. */
+static void cli__sample_header_is_explicit(void **state)
+{
+	(void)state;
+	char study[1024];
+	snprintf(study, sizeof study, "%s", sample("samples/study-ct-tap.json"));
+	run_result r = RUN("build", "--as", "document", "--sample-header", study);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	char *want = read_text(sample("samples/study-ct-tap.document.xml"));
+	assert_string_equal(r.out, want);
+	assert_contains(r.out, "<family qualifier=\"BR\">EXEMPLE</family>");
+	free(want);
+	done(&r);
+	EXPECT_USAGE("cdaimg: --as document needs --header HEADER.json (the patient, author and organization of the "
+	             "report), or --sample-header for fictitious sample values\nTry 'cdaimg build --help'.\n",
+	             "build", "--as", "document", study);
+	EXPECT_USAGE("cdaimg: --header and --sample-header cannot go together", "build", "--as", "document",
+	             "--header", "h.json", "--sample-header", study);
+	EXPECT_USAGE("cdaimg: --sample-header goes with --as document", "build", "--sample-header", study);
+	EXPECT_USAGE("cdaimg: --sample-header goes with --as document", "build", "--as", "section", "--sample-header",
+	             study);
 }
 
 int main(void)
@@ -1076,6 +1602,15 @@ int main(void)
 		cmocka_unit_test(cli__progress_on_a_terminal_for_large_batches),
 		cmocka_unit_test(cli__dash_reads_standard_input),
 		cmocka_unit_test(cli__validate_stream),
+		cmocka_unit_test(cli__help_command),
+		cmocka_unit_test(cli__version_names_the_libraries_loaded),
+		cmocka_unit_test(cli__documents_on_stdout_verdicts_on_stderr),
+		cmocka_unit_test(cli__every_message_starts_with_its_file),
+		cmocka_unit_test(cli__empty_input_says_so),
+		cmocka_unit_test(cli__diagnostics_as_json_lines),
+		cmocka_unit_test(cli__header_typo_is_an_error),
+		cmocka_unit_test(cli__header_missing_identities_named),
+		cmocka_unit_test(cli__sample_header_is_explicit),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	xmlCleanupParser();

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* corpus.c - generated inputs for the round trip, and the comparison of what comes back. */
 #include <stdarg.h>
 #include <stdbool.h>

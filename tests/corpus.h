@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * corpus.h - generated FrSerieImagerie inputs for the round-trip tests
  * (build, then extract), and the field-by-field comparison of what

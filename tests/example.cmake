@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The README's example program must build, produce a valid entry and exit 0.
 if(TARGET build_series)
   add_test(NAME example_build_series COMMAND build_series)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Hostile input, faults and concurrency (issue 7): extra settings for the
 # auto-registered tests test_hostile_xml, test_hostile_values, test_oom and
 # test_threads.

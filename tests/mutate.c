@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 /* mutate.c - XPath-addressed edits of CDA documents and the manifest of the
  * official mutations (see mutate.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mutate.h - mutated copies of a CDA document, each described by a few edits
  * addressed by XPath 1.0, and the manifest that names them
  * (tests/data/official/mutations.txt; the format is in

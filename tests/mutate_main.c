@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mutate_main.c - cdaimg-mutate: write the mutated documents of the manifest
  * (tests/data/official/mutations.txt) into a folder, for
  * tests/data/official/record.sh. A developer tool; not installed. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The official verdicts (tests/data/official/): mutated copies of the ANS example
 # are described by tests/data/official/mutations.txt and built by mutate.c.
 # cdaimg-mutate writes them into a folder for tests/data/official/record.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Round trip build -> extract (issue 5). test_roundtrip.c is registered by
 # tests/CMakeLists.txt with a 200-input corpus; it needs the corpus generator,
 # and the same program runs the 10,000-input corpus under the "long" label.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # samples/: regenerate every CDA output into the build tree, fail when one
 # drifts from the committed file, validate them all (ANS extended schema;
 # entries also HL7 CDA.xsd), and run samples/invalid/ (exact messages and

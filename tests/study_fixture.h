@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* study_fixture.h - valid studies for the study, section, document and rules
  * tests (header-only: each test program includes it once). */
 #ifndef CDAIMG_STUDY_FIXTURE_H

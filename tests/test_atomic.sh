@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # test_atomic.sh CDAIMG SOURCE_DIR - the cdaimg command's output files under faults:
 # a full disk (small tmpfs, when we may mount one), a file-size limit (write
 # fails midway: EFBIG), a process killed while writing (SIGXFSZ), an output

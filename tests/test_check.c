@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_check.c - invalid values: each gives the exact diagnostic code and
  * field path, and the caller's document is left unchanged. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_datetime.c - FHIR dateTime <-> HL7 TS (D7). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_docread.c - safe parsing: line numbers, element paths, refused entities. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_document.c - the IMG-CR-IMG sample document (MAPPING.md §4): XSD-valid
  * (ANS extended), rule-valid, narrative references, golden, header checks.
  *
@@ -25,9 +26,12 @@ static int count_xpath(xmlDocPtr doc, const char *xpath)
 	return n;
 }
 
-/* The anatomical site every given header needs (JDV_LocalisationAnatomique_CISIS). */
+/* The anatomical site every header needs (JDV_LocalisationAnatomique_CISIS). */
 static const cdaimg_coding thorax = {"http://snomed.info/sct", "302551006", NULL};
 #define SITE_THORAX {&thorax, 1, NULL}
+/* The library's fictitious header, and a copy of it to change. */
+#define SAMPLE cdaimg_document_header_sample()
+static cdaimg_document_header sample_copy(void) { return *cdaimg_document_header_sample(); }
 
 /* Build, then: the official verdict (ANS XSD, the IMG-CR-IMG volume and the
  * profiles), references. Returns the document. */
@@ -49,7 +53,7 @@ static void document__sample_is_valid_and_golden(void **state)
 {
 	fx_study f;
 	fx_study_init(&f, 1);
-	xmlDocPtr doc = build_valid(&f.s, 1, NULL);
+	xmlDocPtr doc = build_valid(&f.s, 1, SAMPLE);
 	char *text = fx_serialize(doc, NULL);
 	fx_golden("document/sample-one-study.xml", text);
 	free(text);
@@ -63,7 +67,7 @@ static void document__two_studies_valid_and_golden(void **state)
 	fx_study_init(&f, 2);
 	fx_study2_init(&g);
 	cdaimg_study both[2] = {f.s, g.s};
-	xmlDocPtr doc = build_valid(both, 2, NULL);
+	xmlDocPtr doc = build_valid(both, 2, SAMPLE);
 	/* one Acte-imagerie section per study, each with its catalog */
 	assert_int_equal(count_xpath(doc, "//h:section[h:templateId/@root='1.2.250.1.213.1.1.2.206']"), 2);
 	assert_int_equal(count_xpath(doc, "//h:section[h:templateId/@root='1.2.250.1.213.1.1.2.206']"
@@ -85,7 +89,7 @@ static void document__header_and_accession(void **state)
 	fx_study_init(&f, 1);
 	fx_study2_init(&g);
 	cdaimg_study both[2] = {f.s, g.s};
-	cdaimg_document_header h = {.anatomical_site = SITE_THORAX};
+	cdaimg_document_header h = sample_copy();
 	h.document_id_root = "1.2.250.1.999.42";
 	h.document_id_ext = "CR-2024-0001";
 	h.title = "Compte rendu de scanner";
@@ -137,7 +141,7 @@ static void document__iid_link_from_base_names_the_document(void **state)
 		f.t[1].s.link.reference = NULL;
 		f.t[1].s.link.base = "https://viewer.example.org";
 		f.series[1] = f.t[1].s;
-		cdaimg_document_header h = {.anatomical_site = SITE_THORAX};
+		cdaimg_document_header h = sample_copy();
 		h.document_id_root = roots[i];
 		h.document_id_ext = exts[i];
 		xmlDocPtr doc = build_valid(&f.s, 1, &h);
@@ -193,7 +197,9 @@ static void document__site_and_contraindications_where_the_templates_want_them(v
 	static const cdaimg_coding pacemaker = {"urn:oid:1.2.250.1.213.1.1.4.322", "MED-1117", "Pacemaker"};
 	static const cdaimg_coding kidney = {"http://hl7.org/fhir/sid/icd-10", "N18.9", NULL};
 	const cdaimg_concept cis[3] = {{&pregnant, 1, NULL}, {&pacemaker, 1, NULL}, {&kidney, 1, NULL}};
-	cdaimg_document_header h = {.anatomical_site = SITE_THORAX, .contraindications = cis, .n_contraindications = 3};
+	cdaimg_document_header h = sample_copy();
+	h.contraindications = cis;
+	h.n_contraindications = 3;
 	xmlDocPtr doc = build_valid(both, 2, &h);
 	/* one procedure per study, one site each */
 	assert_int_equal(count_xpath(doc, PROC), 2);
@@ -233,15 +239,16 @@ static void document__site_and_contraindications_where_the_templates_want_them(v
 /* No contre-indication given: one observation 64100-1 still (the volume's
  * S_DICOM_HistoriqueMedical_IMG-CR-IMG wants it), negated, its value the value
  * set's catch-all code with no nullFlavor (JDV_Contre-indications-CISIS allows
- * none): "no contre-indication is known". The sample header (NULL) says so too,
+ * none): "no contre-indication is known". The sample header says so too,
  * with its sample site. */
 static void document__no_contraindication_known(void **state)
 {
 	fx_study f;
 	fx_study_init(&f, 1);
-	cdaimg_document_header h = {.anatomical_site = SITE_THORAX};
+	cdaimg_document_header h = sample_copy();
+	h.anatomical_site = (cdaimg_concept)SITE_THORAX; /* no display: filled from the value set */
 	for (int sample = 0; sample < 2; sample++) {
-		xmlDocPtr doc = build_valid(&f.s, 1, sample ? NULL : &h);
+		xmlDocPtr doc = build_valid(&f.s, 1, sample ? SAMPLE : &h);
 		assert_int_equal(count_xpath(doc, CI), 1);
 		assert_int_equal(count_xpath(doc, CI "[@negationInd='true']/h:value[@xsi:type='CD' and "
 		                                  "@code='GEN-092.01.20' and @codeSystem='1.2.250.1.213.1.1.4.322' and "
@@ -266,7 +273,8 @@ static void document__missing_site_refused(void **state)
 {
 	fx_study f;
 	fx_study_init(&f, 1);
-	cdaimg_document_header h = {.title = "CR"};
+	cdaimg_document_header h = sample_copy();
+	h.anatomical_site = (cdaimg_concept){NULL, 0, NULL};
 	cdaimg_diags *d = cdaimg_diags_new();
 	xmlDocPtr doc = (xmlDocPtr)1;
 	assert_int_equal(cdaimg_document_build(&doc, &f.s, 1, &h, NULL, d), CDAIMG_EINVALID);
@@ -312,7 +320,8 @@ static void document__codes_checked_against_their_value_sets(void **state)
 	static const cdaimg_coding loinc = {"http://loinc.org", "36643-5", NULL};
 	static const cdaimg_coding unknown_ci = {"urn:oid:1.2.250.1.213.1.1.4.322", "MED-9999", NULL};
 	const cdaimg_concept ci = {&unknown_ci, 1, NULL};
-	cdaimg_document_header h = {.anatomical_site = {&knee, 1, NULL}};
+	cdaimg_document_header h = sample_copy();
+	h.anatomical_site = (cdaimg_concept){&knee, 1, NULL};
 	build_reports(&h, 1, CDAIMG_EINVALID, CDAIMG_SEV_ERROR, CDAIMG_D_CODE_UNKNOWN,
 	              "header.anatomical_site.coding[0].code");
 	build_reports(&h, 0, CDAIMG_OK, CDAIMG_SEV_WARNING, CDAIMG_D_CODE_UNKNOWN,
@@ -343,7 +352,7 @@ static void document__deterministic(void **state)
 	fx_study f;
 	fx_study_init(&f, 2);
 	char *a, *b;
-	xmlDocPtr d1 = build_valid(&f.s, 1, NULL), d2 = build_valid(&f.s, 1, NULL);
+	xmlDocPtr d1 = build_valid(&f.s, 1, SAMPLE), d2 = build_valid(&f.s, 1, SAMPLE);
 	a = fx_serialize(d1, NULL);
 	b = fx_serialize(d2, NULL);
 	assert_string_equal(a, b);
@@ -357,7 +366,7 @@ static void document__bad_header_reported(void **state)
 {
 	fx_study f;
 	fx_study_init(&f, 1);
-	cdaimg_document_header h = {0};
+	cdaimg_document_header h = sample_copy();
 	h.patient_gender = "X";
 	h.patient_birth = "1979-02-30";
 	h.document_id_root = "1.2.03";
@@ -385,7 +394,7 @@ static void document__bad_study_reported_with_paths(void **state)
 	cdaimg_study both[2] = {f.s, g.s};
 	cdaimg_diags *d = cdaimg_diags_new();
 	xmlDocPtr doc = NULL;
-	assert_int_equal(cdaimg_document_build(&doc, both, 2, NULL, NULL, d), CDAIMG_EINVALID);
+	assert_int_equal(cdaimg_document_build(&doc, both, 2, SAMPLE, NULL, d), CDAIMG_EINVALID);
 	assert_null(doc);
 	assert_diag(d, CDAIMG_D_UID, "[0].serieImagerie[1].instanceSOP.uuidSOPInstance[0].value");
 	assert_diag(d, CDAIMG_D_REQUIRED, "[1].dateActe");
@@ -397,10 +406,116 @@ static void document__args(void **state)
 	fx_study f;
 	fx_study_init(&f, 1);
 	xmlDocPtr doc = NULL;
-	assert_int_equal(cdaimg_document_build(NULL, &f.s, 1, NULL, NULL, NULL), CDAIMG_EARG);
-	assert_int_equal(cdaimg_document_build(&doc, NULL, 1, NULL, NULL, NULL), CDAIMG_EARG);
-	assert_int_equal(cdaimg_document_build(&doc, &f.s, 0, NULL, NULL, NULL), CDAIMG_EARG);
+	assert_int_equal(cdaimg_document_build(NULL, &f.s, 1, SAMPLE, NULL, NULL), CDAIMG_EARG);
+	assert_int_equal(cdaimg_document_build(&doc, NULL, 1, SAMPLE, NULL, NULL), CDAIMG_EARG);
+	assert_int_equal(cdaimg_document_build(&doc, &f.s, 0, SAMPLE, NULL, NULL), CDAIMG_EARG);
 	assert_null(doc);
+	/* no header: an argument error, never the sample values behind the caller's back */
+	cdaimg_diags *d = cdaimg_diags_new();
+	doc = (xmlDocPtr)1;
+	assert_int_equal(cdaimg_document_build(&doc, &f.s, 1, NULL, NULL, d), CDAIMG_EARG);
+	assert_null(doc);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	assert_int_equal(cdaimg_diags_get(d, 0)->code, CDAIMG_D_ARG);
+	assert_non_null(strstr(cdaimg_diags_get(d, 0)->message, "'header'"));
+	assert_non_null(strstr(cdaimg_diags_get(d, 0)->message, "cdaimg_document_header_sample()"));
+	cdaimg_diags_free(d);
+}
+
+/* The identities a header must give, in the order of the struct. */
+static const char *const identities[] = {
+	"header.patient_id_root", "header.patient_ins",   "header.patient_given", "header.patient_family",
+	"header.patient_gender",  "header.patient_birth", "header.author_rpps",   "header.author_given",
+	"header.author_family",   "header.organization_name", "header.organization_id"};
+
+/* No hidden defaults: a header that gives only the anatomical site is
+ * refused, every missing identity named (one diagnostic each), and nothing
+ * is built; the derived values (ids, time, title) are no identities. */
+static void document__header_has_no_hidden_defaults(void **state)
+{
+	fx_study f;
+	fx_study_init(&f, 1);
+	cdaimg_document_header h = {.anatomical_site = SITE_THORAX};
+	cdaimg_diags *d = cdaimg_diags_new();
+	xmlDocPtr doc = (xmlDocPtr)1;
+	assert_int_equal(cdaimg_document_build(&doc, &f.s, 1, &h, NULL, d), CDAIMG_EINVALID);
+	assert_null(doc);
+	size_t n = sizeof identities / sizeof identities[0];
+	if (cdaimg_diags_count(d) != n)
+		tu_print_diags(d);
+	assert_int_equal(cdaimg_diags_count(d), n);
+	for (size_t i = 0; i < n; i++) {
+		const cdaimg_diag *g = cdaimg_diags_get(d, i);
+		assert_int_equal(g->severity, CDAIMG_SEV_ERROR);
+		assert_int_equal(g->code, CDAIMG_D_REQUIRED);
+		assert_string_equal(g->path, identities[i]);
+		assert_non_null(strstr(g->message, " is required"));
+	}
+	assert_string_equal(cdaimg_diags_get(d, 3)->message,
+	                    "the patient's family name is required: a document's header has no default identity");
+	cdaimg_diags_free(d);
+}
+
+/* A partial header (the library call with some identities left out or
+ * empty): exactly those are named; the sample's other values are not used. */
+static void document__partial_header_names_each_missing_field(void **state)
+{
+	fx_study f;
+	fx_study_init(&f, 1);
+	for (size_t i = 0; i < sizeof identities / sizeof identities[0]; i++) {
+		cdaimg_document_header h = sample_copy();
+		const char **field = (const char **)((char *)&h + offsetof(cdaimg_document_header, patient_id_root)) + i;
+		for (int empty = 0; empty < 2; empty++) {
+			*field = empty ? "" : NULL;
+			cdaimg_diags *d = cdaimg_diags_new();
+			xmlDocPtr doc = (xmlDocPtr)1;
+			assert_int_equal(cdaimg_document_build(&doc, &f.s, 1, &h, NULL, d), CDAIMG_EINVALID);
+			assert_null(doc);
+			if (cdaimg_diags_count(d) != 1)
+				tu_print_diags(d);
+			assert_int_equal(cdaimg_diags_count(d), 1);
+			assert_int_equal(cdaimg_diags_get(d, 0)->code, CDAIMG_D_REQUIRED);
+			assert_string_equal(cdaimg_diags_get(d, 0)->path, identities[i]);
+			assert_non_null(strstr(cdaimg_diags_get(d, 0)->message, empty ? "empty value: " : " is required"));
+			cdaimg_diags_free(d);
+		}
+	}
+	/* two left out, a derived value left out too: the two are named */
+	cdaimg_document_header h = sample_copy();
+	h.patient_family = NULL;
+	h.organization_id = NULL;
+	h.title = NULL;
+	cdaimg_diags *d = cdaimg_diags_new();
+	xmlDocPtr doc = NULL;
+	assert_int_equal(cdaimg_document_build(&doc, &f.s, 1, &h, NULL, d), CDAIMG_EINVALID);
+	assert_int_equal(cdaimg_diags_count(d), 2);
+	assert_string_equal(cdaimg_diags_get(d, 0)->path, "header.patient_family");
+	assert_string_equal(cdaimg_diags_get(d, 1)->path, "header.organization_id");
+	cdaimg_diags_free(d);
+}
+
+/* The sample header is one explicit call: fictitious values, the same static
+ * block each time, no document id (derived), the chest as its site. */
+static void document__sample_header(void **state)
+{
+	const cdaimg_document_header *h = cdaimg_document_header_sample();
+	assert_ptr_equal(h, cdaimg_document_header_sample());
+	assert_string_equal(h->patient_family, "EXEMPLE");
+	assert_string_equal(h->patient_id_root, "1.2.250.1.213.1.4.10"); /* INS-NIR, test */
+	assert_string_equal(h->author_family, "RADIOLOGUE");
+	assert_string_equal(h->organization_id, "920008059");
+	assert_null(h->document_id_root);
+	assert_null(h->title);
+	assert_int_equal(h->anatomical_site.n_codings, 1);
+	assert_string_equal(h->anatomical_site.codings[0].code, "302551006");
+	assert_int_equal(h->n_contraindications, 0);
+	fx_study f;
+	fx_study_init(&f, 1);
+	xmlDocPtr doc = build_valid(&f.s, 1, h);
+	assert_int_equal(count_xpath(doc, "//h:patient/h:name[h:family='EXEMPLE' and h:given='CAMILLE']"), 1);
+	assert_int_equal(count_xpath(doc, "//h:title[.='CR d\xE2\x80\x99imagerie m\xC3\xA9" "dicale']"), 1);
+	assert_int_equal(count_xpath(doc, "//h:addr"), 0); /* no made-up address */
+	xmlFreeDoc(doc);
 }
 
 /* --- out of memory: fail the n-th allocation, for every n ------------------------------- */
@@ -410,7 +525,7 @@ static void document__args(void **state)
  * fails, so the rules cannot run under this loop. */
 typedef struct oom_arg {
 	const cdaimg_study *study;
-	const cdaimg_document_header *header; /* NULL: the sample */
+	const cdaimg_document_header *header;
 } oom_arg;
 
 static cdaimg_status build_failing(const void *arg, long n, long *total, char **out)
@@ -441,14 +556,16 @@ static void document__out_of_memory(void **state)
 	f.t[0].inst.has_frame_count = 1;
 	f.t[0].inst.frame_count = 4;
 	f.series[0] = f.t[0].s;
-	oom_arg a = {&f.s, NULL};
+	oom_arg a = {&f.s, SAMPLE};
 	assert_int_equal(oom_loop(build_failing, &a), 0);
 	/* a header with its coded values: a site, contre-indications (one with two codings) */
 	static const cdaimg_coding ci[3] = {{"http://snomed.info/sct", "77386006", NULL},
 	                                    {"urn:oid:1.2.3", "x", NULL},
 	                                    {"urn:oid:1.2.250.1.213.1.1.4.322", "MED-1117", "Pacemaker"}};
 	const cdaimg_concept cis[2] = {{&ci[0], 1, NULL}, {&ci[1], 2, NULL}};
-	cdaimg_document_header h = {.anatomical_site = SITE_THORAX, .contraindications = cis, .n_contraindications = 2};
+	cdaimg_document_header h = sample_copy();
+	h.contraindications = cis;
+	h.n_contraindications = 2;
 	a.header = &h;
 	assert_int_equal(oom_loop(build_failing, &a), 0);
 }
@@ -469,7 +586,7 @@ static void document__stream_and_dom_identical(void **state)
 	check_ctx c;
 	check_init(&c, &a, NULL, NULL);
 	doc_plan *plan = NULL;
-	assert_int_equal(document_prepare(&plan, &c, both, 2, NULL), CDAIMG_OK);
+	assert_int_equal(document_prepare(&plan, &c, both, 2, SAMPLE), CDAIMG_OK);
 	emitter e;
 	xw_emitter w;
 	xw_init(&e, &w, NULL);
@@ -480,7 +597,7 @@ static void document__stream_and_dom_identical(void **state)
 	streamed[w.len] = '\0';
 	xw_free(&w);
 	arena_release(&a);
-	xmlDocPtr doc = build_valid(both, 2, NULL);
+	xmlDocPtr doc = build_valid(both, 2, SAMPLE);
 	char *dom = fx_serialize(doc, xmlDocGetRootElement(doc));
 	assert_string_equal(streamed, dom);
 	free(streamed);
@@ -509,6 +626,9 @@ int main(void)
 		cmocka_unit_test(document__bad_header_reported),
 		cmocka_unit_test(document__bad_study_reported_with_paths),
 		cmocka_unit_test(document__args),
+		cmocka_unit_test(document__header_has_no_hidden_defaults),
+		cmocka_unit_test(document__partial_header_names_each_missing_field),
+		cmocka_unit_test(document__sample_header),
 		cmocka_unit_test(document__out_of_memory),
 		cmocka_unit_test(document__stream_and_dom_identical),
 	};

@@ -242,7 +242,7 @@ static void embed__into_a_document_built_from_the_same_study(void **state)
 	f.series[1] = f.t[1].s;
 	cdaimg_diags *d = cdaimg_diags_new();
 	xmlDocPtr doc = NULL;
-	assert_cdaimg_ok(cdaimg_document_build(&doc, &f.s, 1, NULL, NULL, d), d);
+	assert_cdaimg_ok(cdaimg_document_build(&doc, &f.s, 1, cdaimg_document_header_sample(), NULL, d), d);
 	char *built = text_of(doc);
 	put_ok(doc, &f.s, 1);
 	char *put = text_of(doc);
@@ -575,7 +575,7 @@ static void embed__out_of_memory(void **state)
 	fx_study2_init(&g);
 	cdaimg_diags *d = cdaimg_diags_new();
 	xmlDocPtr doc = NULL;
-	assert_cdaimg_ok(cdaimg_document_build(&doc, &g.s, 1, NULL, NULL, d), d);
+	assert_cdaimg_ok(cdaimg_document_build(&doc, &g.s, 1, cdaimg_document_header_sample(), NULL, d), d);
 	xmlChar *mem = NULL;
 	int size = 0;
 	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);

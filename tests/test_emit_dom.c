@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_emit_dom.c - the DOM emitter's nodes are libxml2's own (with and without a
  * dictionary, with a DTD, under the node callback), its per-thread cache never
  * hands out a freed dictionary's string, and the fast paths of the checks give

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_extract.c - reading CDA back (issue 5): what is found, what comes back, what is reported. */
 #include <stdio.h>
 #include <stdlib.h>

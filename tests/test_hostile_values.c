@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_hostile_values.c - every string field of a series given hostile text
  * (invalid UTF-8, XML-forbidden characters, markup characters, bidi and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_hostile_xml.c - untrusted XML given to the safe reader
  * (cdaimg_doc_read_memory / _file), to schema validation of a file (parsed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_json.c - the JSON form: reading (structure, JSON paths, syntax errors) and writing. */
 #define _XOPEN_SOURCE 700 /* strdup */
 #include <stdlib.h>
@@ -155,10 +156,39 @@ static void json__syntax_errors_give_line_and_column(void **state)
 	assert_int_equal(g->code, CDAIMG_D_JSON);
 	assert_int_equal(g->line, 3);
 	assert_string_equal(g->path, "");
-	assert_string_equal(g->message, "column 11: unexpected token near ','");
+	assert_int_equal(g->column, 11);
+	assert_string_equal(g->message, "unexpected token near ','");
 	char line[256];
 	cdaimg_diag_format(g, line, sizeof line);
 	assert_string_equal(line, "line 3: column 11: unexpected token near ',' [json]");
+	cdaimg_diags_free(d);
+}
+
+/* No JSON text at all (nothing, or white space only): "empty input", not a parser message. */
+static void json__empty_input(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {"", " \n\t\r\n", "\xEF\xBB\xBF\n"};
+	for (size_t i = 0; i < 3; i++) {
+		cdaimg_diags *d = cdaimg_diags_new();
+		cdaimg_values *v = NULL;
+		assert_int_equal(cdaimg_json_read(&v, texts[i], strlen(texts[i]), 0, d), CDAIMG_EPARSE);
+		assert_null(v);
+		const cdaimg_diag *g = only_diag(d);
+		assert_int_equal(g->code, CDAIMG_D_JSON);
+		assert_int_equal(g->line, 0);
+		assert_string_equal(g->message, "empty input");
+		cdaimg_diags_clear(d);
+		cdaimg_document_header *h = NULL;
+		assert_int_equal(cdaimg_json_read_header(&h, texts[i], strlen(texts[i]), 0, d), CDAIMG_EPARSE);
+		assert_string_equal(only_diag(d)->message, "empty input");
+		cdaimg_diags_free(d);
+	}
+	/* a NUL byte is not white space */
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = NULL;
+	assert_int_equal(cdaimg_json_read(&v, "\0", 1, 0, d), CDAIMG_EPARSE);
+	assert_string_not_equal(only_diag(d)->message, "empty input");
 	cdaimg_diags_free(d);
 }
 
@@ -385,7 +415,7 @@ static void json__header_fields_by_their_c_names(void **state)
 	assert_string_equal(h->author_rpps, "10001234567");
 	assert_string_equal(h->document_id_root, "1.2.250.1.999.9");
 	assert_string_equal(h->organization_name, "Centre \xC3\xA9");
-	/* members left out keep their default */
+	/* members left out are NULL (the build refuses a missing identity) */
 	assert_null(h->patient_ins);
 	assert_null(h->set_id_root);
 	assert_null(h->effective_time);
@@ -481,6 +511,7 @@ static void json__header_errors_name_the_member(void **state)
 	header_fails("{\"title\": \"a\\u0000b\"}", 0, CDAIMG_EPARSE, CDAIMG_D_JSON, "");
 	header_fails("{\"patientGiven\": \"x\"}", CDAIMG_JSON_STRICT, CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER,
 	             "$.patientGiven");
+	header_fails("{\"patientGiven\": \"x\"}", 0, CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER, "$.patientGiven");
 	/* the coded members: a CodeableConcept, an array of them, each as FHIR writes it */
 	header_fails("{\"anatomical_site\": \"302551006\"}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.anatomical_site");
 	header_fails("{\"anatomical_site\": [{\"coding\": []}]}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.anatomical_site");
@@ -495,15 +526,37 @@ static void json__header_errors_name_the_member(void **state)
 	header_fails("{\"contraindications\": [{\"coding\": [{\"sytem\": \"x\"}]}]}", CDAIMG_JSON_STRICT,
 	             CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER, "$.contraindications[0].coding[0].sytem");
 
-	/* not strict: an unknown member is a warning, and the rest is read */
+	/* strict or not, an unknown member of a header is an error (a misspelt
+	 * identity would be left out), naming the member it most likely misspells */
 	cdaimg_diags *d = cdaimg_diags_new();
-	cdaimg_document_header *h = NULL;
-	const char *text = "{\"patientGiven\": \"x\", \"patient_given\": \"y\"}";
-	assert_cdaimg_ok(cdaimg_json_read_header(&h, text, strlen(text), 0, d), d);
-	assert_diag(d, CDAIMG_D_UNKNOWN_MEMBER, "$.patientGiven");
-	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 0);
-	assert_string_equal(h->patient_given, "y");
-	cdaimg_free(h);
+	cdaimg_document_header *h = (cdaimg_document_header *)1;
+	const char *text = "{\"patient_famly\": \"x\", \"patient_given\": \"y\", \"contraindication\": [],\n"
+	                   " \"zzz\": 1}";
+	assert_int_equal(cdaimg_json_read_header(&h, text, strlen(text), 0, d), CDAIMG_EINVALID);
+	assert_null(h);
+	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 3);
+	assert_string_equal(cdaimg_diags_get(d, 0)->path, "$.patient_famly");
+	assert_string_equal(cdaimg_diags_get(d, 0)->message,
+	                    "the document header has no such member (did you mean \"patient_family\"?)");
+	assert_string_equal(cdaimg_diags_get(d, 1)->message,
+	                    "the document header has no such member (did you mean \"contraindications\"?)");
+	assert_string_equal(cdaimg_diags_get(d, 2)->message, "the document header has no such member");
+	cdaimg_diags_free(d);
+}
+
+/* The model's unknown members stay warnings unless strict; a near name is suggested too. */
+static void json__unknown_member_suggests_the_nearest(void **state)
+{
+	(void)state;
+	cdaimg_diags *d = cdaimg_diags_new();
+	const char *text = "{\"resourceType\": \"FrSerieImagerie\", \"dtae\": \"2024\", \"pacsComment\": \"x\"}";
+	cdaimg_values *v = NULL;
+	assert_cdaimg_ok(cdaimg_json_read(&v, text, strlen(text), 0, d), d);
+	assert_int_equal(cdaimg_diags_count(d), 2);
+	assert_string_equal(cdaimg_diags_get(d, 0)->message,
+	                    "FrSerieImagerie has no such member (did you mean \"date\"?); ignored");
+	assert_string_equal(cdaimg_diags_get(d, 1)->message, "FrSerieImagerie has no such member; ignored");
+	cdaimg_values_free(v);
 	cdaimg_diags_free(d);
 }
 
@@ -558,6 +611,7 @@ int main(void)
 		cmocka_unit_test(json__reads_the_input_md_example),
 		cmocka_unit_test(json__reads_a_study_with_one_or_several_series),
 		cmocka_unit_test(json__syntax_errors_give_line_and_column),
+		cmocka_unit_test(json__empty_input),
 		cmocka_unit_test(json__encoding_duplicates_and_numbers_are_errors),
 		cmocka_unit_test(json__wrong_types_name_the_json_path),
 		cmocka_unit_test(json__every_error_is_reported),
@@ -569,6 +623,7 @@ int main(void)
 		cmocka_unit_test(json__header_fields_by_their_c_names),
 		cmocka_unit_test(json__header_coded_values_both_ways),
 		cmocka_unit_test(json__header_errors_name_the_member),
+		cmocka_unit_test(json__unknown_member_suggests_the_nearest),
 		cmocka_unit_test(json__out_of_memory_at_every_allocation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_link.c - image links (D5): syntax, kinds, consistency with the entry's UIDs. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _POSIX_C_SOURCE 200809L /* strdup, strtok_r */
 /* test_mutate.c - the mutation tool (mutate.c), the manifest of the official
  * mutations, and the official verdicts recorded for them (tests/data/official). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _POSIX_C_SOURCE 200809L
 /* test_official.c - cdaimg's evaluation of the ANS rules against the official
  * one: for every document of tests/data/official/ (the ANS examples, cdaimg's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_oom.c - out of memory: for every N, the N-th allocation of a call
  * fails (libxml2's and ours: every cdaimg allocation goes through xmlMalloc),
@@ -845,7 +846,7 @@ static cdaimg_status op_document(void *vs)
 {
 	study_state *s = vs;
 	xmlDocPtr doc = NULL;
-	cdaimg_status st = cdaimg_document_build(&doc, &s->study, 1, NULL, NULL, NULL);
+	cdaimg_status st = cdaimg_document_build(&doc, &s->study, 1, cdaimg_document_header_sample(), NULL, NULL);
 	if ((st == CDAIMG_OK) != (doc != NULL))
 		problem("document_build: %s with document %p", cdaimg_status_str(st), (void *)doc);
 	xmlFreeDoc(doc);
@@ -936,7 +937,7 @@ static void study_and_document(void **state)
 	oom_loop("cdaimg_study_build", op_study, after_study, s, CDAIMG_OK);
 	oom_loop("cdaimg_document_build", op_document, NULL, s, CDAIMG_OK);
 #ifdef CDAIMG_HAVE_RULES
-	assert_int_equal(cdaimg_document_build(&s->built, &s->study, 1, NULL, NULL, NULL), CDAIMG_OK);
+	assert_int_equal(cdaimg_document_build(&s->built, &s->study, 1, cdaimg_document_header_sample(), NULL, NULL), CDAIMG_OK);
 	assert_int_equal(cdaimg_rules_load(&s->rules, CDAIMG_RULES_IMG_CR_IMG, NULL, NULL), CDAIMG_OK);
 	oom_loop("cdaimg_rules_check", op_rules, NULL, s, CDAIMG_OK);
 	cdaimg_rules_free(s->rules);
@@ -944,7 +945,7 @@ static void study_and_document(void **state)
 	xmlFreeDoc(s->built);
 #endif
 #if defined(CDAIMG_HAVE_EXTRACT) && defined(CDAIMG_HAVE_JSON)
-	assert_int_equal(cdaimg_document_build(&s->built, &s->study, 1, NULL, NULL, NULL), CDAIMG_OK);
+	assert_int_equal(cdaimg_document_build(&s->built, &s->study, 1, cdaimg_document_header_sample(), NULL, NULL), CDAIMG_OK);
 	assert_int_equal(op_header(s), CDAIMG_OK);
 	assert_non_null(header_expected);
 	oom_loop("cdaimg_extract_header + cdaimg_json_write_header", op_header, NULL, s, CDAIMG_OK);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_profiles.c - the dicom and ccda profiles (MAPPING.md §5, D8), and the
  * image-link builder (D5). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_roundtrip.c - build, then extract, gives the input back (issue 5).
  *
@@ -324,7 +325,7 @@ static void roundtrip__document(void **state)
 			no_acc = no_acc && !si[k].st.accession.value;
 		}
 		xmlDocPtr doc = NULL, doc2 = NULL;
-		assert_cdaimg_ok(cdaimg_document_build(&doc, studies, n, NULL, NULL, d), d);
+		assert_cdaimg_ok(cdaimg_document_build(&doc, studies, n, cdaimg_document_header_sample(), NULL, d), d);
 		cdaimg_values *v = extract_clean(doc, d);
 		assert_int_equal(cdaimg_values_count(v), n);
 		cdaimg_study back[3];
@@ -334,7 +335,7 @@ static void roundtrip__document(void **state)
 		}
 		if (all_acc || no_acc) {
 			rebuilt++;
-			assert_cdaimg_ok(cdaimg_document_build(&doc2, back, n, NULL, NULL, d), d);
+			assert_cdaimg_ok(cdaimg_document_build(&doc2, back, n, cdaimg_document_header_sample(), NULL, d), d);
 			xmlChar *a = NULL, *b = NULL;
 			int la, lb;
 			xmlDocDumpMemory(doc, &a, &la);

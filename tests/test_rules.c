@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_rules.c - the Schematron engine (rules.h) on small rule files of its
  * own (tests/data/sch/), one pattern per behaviour; the vendored ANS rule sets
  * loaded as the ANS engine reads them, with what cannot run pinned; which rule
@@ -399,7 +400,7 @@ static void times__impossible_dates(void **state)
 	fx_study_init(&f, 1);
 	xmlDocPtr doc = NULL;
 	cdaimg_diags *d = cdaimg_diags_new();
-	assert_cdaimg_ok(cdaimg_document_build(&doc, &f.s, 1, NULL, NULL, d), d);
+	assert_cdaimg_ok(cdaimg_document_build(&doc, &f.s, 1, cdaimg_document_header_sample(), NULL, d), d);
 	static const edit breaks[] = {
 		{STUDY "/cda:effectiveTime", "value", "20241399"},
 		{SERIES "/cda:effectiveTime", "value", "2023022910"},

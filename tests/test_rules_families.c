@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _POSIX_C_SOURCE 200809L
 /* test_rules_families.c - cdaimg's own rule files for the PS3.20 and C-CDA
  * families (schemas/cdaimg-rules/): picked by the template ids a document

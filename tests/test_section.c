@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_section.c - the DICOM Object Catalog section (FR-DICOM-Object-Catalog,
  * MAPPING.md §4, D6): narrative table, content IDs and references, XSD and
  * rule validity, golden files, unique IDs in one document.
@@ -208,7 +209,7 @@ static void section__dicom_profile_english_and_no_frames(void **state)
 	assert_null(comp2->children);
 	/* an IMG-CR-IMG document is FR only */
 	xmlDocPtr out = NULL;
-	assert_int_equal(cdaimg_document_build(&out, &f.s, 1, NULL, &opts, d), CDAIMG_EINVALID);
+	assert_int_equal(cdaimg_document_build(&out, &f.s, 1, cdaimg_document_header_sample(), &opts, d), CDAIMG_EINVALID);
 	assert_diag(d, CDAIMG_D_PROFILE, "");
 	assert_null(out);
 	cdaimg_diags_free(d);

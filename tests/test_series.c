@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_series.c - the FR Series Act mapping (MAPPING.md §2): structure, golden
  * files, XSD validity, and the caller's document.
  *

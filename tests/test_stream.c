@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _POSIX_C_SOURCE 200809L
 /* test_stream.c - the streaming emitter and the streaming API: the escaping
  * routine against libxml2, byte-identical output against the DOM path on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_study.c - the Study Act (FR-DICOM-Examen-imagerie, MAPPING.md §4):
  * structure, XSD validity (HL7 CDA and ANS), checks with field paths. */
 #include "study_fixture.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_threads.c - one schema handle shared by 8 threads, each building,
  * serializing, validating (XSD, and template rules when built in) and

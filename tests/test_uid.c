@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_uid.c - DICOM UIDs and the UUID-derived form (PS3.5 §9, B.2). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* testutil.c - helpers shared by the cmocka tests. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* testutil.h - helpers shared by the cmocka tests. */
 #ifndef CDAIMG_TESTUTIL_H
 #define CDAIMG_TESTUTIL_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The full test run (what CI runs): build and test normally, then under
 # AddressSanitizer + UBSan, then every test again under valgrind.
 set -eu

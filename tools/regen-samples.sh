@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # regen-samples.sh - regenerate the CDA files of samples/ from their JSON, or
 # check that they have not drifted.
 #
@@ -9,7 +10,7 @@
 # CDAIMG is the built command (e.g. build/src/cli/cdaimg). For every
 # samples/NAME.json: NAME.xml is `cdaimg build` (the entry: Series Act, Study
 # Act, or <entries> for an array); a study also gives NAME.document.xml
-# (`--as document`), and with samples/headers/NAME.json, NAME.header.document.xml
+# (`--as document --sample-header`), and with samples/headers/NAME.json, NAME.header.document.xml
 # (`--as document --header`). sample.xml is `cdaimg sample`. Every generated file is
 # validated against the ANS extended schema, entries also against HL7 CDA.xsd.
 # Each samples/invalid/NAME.json must fail as NAME.expected says: lines
@@ -44,7 +45,8 @@ for json in samples/*.json; do
 	"$cdaimg" build "$json" -o "$out/$name.xml" || problem "build $json"
 	entries="$entries $out/$name.xml"
 	if grep -q '"resourceType": *"FrExamenImagerie"' "$json"; then
-		"$cdaimg" build --as document "$json" -o "$out/$name.document.xml" || problem "build --as document $json"
+		"$cdaimg" build --as document --sample-header "$json" -o "$out/$name.document.xml" ||
+			problem "build --as document --sample-header $json"
 		docs="$docs $out/$name.document.xml"
 	fi
 done
@@ -63,7 +65,7 @@ docs="$docs $out/sample.xml"
 # IMG-CR-IMG documents only)
 validate() {
 	# shellcheck disable=SC2086
-	"$cdaimg" validate "$@" >"$reports/report.txt" || {
+	"$cdaimg" validate "$@" >"$reports/report.txt" 2>&1 || {
 		cat "$reports/report.txt" >&2
 		problem "validate $1 $2 failed"
 	}

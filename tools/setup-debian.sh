@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install what building and testing cdaimg needs on Debian (12 or later).
 # Run as root, or as a user allowed to use sudo.
 set -eu

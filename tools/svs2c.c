@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * svs2c - turn IHE SVS value-set files into C tables (run by the build).
  *

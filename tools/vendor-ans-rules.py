@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Copy the official ANS rule files cdaimg evaluates, unchanged, from a checkout of the ANS
 repository ansforge/TestContenuCDA-3-0 into schemas/ans-schematrons/, keeping the ANS layout.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/cdaimg.h - umbrella header of libcdaimg: FrSerieImagerie values to
  * HL7 CDA R2 imaging entries (DICOM PS3.20 / CI-SIS), and their validation.

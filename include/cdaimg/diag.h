@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/diag.h - diagnostics: every problem found by a check, a build, a
  * validation or an extraction.
@@ -84,6 +85,9 @@ typedef struct cdaimg_diag {
 	const char *rule;
 	/** One line saying what is wrong and what is expected. Never NULL. */
 	const char *message;
+	/** Column (1-based) on @p line where a syntax error was found (JSON and
+	 *  XML text), 0 when not known. */
+	long column;
 } cdaimg_diag;
 
 typedef struct cdaimg_diags cdaimg_diags;
@@ -105,14 +109,14 @@ CDAIMG_EXPORT const char *cdaimg_diag_code_name(cdaimg_diag_code code);
 /** "error", "warning" or "info". */
 CDAIMG_EXPORT const char *cdaimg_severity_name(cdaimg_severity severity);
 /**
- * Format one diagnostic as a line "PATH: MESSAGE [code]" (with "line N: " in
- * front when known) into @p buf of @p size bytes (always NUL-terminated when
+ * Format one diagnostic as a line "PATH: MESSAGE [code]" (with "line N: ", or
+ * "line N: column M: ", in front when known) into @p buf of @p size bytes (always NUL-terminated when
  * size > 0). Returns the length the full line needs, like snprintf.
  */
 CDAIMG_EXPORT size_t cdaimg_diag_format(const cdaimg_diag *diag, char *buf, size_t size);
 /**
  * Append a diagnostic (for callers that extend cdaimg, e.g. the CLI's JSON
- * reader). @p path, @p rule may be NULL; strings are copied. Returns
+ * reader), without a column. @p path, @p rule may be NULL; strings are copied. Returns
  * CDAIMG_ENOMEM when the copy fails (the diagnostic is then lost).
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_diags_add(cdaimg_diags *diags, cdaimg_severity severity,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/document.h - around the series: the Study Act (FR-DICOM-Examen-imagerie),
  * the DICOM Object Catalog section (FR-DICOM-Object-Catalog) with its narrative
@@ -46,40 +47,50 @@ CDAIMG_EXPORT cdaimg_status cdaimg_section_build(xmlNodePtr *out, xmlNodePtr par
                                                  cdaimg_diags *diags);
 
 /**
- * Header values of an imaging report. The strings are optional: NULL takes a
- * documented sample default (a fictitious patient, author and organization,
- * see docs/mapping.md). The anatomical site has no default in a header: a
- * header must give it. A NULL header is the whole sample (its
- * anatomical site is "thorax entier", and no contre-indication is known), so
- * that `cdaimg_document_build(&doc, studies, n, NULL, NULL, diags)` gives a
- * complete sample document. Everything is borrowed.
- * Identifiers not given (document id, set id, section and entry ids) are
- * derived from the Study Instance UIDs, so the same input always gives the
- * same document.
+ * Header values of an imaging report. Everything is borrowed.
+ *
+ * The identities have no default, so that a document never names a patient,
+ * an author or an organization nobody gave: the patient (patient_id_root,
+ * patient_ins, patient_given, patient_family, patient_gender, patient_birth),
+ * the author (author_rpps, author_given, author_family), the organization,
+ * author's and custodian (organization_name, organization_id), and the
+ * anatomical site must be given. cdaimg_document_build refuses a header
+ * without one of them, with one CDAIMG_D_REQUIRED diagnostic per missing
+ * field ("header.patient_family"); an empty string is refused the same way.
+ *
+ * The other fields are not identities: left NULL, they are derived from the
+ * studies, so the same input always gives the same document: document_id_root
+ * and set_id_root (2.25 UIDs from the Study Instance UIDs), effective_time (the
+ * first study's date), title ("CR d’imagerie médicale", the name of the
+ * document's code); document_id_ext is then absent, and no contre-indication
+ * is known (see docs/mapping.md).
+ *
+ * Fictitious values, for examples and tests, are one explicit call:
+ * cdaimg_document_header_sample().
  */
 typedef struct cdaimg_document_header {
-	const char *document_id_root;  /**< ClinicalDocument/id/@root (OID); default derived */
-	const char *document_id_ext;   /**< ClinicalDocument/id/@extension; default none */
-	const char *set_id_root;       /**< setId/@root (OID); default derived */
-	const char *effective_time;    /**< FHIR dateTime of the document; default the first study's date */
-	const char *title;             /**< title; default "CR d'imagerie médicale" */
-	const char *patient_id_root;   /**< OID of the patient identifier; default 1.2.250.1.213.1.4.10 (INS-NIR, test) */
-	const char *patient_ins;       /**< patient identifier (INS), extension */
-	const char *patient_given;     /**< given name */
-	const char *patient_family;    /**< family name */
-	const char *patient_gender;    /**< administrativeGenderCode: M, F, U */
-	const char *patient_birth;     /**< FHIR date of birth */
-	const char *author_rpps;       /**< author's RPPS number (11 digits; written with the "8" prefix) */
-	const char *author_given;
-	const char *author_family;
-	const char *organization_name; /**< custodian / author organization */
-	const char *organization_id;   /**< its FINESS number (9 characters; written with the "1" prefix) */
+	const char *document_id_root;  /**< ClinicalDocument/id/@root (OID); NULL: derived */
+	const char *document_id_ext;   /**< ClinicalDocument/id/@extension; NULL: none */
+	const char *set_id_root;       /**< setId/@root (OID); NULL: derived */
+	const char *effective_time;    /**< FHIR dateTime of the document; NULL: the first study's date */
+	const char *title;             /**< title; NULL: "CR d’imagerie médicale" */
+	const char *patient_id_root;   /**< required: OID of the patient identifier (1.2.250.1.213.1.4.8: INS-NIR) */
+	const char *patient_ins;       /**< required: patient identifier (INS), extension */
+	const char *patient_given;     /**< required: given name */
+	const char *patient_family;    /**< required: family name */
+	const char *patient_gender;    /**< required: administrativeGenderCode: M, F, U */
+	const char *patient_birth;     /**< required: FHIR date of birth */
+	const char *author_rpps;       /**< required: author's RPPS number (11 digits; written with the "8" prefix) */
+	const char *author_given;      /**< required */
+	const char *author_family;     /**< required */
+	const char *organization_name; /**< required: custodian / author organization */
+	const char *organization_id;   /**< required: its FINESS number (9 characters; written with the "1" prefix) */
 	/** The anatomical site of the imaging act: the targetSiteCode of the
 	 *  FR-DICOM-Technique-imagerie procedure of every study, a code of
 	 *  JDV_LocalisationAnatomique_CISIS (1.2.250.1.213.1.1.5.694, SNOMED CT),
 	 *  which the volume requires there (the DICOM profiles want exactly one).
-	 *  The coding found in the value set is written, else the first. Required:
-	 *  the build refuses a header without it (path "header.anatomical_site"). */
+	 *  The coding found in the value set is written, else the first. Required
+	 *  (path "header.anatomical_site"). */
 	cdaimg_concept anatomical_site;
 	/** The patient's known contre-indications (0..*), codes of
 	 *  JDV_Contre_indications_CISIS (1.2.250.1.213.1.1.5.659): one
@@ -91,6 +102,21 @@ typedef struct cdaimg_document_header {
 } cdaimg_document_header;
 
 /**
+ * The sample header: a fictitious patient (CAMILLE EXEMPLE, born 1979-03-28,
+ * INS 279035121518989 under the test OID 1.2.250.1.213.1.4.10), author
+ * (Jacques RADIOLOGUE, RPPS 01234560801) and organization (Centre d'imagerie
+ * exemple, FINESS 920008059), the anatomical site 302551006 "thorax entier"
+ * (SNOMED CT), no contre-indication known, and the derived fields NULL. For
+ * examples and tests only: never for a real patient. Static storage, valid for
+ * the life of the program, safe to share between threads. To change a field,
+ * copy it:
+ *
+ *     cdaimg_document_header h = *cdaimg_document_header_sample();
+ *     h.document_id_root = "1.2.250.1.999.9.42";
+ */
+CDAIMG_EXPORT const cdaimg_document_header *cdaimg_document_header_sample(void);
+
+/**
  * Build a complete IMG-CR-IMG ClinicalDocument (header, FR-DICOM-Acte-imagerie
  * section holding the object catalog, and the other sections the volume
  * requires) for @p studies. Codes outside their value set (anatomical site,
@@ -99,9 +125,10 @@ typedef struct cdaimg_document_header {
  * (same Study Instance UID), because the volume's rule
  * E_ExamenImagerie_IMG-CR-IMG-1 counts exactly one series per study act.
  * @param[out] out  a new document; caller frees with xmlFreeDoc(); NULL on failure
- * @param header    NULL for the sample defaults
- * @return CDAIMG_OK, CDAIMG_EINVALID (a header without an anatomical site
- *         included), CDAIMG_ENOMEM, CDAIMG_EARG.
+ * @param header    borrowed; required (NULL is CDAIMG_EARG: there are no hidden
+ *                  sample values; pass cdaimg_document_header_sample() for them)
+ * @return CDAIMG_OK, CDAIMG_EINVALID (a header without one of its identities
+ *         or its anatomical site included), CDAIMG_ENOMEM, CDAIMG_EARG.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_document_build(xmlDocPtr *out, const cdaimg_study *studies, size_t n_studies,
                                                   const cdaimg_document_header *header,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/extract.h - read CDA back: every Series Act of a document, as values.
  *
@@ -59,13 +60,13 @@ CDAIMG_EXPORT cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char 
  * The "8" and "1" the build puts before an 11-digit RPPS and a 9-character
  * FINESS number are taken off again, so that building with the result writes
  * the same values. A field the document lacks, or holds in a form the build
- * would refuse (not an OID, not a date, a gender other than M, F, U), is NULL:
- * the build's sample value then (the latter cases are reported as errors).
- * One exception, as for the values: a time with no zone ("20240415140211")
- * comes back without one, with a warning, and the build refuses it.
- * Building a document with the header read from one cdaimg built gives the
- * same header back, but for the sample address, which the build writes only
- * when no organization name is given.
+ * would refuse (not an OID, not a date, a gender other than M, F, U), is NULL
+ * (the latter cases are reported as errors): the build then derives it (ids,
+ * time, title) or, for an identity (patient, author, organization), refuses
+ * the header, naming the field. One exception, as for the values: a time with
+ * no zone ("20240415140211") comes back without one, with a warning, and the
+ * build refuses it. Building a document with the header read from one cdaimg
+ * built gives the same header back.
  * @param[out] out  one block, strings included; caller frees with
  *                  cdaimg_free(); set even when problems were reported
  * @return CDAIMG_OK (an error is reported when the root is not a

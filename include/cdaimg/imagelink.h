@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/imagelink.h - build the link to the images (decision D5) from a base
  * URL and the UIDs: IHE Invoke Image Display, WADO-URI or WADO-RS.

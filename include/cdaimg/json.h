@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/json.h - the JSON form of the logical model (INPUT.md): FHIR-style
  * FrSerieImagerie / FrExamenImagerie objects, or an array of them.
@@ -46,7 +47,8 @@ extern "C" {
  * @param diags     receives every problem (may be NULL): CDAIMG_D_JSON for
  *                  syntax, encoding, duplicate keys, out-of-range numbers and
  *                  wrong types; CDAIMG_D_UNKNOWN_MEMBER for unknown members
- *                  (warnings unless strict); CDAIMG_D_REQUIRED when
+ *                  (warnings unless strict; the message names the nearest
+ *                  member when one is close); CDAIMG_D_REQUIRED when
  *                  resourceType is missing or there is nothing to read.
  * @return CDAIMG_OK (warnings possible), CDAIMG_EPARSE (not JSON),
  *         CDAIMG_EINVALID (JSON, but not the model's form), CDAIMG_ENOMEM,
@@ -58,9 +60,8 @@ CDAIMG_EXPORT cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *te
 /**
  * Read the header values of a whole document (cdaimg_document_build) from a
  * JSON object whose members are the fields of cdaimg_document_header, by the
- * same names: strings (a string left out keeps its sample default),
- * "anatomical_site" a CodeableConcept and "contraindications" an array of
- * them, in FHIR's form:
+ * same names: strings, "anatomical_site" a CodeableConcept and
+ * "contraindications" an array of them, in FHIR's form:
  *
  *     {"title": "CR de scanner", "patient_given": "JEANNE", "patient_family": "MARTIN",
  *      "patient_gender": "F", "patient_birth": "1961-07-14", "author_rpps": "10001234567",
@@ -69,11 +70,15 @@ CDAIMG_EXPORT cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *te
  *
  * Like cdaimg_json_read, the reader converts structure only (diagnostics with
  * JSON paths, "$.patient_birth"); the values are checked by
- * cdaimg_document_build, whose paths are "header.patient_birth".
+ * cdaimg_document_build, whose paths are "header.patient_birth" (a member
+ * left out is a NULL field: the build refuses a missing identity). Unlike
+ * cdaimg_json_read, a member the header does not have is always an error
+ * (CDAIMG_D_UNKNOWN_MEMBER, naming the nearest member when one is close): a
+ * misspelt member would leave its field out.
  * @param[out] out  one block, strings included; caller frees with
  *                  cdaimg_free(). NULL on any error.
  * @param text      borrowed; @p len bytes, need not be NUL-terminated
- * @param flags     0 or CDAIMG_JSON_STRICT (unknown members are errors)
+ * @param flags     0 (CDAIMG_JSON_STRICT changes nothing: unknown members are errors)
  * @return CDAIMG_OK (warnings possible), CDAIMG_EPARSE (not JSON),
  *         CDAIMG_EINVALID (not a header: a member of the wrong type), CDAIMG_ENOMEM, CDAIMG_EARG.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/model.h - the input values: the ANS logical models FrSerieImagerie,
  * FrSOPInstance and FrExamenImagerie as plain C structs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/rules.h - the official conformance rules: the ANS ISO Schematron files
  * themselves (vendored unchanged, see schemas/README.md), evaluated in-process,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/stream.h - write many Series Acts (or Study Acts) straight to a file
  * descriptor, a FILE * or a callback, with memory that does not grow with

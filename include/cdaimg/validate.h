@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/validate.h - XML Schema validation and safe document parsing.
  *
@@ -7,12 +8,26 @@
  *         cdaimg_schema_free(xsd);
  *     }
  *
- * Schemas are found in the directory given by the caller, and only there
- * (a wrong folder is an error, never silently replaced by another set of
- * schemas); without one, in order, in: the CDAIMG_SCHEMA_DIR environment
- * variable, the installed data directory (share/cdaimg/schemas next to the
- * library's install prefix), and the source tree's schemas/ folder (for the
- * build tree and tests).
+ * Schemas (and the rule files of rules.h) are found in the folder given by
+ * the caller, and only there (a wrong folder is an error, never silently
+ * replaced by another set of schemas). Without one, the first of these that
+ * holds the file:
+ *  1. the folder named by the CDAIMG_SCHEMA_DIR environment variable;
+ *  2. share/cdaimg/schemas in the install prefix of the shared library
+ *     (libcdaimg.so in <prefix>/lib, or the libdir the build was configured
+ *     with), wherever that prefix has been moved;
+ *  3. share/cdaimg/schemas in the install prefix of the running program
+ *     (a program in <prefix>/bin; Linux): how a static libcdaimg, linked into
+ *     the cdaimg command or into your program installed in the same prefix,
+ *     finds its data;
+ *  4. the source tree's schemas/ folder, for the library and the programs of
+ *     the build tree only (tests, examples); installed code never reads it;
+ *  5. share/cdaimg/schemas in the install prefix the build was configured for
+ *     (CMAKE_INSTALL_PREFIX), for a program elsewhere that links a static
+ *     libcdaimg installed there and never moved.
+ * A program that links a static libcdaimg and is not installed next to its
+ * data passes the folder (the CMake package gives it as cdaimg_SCHEMA_DIR,
+ * pkg-config as the variable schemadir) or sets CDAIMG_SCHEMA_DIR.
  *
  * Thread safety: a loaded cdaimg_schema is read-only; any number of threads may
  * validate with the same handle at once (each call makes its own libxml2

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cdaimg/values.h - sets of values that own their memory: what the JSON reader
  * and the extractor return. One cdaimg_values_free() releases everything.

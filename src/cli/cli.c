@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.c - the cdaimg command: dispatch, help, options, messages. */
-#define _XOPEN_SOURCE 700 /* strdup */
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
+#include <libxml/parser.h>
 #include <libxml/xmlversion.h>
 
 #include "cli.h"
@@ -21,10 +22,18 @@ static const char main_help[] =
 	"             entry, DICOM Object Catalog section or whole document\n"
 	"  validate   check CDA files against the XML Schema and the template rules\n"
 	"  extract    read every imaging series of a CDA file back as JSON\n"
+	"  help       this help; 'cdaimg help COMMAND': that command's help\n"
 	"\n"
-	"Options:\n"
+	"Options (every command):\n"
 	"  -h, --help     show this help ('cdaimg COMMAND --help': that command's options)\n"
-	"      --version  show the version\n"
+	"      --version  show the versions of cdaimg, and of libxml2 and jansson as loaded\n"
+	"      --diagnostics text|json  diagnostics as text (default), or as JSON lines for\n"
+	"                 tools: one object per line (file, line, column, path, severity,\n"
+	"                 code, rule, message)\n"
+	"\n"
+	"Documents and JSON go to standard output (or -o FILE). Diagnostics and verdicts\n"
+	"go to standard error, each line starting with the file it is about ('<stdin>'\n"
+	"for standard input): FILE:LINE:COLUMN: PATH: message [code rule].\n"
 	"\n"
 	"Exit status: 0 success; 1 invalid input or invalid document; 2 usage error;\n"
 	"3 input/output error.\n"
@@ -32,20 +41,31 @@ static const char main_help[] =
 
 static void print_help(cli *c) { fputs(main_help, c->out); }
 
-static void print_version(cli *c)
+/* "2.9.14" from libxml2's "20914". */
+static void dotted(char *out, size_t size, const char *digits)
 {
-	fprintf(c->out, "cdaimg %s (libxml2 %s, jansson %s)\n", cdaimg_version(), LIBXML_DOTTED_VERSION,
-	        JANSSON_VERSION);
+	long v = digits ? strtol(digits, NULL, 10) : 0;
+	snprintf(out, size, "%ld.%ld.%ld", v / 10000, v / 100 % 100, v % 100);
 }
 
-void cli_msg(cli *c, const char *fmt, ...)
+/* The versions of the libraries loaded at run time, and those cdaimg was
+ * built with when they differ. */
+static void print_version(cli *c)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("cdaimg: ", c->err);
-	vfprintf(c->err, fmt, ap);
-	fputc('\n', c->err);
-	va_end(ap);
+	char xml[32];
+	dotted(xml, sizeof xml, xmlParserVersion);
+#if JANSSON_VERSION_HEX >= 0x020d00
+	const char *jansson = jansson_version_str();
+#else
+	const char *jansson = JANSSON_VERSION;
+#endif
+	fprintf(c->out, "cdaimg %s (libxml2 %s", cdaimg_version(), xml);
+	if (strcmp(xml, LIBXML_DOTTED_VERSION))
+		fprintf(c->out, " [built with %s]", LIBXML_DOTTED_VERSION);
+	fprintf(c->out, ", jansson %s", jansson);
+	if (strcmp(jansson, JANSSON_VERSION))
+		fprintf(c->out, " [built with %s]", JANSSON_VERSION);
+	fputs(")\n", c->out);
 }
 
 int cli_usage(cli *c, const char *fmt, ...)
@@ -59,8 +79,6 @@ int cli_usage(cli *c, const char *fmt, ...)
 	fprintf(c->err, "Try 'cdaimg%s%s --help'.\n", c->cmd ? " " : "", c->cmd ? c->cmd : "");
 	return CLI_USAGE;
 }
-
-const char *cli_name(const char *path) { return !path || !strcmp(path, "-") ? "standard input" : path; }
 
 int cli_exit_of(cdaimg_status st)
 {
@@ -79,57 +97,6 @@ int cli_exit_of(cdaimg_status st)
 		break;
 	}
 	return CLI_IO; /* out of memory, internal: the run could not be done */
-}
-
-/* A copy of @p msg on one line: inner line breaks become spaces, trailing blanks go. */
-static char *one_line(const char *msg)
-{
-	char *m = strdup(msg);
-	if (!m)
-		return NULL;
-	for (char *p = m; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	size_t n = strlen(m);
-	while (n && m[n - 1] == ' ')
-		m[--n] = '\0';
-	return m;
-}
-
-static void print_diag(FILE *f, cdaimg_diag g)
-{
-	char small[1024];
-	char *msg = one_line(g.message);
-	if (msg)
-		g.message = msg;
-	size_t n = cdaimg_diag_format(&g, small, sizeof small);
-	char *line = n < sizeof small ? small : malloc(n + 1);
-	if (line && line != small)
-		cdaimg_diag_format(&g, line, n + 1);
-	fprintf(f, "%s\n", line ? line : small);
-	if (line != small)
-		free(line);
-	free(msg);
-}
-
-void cli_print_diags(cli *c, FILE *f, const cdaimg_diags *d, cdaimg_severity min, const char *file)
-{
-	(void)c;
-	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
-		cdaimg_diag g = *cdaimg_diags_get(d, i);
-		if (g.severity < min || g.severity == CDAIMG_SEV_INFO)
-			continue;
-		if (file) {
-			fprintf(f, "%s:", file);
-			if (g.line > 0)
-				fprintf(f, "%ld:", g.line);
-			fputc(' ', f);
-			g.line = 0;
-			if (!strcmp(g.path, file))
-				g.path = ""; /* the file name is already in front */
-		}
-		print_diag(f, g);
-	}
 }
 
 /* --- options ------------------------------------------------------------------------------ */
@@ -176,17 +143,35 @@ static int take_arg(cli *c, cli_args *a, const cli_opt *o, const char *attached)
 	return o->id;
 }
 
-static int builtin(cli *c, const char *name, void (*help)(cli *c))
+/* What an option of every command did. */
+typedef enum common_opt { NOT_COMMON, COMMON_EXIT, COMMON_TAKEN, COMMON_BAD } common_opt;
+
+/* --diagnostics FORMAT: COMMON_TAKEN, or COMMON_BAD (usage message printed). */
+static common_opt diagnostics(cli *c, const char *format)
 {
-	if (!strcmp(name, "help")) {
+	if (!format)
+		return cli_usage(c, "option '--diagnostics' needs an argument (text|json)"), COMMON_BAD;
+	if (strcmp(format, "text") && strcmp(format, "json"))
+		return cli_usage(c, "--diagnostics takes text or json, not '%s'", format), COMMON_BAD;
+	c->json_diags = !strcmp(format, "json");
+	return COMMON_TAKEN;
+}
+
+/* The long options of every command: --help, --version (printed: exit 0),
+ * --diagnostics FORMAT. @p name is @p n bytes, @p eq its "=" or NULL. */
+static common_opt common(cli *c, cli_args *a, const char *name, size_t n, const char *eq, void (*help)(cli *c))
+{
+	if (!eq && n == 4 && !strncmp(name, "help", 4)) {
 		help(c);
-		return OPT_EXIT;
+		return COMMON_EXIT;
 	}
-	if (!strcmp(name, "version")) {
+	if (!eq && n == 7 && !strncmp(name, "version", 7)) {
 		print_version(c);
-		return OPT_EXIT;
+		return COMMON_EXIT;
 	}
-	return OPT_ERROR;
+	if (n == 11 && !strncmp(name, "diagnostics", 11))
+		return diagnostics(c, eq ? eq + 1 : a->i < a->argc ? a->argv[a->i++] : NULL);
+	return NOT_COMMON;
 }
 
 int cli_next(cli *c, cli_args *a, const cli_opt *opts, void (*help)(cli *c))
@@ -209,8 +194,16 @@ int cli_next(cli *c, cli_args *a, const cli_opt *opts, void (*help)(cli *c))
 		const cli_opt *o = find_long(opts, name, n);
 		if (o)
 			return take_arg(c, a, o, eq ? eq + 1 : NULL);
-		if (!eq && builtin(c, name, help) == OPT_EXIT)
+		switch (common(c, a, name, n, eq, help)) {
+		case COMMON_EXIT:
 			return OPT_EXIT;
+		case COMMON_TAKEN:
+			return cli_next(c, a, opts, help);
+		case COMMON_BAD:
+			return OPT_ERROR;
+		case NOT_COMMON:
+			break;
+		}
 		return cli_usage(c, "unknown option '%s'", w), OPT_ERROR;
 	}
 	if (w[1] == 'h' && !w[2]) {
@@ -237,6 +230,25 @@ static const struct {
 	{"extract", cli_cmd_extract},
 };
 
+/* cdaimg help [COMMAND]: the general help, or the command's own. */
+static int help_command(cli *c, int argc, char **argv)
+{
+	if (argc > 2)
+		return cli_usage(c, "help takes one command ('%s' is extra)", argv[2]);
+	if (argc < 2) {
+		print_help(c);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			char *args[] = {argv[1], (char *)"--help", NULL};
+			c->cmd = commands[i].name;
+			return commands[i].run(c, 2, args);
+		}
+	}
+	return cli_usage(c, "unknown command '%s'", argv[1]);
+}
+
 static int run_command(cli *c, int argc, char **argv)
 {
 	const char *name = argv[0];
@@ -246,7 +258,9 @@ static int run_command(cli *c, int argc, char **argv)
 			return commands[i].run(c, argc, argv);
 		}
 	}
-	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+	if (!strcmp(name, "help"))
+		return help_command(c, argc, argv);
+	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
 		print_help(c);
 		return CLI_OK;
 	}
@@ -261,7 +275,7 @@ static int run_command(cli *c, int argc, char **argv)
 
 int cdaimg_cli_run(int argc, char **argv, FILE *out, FILE *err)
 {
-	cli c = {out, err, NULL};
+	cli c = {out, err, NULL, false};
 	cdaimg_global_init();
 	int rc;
 	if (argc < 2)
@@ -269,7 +283,7 @@ int cdaimg_cli_run(int argc, char **argv, FILE *out, FILE *err)
 	else
 		rc = run_command(&c, argc - 1, argv + 1);
 	if (fflush(out) != 0 || ferror(out)) {
-		cli_msg(&c, "cannot write to standard output");
+		cli_error(&c, cli_out_name(NULL), CDAIMG_D_IO, "cannot write");
 		rc = CLI_IO;
 	}
 	return rc;

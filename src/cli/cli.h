@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h - the cdaimg command, as a function the tests call directly.
  *
@@ -23,7 +24,8 @@ enum cli_exit {
 };
 
 /* Run the command: argv[0] is the program, argv[1] the subcommand.
- * Normal output goes to @p out, messages to @p err. Returns the exit status. */
+ * Documents, JSON, help and versions go to @p out; diagnostics, verdicts and
+ * errors to @p err. Returns the exit status. */
 int cdaimg_cli_run(int argc, char **argv, FILE *out, FILE *err);
 
 /* --- shared by the subcommands (cli.c, io.c) ------------------------------------------------ */
@@ -31,10 +33,11 @@ int cdaimg_cli_run(int argc, char **argv, FILE *out, FILE *err);
 typedef struct cli {
 	FILE *out, *err;
 	const char *cmd; /* subcommand name, for "Try 'cdaimg CMD --help'" */
+	bool json_diags; /* --diagnostics json */
 } cli;
 
-/* Options are declared in a table ending with a zero id. --help/-h and
- * --version are handled for every subcommand. */
+/* Options are declared in a table ending with a zero id. --help/-h,
+ * --version and --diagnostics text|json are handled for every subcommand. */
 typedef struct cli_opt {
 	int id;           /* > 0 */
 	char short_name;  /* 0: none */
@@ -58,25 +61,46 @@ void cli_args_init(cli_args *a, int argc, char **argv);
  * message printed), or OPT_EXIT (help or version printed: exit 0). */
 int cli_next(cli *c, cli_args *a, const cli_opt *opts, void (*help)(cli *c));
 
-/* "cdaimg: <message>" on err. */
-void cli_msg(cli *c, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-/* A usage error: message, then "Try 'cdaimg CMD --help'."; returns CLI_USAGE. */
+/* A usage error: "cdaimg: <message>", then "Try 'cdaimg CMD --help'." (text
+ * in every mode: nothing has been read yet); returns CLI_USAGE. */
 int cli_usage(cli *c, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
-/* One line per diagnostic of at least @p min severity (infos are left out),
- * each prefixed with "FILE:" (and "LINE:" when known) when @p file is not NULL. */
-void cli_print_diags(cli *c, FILE *f, const cdaimg_diags *d, cdaimg_severity min, const char *file);
 /* The exit status for a library status. */
 int cli_exit_of(cdaimg_status st);
-/* A name for messages: "standard input" for "-". */
+
+/* report.c: everything said on c->err. A line about a file starts with its
+ * name; @p file is a name for messages (cli_name), NULL when the line is about
+ * no file ("cdaimg: ..."). With --diagnostics json, diagnostics and errors
+ * are JSON lines, verdicts are left out. */
+/* The name of an input in messages: "<stdin>" for "-". */
 const char *cli_name(const char *path);
+/* The name of an output in messages: "<stdout>" for NULL or "-". */
+const char *cli_out_name(const char *path);
+/* One diagnostic: "FILE[:LINE[:COLUMN]]: [PATH: ][warning: ]MESSAGE [CODE[ RULE]]". */
+void cli_diag(cli *c, const char *file, const cdaimg_diag *g);
+/* Every warning and error of @p d (infos are left out), as cli_diag. */
+void cli_diags(cli *c, const char *file, const cdaimg_diags *d);
+/* The verdict on a file ("FILE: valid", "FILE: invalid input (2 errors)"); text only. */
+void cli_verdict(cli *c, const char *file, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+/* An error of the run, not of the values (a file that cannot be read or
+ * written, memory): "FILE: message", or a JSON line with @p code. */
+void cli_error(cli *c, const char *file, cdaimg_diag_code code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+/* True when the one diagnostic of @p d is the library's "empty input": it is
+ * then the whole verdict (no "not valid JSON" before it). */
+bool cli_only_empty(const cdaimg_diags *d);
+/* cli_error for a status that is not about the values (memory, I/O, internal). */
+void cli_status_error(cli *c, const char *file, cdaimg_status st);
 
 /* io.c: read @p path ("-" = standard input) whole; CLI_OK or CLI_IO (message printed).
  * *data is NUL-terminated; free it with free(). */
@@ -114,7 +138,7 @@ int cli_sink_commit(cli *c, cli_sink *s);
 void cli_sink_abort(cli_sink *s);
 /* Serialize @p doc (UTF-8, indented, with an XML declaration) and cli_write it. */
 int cli_write_doc(cli *c, const char *path, xmlDocPtr doc);
-/* Progress on err when it is a terminal and the batch is large. */
+/* Progress on err when it is a terminal and the batch is large (text mode only). */
 void cli_progress(cli *c, const char *what, size_t done, size_t total);
 
 /* The subcommands (cmd_*.c): argv[0] is the subcommand name. */
@@ -125,7 +149,8 @@ int cli_cmd_extract(cli *c, int argc, char **argv);
 
 /* sample.c: the built-in sample study (a CT series with an IID link), static storage. */
 const cdaimg_study *cli_sample_study(void);
-/* Its document header: the id its IID link names as idCDA, sample values otherwise. */
-const cdaimg_document_header *cli_sample_header(void);
+/* Its document header: the library's sample values, with the id its IID link
+ * names as idCDA. */
+cdaimg_document_header cli_sample_header(void);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_build.c - cdaimg build: JSON input to a CDA entry, section or document. */
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,13 @@ typedef struct build_args {
 	const char *output; /* NULL: standard output */
 	const char *input;
 	const char *header; /* --header FILE, or NULL */
+	bool sample_header; /* --sample-header */
 	const char *into;   /* --into REPORT.xml, or NULL */
 	bool strict;
 	cdaimg_options opts; /* --profile */
 } build_args;
 
-enum { O_AS = 1, O_OUTPUT, O_STRICT, O_PROFILE, O_HEADER, O_INTO };
+enum { O_AS = 1, O_OUTPUT, O_STRICT, O_PROFILE, O_HEADER, O_SAMPLE_HEADER, O_INTO };
 
 static const cli_opt build_opts[] = {
 	{O_AS, 0, "as", "entry|section|document"},
@@ -24,6 +26,7 @@ static const cli_opt build_opts[] = {
 	{O_STRICT, 0, "strict", NULL},
 	{O_PROFILE, 0, "profile", "fr|dicom|ccda"},
 	{O_HEADER, 0, "header", "FILE"},
+	{O_SAMPLE_HEADER, 0, "sample-header", NULL},
 	{O_INTO, 0, "into", "REPORT.xml"},
 	{0, 0, NULL, NULL},
 };
@@ -31,7 +34,7 @@ static const cli_opt build_opts[] = {
 static void build_help(cli *c)
 {
 	fputs("Usage: cdaimg build [--as entry|section|document] [--profile fr|dicom|ccda] [-o FILE] [--strict]\n"
-	      "                    [--header HEADER.json] INPUT.json|-\n"
+	      "                    [--header HEADER.json | --sample-header] INPUT.json|-\n"
 	      "       cdaimg build --into REPORT.xml [-o FILE] [--strict] STUDIES.json|-\n"
 	      "\n"
 	      "Read the JSON form of FrSerieImagerie or FrExamenImagerie (or an array of them) and\n"
@@ -40,11 +43,13 @@ static void build_help(cli *c)
 	      "                  gives one act per element under a root element <entries>\n"
 	      "  --as section    the DICOM Object Catalog section holding the studies\n"
 	      "  --as document   a whole IMG-CR-IMG ClinicalDocument (French CI-SIS: --profile fr\n"
-	      "                  only; sample header values unless --header)\n"
-	      "      --header HEADER.json  with --as document: the header values (patient, author,\n"
-	      "                 organization, title, ids, contre-indications, and the anatomical\n"
-	      "                 site, which it must give) instead of the samples; a JSON object\n"
-	      "                 whose members are the fields of cdaimg_document_header\n"
+	      "                  only), with --header or --sample-header\n"
+	      "      --header HEADER.json  with --as document: the header values, a JSON object\n"
+	      "                 whose members are the fields of cdaimg_document_header; the\n"
+	      "                 patient, author, organization and anatomical site are required,\n"
+	      "                 a member it does not have is an error (see cdaimg(1))\n"
+	      "      --sample-header  with --as document: the library's fictitious sample header\n"
+	      "                 (a made-up patient, author and organization; never for a real report)\n"
 	      "      --into REPORT.xml  put the studies into that IMG-CR-IMG report instead: each into\n"
 	      "                 the object catalog of an FR-DICOM-Acte-imagerie section (the one\n"
 	      "                 holding the study, which is replaced; else the only one; else the\n"
@@ -56,9 +61,10 @@ static void build_help(cli *c)
 	      "      --profile fr|dicom|ccda  template family: French CI-SIS (default), DICOM PS3.20\n"
 	      "                 alone, or C-CDA Diagnostic Imaging Report (English display names;\n"
 	      "                 instanceSOP may then be an array)\n"
+	      "      --diagnostics text|json  problems as text lines or JSON lines (see cdaimg(1))\n"
 	      "\n"
-	      "Every value is checked and every problem reported with its JSON path\n"
-	      "($.instanceSOP.statut, $[3].uuidSerie[0].value); nothing is written on error.\n"
+	      "Every value is checked and every problem reported on standard error with its file\n"
+	      "and JSON path (INPUT.json: $.instanceSOP.statut: ...); nothing is written on error.\n"
 	      "Exit status: 0 written; 1 invalid input; 2 usage error; 3 input/output error.\n",
 	      c->out);
 }
@@ -86,6 +92,8 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 			b->output = a.value;
 		} else if (id == O_HEADER) {
 			b->header = a.value;
+		} else if (id == O_SAMPLE_HEADER) {
+			b->sample_header = true;
 		} else if (id == O_INTO) {
 			b->into = a.value;
 		} else if (id == O_STRICT) {
@@ -109,12 +117,19 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 		return cli_usage(c, "an input file is needed (or '-' for standard input)");
 	if (b->header && b->as != AS_DOCUMENT)
 		return cli_usage(c, "--header goes with --as document");
-	if (b->into && (b->as != AS_ENTRY || b->header))
-		return cli_usage(c, "--into puts studies into a report: no --as, no --header");
-	if (b->into && !strcmp(b->into, "-") && !strcmp(b->input, "-"))
-		return cli_usage(c, "the report and the input cannot both be standard input");
+	if (b->sample_header && b->as != AS_DOCUMENT)
+		return cli_usage(c, "--sample-header goes with --as document");
+	if (b->header && b->sample_header)
+		return cli_usage(c, "--header and --sample-header cannot go together");
+	if (b->as == AS_DOCUMENT && !b->header && !b->sample_header)
+		return cli_usage(c, "--as document needs --header HEADER.json (the patient, author and organization "
+		                    "of the report), or --sample-header for fictitious sample values");
 	if (b->header && !strcmp(b->header, "-") && !strcmp(b->input, "-"))
 		return cli_usage(c, "the header and the input cannot both be standard input");
+	if (b->into && (b->as != AS_ENTRY || b->header || b->sample_header))
+		return cli_usage(c, "--into puts studies into a report: no --as, no --header, no --sample-header");
+	if (b->into && !strcmp(b->into, "-") && !strcmp(b->input, "-"))
+		return cli_usage(c, "the report and the input cannot both be standard input");
 	return -1;
 }
 
@@ -204,54 +219,60 @@ static cdaimg_status build_entry(const cdaimg_values *v, const cdaimg_options *o
 	return CDAIMG_OK;
 }
 
-static void report_failure(cli *c, const char *input, cdaimg_status st, const cdaimg_diags *shown)
+/* Which file a diagnostic is about: with a header file, the header's values
+ * ("header.patient_birth") are the header file's, the rest the input's;
+ * without one (--sample-header), everything is the input's. */
+static bool about_header(const cdaimg_diag *g, bool header_file)
 {
-	size_t errors = cdaimg_diags_count_at_least(shown, CDAIMG_SEV_ERROR);
-	if (st == CDAIMG_EPARSE)
-		cli_msg(c, "%s: not valid JSON", cli_name(input));
-	else if (st == CDAIMG_EINVALID)
-		cli_msg(c, "%s: invalid input (%zu error%s)", cli_name(input), errors, errors == 1 ? "" : "s");
-	else
-		cli_msg(c, "%s: %s", cli_name(input), cdaimg_status_str(st));
-	cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
+	return header_file && !strncmp(g->path, "header.", 7);
 }
 
-/* Report what building a document with --header said: the header's values
- * ("header.patient_birth") under the header file's name and JSON paths
- * ("HEADER.json: $.patient_birth"), the rest as for the input. */
-static void report_with_header(cli *c, const build_args *b, cdaimg_status st, const cdaimg_diags *shown)
+static size_t errors_about(const cdaimg_diags *d, bool header, bool header_file)
 {
-	cdaimg_diags *in = cdaimg_diags_new(), *hd = cdaimg_diags_new();
-	if (!in || !hd) {
-		cdaimg_diags_free(in);
-		cdaimg_diags_free(hd);
-		if (st != CDAIMG_OK)
-			report_failure(c, b->input, st, shown);
-		else
-			cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
-		return;
+	size_t n = 0;
+	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
+		const cdaimg_diag *g = cdaimg_diags_get(d, i);
+		n += g->severity == CDAIMG_SEV_ERROR && about_header(g, header_file) == header;
 	}
-	for (size_t i = 0; i < cdaimg_diags_count(shown); i++) {
-		const cdaimg_diag *g = cdaimg_diags_get(shown, i);
-		if (!strncmp(g->path, "header.", 7)) {
-			char path[128];
-			snprintf(path, sizeof path, "$.%s", g->path + 7);
-			cdaimg_diags_add(hd, g->severity, g->code, path, g->line, g->rule, g->message);
-		} else {
-			cdaimg_diags_add(in, g->severity, g->code, g->path, g->line, g->rule, g->message);
+	return n;
+}
+
+/* The diagnostics about one file: the header file (under its JSON paths,
+ * "$.patient_birth" for "header.patient_birth"), or the input. */
+static void diags_about(cli *c, const cdaimg_diags *d, bool header, bool header_file, const char *file)
+{
+	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
+		cdaimg_diag g = *cdaimg_diags_get(d, i);
+		if (g.severity < CDAIMG_SEV_WARNING || about_header(&g, header_file) != header)
+			continue;
+		char path[256];
+		if (header) {
+			snprintf(path, sizeof path, "$.%s", g.path + 7);
+			g.path = path;
 		}
+		cli_diag(c, file, &g);
 	}
-	size_t e_in = cdaimg_diags_count_at_least(in, CDAIMG_SEV_ERROR);
-	size_t e_hd = cdaimg_diags_count_at_least(hd, CDAIMG_SEV_ERROR);
-	if (st == CDAIMG_EINVALID && e_hd)
-		cli_msg(c, "%s: invalid header (%zu error%s)", cli_name(b->header), e_hd, e_hd == 1 ? "" : "s");
-	cli_print_diags(c, c->err, hd, CDAIMG_SEV_WARNING, cli_name(b->header));
-	if (st != CDAIMG_OK && (st != CDAIMG_EINVALID || e_in || !e_hd))
-		report_failure(c, b->input, st, in);
-	else
-		cli_print_diags(c, c->err, in, CDAIMG_SEV_WARNING, NULL);
-	cdaimg_diags_free(in);
-	cdaimg_diags_free(hd);
+}
+
+/* What the build said: the header file's verdict and diagnostics (--header),
+ * then the input's. Diagnostics of a header that is no file (--sample-header)
+ * go with the input's. */
+static void report(cli *c, const build_args *b, cdaimg_status st, const cdaimg_diags *shown)
+{
+	const char *in = cli_name(b->input), *hd = b->header ? cli_name(b->header) : NULL;
+	size_t e_in = errors_about(shown, false, hd != NULL), e_hd = errors_about(shown, true, hd != NULL);
+	if (hd && st == CDAIMG_EINVALID && e_hd)
+		cli_verdict(c, hd, "invalid header (%zu error%s)", e_hd, e_hd == 1 ? "" : "s");
+	if (hd)
+		diags_about(c, shown, true, true, hd);
+	if (st == CDAIMG_EPARSE) {
+		if (!cli_only_empty(shown))
+			cli_verdict(c, in, "not valid JSON");
+	} else if (st == CDAIMG_EINVALID && (e_in || !e_hd))
+		cli_verdict(c, in, "invalid input (%zu error%s)", e_in, e_in == 1 ? "" : "s");
+	else if (st != CDAIMG_OK && st != CDAIMG_EINVALID)
+		cli_status_error(c, in, st);
+	diags_about(c, shown, false, hd != NULL, in);
 }
 
 /* A writer that discards: the dry run that checks every item of a batch
@@ -312,14 +333,13 @@ static int build_array(cli *c, const build_args *b, const cdaimg_values *v, cdai
 		st = stream_items(c, v, &b->opts, discard, NULL, true, shown, scratch);
 	if (st == CDAIMG_OK)
 		st = stream_items(c, v, &b->opts, cli_sink_write, &sink, !checked_first, shown, scratch);
-	if (st == CDAIMG_EIO && sink.failed) {
+	if (st == CDAIMG_EIO && sink.failed)
 		return cli_sink_commit(c, &sink); /* reports the write error, removes the temporary file */
-	} else if (st != CDAIMG_OK) {
+	report(c, b, st, shown);
+	if (st != CDAIMG_OK) {
 		cli_sink_abort(&sink);
-		report_failure(c, b->input, st, shown);
 		return cli_exit_of(st);
 	}
-	cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
 	return cli_sink_commit(c, &sink);
 }
 
@@ -404,25 +424,28 @@ static cdaimg_status build_around(const build_args *b, const cdaimg_values *v, b
 static void report_into(cli *c, const build_args *b, cdaimg_status st, cdaimg_diags *said, const char *prefix,
                         cdaimg_diags *shown)
 {
+	const char *in = cli_name(b->input), *rep = cli_name(b->into);
 	cdaimg_diags *doc = cdaimg_diags_new(), *rest = cdaimg_diags_new();
-	size_t no_place = 0;
+	size_t no_place = 0, no_place_in = 0;
 	for (size_t i = 0; doc && rest && i < cdaimg_diags_count(said); i++) {
 		const cdaimg_diag *g = cdaimg_diags_get(said, i);
-		no_place += g->code == CDAIMG_D_TARGET && g->severity == CDAIMG_SEV_ERROR;
+		bool target = g->code == CDAIMG_D_TARGET && g->severity == CDAIMG_SEV_ERROR;
+		no_place += target;
+		no_place_in += target && g->path[0] != '/';
 		cdaimg_diags_add(g->path[0] == '/' ? doc : rest, g->severity, g->code, g->path, g->line, g->rule,
 		                 g->message);
 	}
 	move_diags(shown, doc && rest ? rest : said, prefix);
 	cdaimg_diags_clear(said);
-	size_t in_errors = cdaimg_diags_count_at_least(shown, CDAIMG_SEV_ERROR);
+	size_t in_errors = cdaimg_diags_count_at_least(shown, CDAIMG_SEV_ERROR) - no_place_in;
 	if (no_place)
-		cli_msg(c, "%s: no place for the studies (%zu error%s)", cli_name(b->into), no_place,
-		        no_place == 1 ? "" : "s");
-	cli_print_diags(c, c->err, doc, CDAIMG_SEV_WARNING, cli_name(b->into));
-	if (st != CDAIMG_OK && (st != CDAIMG_EINVALID || in_errors > no_place || !no_place))
-		report_failure(c, b->input, st, shown);
-	else
-		cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
+		cli_verdict(c, rep, "no place for the studies (%zu error%s)", no_place, no_place == 1 ? "" : "s");
+	cli_diags(c, rep, doc);
+	if (st == CDAIMG_EINVALID && in_errors)
+		cli_verdict(c, in, "invalid input (%zu error%s)", in_errors, in_errors == 1 ? "" : "s");
+	else if (st != CDAIMG_OK && st != CDAIMG_EINVALID)
+		cli_status_error(c, in, st);
+	cli_diags(c, in, shown);
 	cdaimg_diags_free(doc);
 	cdaimg_diags_free(rest);
 }
@@ -432,6 +455,7 @@ static void report_into(cli *c, const build_args *b, cdaimg_status st, cdaimg_di
 static int build_into(cli *c, const build_args *b, const cdaimg_values *v, bool array, cdaimg_diags *shown,
                       cdaimg_diags *scratch)
 {
+	const char *rep = cli_name(b->into);
 	size_t n = cdaimg_values_count(v);
 	cdaimg_study *studies = NULL;
 	xmlDocPtr doc = NULL;
@@ -440,15 +464,18 @@ static int build_into(cli *c, const build_args *b, const cdaimg_values *v, bool 
 	int rc;
 	cdaimg_status st = collect_studies(v, array, shown, &studies);
 	if (st != CDAIMG_OK) {
-		report_failure(c, b->input, st, shown);
+		report(c, b, st, shown);
 		return cli_exit_of(st);
 	}
 	if ((rc = cli_read(c, b->into, &text, &len)) != CLI_OK)
 		goto done;
-	st = cdaimg_doc_read_memory(&doc, text, len, cli_name(b->into), scratch);
+	st = cdaimg_doc_read_memory(&doc, text, len, rep, scratch);
 	if (st != CDAIMG_OK) {
-		cli_msg(c, "%s: %s", cli_name(b->into), st == CDAIMG_EPARSE ? "not well-formed XML" : cdaimg_status_str(st));
-		cli_print_diags(c, c->err, scratch, CDAIMG_SEV_WARNING, cli_name(b->into));
+		if (st == CDAIMG_EPARSE && !cli_only_empty(scratch))
+			cli_verdict(c, rep, "not well-formed XML");
+		else if (st != CDAIMG_EPARSE)
+			cli_status_error(c, rep, st);
+		cli_diags(c, rep, scratch);
 		rc = cli_exit_of(st);
 		goto done;
 	}
@@ -468,25 +495,27 @@ static int read_header(cli *c, const build_args *b, cdaimg_diags *shown, cdaimg_
 {
 	char *text = NULL;
 	size_t len = 0;
+	const char *name = cli_name(b->header);
 	int rc = cli_read(c, b->header, &text, &len);
 	if (rc != CLI_OK)
 		return rc;
 	cdaimg_status st = cdaimg_json_read_header(out, text, len, b->strict ? CDAIMG_JSON_STRICT : 0, shown);
 	free(text);
-	if (st != CDAIMG_OK) {
-		cli_msg(c, "%s: %s", cli_name(b->header),
-		        st == CDAIMG_EPARSE ? "not valid JSON" : st == CDAIMG_EINVALID ? "not a document header" : cdaimg_status_str(st));
-		cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, cli_name(b->header));
-		return cli_exit_of(st);
-	}
-	cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, cli_name(b->header));
+	if (st == CDAIMG_EPARSE) {
+		if (!cli_only_empty(shown))
+			cli_verdict(c, name, "not valid JSON");
+	} else if (st == CDAIMG_EINVALID)
+		cli_verdict(c, name, "not a document header");
+	else if (st != CDAIMG_OK)
+		cli_status_error(c, name, st);
+	cli_diags(c, name, shown);
 	cdaimg_diags_clear(shown);
-	return CLI_OK;
+	return cli_exit_of(st);
 }
 
 int cli_cmd_build(cli *c, int argc, char **argv)
 {
-	build_args b = {AS_ENTRY, NULL, NULL, NULL, NULL, false, CDAIMG_OPTIONS_INIT};
+	build_args b = {AS_ENTRY, NULL, NULL, NULL, false, NULL, false, CDAIMG_OPTIONS_INIT};
 	int rc = parse_args(c, argc, argv, &b);
 	if (rc >= 0)
 		return rc;
@@ -497,7 +526,7 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 	xmlDocPtr doc = NULL;
 	cdaimg_diags *shown = cdaimg_diags_new(), *scratch = cdaimg_diags_new();
 	if (!shown || !scratch) {
-		cli_msg(c, "out of memory");
+		cli_error(c, NULL, CDAIMG_D_NOMEM, "out of memory");
 		rc = CLI_IO;
 		goto done;
 	}
@@ -519,13 +548,9 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 	}
 	if (st == CDAIMG_OK)
 		st = b.as == AS_ENTRY ? build_entry(v, &b.opts, shown, scratch, &doc)
-		                      : build_around(&b, v, array, header, shown, scratch, &doc);
-	if (header)
-		report_with_header(c, &b, st, shown);
-	else if (st != CDAIMG_OK)
-		report_failure(c, b.input, st, shown);
-	else
-		cli_print_diags(c, c->err, shown, CDAIMG_SEV_WARNING, NULL);
+		                      : build_around(&b, v, array, b.sample_header ? cdaimg_document_header_sample() : header,
+		                                     shown, scratch, &doc);
+	report(c, &b, st, shown);
 	if (st != CDAIMG_OK) {
 		rc = cli_exit_of(st);
 		goto done;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_extract.c - cdaimg extract: every imaging series of a CDA file, as JSON. */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ static void extract_help(cli *c)
 	      "  -o, --output FILE  write FILE atomically (default or '-': standard output)\n"
 	      "  --header-out FILE  also write the document's header as JSON, in the form\n"
 	      "                     'cdaimg build --as document --header' reads (a document only)\n"
+	      "  --diagnostics text|json  problems as text lines or JSON lines (see cdaimg(1))\n"
 	      "\n"
 	      "Exit status: 0 written; 1 not well-formed, or problems found (nothing written);\n"
 	      "2 usage error; 3 input/output error.\n",
@@ -102,15 +104,19 @@ int cli_cmd_extract(cli *c, int argc, char **argv)
 		st = cdaimg_json_write(&json, v, 0, d);
 	if (st == CDAIMG_OK && h)
 		st = cdaimg_json_write_header(&header_json, h, 0, d);
+	const char *name = cli_name(x.input);
 	if (st != CDAIMG_OK) {
-		if (rc != CLI_IO || cdaimg_diags_count(d))
-			cli_msg(c, "%s: %s", cli_name(x.input),
-			        st == CDAIMG_EPARSE ? "not well-formed XML" : st == CDAIMG_EINVALID ? "problems found; nothing written" : cdaimg_status_str(st));
-		cli_print_diags(c, c->err, d, CDAIMG_SEV_WARNING, NULL);
+		if (st == CDAIMG_EPARSE && !cli_only_empty(d))
+			cli_verdict(c, name, "not well-formed XML");
+		else if (st == CDAIMG_EINVALID)
+			cli_verdict(c, name, "problems found; nothing written");
+		else if (st != CDAIMG_EPARSE && (rc != CLI_IO || cdaimg_diags_count(d)))
+			cli_status_error(c, name, st); /* not when reading failed: said already */
+		cli_diags(c, name, d);
 		rc = rc == CLI_OK ? cli_exit_of(st) : rc;
 		goto done;
 	}
-	cli_print_diags(c, c->err, d, CDAIMG_SEV_WARNING, NULL);
+	cli_diags(c, name, d);
 	/* the header file first: when it cannot be written, neither is the rest */
 	rc = header_json ? cli_write(c, x.header_out, header_json, strlen(header_json)) : CLI_OK;
 	if (rc == CLI_OK)

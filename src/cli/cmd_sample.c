@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_sample.c - cdaimg sample: a complete sample CDA document, no input. */
 #include <string.h>
 
@@ -16,8 +17,10 @@ static void sample_help(cli *c)
 	      "\n"
 	      "Write a complete, valid sample CDA R2 document (IMG-CR-IMG, French CI-SIS) built\n"
 	      "from a built-in chest CT study: one series, its SOP instance and an IHE Invoke\n"
-	      "Image Display link. It validates against the ANS extended schema.\n"
+	      "Image Display link, with the library's sample header (a fictitious patient, author\n"
+	      "and organization). It validates against the ANS extended schema.\n"
 	      "  -o, --output FILE  write FILE atomically (default or '-': standard output)\n"
+	      "  --diagnostics text|json  problems as text lines or JSON lines (see cdaimg(1))\n"
 	      "\n"
 	      "Exit status: 0 written; 2 usage error; 3 input/output error.\n",
 	      c->out);
@@ -39,11 +42,12 @@ int cli_cmd_sample(cli *c, int argc, char **argv)
 	}
 	xmlDocPtr doc = NULL;
 	cdaimg_diags *d = cdaimg_diags_new();
-	cdaimg_status st = cdaimg_document_build(&doc, cli_sample_study(), 1, cli_sample_header(), NULL, d);
+	cdaimg_document_header header = cli_sample_header();
+	cdaimg_status st = cdaimg_document_build(&doc, cli_sample_study(), 1, &header, NULL, d);
 	int rc;
 	if (st != CDAIMG_OK) {
-		cli_msg(c, "the sample could not be built: %s", cdaimg_status_str(st));
-		cli_print_diags(c, c->err, d, CDAIMG_SEV_WARNING, NULL);
+		cli_error(c, NULL, CDAIMG_D_INTERNAL, "the sample could not be built: %s", cdaimg_status_str(st));
+		cli_diags(c, NULL, d);
 		rc = cli_exit_of(st);
 		goto done;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_validate.c - cdaimg validate: the official verdict (XML Schema and the
  * ANS rules) on CDA files. */
 #define _POSIX_C_SOURCE 200809L /* fileno */
@@ -62,10 +63,12 @@ static void validate_help(cli *c)
 	      "                     without building a tree: memory stays flat for huge files.\n"
 	      "                     Each file must hold a whole ClinicalDocument.\n"
 	      "  --rules-info       list the rule sets and what of them cannot run here\n"
+	      "  --diagnostics text|json  problems as text lines or JSON lines (see cdaimg(1))\n"
 	      "\n"
-	      "Prints one line per problem (FILE:LINE: PATH: message [code RULE]) and a summary\n"
-	      "per file on standard output. A failed assert names its pattern (RULE); one that\n"
-	      "could not be evaluated is a warning, never a pass. See docs/validation.md.\n"
+	      "Prints one line per problem (FILE:LINE: PATH: message [code RULE]) and a verdict\n"
+	      "per file (FILE: valid ...) on standard error (--rules-info: on standard output).\n"
+	      "A failed assert names its pattern (RULE); one that could not be evaluated is a\n"
+	      "warning, never a pass. See docs/validation.md.\n"
 	      "Exit status: 0 all valid; 1 a file is not valid; 2 usage error; 3 input/output error.\n",
 	      c->out);
 }
@@ -99,7 +102,7 @@ static int parse_args(cli *c, int argc, char **argv, validate_args *v)
 	cli_args_init(&a, argc, argv);
 	v->files = calloc((size_t)argc, sizeof *v->files);
 	if (!v->files) {
-		cli_msg(c, "out of memory");
+		cli_error(c, NULL, CDAIMG_D_NOMEM, "out of memory");
 		return CLI_IO;
 	}
 	for (int id; (id = cli_next(c, &a, validate_opts, validate_help)) != OPT_END;) {
@@ -137,10 +140,11 @@ typedef struct checker {
 	cdaimg_rules *own; /* --rules */
 } checker;
 
-static int load_failed(cli *c, const char *what, const char *name, cdaimg_status st, cdaimg_diags *d)
+/* @p file: the schema or rules file, NULL for the ones cdaimg has (--schema ans). */
+static int load_failed(cli *c, const char *what, const char *file, cdaimg_status st, cdaimg_diags *d)
 {
-	cli_msg(c, "cannot load %s%s: %s", what, name, cdaimg_status_str(st));
-	cli_print_diags(c, c->err, d, CDAIMG_SEV_WARNING, NULL);
+	cli_error(c, file, CDAIMG_D_SCHEMA_LOAD, "cannot load %s: %s", what, cdaimg_status_str(st));
+	cli_diags(c, file, d);
 	return CLI_IO;
 }
 
@@ -168,15 +172,19 @@ static int load(cli *c, const validate_args *v, checker *k)
 		st = cdaimg_schema_load(&k->xsd, CDAIMG_SCHEMA_HL7_SDTC, NULL, d);
 	else
 		st = cdaimg_schema_load_file(&k->xsd, name, d);
-	int rc = st == CDAIMG_OK ? CLI_OK : load_failed(c, "the schema ", name, st, d);
+	char what[32];
+	snprintf(what, sizeof what, "the schema %s", name);
+	int rc = CLI_OK;
+	if (st != CDAIMG_OK) /* a schema of cdaimg's is no file of the user's */
+		rc = known_schema(name) ? load_failed(c, what, NULL, st, d) : load_failed(c, "the schema", name, st, d);
 	if (rc == CLI_OK && v->rules) {
 		char *root = v->rules_root ? NULL : default_root(v->rules);
 		st = cdaimg_rules_load_file(&k->own, v->rules, v->rules_root ? v->rules_root : root, d);
 		free(root);
-		rc = st == CDAIMG_OK ? CLI_OK : load_failed(c, "the rules ", v->rules, st, d);
+		rc = st == CDAIMG_OK ? CLI_OK : load_failed(c, "the rules", v->rules, st, d);
 	} else if (rc == CLI_OK && !v->no_rules && !v->info) {
 		st = cdaimg_conformance_load(&k->official, NULL, d);
-		rc = st == CDAIMG_OK ? CLI_OK : load_failed(c, "the rules", "", st, d);
+		rc = st == CDAIMG_OK ? CLI_OK : load_failed(c, "the ANS rules", NULL, st, d);
 	}
 	cdaimg_diags_free(d);
 	return rc;
@@ -220,15 +228,15 @@ static void summary(cli *c, const char *name, const cdaimg_diags *d, cdaimg_stat
 {
 	size_t errors = cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR);
 	size_t warnings = cdaimg_diags_count_at_least(d, CDAIMG_SEV_WARNING) - errors;
-	if (st == CDAIMG_OK)
-		fprintf(c->out, "%s: valid (schema %s%s%s)", name, schema, rules[0] ? "; rules " : "", rules);
-	else if (st == CDAIMG_EPARSE)
-		fprintf(c->out, "%s: not well-formed XML", name);
-	else
-		fprintf(c->out, "%s: not valid: %zu error%s", name, errors, errors == 1 ? "" : "s");
+	char more[64] = "";
 	if (warnings)
-		fprintf(c->out, ", %zu warning%s", warnings, warnings == 1 ? "" : "s");
-	fputc('\n', c->out);
+		snprintf(more, sizeof more, ", %zu warning%s", warnings, warnings == 1 ? "" : "s");
+	if (st == CDAIMG_OK)
+		cli_verdict(c, name, "valid (schema %s%s%s)%s", schema, rules[0] ? "; rules " : "", rules, more);
+	else if (st == CDAIMG_EPARSE && !cli_only_empty(d))
+		cli_verdict(c, name, "not well-formed XML%s", more);
+	else if (st != CDAIMG_EPARSE)
+		cli_verdict(c, name, "not valid: %zu error%s%s", errors, errors == 1 ? "" : "s", more);
 }
 
 /* Schema, then rules, on a parsed document; the SVRL report into *svrl when asked. */
@@ -253,7 +261,7 @@ static int validate_file(cli *c, const checker *k, const char *path, const valid
 	char rules[512] = "";
 	int rc;
 	if (!d) {
-		cli_msg(c, "out of memory");
+		cli_error(c, NULL, CDAIMG_D_NOMEM, "out of memory");
 		return CLI_IO;
 	}
 	cdaimg_status st;
@@ -263,9 +271,10 @@ static int validate_file(cli *c, const checker *k, const char *path, const valid
 	else
 		st = read_doc(c, path, &doc, d);
 	if (st == CDAIMG_EIO || st == CDAIMG_ENOMEM) {
-		if (cdaimg_diags_count(d))
-			cli_msg(c, "cannot read %s", name);
-		cli_print_diags(c, c->err, d, CDAIMG_SEV_WARNING, NULL);
+		/* the library's diagnostics say what failed (cli_read said it for "-") */
+		if (st == CDAIMG_ENOMEM && !cdaimg_diags_count(d))
+			cli_status_error(c, name, st);
+		cli_diags(c, name, d);
 		rc = CLI_IO;
 		goto done;
 	}
@@ -274,7 +283,7 @@ static int validate_file(cli *c, const checker *k, const char *path, const valid
 		if (!v->no_rules)
 			rules_used(k, doc, rules, sizeof rules);
 	}
-	cli_print_diags(c, c->out, d, CDAIMG_SEV_WARNING, name);
+	cli_diags(c, name, d);
 	summary(c, name, d, st, v->schema ? v->schema : "ans", rules);
 	rc = cli_exit_of(st);
 	if (svrl && rc != CLI_IO) {

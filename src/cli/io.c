@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* io.c - reading inputs, atomic writes, progress. */
 #define _GNU_SOURCE /* O_TMPFILE, linkat */
 #include <errno.h>
@@ -24,7 +25,7 @@ static int read_stream(cli *c, FILE *f, const char *name, char **data, size_t *l
 		if (ferror(f) || feof(f))
 			break;
 		if (cap >= CLI_MAX_INPUT) {
-			cli_msg(c, "%s: larger than %zu bytes", name, CLI_MAX_INPUT);
+			cli_error(c, name, CDAIMG_D_IO, "larger than %zu bytes", CLI_MAX_INPUT);
 			free(buf);
 			return CLI_IO;
 		}
@@ -38,11 +39,11 @@ static int read_stream(cli *c, FILE *f, const char *name, char **data, size_t *l
 		cap *= 2;
 	}
 	if (!buf) {
-		cli_msg(c, "%s: out of memory", name);
+		cli_error(c, name, CDAIMG_D_NOMEM, "out of memory");
 		return CLI_IO;
 	}
 	if (ferror(f)) {
-		cli_msg(c, "cannot read %s: %s", name, strerror(errno));
+		cli_error(c, name, CDAIMG_D_IO, "cannot read: %s", strerror(errno));
 		free(buf);
 		return CLI_IO;
 	}
@@ -60,12 +61,12 @@ int cli_read(cli *c, const char *path, char **data, size_t *len)
 		return read_stream(c, stdin, cli_name(path), data, len);
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		cli_msg(c, "cannot read %s: it is a directory", path);
+		cli_error(c, path, CDAIMG_D_IO, "cannot read: it is a directory");
 		return CLI_IO;
 	}
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		cli_msg(c, "cannot read %s: %s", path, strerror(errno));
+		cli_error(c, path, CDAIMG_D_IO, "cannot read: %s", strerror(errno));
 		return CLI_IO;
 	}
 	int rc = read_stream(c, f, path, data, len);
@@ -145,18 +146,18 @@ static int open_atomic(cli *c, cli_sink *s, const struct stat *old, bool exists)
 	if (s->fd >= 0) {
 		s->unnamed = true;
 		if (fchmod(s->fd, new_mode(old, exists)) != 0)
-			sink_fail(s, "set the mode of", errno);
+			sink_fail(s, "set the mode", errno);
 		return CLI_OK;
 	}
 #endif
 	s->tmp = temp_name(s->target);
 	s->fd = s->tmp ? mkstemp(s->tmp) : -1;
 	if (s->fd < 0) {
-		cli_msg(c, "cannot write %s: %s", s->path, s->tmp ? strerror(errno) : "out of memory");
+		cli_error(c, s->path, CDAIMG_D_IO, "cannot write: %s", s->tmp ? strerror(errno) : "out of memory");
 		return CLI_IO;
 	}
 	if (fchmod(s->fd, new_mode(old, exists)) != 0)
-		sink_fail(s, "set the mode of", errno);
+		sink_fail(s, "set the mode", errno);
 	return CLI_OK;
 }
 
@@ -175,7 +176,7 @@ int cli_sink_open(cli *c, const char *path, cli_sink *s)
 	s->target = s->link_target ? s->link_target : path;
 	bool exists = stat(s->target, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode)) {
-		cli_msg(c, "cannot write %s: it is a directory", path);
+		cli_error(c, path, CDAIMG_D_IO, "cannot write: it is a directory");
 		free(s->link_target);
 		return CLI_IO;
 	}
@@ -188,7 +189,7 @@ int cli_sink_open(cli *c, const char *path, cli_sink *s)
 	/* a device, pipe or socket: written in place */
 	s->fd = open(s->target, O_WRONLY);
 	if (s->fd < 0) {
-		cli_msg(c, "cannot write %s: %s", path, strerror(errno));
+		cli_error(c, path, CDAIMG_D_IO, "cannot write: %s", strerror(errno));
 		free(s->link_target);
 		return CLI_IO;
 	}
@@ -267,7 +268,7 @@ int cli_sink_commit(cli *c, cli_sink *s)
 		if (!s->failed && fflush(s->file) != 0)
 			sink_fail(s, "write", errno);
 		if (s->failed) {
-			cli_msg(c, "cannot write to standard output: %s", strerror(s->err));
+			cli_error(c, cli_out_name(NULL), CDAIMG_D_IO, "cannot write: %s", strerror(s->err));
 			clearerr(s->file);
 			return CLI_IO;
 		}
@@ -284,7 +285,7 @@ int cli_sink_commit(cli *c, cli_sink *s)
 		sink_fail(s, "replace", errno);
 	int rc = CLI_OK;
 	if (s->failed) {
-		cli_msg(c, "cannot %s %s: %s", s->step, s->path, strerror(s->err));
+		cli_error(c, s->path, CDAIMG_D_IO, "cannot %s: %s", s->step, strerror(s->err));
 		rc = CLI_IO;
 	} else if (s->tmp) {
 		sync_dir(s->target);
@@ -312,7 +313,7 @@ int cli_write_doc(cli *c, const char *path, xmlDocPtr doc)
 	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
 	if (!mem || size <= 0) {
 		xmlFree(mem);
-		cli_msg(c, "out of memory while serializing the document");
+		cli_error(c, cli_out_name(path), CDAIMG_D_NOMEM, "out of memory while serializing the document");
 		return CLI_IO;
 	}
 	int rc = cli_write(c, path, (const char *)mem, (size_t)size);
@@ -325,7 +326,7 @@ int cli_write_doc(cli *c, const char *path, xmlDocPtr doc)
 
 void cli_progress(cli *c, const char *what, size_t done, size_t total)
 {
-	if (total < CLI_PROGRESS_MIN || !isatty(fileno(c->err)))
+	if (total < CLI_PROGRESS_MIN || c->json_diags || !isatty(fileno(c->err)))
 		return;
 	if (done % 50 != 0 && done != total)
 		return;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c - the cdaimg command (everything is in cli.c, which the tests call). */
 #include <stdio.h>
 

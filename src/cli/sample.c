@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sample.c - the built-in sample study of `cdaimg sample`: a chest CT with one
  * series, its first SOP instance, and an IHE Invoke Image Display link (the
  * CI-SIS default), as in INPUT.md. Fictitious UIDs under 1.2.250.1.999. */
@@ -49,18 +50,15 @@ static const cdaimg_study study = {
 	.n_series = 1,
 };
 
-/* The anatomical site of a chest CT (JDV_LocalisationAnatomique_CISIS). */
-static const cdaimg_coding thorax = {"http://snomed.info/sct", "302551006", "thorax entier"};
-
-/* The document id is the one the IID link sends as idCDA (the ANS recipe), so
- * that the sample's link names the sample; the anatomical site is the chest;
- * no contre-indication is known; the other header values are the library's
- * sample defaults. */
-static const cdaimg_document_header header = {
-	.document_id_root = "1.2.250.1.999.9.42",
-	.anatomical_site = {&thorax, 1, NULL},
-};
-
 const cdaimg_study *cli_sample_study(void) { return &study; }
 
-const cdaimg_document_header *cli_sample_header(void) { return &header; }
+/* The library's sample header (fictitious patient, author and organization,
+ * the chest as the anatomical site, no contre-indication known), with the
+ * document id the IID link sends as idCDA (the ANS recipe), so that the
+ * sample's link names the sample. */
+cdaimg_document_header cli_sample_header(void)
+{
+	cdaimg_document_header h = *cdaimg_document_header_sample();
+	h.document_id_root = "1.2.250.1.999.9.42";
+	return h;
+}

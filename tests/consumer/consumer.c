@@ -1,12 +1,16 @@
-/* consumer.c - uses only the installed public headers: build an entry, validate it
- * with the installed schemas, and check the runtime version matches the header. */
+/* SPDX-License-Identifier: MIT */
+/* consumer.c - uses only the installed public headers: build an entry, give it the
+ * official verdict (the installed schema and ANS rule files: XSD + the ANS profiles), and
+ * check the runtime version matches the header.
+ * Usage: consumer [SCHEMAS_FOLDER]  (without one, the library searches, see validate.h) */
 #include <stdio.h>
 #include <string.h>
 
 #include <cdaimg/cdaimg.h>
 
-int main(void)
+int main(int argc, char **argv)
 {
+	const char *dir = argc > 1 ? argv[1] : NULL;
 	cdaimg_global_init();
 	if (strcmp(cdaimg_version(), CDAIMG_VERSION_STRING) != 0 || cdaimg_version_hex() != CDAIMG_VERSION_HEX) {
 		fprintf(stderr, "version mismatch: header %s, library %s\n", CDAIMG_VERSION_STRING, cdaimg_version());
@@ -39,19 +43,25 @@ int main(void)
 	xmlDocSetRootElement(doc, entry);
 	xmlSetNs(entry, xmlNewNs(entry, BAD_CAST "urn:hl7-org:v3", NULL));
 	xmlNodePtr act = NULL;
-	cdaimg_schema *xsd = NULL;
+	cdaimg_conformance *official = NULL;
 	cdaimg_status st = cdaimg_series_build(&act, entry, &s, NULL, d);
 	if (st == CDAIMG_OK)
-		st = cdaimg_schema_load(&xsd, CDAIMG_SCHEMA_ANS, NULL, d); /* found from the install prefix */
+		st = cdaimg_conformance_load(&official, dir, d);
+	const cdaimg_rules *sets[8];
+	size_t n_sets = st == CDAIMG_OK ? cdaimg_conformance_rules_for(official, act, sets, 8) : 0;
+	if (st == CDAIMG_OK && n_sets == 0) {
+		fprintf(stderr, "no rule set applies to a French entry\n");
+		st = CDAIMG_EINTERNAL;
+	}
 	if (st == CDAIMG_OK)
-		st = cdaimg_schema_validate_entry(xsd, act, d);
+		st = cdaimg_conformance_check(official, act, NULL, d);
 	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
 		char line[1024];
 		cdaimg_diag_format(cdaimg_diags_get(d, i), line, sizeof line);
 		fprintf(stderr, "%s\n", line);
 	}
-	printf("consumer: %s\n", cdaimg_status_str(st));
-	cdaimg_schema_free(xsd);
+	printf("consumer: %s (schema and %zu rule sets)\n", cdaimg_status_str(st), n_sets);
+	cdaimg_conformance_free(official);
 	xmlFreeDoc(doc);
 	cdaimg_diags_free(d);
 	return st == CDAIMG_OK ? 0 : 1;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # record.sh - record the official ANS verdicts of the documents of this folder.
 #
 # For developers only (needs Java; ctest never runs it). Builds the mutated

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* sch.h - a loaded ISO Schematron rule set (the ANS files, or cdaimg's own):
- * what sch_load.c reads, sch_match.c dispatches and sch_eval.c evaluates. */
+ * what sch_load.c reads, sch_match.c and sch_index.c match and dispatch,
+ * sch_eval.c (with sch_xpath.c and sch_report.c) evaluates. */
 #ifndef CDAIMG_SCH_H
 #define CDAIMG_SCH_H
 
@@ -97,7 +98,7 @@ typedef struct sch_cands {
 	size_t n, cap;
 } sch_cands;
 
-/* What sch_match.c dispatches on, built once at load. */
+/* What sch_index.c dispatches on, built once at load. */
 typedef struct sch_index {
 	xmlHashTablePtr by_name; /* element (local, ns) -> sch_cands */
 	xmlHashTablePtr by_root; /* templateId/@root literal -> sch_cands */
@@ -148,7 +149,7 @@ bool sch_check_exprs(cdaimg_rules *rs);
  * *svrl (when @p svrl) a new SVRL report. */
 cdaimg_status sch_eval(const cdaimg_rules *rs, xmlNodePtr top, xmlDocPtr *svrl, diag_ctx *dc);
 
-/* sch_match.c */
+/* sch_match.c, sch_index.c */
 bool sch_parse_context(cdaimg_rules *rs, sch_rule *rule, char **why);
 bool sch_index_build(cdaimg_rules *rs);
 void sch_index_free(sch_index *ix);

@@ -7,8 +7,7 @@
  * for builds, leave the caller's document as it was.
  *
  * Findings that are libxml2's own (2.9.14 allocation-failure paths) are
- * listed in `libxml2_skips` with the reason; ours are listed in `known_bugs`
- * until they are fixed (CDAIMG_STRICT_KNOWN_BUGS=1 makes them fail).
+ * listed in `libxml2_skips` with the reason; any problem of ours fails.
  * CDAIMG_OOM_VERBOSE=1 prints the allocation site of every problem.
  */
 #define _GNU_SOURCE /* dladdr */
@@ -180,25 +179,9 @@ static void quiet(void *ctx, const char *msg, ...)
 
 /* --- problems ------------------------------------------------------------------------ */
 
-/*
- * Known bugs of cdaimg, reported and not yet fixed: a problem whose text
- * matches one of these ("start|contained") is printed but does not fail the test unless
- * CDAIMG_STRICT_KNOWN_BUGS=1. Remove an entry once its fix lands.
- */
-static const char *const known_bugs[] = {
-	NULL,
-};
-
 static int problems;
 
-/* @p msg starts with the part of @p pattern before '|' and holds the rest. */
-static int matches(const char *msg, const char *pattern)
-{
-	const char *bar = strchr(pattern, '|');
-	size_t n = bar ? (size_t)(bar - pattern) : strlen(pattern);
-	return !strncmp(msg, pattern, n) && (!bar || strstr(msg + n, bar + 1));
-}
-
+/* Print and count one problem (the test fails at its end when it met any). */
 static void problem(const char *fmt, ...)
 {
 	char msg[1024];
@@ -206,20 +189,9 @@ static void problem(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	const char *strict = getenv("CDAIMG_STRICT_KNOWN_BUGS");
+	fprintf(stderr, "PROBLEM: %s\n", msg);
+	problems++;
 	const char *verbose = getenv("CDAIMG_OOM_VERBOSE");
-	static int reported[16];
-	int known = -1;
-	for (int i = 0; known_bugs[i] && known < 0; i++)
-		if (matches(msg, known_bugs[i]) && !(strict && *strict == '1'))
-			known = i;
-	if (known >= 0) {
-		if (!reported[known]++)
-			fprintf(stderr, "KNOWN BUG (see fuzz/README.md; further occurrences not shown): %s\n", msg);
-	} else {
-		fprintf(stderr, "PROBLEM: %s\n", msg);
-		problems++;
-	}
 	if (verbose && *verbose == '1' && fail_depth > 0)
 		backtrace_symbols_fd(fail_stack, fail_depth, 2);
 }

@@ -1,30 +1,9 @@
 # SPDX-License-Identifier: MIT
 # Hostile input, faults and concurrency (issue 7): extra settings for the
-# auto-registered tests test_hostile_xml, test_hostile_values, test_oom and
-# test_threads.
-find_package(Threads REQUIRED)
-
-foreach(t test_hostile_xml test_hostile_values test_oom test_threads)
-  if(TARGET ${t})
-    if(EXISTS ${PROJECT_SOURCE_DIR}/src/extract.c)
-      target_compile_definitions(${t} PRIVATE CDAIMG_HAVE_EXTRACT)
-    endif()
-    if(EXISTS ${PROJECT_SOURCE_DIR}/src/json.c AND EXISTS ${PROJECT_SOURCE_DIR}/include/cdaimg/json.h)
-      target_compile_definitions(${t} PRIVATE CDAIMG_HAVE_JSON)
-    endif()
-    if(EXISTS ${PROJECT_SOURCE_DIR}/src/document.c AND EXISTS ${PROJECT_SOURCE_DIR}/src/study.c)
-      target_compile_definitions(${t} PRIVATE CDAIMG_HAVE_DOCUMENT)
-    endif()
-    if(EXISTS ${PROJECT_SOURCE_DIR}/src/rules.c AND EXISTS ${PROJECT_SOURCE_DIR}/include/cdaimg/rules.h)
-      target_compile_definitions(${t} PRIVATE CDAIMG_HAVE_RULES)
-    endif()
-    set_tests_properties(${t} PROPERTIES LABELS "unit;hostile" TIMEOUT 600)
-  endif()
-endforeach()
-
-if(TARGET test_threads)
-  target_link_libraries(test_threads PRIVATE Threads::Threads)
-endif()
+# unit tests test_hostile_xml, test_hostile_values, test_oom and test_threads.
+set_tests_properties(test_hostile_xml test_hostile_values test_oom test_threads PROPERTIES
+  LABELS "unit;hostile" TIMEOUT 600)
+target_link_libraries(test_threads PRIVATE Threads::Threads)
 
 # The cdaimg command's output files under faults (full disk, size limit,
 # killed process, read-only or missing folder, FIFO, symbolic link, /dev/full).

@@ -26,14 +26,6 @@
 
 #include "testutil.h"
 
-#ifdef CDAIMG_HAVE_JSON
-#include "cdaimg/json.h"
-#endif
-#ifdef CDAIMG_HAVE_RULES
-#include "cdaimg/rules.h"
-#endif
-
-
 /* --- the allocator hooks ----------------------------------------------------------------- */
 
 static long calls;        /* allocation requests since the hooks were installed */
@@ -650,7 +642,6 @@ static void read_memory(void **state)
 	assert_int_equal(problems, 0);
 }
 
-#ifdef CDAIMG_HAVE_EXTRACT
 /* The series an extraction gave, built again as text; NULL when it gave
  * something else. Run with no allocation failing. */
 static char *extracted_series(const cdaimg_values *v)
@@ -719,9 +710,7 @@ static void extract(void **state)
 	doc_state_free(&s);
 	assert_int_equal(problems, 0);
 }
-#endif
 
-#ifdef CDAIMG_HAVE_JSON
 static const char json_text[] =
 	"{\"resourceType\": \"FrSerieImagerie\","
 	" \"uuidSerie\": [{\"system\": \"urn:dicom:uid\", \"value\": \"urn:oid:1.2.250.1.925.994044.27.123.1876360.1\"}],"
@@ -769,9 +758,7 @@ static void json_read_build_write(void **state)
 	oom_loop("cdaimg_json_read + build + write", op_json, NULL, NULL, CDAIMG_OK);
 	assert_int_equal(problems, 0);
 }
-#endif
 
-#ifdef CDAIMG_HAVE_DOCUMENT
 /* --- study act and whole document ---------------------------------------------------------- */
 
 typedef struct study_state {
@@ -825,7 +812,6 @@ static cdaimg_status op_document(void *vs)
 	return st;
 }
 
-#ifdef CDAIMG_HAVE_RULES
 static cdaimg_status op_rules(void *vs)
 {
 	study_state *s = vs;
@@ -858,9 +844,7 @@ static cdaimg_status op_rules_load(void *vs)
 	cdaimg_diags_free(d);
 	return st;
 }
-#endif
 
-#if defined(CDAIMG_HAVE_EXTRACT) && defined(CDAIMG_HAVE_JSON)
 static char *header_expected; /* the header of s->built as JSON, read with every allocation working */
 
 static cdaimg_status op_header(void *vs)
@@ -882,7 +866,6 @@ static cdaimg_status op_header(void *vs)
 	cdaimg_free(h);
 	return st;
 }
-#endif
 
 static void study_and_document(void **state)
 {
@@ -908,15 +891,12 @@ static void study_and_document(void **state)
 	problems = 0;
 	oom_loop("cdaimg_study_build", op_study, after_study, s, CDAIMG_OK);
 	oom_loop("cdaimg_document_build", op_document, NULL, s, CDAIMG_OK);
-#ifdef CDAIMG_HAVE_RULES
 	assert_int_equal(cdaimg_document_build(&s->built, &s->study, 1, cdaimg_document_header_sample(), NULL, NULL), CDAIMG_OK);
 	assert_int_equal(cdaimg_rules_load(&s->rules, CDAIMG_RULES_IMG_CR_IMG, NULL, NULL), CDAIMG_OK);
 	oom_loop("cdaimg_rules_check", op_rules, NULL, s, CDAIMG_OK);
 	cdaimg_rules_free(s->rules);
 	oom_loop("cdaimg_rules_load", op_rules_load, NULL, s, CDAIMG_OK);
 	xmlFreeDoc(s->built);
-#endif
-#if defined(CDAIMG_HAVE_EXTRACT) && defined(CDAIMG_HAVE_JSON)
 	assert_int_equal(cdaimg_document_build(&s->built, &s->study, 1, cdaimg_document_header_sample(), NULL, NULL), CDAIMG_OK);
 	assert_int_equal(op_header(s), CDAIMG_OK);
 	assert_non_null(header_expected);
@@ -924,13 +904,11 @@ static void study_and_document(void **state)
 	cdaimg_free(header_expected);
 	header_expected = NULL;
 	xmlFreeDoc(s->built);
-#endif
 	xmlFree(s->before);
 	xmlFreeDoc(s->doc);
 	free(s);
 	assert_int_equal(problems, 0);
 }
-#endif
 
 static int setup(void **state)
 {
@@ -965,15 +943,9 @@ int main(void)
 		cmocka_unit_test(validate_valid_doc),
 		cmocka_unit_test(validate_invalid_doc),
 		cmocka_unit_test(validate_libxml2_failing),
-#ifdef CDAIMG_HAVE_EXTRACT
 		cmocka_unit_test(extract),
-#endif
-#ifdef CDAIMG_HAVE_JSON
 		cmocka_unit_test(json_read_build_write),
-#endif
-#ifdef CDAIMG_HAVE_DOCUMENT
 		cmocka_unit_test(study_and_document),
-#endif
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,8 +3,7 @@
  * fuzz_extract.c - untrusted CDA XML, parsed with cdaimg_doc_read_memory
  * (the parse cdaimg_extract_memory does) and read back with
  * cdaimg_extract_doc: every Series Act found comes back as values, which are
- * checked and serialized again, and (when the build has the JSON writer)
- * written as JSON that must read back.
+ * checked and serialized again, and written as JSON that must read back.
  *
  * The same document also goes through cdaimg_extract_header:
  *  - status CDAIMG_OK, CDAIMG_ENOMEM or CDAIMG_EARG, and *out set on OK;
@@ -31,13 +30,6 @@
  */
 #include "fuzz.h"
 #include "internal.h"
-#include "cdaimg/extract.h"
-#ifdef CDAIMG_FUZZ_HAVE_JSON
-#include "cdaimg/json.h"
-#endif
-#ifdef CDAIMG_FUZZ_HAVE_RULES
-#include "cdaimg/rules.h"
-#endif
 
 /* Value problems extraction must itself report: a value it gives back without
  * an error is one the check stage takes (a date, an identifier's UID, a number
@@ -201,7 +193,6 @@ static void use_header(xmlDocPtr doc)
 		cdaimg_diags_free(d);
 		return;
 	}
-#ifdef CDAIMG_FUZZ_HAVE_JSON
 	char *json = NULL;
 	cdaimg_diags_clear(d);
 	st = cdaimg_json_write_header(&json, h, 0, d);
@@ -220,7 +211,6 @@ static void use_header(xmlDocPtr doc)
 	FUZZ_REQUIRE(same_codes(h, back), "the coded values changed through JSON:\n%s", json);
 	cdaimg_free(back);
 	cdaimg_free(json);
-#endif
 	/* The header the build gets: the times given without a zone (documented
 	 * above) are left to the build's defaults and not compared. */
 	cdaimg_document_header hb = *h;
@@ -293,7 +283,6 @@ static void use_header(xmlDocPtr doc)
 
 /* --- dates: the rules stage covers every time extraction reads ---------------------------- */
 
-#ifdef CDAIMG_FUZZ_HAVE_RULES
 static bool ends_with(const char *s, const char *end)
 {
 	size_t n = strlen(s), k = strlen(end);
@@ -341,7 +330,6 @@ static void dates_covered_by_rules(xmlDocPtr doc, const cdaimg_diags *extracted)
 	}
 	cdaimg_diags_free(r);
 }
-#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -371,10 +359,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				use_series(&it->study->series[k], clean);
 		}
 	}
-#ifdef CDAIMG_FUZZ_HAVE_RULES
 	dates_covered_by_rules(doc, d);
-#endif
-#ifdef CDAIMG_FUZZ_HAVE_JSON
 	if (v && cdaimg_values_count(v)) {
 		char *json = NULL;
 		FUZZ_REQUIRE(cdaimg_json_write(&json, v, 0, d) == CDAIMG_OK, "JSON write failed");
@@ -386,7 +371,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cdaimg_values_free(back);
 		cdaimg_free(json);
 	}
-#endif
 	use_header(doc);
 	cdaimg_values_free(v);
 	xmlFreeDoc(doc);

@@ -2,16 +2,13 @@
 /*
  * fuzz_xml_validate.c - untrusted CDA XML: safe parse (cdaimg_doc_read_memory),
  * XML Schema validation of the whole document, validation of the first act
- * found as an entry, element paths, and the template rules when the build
- * has them (CDAIMG_FUZZ_HAVE_RULES).
+ * found as an entry, element paths, and the official rules
+ * (cdaimg_conformance_check_rules, with its SVRL report).
  */
 #include <libxml/tree.h>
 
 #include "fuzz.h"
 #include "internal.h"
-#ifdef CDAIMG_FUZZ_HAVE_RULES
-#include "cdaimg/rules.h"
-#endif
 
 /* The first element named @p name, depth first (bounded by libxml2's depth limit). */
 static xmlNodePtr find(xmlNodePtr n, const char *name)
@@ -48,13 +45,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENOTVALID,
 			             "entry status %d", (int)st);
 		}
-#ifdef CDAIMG_FUZZ_HAVE_RULES
 		xmlDocPtr svrl = NULL;
 		st = cdaimg_conformance_check_rules(fuzz_conformance(), (xmlNodePtr)doc, &svrl, d);
 		FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENOTVALID, "rules status %d", (int)st);
 		FUZZ_REQUIRE(svrl != NULL, "no SVRL report");
 		xmlFreeDoc(svrl);
-#endif
 		xmlFreeDoc(doc);
 	}
 	fuzz_check_diags(d);

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # `cdaimg build --into REPORT.xml`: cli_into_test.c calls cdaimg_cli_run() in-process.
-if(TARGET cdaimg_cli)
+if(CDAIMG_BUILD_CLI)
   add_executable(cli_into_test cli_into_test.c testutil.c)
   target_link_libraries(cli_into_test PRIVATE cdaimg_cli PkgConfig::CMOCKA)
   target_include_directories(cli_into_test PRIVATE ${PROJECT_SOURCE_DIR}/include/cdaimg ${CMAKE_CURRENT_SOURCE_DIR})

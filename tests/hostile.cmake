@@ -7,7 +7,7 @@ target_link_libraries(test_threads PRIVATE Threads::Threads)
 
 # The cdaimg command's output files under faults (full disk, size limit,
 # killed process, read-only or missing folder, FIFO, symbolic link, /dev/full).
-if(TARGET cdaimg_cmd)
+if(CDAIMG_BUILD_CLI)
   add_test(NAME test_atomic COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_atomic.sh
            $<TARGET_FILE:cdaimg_cmd> ${PROJECT_SOURCE_DIR})
   # 'long' keeps it out of `ctest -T memcheck`: valgrind would check /bin/sh

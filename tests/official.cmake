@@ -10,11 +10,8 @@ target_link_libraries(cdaimg_mutate PRIVATE LibXml2::LibXml2)
 target_compile_definitions(cdaimg_mutate PRIVATE "MUTATE_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
 cdaimg_warnings(cdaimg_mutate)
 
-foreach(t test_mutate test_official)
-  if(TARGET ${t})
-    target_sources(${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/mutate.c)
-  endif()
-endforeach()
+target_sources(test_mutate PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/mutate.c)
+target_sources(test_official PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/mutate.c)
 
 # The command itself: two entries into the build tree, and the hash of the base.
 add_test(NAME mutate_cmd

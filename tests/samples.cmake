@@ -3,7 +3,7 @@
 # drifts from the committed file, validate them all (ANS extended schema;
 # entries also HL7 CDA.xsd), and run samples/invalid/ (exact messages and
 # status, no output file). To accept a change: tools/regen-samples.sh <cdaimg>.
-if(TARGET cdaimg_cmd)
+if(CDAIMG_BUILD_CLI)
   add_test(NAME samples
            COMMAND sh ${PROJECT_SOURCE_DIR}/tools/regen-samples.sh --check $<TARGET_FILE:cdaimg_cmd>
                    ${CMAKE_CURRENT_BINARY_DIR}/samples-check)

@@ -4,7 +4,7 @@
 if(CDAIMG_BUILD_CLI)
   add_executable(cli_test cli_test.c testutil.c)
   target_link_libraries(cli_test PRIVATE cdaimg_cli PkgConfig::CMOCKA PkgConfig::JANSSON)
-  target_include_directories(cli_test PRIVATE ${PROJECT_SOURCE_DIR}/include/cdaimg ${CMAKE_CURRENT_SOURCE_DIR})
+  target_include_directories(cli_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   cdaimg_warnings(cli_test)
   add_test(NAME cli_test COMMAND cli_test)
   set_tests_properties(cli_test PROPERTIES ENVIRONMENT "${CDAIMG_TEST_ENV}" LABELS "unit;cli")

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "cdaimg.h"
+#include <cdaimg/cdaimg.h>
 
 #define CORPUS_POOL 8192
 #define CORPUS_MAX_INST 3

@@ -7,8 +7,6 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
-#include "cdaimg/extract.h"
-#include "cdaimg/json.h"
 
 /* The string fields come first in cdaimg_document_header, the coded values after them. */
 #define N_FIELDS (offsetof(cdaimg_document_header, anatomical_site) / sizeof(const char *))

@@ -7,7 +7,6 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
-#include "imagelink.h"
 #include "testutil.h"
 #include "prep.h"
 

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "cdaimg.h"
+#include <cdaimg/cdaimg.h>
 
 /* Non-zero when the test runs under valgrind: slow paths then use smaller
  * sizes and counts (the plain and sanitizer runs keep the full ones). */

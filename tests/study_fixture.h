@@ -101,31 +101,6 @@ static inline char *fx_serialize(xmlDocPtr doc, xmlNodePtr node)
 	return s;
 }
 
-/* Compare @p text with tests/golden/<rel>; with CDAIMG_REGEN set, write it instead. */
-static inline void fx_golden(const char *rel, const char *text)
-{
-	char relpath[512];
-	snprintf(relpath, sizeof relpath, "tests/golden/%s", rel);
-	const char *path = tu_src(relpath);
-	if (getenv("CDAIMG_REGEN")) {
-		FILE *f = fopen(path, "wb");
-		if (!f)
-			fail_msg("cannot write %s", path);
-		fputs(text, f);
-		fclose(f);
-		return;
-	}
-	char *expected = tu_read(path, NULL);
-	if (!expected)
-		fail_msg("missing %s: run CDAIMG_REGEN=1 ctest -R 'test_(section|document)'", path);
-	if (strcmp(expected, text)) {
-		fprintf(stderr, "--- got:\n%s\n", text);
-		free(expected);
-		fail_msg("%s drifted: review, then regenerate with CDAIMG_REGEN=1", path);
-	}
-	free(expected);
-}
-
 /* Every reference/@value="#x" of @p doc resolves to exactly one ID="x"; returns
  * the number of bad references (printed). */
 static inline int fx_bad_refs(xmlNodePtr root)

@@ -4,7 +4,7 @@
  *
  * Golden files: tests/golden/document/<name>.xml. Regenerate them with
  *     CDAIMG_REGEN=1 ctest -R test_document
- * and review the diff; without CDAIMG_REGEN any drift fails the test. */
+ * and review the diff; otherwise any drift fails the test. */
 #include "study_fixture.h"
 
 #include "docmap.h"
@@ -55,7 +55,7 @@ static void document__sample_is_valid_and_golden(void **state)
 	fx_study_init(&f, 1);
 	xmlDocPtr doc = build_valid(&f.s, 1, SAMPLE);
 	char *text = fx_serialize(doc, NULL);
-	fx_golden("document/sample-one-study.xml", text);
+	tu_golden("document/sample-one-study.xml", text);
 	free(text);
 	xmlFreeDoc(doc);
 }
@@ -77,7 +77,7 @@ static void document__two_studies_valid_and_golden(void **state)
 	assert_int_equal(count_xpath(doc, "//h:act[h:templateId/@root='1.2.250.1.213.1.1.3.155']"), 3);
 	assert_int_equal(count_xpath(doc, "//h:act[h:id/@root='" FX_STUDY_UID "']"), 2);
 	char *text = fx_serialize(doc, NULL);
-	fx_golden("document/two-studies.xml", text);
+	tu_golden("document/two-studies.xml", text);
 	free(text);
 	xmlFreeDoc(doc);
 }

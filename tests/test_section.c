@@ -5,7 +5,7 @@
  *
  * Golden files: tests/golden/section/<name>.xml. Regenerate them with
  *     CDAIMG_REGEN=1 ctest -R test_section
- * and review the diff; without CDAIMG_REGEN any drift fails the test. */
+ * and review the diff; otherwise any drift fails the test. */
 #include "study_fixture.h"
 
 #include "docmap.h"
@@ -53,7 +53,7 @@ static void section__one_study_golden_rules_refs(void **state)
 	                             "coupes fines</content>"));
 	assert_non_null(strstr(text, "<reference value=\"#ex-01-serie-01-sop-01\"/>"));
 	assert_non_null(strstr(text, "<linkHtml href=\"http://www.example.org/wado?requestType=WADO&amp;studyUID="));
-	fx_golden("section/one-study.xml", text);
+	tu_golden("section/one-study.xml", text);
 	free(text);
 	cdaimg_diags_free(d);
 	xmlFreeDoc(doc);
@@ -73,7 +73,7 @@ static void section__two_studies_golden(void **state)
 	char *text = fx_serialize(doc, sec);
 	assert_non_null(strstr(text, "<td>12/03/2024</td>"));
 	assert_non_null(strstr(text, "<td>" FX_STUDY2_UID "</td>"));
-	fx_golden("section/two-studies.xml", text);
+	tu_golden("section/two-studies.xml", text);
 	free(text);
 	xmlFreeDoc(doc);
 }

@@ -55,6 +55,48 @@ char *tu_read(const char *path, size_t *len)
 	return buf;
 }
 
+/* The line of @p s that holds byte @p off, as "line N: text", in @p buf. */
+static const char *line_at(const char *s, size_t off, char *buf, size_t size)
+{
+	size_t start = off, line = 1;
+	while (start > 0 && s[start - 1] != '\n')
+		start--;
+	for (size_t i = 0; i < start; i++)
+		line += s[i] == '\n';
+	size_t len = strcspn(s + start, "\n");
+	snprintf(buf, size, "line %zu: %.*s", line, (int)(len > 300 ? 300 : len), s + start);
+	return buf;
+}
+
+void tu_golden(const char *rel, const char *text)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", tu_src("tests/golden/"));
+	snprintf(path + strlen(path), sizeof path - strlen(path), "%s", rel);
+	const char *regen = getenv("CDAIMG_REGEN");
+	if (regen && !strcmp(regen, "1")) {
+		FILE *f = fopen(path, "wb");
+		if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+			fail_msg("cannot write %s", path);
+		return;
+	}
+	size_t len = 0;
+	char *want = tu_read(path, &len);
+	if (!want)
+		fail_msg("missing %s: write it with CDAIMG_REGEN=1 and review it", path);
+	size_t off = 0;
+	while (off < len && want[off] == text[off])
+		off++;
+	if (off < len || text[off]) {
+		char a[400], b[400];
+		fprintf(stderr, "  expected %s\n  got      %s\n", line_at(want, off, a, sizeof a),
+		        line_at(text, off, b, sizeof b));
+		free(want);
+		fail_msg("%s drifted at byte %zu: review, then regenerate with CDAIMG_REGEN=1", path, off);
+	}
+	free(want);
+}
+
 static cdaimg_schema *schemas[3];
 
 const cdaimg_schema *tu_schema(cdaimg_schema_kind kind)

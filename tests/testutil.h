@@ -53,6 +53,10 @@ int tu_find_diag(const cdaimg_diags *d, cdaimg_diag_code code, const char *path)
 const char *tu_src(const char *rel);
 /* Read a whole file (malloc'd, NUL-terminated); NULL when it cannot be read. */
 char *tu_read(const char *path, size_t *len);
+/* Compare @p text with the golden file tests/golden/@p rel, byte for byte,
+ * and fail at the first difference; with CDAIMG_REGEN=1 in the environment,
+ * write @p text to that file instead (review the diff before committing). */
+void tu_golden(const char *rel, const char *text);
 /* The loaded ANS / HL7 schema, loaded once per test program. */
 const cdaimg_schema *tu_schema(cdaimg_schema_kind kind);
 void tu_schemas_free(void);

@@ -8,6 +8,7 @@
 #include "study_fixture.h"
 
 #include "docmap.h"
+#include "oom.h"
 
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
@@ -518,35 +519,45 @@ static void document__sample_header(void **state)
 	xmlFreeDoc(doc);
 }
 
-/* --- out of memory: fail the n-th allocation, for every n ------------------------------- */
+/* --- out of memory: exhausted from the n-th allocation on, for every n ------------------ */
 
-/* One build with allocation @p n failing (-1: none). The build only:
- * libxml2 2.9.14's XPath evaluation dereferences NULL when an allocation
- * fails, so the rules cannot run under this loop. */
+/* One build, the build only: libxml2 2.9.14's XPath evaluation dereferences
+ * NULL when an allocation fails, so the rules cannot run under this loop. */
 typedef struct oom_arg {
 	const cdaimg_study *study;
 	const cdaimg_document_header *header;
+	cdaimg_diags *d;
+	xmlDocPtr doc;
 } oom_arg;
 
-static cdaimg_status build_failing(const void *arg, long n, long *total, char **out)
+static cdaimg_status build_call(void *arg)
 {
-	const oom_arg *a = arg;
-	long start = oom_begin(n);
-	cdaimg_diags *d = cdaimg_diags_new();
-	xmlDocPtr doc = NULL;
-	cdaimg_status st = d ? cdaimg_document_build(&doc, a->study, 1, a->header, NULL, d) : CDAIMG_ENOMEM;
-	oom_end(n, start, total);
-	*out = st == CDAIMG_OK ? oom_dump(doc, NULL) : NULL;
-	if (st != CDAIMG_OK && st != CDAIMG_ENOMEM) {
-		tu_print_diags(d);
-		fail_msg("allocation %ld failing: status %s", n, cdaimg_status_str(st));
-	}
-	if (st == CDAIMG_ENOMEM)
-		assert_null(doc);
-	xmlFreeDoc(doc);
-	cdaimg_diags_free(d);
-	oom_check_live(n);
-	return st;
+	oom_arg *a = arg;
+	a->doc = NULL;
+	a->d = cdaimg_diags_new();
+	return a->d ? cdaimg_document_build(&a->doc, a->study, 1, a->header, NULL, a->d) : CDAIMG_ENOMEM;
+}
+
+/* The document built; none on failure. */
+static char *build_done(void *arg, cdaimg_status st)
+{
+	oom_arg *a = arg;
+	if (st != CDAIMG_OK && st != CDAIMG_ENOMEM)
+		tu_print_diags(a->d);
+	if (st != CDAIMG_OK && a->doc)
+		oom_problem("document_build: %s with a document", cdaimg_status_str(st));
+	char *out = st == CDAIMG_OK ? oom_dump(a->doc, NULL) : NULL;
+	xmlFreeDoc(a->doc);
+	cdaimg_diags_free(a->d);
+	return out;
+}
+
+/* Every failed allocation gives CDAIMG_ENOMEM. */
+static void build_failing(oom_arg *a)
+{
+	const oom_case c = {.name = "cdaimg_document_build", .arg = a, .call = build_call, .done = build_done,
+	                    .final = CDAIMG_OK, .exhaust = true, .max_unseen = 0};
+	assert_true(oom_run(&c) > 100);
 }
 
 static void document__out_of_memory(void **state)
@@ -556,8 +567,8 @@ static void document__out_of_memory(void **state)
 	f.t[0].inst.has_frame_count = 1;
 	f.t[0].inst.frame_count = 4;
 	f.series[0] = f.t[0].s;
-	oom_arg a = {&f.s, SAMPLE};
-	assert_int_equal(oom_loop(build_failing, &a), 0);
+	oom_arg a = {&f.s, SAMPLE, NULL, NULL};
+	build_failing(&a);
 	/* a header with its coded values: a site, contre-indications (one with two codings) */
 	static const cdaimg_coding ci[3] = {{"http://snomed.info/sct", "77386006", NULL},
 	                                    {"urn:oid:1.2.3", "x", NULL},
@@ -567,7 +578,7 @@ static void document__out_of_memory(void **state)
 	h.contraindications = cis;
 	h.n_contraindications = 2;
 	a.header = &h;
-	assert_int_equal(oom_loop(build_failing, &a), 0);
+	build_failing(&a);
 }
 
 /* The mapping talks only to the emitter: the streaming writer gives the very

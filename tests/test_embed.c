@@ -8,6 +8,8 @@
  * DIR, to be given to the ANS tool (ans-check-all) by hand. */
 #include "study_fixture.h"
 
+#include "oom.h"
+
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
@@ -524,44 +526,48 @@ static void embed__entries_of_another_profile_warned_once(void **state)
 	}
 }
 
-/* --- out of memory: fail the n-th allocation, for every n ------------------------------- */
+/* --- out of memory: exhausted from the n-th allocation on, for every n ------------------ */
 
 typedef struct put_arg {
 	const char *text; /* the document, indented */
 	size_t len;
 	const cdaimg_study *s;
 	size_t n;
+	xmlDocPtr doc; /* a fresh copy for each run */
+	char *orig;    /* ... as text */
+	cdaimg_diags *d;
 } put_arg;
 
-/* One put with allocation @p n failing (-1: none), into a fresh copy of the
- * document: ENOMEM leaves it as it was, byte for byte, and nothing leaks. */
-static cdaimg_status put_failing(const void *arg, long n, long *total, char **out)
+static void put_setup(void *arg)
 {
-	const put_arg *a = arg;
-	oom_live = 0;
-	xmlDocPtr doc = NULL;
-	assert_int_equal(cdaimg_doc_read_memory(&doc, a->text, a->len, NULL, NULL), CDAIMG_OK);
-	char *orig = oom_dump(doc, NULL);
-	long before = oom_live; /* the document's own allocations */
-	long start = oom_begin(n);
-	cdaimg_diags *d = cdaimg_diags_new();
-	cdaimg_status st = d ? cdaimg_document_put_studies(doc, a->s, a->n, NULL, d) : CDAIMG_ENOMEM;
-	oom_end(n, start, total);
-	char *now = oom_dump(doc, NULL);
-	if (st != CDAIMG_OK && st != CDAIMG_ENOMEM)
-		fail_msg("allocation %ld failing: status %s", n, cdaimg_status_str(st));
-	if (st == CDAIMG_ENOMEM && strcmp(orig, now))
-		fail_msg("allocation %ld failing changed the document", n);
-	*out = st == CDAIMG_OK ? now : NULL;
-	if (st != CDAIMG_OK)
+	put_arg *a = arg;
+	a->doc = NULL;
+	assert_int_equal(cdaimg_doc_read_memory(&a->doc, a->text, a->len, NULL, NULL), CDAIMG_OK);
+	a->orig = oom_dump(a->doc, NULL);
+}
+
+static cdaimg_status put_call(void *arg)
+{
+	put_arg *a = arg;
+	a->d = cdaimg_diags_new();
+	return a->d ? cdaimg_document_put_studies(a->doc, a->s, a->n, NULL, a->d) : CDAIMG_ENOMEM;
+}
+
+/* The document the studies were put into; on failure, the document as it was, byte for byte. */
+static char *put_done(void *arg, cdaimg_status st)
+{
+	put_arg *a = arg;
+	char *now = oom_dump(a->doc, NULL);
+	if (st != CDAIMG_OK && strcmp(a->orig, now))
+		oom_problem("put_studies: %s and the document changed", cdaimg_status_str(st));
+	if (st != CDAIMG_OK) {
 		free(now);
-	free(orig);
-	cdaimg_diags_free(d);
-	xmlFreeDoc(doc);
-	xmlResetLastError();
-	if (oom_live != -before)
-		fail_msg("allocation %ld failing: %ld allocations left", n, oom_live + before);
-	return st;
+		now = NULL;
+	}
+	free(a->orig);
+	cdaimg_diags_free(a->d);
+	xmlFreeDoc(a->doc);
+	return now;
 }
 
 /* An indented report with one imaging act section (study 2): study 2 put
@@ -580,8 +586,10 @@ static void embed__out_of_memory(void **state)
 	int size = 0;
 	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
 	cdaimg_study both[2] = {g.s, f.s};
-	put_arg a = {(const char *)mem, (size_t)size, both, 2};
-	assert_int_equal(oom_loop(put_failing, &a), 0);
+	put_arg a = {(const char *)mem, (size_t)size, both, 2, NULL, NULL, NULL};
+	const oom_case c = {.name = "cdaimg_document_put_studies", .arg = &a, .setup = put_setup, .call = put_call,
+	                    .done = put_done, .final = CDAIMG_OK, .exhaust = true, .max_unseen = 0};
+	assert_true(oom_run(&c) > 100);
 	xmlFree(mem);
 	xmlFreeDoc(doc);
 	cdaimg_diags_free(d);

@@ -9,6 +9,7 @@
 #include "study_fixture.h"
 
 #include "docmap.h"
+#include "oom.h"
 
 /* A document <ClinicalDocument><component/></ClinicalDocument> to build into. */
 static xmlDocPtr new_doc(xmlNodePtr *component)
@@ -257,33 +258,43 @@ static void section__plain_text_description_in_the_narrative(void **state)
 	xmlFreeDoc(doc);
 }
 
-/* One section build with allocation @p n failing (-1: none), into a fresh
- * document that already has "ex-" IDs (so the prefix search runs too). */
-static cdaimg_status section_failing(const void *arg, long n, long *total, char **out)
+/* One section build of two studies, into a fresh document that already has
+ * "ex-" IDs (so the prefix search runs too). */
+typedef struct section_arg {
+	const cdaimg_study *studies;
+	xmlDocPtr doc;
+	xmlNodePtr comp, sec;
+	cdaimg_diags *d;
+} section_arg;
+
+static void section_setup(void *arg)
 {
-	xmlNodePtr comp;
-	oom_live = 0;
-	xmlDocPtr doc = new_doc(&comp);
-	xmlNewProp(comp, (const xmlChar *)"ID", (const xmlChar *)"ex-01");
-	long before = oom_live; /* the document's own allocations */
-	long start = oom_begin(n);
-	cdaimg_diags *d = cdaimg_diags_new();
-	xmlNodePtr sec = NULL;
-	cdaimg_status st = d ? cdaimg_section_build(&sec, comp, arg, 2, NULL, d) : CDAIMG_ENOMEM;
-	oom_end(n, start, total);
-	*out = st == CDAIMG_OK ? oom_dump(doc, sec) : NULL;
-	if (st != CDAIMG_OK && st != CDAIMG_ENOMEM)
-		fail_msg("allocation %ld failing: status %s", n, cdaimg_status_str(st));
-	if (st == CDAIMG_ENOMEM)
-		assert_null(comp->children);
-	cdaimg_diags_free(d);
-	xmlFreeDoc(doc);
-	xmlResetLastError();
-	if (oom_live != -before)
-		fail_msg("allocation %ld failing: %ld allocations left", n, oom_live + before);
-	return st;
+	section_arg *a = arg;
+	a->doc = new_doc(&a->comp);
+	xmlNewProp(a->comp, (const xmlChar *)"ID", (const xmlChar *)"ex-01");
 }
 
+static cdaimg_status section_call(void *arg)
+{
+	section_arg *a = arg;
+	a->sec = NULL;
+	a->d = cdaimg_diags_new();
+	return a->d ? cdaimg_section_build(&a->sec, a->comp, a->studies, 2, NULL, a->d) : CDAIMG_ENOMEM;
+}
+
+/* The section built; on failure, nothing added to the document. */
+static char *section_done(void *arg, cdaimg_status st)
+{
+	section_arg *a = arg;
+	if (st != CDAIMG_OK && a->comp->children)
+		oom_problem("section_build: %s and the document changed", cdaimg_status_str(st));
+	char *out = st == CDAIMG_OK ? oom_dump(a->doc, a->sec) : NULL;
+	cdaimg_diags_free(a->d);
+	xmlFreeDoc(a->doc);
+	return out;
+}
+
+/* Memory exhausted from the n-th allocation on, for every n: CDAIMG_ENOMEM each time. */
 static void section__out_of_memory(void **state)
 {
 	fx_study f;
@@ -291,7 +302,10 @@ static void section__out_of_memory(void **state)
 	fx_study_init(&f, 2);
 	fx_study2_init(&g);
 	cdaimg_study both[2] = {f.s, g.s};
-	assert_int_equal(oom_loop(section_failing, both), 0);
+	section_arg a = {both, NULL, NULL, NULL, NULL};
+	const oom_case c = {.name = "cdaimg_section_build", .arg = &a, .setup = section_setup, .call = section_call,
+	                    .done = section_done, .final = CDAIMG_OK, .exhaust = true, .max_unseen = 0};
+	assert_true(oom_run(&c) > 100);
 }
 
 /* map_section through @p e, for the studies of @p s. */

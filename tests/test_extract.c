@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include <libxml/parser.h>
-#include <libxml/xmlmemory.h>
 
+#include "oom.h"
 #include "testutil.h"
 
 #define HL7_OPEN "<section xmlns=\"urn:hl7-org:v3\">"
@@ -735,45 +735,6 @@ static void extract__ans_example_rebuild(void **state)
 
 /* --- out of memory -------------------------------------------------------------------------- */
 
-static long oom_countdown = -1; /* fail when it reaches 0; -1: never */
-static long oom_live;           /* allocations not yet freed */
-
-static void *oom_malloc(size_t n)
-{
-	if (oom_countdown >= 0 && oom_countdown-- == 0)
-		return NULL;
-	void *p = malloc(n);
-	oom_live += p != NULL;
-	return p;
-}
-
-static void *oom_realloc(void *p, size_t n)
-{
-	if (oom_countdown >= 0 && oom_countdown-- == 0)
-		return NULL;
-	void *q = realloc(p, n);
-	oom_live += q && !p;
-	return q;
-}
-
-static char *oom_strdup(const char *s)
-{
-	char *d = oom_malloc(strlen(s) + 1);
-	return d ? strcpy(d, s) : NULL;
-}
-
-static void oom_free(void *p)
-{
-	oom_live -= p != NULL;
-	free(p);
-}
-
-static void silent(void *ctx, const char *msg, ...)
-{
-	(void)ctx;
-	(void)msg;
-}
-
 /* A text dump of values and diagnostics (plain malloc), to compare outcomes. */
 typedef struct dump {
 	char *s;
@@ -855,65 +816,55 @@ static char *outcome(const cdaimg_values *v, const cdaimg_diags *d)
 	return o.s;
 }
 
-/* One extraction with allocation @p n failing (-1: none); returns its status
- * and sets *total to the number of allocations made. Extracts @p doc, or
- * parses and extracts @p xml when @p doc is NULL. */
-static cdaimg_status extract_failing(xmlDocPtr doc, const char *xml, long n, long *total, char **out)
+/* One extraction: of @p doc, or of @p xml parsed. */
+typedef struct extract_arg {
+	xmlDocPtr doc;
+	const char *xml;
+	cdaimg_diags *d;
+	cdaimg_values *v;
+} extract_arg;
+
+static void extract_setup(void *arg)
 {
-	oom_live = 0;
-	cdaimg_diags *d = cdaimg_diags_new();
-	cdaimg_values *v = NULL;
-	assert_non_null(d);
-	oom_countdown = n < 0 ? 1L << 40 : n;
-	long start = oom_countdown;
-	cdaimg_status st = doc ? cdaimg_extract_doc(&v, doc, d) : cdaimg_extract_memory(&v, xml, strlen(xml), d);
-	*total = start - oom_countdown;
-	oom_countdown = -1;
-	if (st != CDAIMG_OK && st != CDAIMG_ENOMEM)
-		fail_msg("allocation %ld failing: status %s", n, cdaimg_status_str(st));
-	if (st == CDAIMG_ENOMEM)
-		assert_null(v);
-	*out = st == CDAIMG_OK ? outcome(v, d) : NULL;
-	cdaimg_values_free(v);
-	cdaimg_diags_free(d);
-	xmlResetLastError();
-	if (oom_live != 0)
-		fail_msg("allocation %ld failing: %ld allocations left", n, oom_live);
-	return st;
+	extract_arg *a = arg;
+	a->d = cdaimg_diags_new();
+	a->v = NULL;
 }
 
-/* Fail the n-th allocation for every n the extraction makes: each step returns
+static cdaimg_status extract_call(void *arg)
+{
+	extract_arg *a = arg;
+	return a->doc ? cdaimg_extract_doc(&a->v, a->doc, a->d) : cdaimg_extract_memory(&a->v, a->xml, strlen(a->xml), a->d);
+}
+
+/* The values and the diagnostics, as text; none on failure. */
+static char *extract_done(void *arg, cdaimg_status st)
+{
+	extract_arg *a = arg;
+	if (st != CDAIMG_OK && a->v)
+		oom_problem("extraction: %s with values", cdaimg_status_str(st));
+	char *out = st == CDAIMG_OK ? outcome(a->v, a->d) : NULL;
+	cdaimg_values_free(a->v);
+	cdaimg_diags_free(a->d);
+	return out;
+}
+
+/* Fail the n-th allocation for every n the extraction makes: each run returns
  * CDAIMG_ENOMEM and leaves nothing allocated, or, when the failure happened
  * where cdaimg cannot see it (link_kind_infer reads a failed allocation as
- * "no kind"), returns exactly what a run without failure returns. */
-static void oom_loop(xmlDocPtr doc, const char *xml, long max_unseen)
+ * "no kind"), at most @p max_unseen times, returns exactly what a run without
+ * failure returns. */
+static void extract_failing(xmlDocPtr doc, const char *xml, long max_unseen)
 {
-	xmlFreeFunc f0;
-	xmlMallocFunc m0;
-	xmlReallocFunc r0;
-	xmlStrdupFunc s0;
-	xmlMemGet(&f0, &m0, &r0, &s0);
-	/* libxml2 keeps its last error (strings) globally: start and end each step without one */
-	xmlResetLastError();
-	xmlSetGenericErrorFunc(NULL, silent);
-	xmlMemSetup(oom_free, oom_malloc, oom_realloc, oom_strdup);
-	long total, used, unseen = 0;
-	char *want = NULL, *got = NULL;
-	assert_int_equal(extract_failing(doc, xml, -1, &total, &want), CDAIMG_OK);
-	for (long n = 0; n < total; n++) {
-		if (extract_failing(doc, xml, n, &used, &got) == CDAIMG_ENOMEM)
-			continue;
-		unseen++;
-		if (strcmp(want, got) != 0)
-			fail_msg("allocation %ld failing changed the result:\n%s---\n%s", n, want, got);
-		free(got);
-	}
-	free(want);
-	xmlMemSetup(f0, m0, r0, s0);
-	xmlSetGenericErrorFunc(NULL, NULL);
-	assert_true(total > 10);
-	if (unseen > max_unseen)
-		fail_msg("%ld of %ld allocation failures went unseen", unseen, total);
+	extract_arg a = {doc, xml, NULL, NULL};
+	const oom_case c = {.name = doc ? "cdaimg_extract_doc" : "cdaimg_extract_memory",
+	                    .arg = &a,
+	                    .setup = extract_setup,
+	                    .call = extract_call,
+	                    .done = extract_done,
+	                    .final = CDAIMG_OK,
+	                    .max_unseen = max_unseen};
+	assert_true(oom_run(&c) > 10);
 }
 
 static void extract__out_of_memory(void **state)
@@ -922,14 +873,14 @@ static void extract__out_of_memory(void **state)
 	cdaimg_global_init();
 	xmlDocPtr doc = NULL;
 	assert_cdaimg_ok(cdaimg_doc_read_file(&doc, tu_src("tests/data/IMG_CR_IMG_2024.01.xml"), NULL), NULL);
-	oom_loop(doc, NULL, 3); /* link_kind_infer, once per link with "requestType=WADO " */
+	extract_failing(doc, NULL, 3); /* link_kind_infer, once per link with "requestType=WADO " */
 	xmlFreeDoc(doc);
 	const char *xml = HL7_OPEN "<text><content ID=\"s1\">a<br/>b</content></text>" SERIES_OPEN("1.2.03")
 		"<text><reference value=\"#s1\"/></text><effectiveTime value=\"20230229\"/>"
 		SOP_OPEN("1.2.3.1.1") SOP_CODE LINK("https://h.example.org/wado?requestType=WADO&amp;seriesUID=1.2.3.9")
 		SOP_CLOSE "</act>" SERIES_OPEN("1.2.3.2") "<text><reference value=\"#none\"/></text></act>" HL7_CLOSE;
 	assert_cdaimg_ok(cdaimg_doc_read_memory(&doc, xml, strlen(xml), NULL, NULL), NULL);
-	oom_loop(doc, NULL, 0);
+	extract_failing(doc, NULL, 0);
 	xmlFreeDoc(doc);
 }
 
@@ -942,7 +893,7 @@ static void extract__out_of_memory_while_parsing(void **state)
 	(void)state;
 	cdaimg_global_init();
 	const char *xml = HL7_OPEN SERIES_OPEN("1.2.3.1") SOP("1.2.3.1.1", "1.2.3.1") "</act>" HL7_CLOSE;
-	oom_loop(NULL, xml, 0);
+	extract_failing(NULL, xml, 0);
 }
 
 int main(void)

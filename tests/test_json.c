@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlmemory.h>
-
+#include "oom.h"
 #include "testutil.h"
 
 /* The example of INPUT.md. */
@@ -560,49 +559,65 @@ static void json__unknown_member_suggests_the_nearest(void **state)
 	cdaimg_diags_free(d);
 }
 
-/* --- out of memory: fail the n-th allocation of ours, for every n ------------------------- */
+/* --- out of memory: fail the n-th allocation, for every n ----------------------------------- */
 
-static long fail_at = -1, calls;
+typedef struct json_arg {
+	cdaimg_status read; /* the read's status */
+	cdaimg_values *v;
+	cdaimg_document_header *h;
+	char *out;
+} json_arg;
 
-static void *oom_malloc(size_t n) { return calls++ == fail_at ? NULL : malloc(n); }
-static void *oom_realloc(void *p, size_t n) { return calls++ == fail_at ? NULL : realloc(p, n); }
-static char *oom_strdup(const char *s) { return calls++ == fail_at ? NULL : strdup(s); }
+/* The example read, then written. */
+static cdaimg_status json_call(void *arg)
+{
+	json_arg *a = arg;
+	*a = (json_arg){0};
+	cdaimg_status st = a->read = cdaimg_json_read(&a->v, example, strlen(example), 0, NULL);
+	return st == CDAIMG_OK ? cdaimg_json_write(&a->out, a->v, 0, NULL) : st;
+}
+
+/* The header read, then written. */
+static cdaimg_status header_call(void *arg)
+{
+	json_arg *a = arg;
+	*a = (json_arg){0};
+	cdaimg_status st = a->read = cdaimg_json_read_header(&a->h, header_text, strlen(header_text), 0, NULL);
+	return st == CDAIMG_OK ? cdaimg_json_write_header(&a->out, a->h, 0, NULL) : st;
+}
+
+/* What was written; on failure, no values, header or text. */
+static char *json_done(void *arg, cdaimg_status st)
+{
+	json_arg *a = arg;
+	if (a->read != CDAIMG_OK && (a->v || a->h))
+		oom_problem("json: read %s with an output", cdaimg_status_str(a->read));
+	if (a->read == CDAIMG_OK && !(a->v || a->h))
+		oom_problem("json: read OK without an output");
+	if (st != CDAIMG_OK && a->out)
+		oom_problem("json: written %s with text", cdaimg_status_str(st));
+	char *text = NULL;
+	if (a->out) {
+		text = malloc(strlen(a->out) + 1);
+		assert_non_null(text);
+		strcpy(text, a->out);
+	}
+	cdaimg_free(a->out);
+	cdaimg_values_free(a->v);
+	cdaimg_free(a->h);
+	return text;
+}
 
 static void json__out_of_memory_at_every_allocation(void **state)
 {
 	(void)state;
-	xmlMemSetup(free, oom_malloc, oom_realloc, oom_strdup);
-	cdaimg_status st = CDAIMG_ENOMEM;
-	long n;
-	for (n = 0; st == CDAIMG_ENOMEM && n < 10000; n++) {
-		calls = 0;
-		fail_at = n;
-		cdaimg_values *v = NULL;
-		char *out = NULL;
-		st = cdaimg_json_read(&v, example, strlen(example), 0, NULL);
-		if (st == CDAIMG_OK) {
-			st = cdaimg_json_write(&out, v, 0, NULL);
-			assert_true(st == CDAIMG_OK || (st == CDAIMG_ENOMEM && out == NULL));
-		} else {
-			assert_int_equal(st, CDAIMG_ENOMEM);
-			assert_null(v);
-		}
-		cdaimg_free(out);
-		cdaimg_values_free(v);
-		cdaimg_document_header *h = NULL;
-		calls = 0;
-		cdaimg_status sh = cdaimg_json_read_header(&h, header_text, strlen(header_text), 0, NULL);
-		assert_true(sh == CDAIMG_OK ? h != NULL : sh == CDAIMG_ENOMEM && h == NULL);
-		char *ht = NULL;
-		sh = h ? cdaimg_json_write_header(&ht, h, 0, NULL) : CDAIMG_OK;
-		assert_true(sh == CDAIMG_OK || (sh == CDAIMG_ENOMEM && ht == NULL));
-		cdaimg_free(ht);
-		cdaimg_free(h);
-	}
-	fail_at = -1;
-	xmlMemSetup(free, malloc, realloc, strdup);
-	assert_int_equal(st, CDAIMG_OK);
-	assert_true(n > 3); /* the loop really failed allocations */
+	json_arg a = {0};
+	const oom_case values = {.name = "cdaimg_json_read + cdaimg_json_write", .arg = &a, .call = json_call,
+	                         .done = json_done, .final = CDAIMG_OK, .max_unseen = 0};
+	assert_true(oom_run(&values) > 3); /* the loop really failed allocations */
+	const oom_case header = {.name = "cdaimg_json_read_header + cdaimg_json_write_header", .arg = &a,
+	                         .call = header_call, .done = json_done, .final = CDAIMG_OK, .max_unseen = 0};
+	assert_true(oom_run(&header) > 0);
 }
 
 int main(void)

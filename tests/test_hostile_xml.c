@@ -24,6 +24,7 @@
 
 #include <libxml/tree.h>
 
+#include "oom.h"
 #include "testutil.h"
 
 
@@ -42,15 +43,8 @@ static char base[128], secret_file[256], secret_dtd[256];
  * copying and gigabytes of memory.
  */
 static size_t alloc_cap = (size_t)-1, biggest_refused;
-/* When >= 0: the request that makes it reach 0 fails (out-of-memory tests). */
-static long fail_countdown = -1;
-
-static int fail_now(void) { return fail_countdown >= 0 && fail_countdown-- == 0; }
-
 static void *guard_malloc(size_t n)
 {
-	if (fail_now())
-		return NULL;
 	if (n > alloc_cap) {
 		if (n > biggest_refused)
 			biggest_refused = n;
@@ -61,8 +55,6 @@ static void *guard_malloc(size_t n)
 
 static void *guard_realloc(void *p, size_t n)
 {
-	if (fail_now())
-		return NULL;
 	if (n > alloc_cap) {
 		if (n > biggest_refused)
 			biggest_refused = n;
@@ -645,34 +637,52 @@ static void narrative_div_declared_encoding(void **state)
 
 /* F8: an allocation failing while the div is parsed is out of memory
  * (CDAIMG_ENOMEM), never a malformed div (CDAIMG_EINVALID). */
+typedef struct div_arg {
+	tu_series t;
+	cdaimg_diags *d;
+	long at_div; /* runs that ran out of memory in the div, reported there */
+} div_arg;
+
+static void div_setup(void *arg)
+{
+	div_arg *a = arg;
+	a->d = cdaimg_diags_new();
+}
+
+static cdaimg_status div_call(void *arg)
+{
+	div_arg *a = arg;
+	return cdaimg_series_check(&a->t.s, NULL, a->d);
+}
+
+/* (A failure that did not matter, e.g. of an error message, gives OK; the
+ * diagnostic is missing when its own allocation failed.) */
+static char *div_done(void *arg, cdaimg_status st)
+{
+	div_arg *a = arg;
+	if (tu_find_diag(a->d, CDAIMG_D_NARRATIVE, NULL) >= 0)
+		oom_problem("the div: %s, called malformed", cdaimg_status_str(st));
+	a->at_div += st == CDAIMG_ENOMEM && tu_find_diag(a->d, CDAIMG_D_NOMEM, "description.div") >= 0;
+	cdaimg_diags_free(a->d);
+	return NULL;
+}
+
 static void narrative_div_out_of_memory(void **state)
 {
 	(void)state;
-	tu_series t;
-	tu_series_init(&t);
-	t.s.description = (cdaimg_narrative){.status = "generated", .div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>a</p>"
+	div_arg a = {.at_div = 0};
+	tu_series_init(&a.t);
+	a.t.s.description = (cdaimg_narrative){.status = "generated", .div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>a</p>"
 	                                                  "<p>b <b>c</b></p></div>"};
-	long n, at_div = 0;
-	for (n = 0;; n++) {
-		cdaimg_diags *d = cdaimg_diags_new();
-		assert_non_null(d);
-		fail_countdown = n;
-		cdaimg_status st = cdaimg_series_check(&t.s, NULL, d);
-		int failed = fail_countdown < 0;
-		fail_countdown = -1;
-		xmlResetLastError();
-		/* (a failure that did not matter, e.g. of an error message, gives OK;
-		 * the diagnostic is missing when its own allocation failed) */
-		if ((st != CDAIMG_OK && st != CDAIMG_ENOMEM) || tu_find_diag(d, CDAIMG_D_NARRATIVE, NULL) >= 0) {
-			tu_print_diags(d);
-			fail_msg("allocation %ld failing: %s", n, cdaimg_status_str(st));
-		}
-		at_div += st == CDAIMG_ENOMEM && tu_find_diag(d, CDAIMG_D_NOMEM, "description.div") >= 0;
-		cdaimg_diags_free(d);
-		if (!failed)
-			break;
-	}
-	assert_true(at_div > 5); /* the parse of the div ran out of memory, reported at the div */
+	const oom_case c = {.name = "cdaimg_series_check (a div)",
+	                    .arg = &a,
+	                    .setup = div_setup,
+	                    .call = div_call,
+	                    .done = div_done,
+	                    .final = CDAIMG_OK,
+	                    .max_unseen = -1};
+	oom_run(&c);
+	assert_true(a.at_div > 5); /* the parse of the div ran out of memory, reported at the div */
 }
 
 /* F13: what libxml2 raises while cdaimg parses (encoding conversion errors

@@ -425,38 +425,52 @@ static void absurd_dates(void **state)
 }
 
 /* Counts and pointers that do not agree are caller bugs or empty lists, never crashes. */
+static void no_ids(values *v) { v->t.s.n_ids = 0; }
+static void ids_null(values *v) { v->t.s.ids = NULL; }
+static void no_modality(values *v) { v->t.s.modality.n_codings = 0; }
+static void instances_null(values *v) { v->t.s.instances = NULL; }
+static void no_sop_class(values *v) { v->t.inst.sop_class.n_codings = 0; }
+
+static void no_link(values *v)
+{
+	v->t.s.link.kind.n_codings = 0;
+	v->t.s.link.media_type.n_codings = 0;
+	v->t.s.link.reference = NULL;
+}
+
+static void null_strings(values *v)
+{
+	v->t.sop_id.value = NULL;
+	v->t.series_id.value = NULL;
+	v->t.modality.code = NULL;
+	v->t.sop_class.code = NULL;
+	v->t.inst.status = NULL;
+}
+
 static void counts_and_nulls(void **state)
 {
 	(void)state;
-	values v;
-	memset(&v, 0, sizeof v);
-	tu_series_init(&v.t);
-	v.t.s.n_ids = 0;
-	assert_int_equal(build_checked(&v, "no ids", "uuidSerie", NULL, ""), CDAIMG_EINVALID);
-	tu_series_init(&v.t);
-	v.t.s.ids = NULL;
-	assert_int_equal(build_checked(&v, "ids NULL", "uuidSerie", NULL, ""), CDAIMG_EINVALID);
-	tu_series_init(&v.t);
-	v.t.s.modality.n_codings = 0;
-	assert_int_equal(build_checked(&v, "no modality", "code", NULL, ""), CDAIMG_EINVALID);
-	tu_series_init(&v.t);
-	v.t.s.instances = NULL;
-	assert_int_equal(build_checked(&v, "no instance", "instanceSOP", NULL, ""), CDAIMG_EINVALID);
-	tu_series_init(&v.t);
-	v.t.inst.sop_class.n_codings = 0;
-	assert_int_equal(build_checked(&v, "no SOP class", "instanceSOP.classeSOP", NULL, ""), CDAIMG_EINVALID);
-	tu_series_init(&v.t);
-	v.t.s.link.kind.n_codings = 0;
-	v.t.s.link.media_type.n_codings = 0;
-	v.t.s.link.reference = NULL;
-	assert_int_equal(build_checked(&v, "no link", "referenceWado", NULL, ""), CDAIMG_EINVALID);
-	tu_series_init(&v.t);
-	v.t.sop_id.value = NULL;
-	v.t.series_id.value = NULL;
-	v.t.modality.code = NULL;
-	v.t.sop_class.code = NULL;
-	v.t.inst.status = NULL;
-	assert_int_equal(build_checked(&v, "NULL strings", "instanceSOP.statut", NULL, ""), CDAIMG_EINVALID);
+	static const struct {
+		const char *what;
+		void (*edit)(values *v);
+		const char *path; /* where an error is expected */
+	} cases[] = {
+		{"no ids", no_ids, "uuidSerie"},
+		{"ids NULL", ids_null, "uuidSerie"},
+		{"no modality", no_modality, "code"},
+		{"no instance", instances_null, "instanceSOP"},
+		{"no SOP class", no_sop_class, "instanceSOP.classeSOP"},
+		{"no link", no_link, "referenceWado"},
+		{"NULL strings", null_strings, "instanceSOP.statut"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		values v;
+		memset(&v, 0, sizeof v);
+		tu_series_init(&v.t);
+		cases[i].edit(&v);
+		if (build_checked(&v, cases[i].what, cases[i].path, NULL, "") != CDAIMG_EINVALID)
+			problem("%s: not refused", cases[i].what);
+	}
 	assert_int_equal(problems, 0);
 }
 

@@ -232,28 +232,33 @@ static void links__each_kind(void **state)
 	cdaimg_free(u);
 }
 
+/* Link parameters that cannot make a link: refused, naming the parameter, no link. */
 static void links__refusals(void **state)
 {
-	char *u = NULL;
-	cdaimg_diags *d = cdaimg_diags_new();
-	cdaimg_link_params p = {CDAIMG_LINK_WADO_URI, "https://pacs.example.org/wado", STUDY, NULL, SOP, NULL, NULL,
-	                        NULL};
-	assert_int_equal(cdaimg_link_build(&u, &p, CDAIMG_PROFILE_FR, d), CDAIMG_EINVALID);
-	assert_diag(d, CDAIMG_D_REQUIRED, "series_uid");
-	assert_null(u);
-	cdaimg_diags_clear(d);
-	p = (cdaimg_link_params){CDAIMG_LINK_IID, "https://viewer.example.org", NULL, NULL, NULL, NULL, NULL, NULL};
-	assert_int_equal(cdaimg_link_build(&u, &p, CDAIMG_PROFILE_FR, d), CDAIMG_EINVALID);
-	assert_diag(d, CDAIMG_D_REQUIRED, "study_uid");
-	cdaimg_diags_clear(d);
-	p = (cdaimg_link_params){CDAIMG_LINK_WADO_RS, "ftp://pacs", STUDY, SERIES, SOP, NULL, NULL, NULL};
-	assert_int_equal(cdaimg_link_build(&u, &p, CDAIMG_PROFILE_FR, d), CDAIMG_EINVALID);
-	assert_diag(d, CDAIMG_D_URL, "base");
-	cdaimg_diags_clear(d);
-	p = (cdaimg_link_params){CDAIMG_LINK_WADO_RS, "https://pacs", STUDY, "1.02", SOP, NULL, NULL, NULL};
-	assert_int_equal(cdaimg_link_build(&u, &p, CDAIMG_PROFILE_FR, d), CDAIMG_EINVALID);
-	assert_diag(d, CDAIMG_D_URL_PARAM, "base");
-	cdaimg_diags_free(d);
+	static const struct {
+		cdaimg_link_params p;
+		cdaimg_diag_code code;
+		const char *path;
+	} cases[] = {
+		{{CDAIMG_LINK_WADO_URI, "https://pacs.example.org/wado", STUDY, NULL, SOP, NULL, NULL, NULL},
+		 CDAIMG_D_REQUIRED, "series_uid"},
+		{{CDAIMG_LINK_IID, "https://viewer.example.org", NULL, NULL, NULL, NULL, NULL, NULL}, CDAIMG_D_REQUIRED,
+		 "study_uid"},
+		{{CDAIMG_LINK_WADO_RS, "ftp://pacs", STUDY, SERIES, SOP, NULL, NULL, NULL}, CDAIMG_D_URL, "base"},
+		{{CDAIMG_LINK_WADO_RS, "https://pacs", STUDY, "1.02", SOP, NULL, NULL, NULL}, CDAIMG_D_URL_PARAM, "base"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *u = (char *)"x";
+		cdaimg_diags *d = cdaimg_diags_new();
+		cdaimg_status st = cdaimg_link_build(&u, &cases[i].p, CDAIMG_PROFILE_FR, d);
+		if (st != CDAIMG_EINVALID || tu_find_diag(d, cases[i].code, cases[i].path) < 0) {
+			tu_print_diags(d);
+			fail_msg("case %zu: %s, expected CDAIMG_EINVALID with %s at %s", i, cdaimg_status_str(st),
+			         cdaimg_diag_code_name(cases[i].code), cases[i].path);
+		}
+		assert_null(u);
+		cdaimg_diags_free(d);
+	}
 }
 
 /* Every built link, used in a series, passes the series checks (round trip with the URL checks). */

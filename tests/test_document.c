@@ -8,7 +8,6 @@
 #include "study_fixture.h"
 
 #include "docmap.h"
-#include "oom.h"
 
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>

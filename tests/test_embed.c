@@ -8,8 +8,6 @@
  * DIR, to be given to the ANS tool (ans-check-all) by hand. */
 #include "study_fixture.h"
 
-#include "oom.h"
-
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 

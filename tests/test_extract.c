@@ -6,7 +6,6 @@
 
 #include <libxml/parser.h>
 
-#include "oom.h"
 #include "testutil.h"
 
 #define HL7_OPEN "<section xmlns=\"urn:hl7-org:v3\">"

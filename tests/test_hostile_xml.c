@@ -24,7 +24,6 @@
 
 #include <libxml/tree.h>
 
-#include "oom.h"
 #include "testutil.h"
 
 

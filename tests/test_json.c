@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "oom.h"
 #include "testutil.h"
 
 /* The example of INPUT.md. */

@@ -24,7 +24,6 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "oom.h"
 #include "testutil.h"
 
 /* The cases of this file: a failure that does not matter (of an error

@@ -9,7 +9,6 @@
 #include "study_fixture.h"
 
 #include "docmap.h"
-#include "oom.h"
 
 /* A document <ClinicalDocument><component/></ClinicalDocument> to build into. */
 static xmlDocPtr new_doc(xmlNodePtr *component)

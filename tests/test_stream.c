@@ -14,7 +14,6 @@
 #include <libxml/xmlsave.h>
 
 #include "emit.h"
-#include "oom.h"
 #include "testutil.h"
 #include "valuesets.h"
 

@@ -73,4 +73,6 @@ typedef struct tu_series {
 } tu_series;
 void tu_series_init(tu_series *t);
 
+#include "oom.h" /* out of memory: every n-th allocation failing */
+
 #endif

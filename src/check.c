@@ -367,16 +367,13 @@ static bool check_modality(check_ctx *c, const cdaimg_concept *k, prep_code *out
 	if (!e)
 		not_in_valueset(c, cpath(c, "code.coding[%zu].code", at), found->code, "JDV_ModaliteAcquisition_CISIS",
 		                &vs_modality);
-	/* the table's copy of the same code, when there is one: a fixed string */
 	out->code = e ? e->code : found->code;
-	out->code_fixed = e != NULL;
 	out->system = OID_DCM;
 	out->system_name = "DCM";
 	out->display = found->display;
 	if (!out->display && e && c->opts->fill_display) {
 		const vs_entry *en = strcmp(c->lang, "fr") ? vs_find(&vs_modality_en, found->code) : e;
 		out->display = en ? en->display : NULL;
-		out->display_fixed = out->display != NULL;
 	}
 	return e || !c->opts->strict;
 }
@@ -419,13 +416,11 @@ static bool check_sop_class(check_ctx *c, const char *field, const cdaimg_concep
 	if (!e)
 		not_in_valueset(c, cpath(c, "%s.coding[0].code", field), code, "JDV_SOPClass_CISIS", &vs_sop_class);
 	out->code = e ? e->code : code;
-	out->code_fixed = e != NULL;
 	out->system = OID_DCMUID;
 	out->system_name = "DCMUID";
 	out->display = cd->display;
 	if (!out->display && e && c->opts->fill_display) {
 		out->display = e->display;
-		out->display_fixed = true;
 	}
 	return e || !c->opts->strict;
 }
@@ -508,10 +503,9 @@ bool check_coded(check_ctx *c, const char *field, const cdaimg_concept *k, const
 	if (!e)
 		not_in_valueset(c, cpath(c, "%s.coding[%zu].code", field, at), cd->code, vs_name, t);
 	const code_system *cs = cs_by_oid(sys);
-	*out = (prep_code){e ? e->code : cd->code, sys, cs ? cs->name : NULL, cd->display, e != NULL, false};
+	*out = (prep_code){e ? e->code : cd->code, sys, cs ? cs->name : NULL, cd->display};
 	if (!out->display && e && c->opts->fill_display) {
 		out->display = e->display;
-		out->display_fixed = true;
 	}
 	return e || !c->opts->strict;
 }

@@ -75,20 +75,6 @@ void document_map(emitter *e, doc_plan *plan);
 /* Lines of @p text separated by <br/> (narrative block). */
 void map_lines(emitter *e, const char *text);
 
-/* The compiler checks that the attribute lists below end with a NULL pointer. */
-#if defined(__GNUC__) || defined(__clang__)
-#define EM_SENTINEL __attribute__((sentinel))
-#else
-#define EM_SENTINEL
-#endif
-/* A leaf element with attribute pairs (name, value, ..., NULL); NULL values are skipped. */
-void em_leaf(emitter *e, const char *name, ...) EM_SENTINEL;
-/* Open an element with attribute pairs (name, value, ..., NULL). */
-void em_open(emitter *e, const char *name, ...) EM_SENTINEL;
-/* <name>text</name> */
-void em_text_el(emitter *e, const char *name, const char *text);
-
-
 /* HL7 TS -> "DD/MM/YYYY hh:mm" (as much as the TS gives) into @p out (32 bytes). */
 void ts_display(char *out, const char *ts);
 

@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 
 #include "docmap.h"
+#include "emit_dom.h"
 #include "uid.h"
 
 #define OID_RPPS "1.2.250.1.71.4.2.1"
@@ -520,7 +521,7 @@ static void history_row(emitter *e, const char *head, const char *id)
  * catch-all code, "another known contre-indication", and negationInd="true":
  * the author states there is none (docs/mapping.md). */
 static const prep_code ci_none = {"GEN-092.01.20", "1.2.250.1.213.1.1.4.322", "TA_ASIP",
-                                  "Autre contre-indication connue", true, true};
+                                  "Autre contre-indication connue"};
 
 static void ci_id(char *out, size_t size, size_t i) { snprintf(out, size, "contre-indication-%02zu", i + 1); }
 

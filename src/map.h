@@ -24,8 +24,7 @@ const profile_ids *profile_get(cdaimg_profile p);
 void map_series(emitter *e, const profile_ids *p, const prep_series *s);
 
 /* Write <code code=.. codeSystem=.. codeSystemName=.. displayName=..> from @p k
- * and leave it open (the caller adds children, then em_end). System and system
- * name are fixed strings, code and display when @p k says so (em_attrk). */
+ * and leave it open (the caller adds children, then em_end). */
 void map_code_open(emitter *e, const char *elem, const prep_code *k);
 /* The attributes map_code_open writes, on the element just started. */
 void map_code_attrs(emitter *e, const prep_code *k);

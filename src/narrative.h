@@ -5,6 +5,7 @@
 
 #include "arena.h"
 #include "internal.h"
+#include "vocab.h"
 
 /* Parse @p div safely and return its text: paragraphs, list items and <br/>
  * become lines separated by "\n"; runs of white space fold to one space.
@@ -14,7 +15,5 @@ char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div);
 /* The inverse used by extraction: an XHTML div holding @p text (lines become
  * <p> elements when there are several). Allocated in @p a; NULL when out of memory. */
 char *narrative_div(arena *a, const char *text);
-
-#define XHTML_NS "http://www.w3.org/1999/xhtml"
 
 #endif

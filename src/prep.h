@@ -17,9 +17,6 @@ typedef struct prep_id {
 
 typedef struct prep_code {
 	const char *code, *system, *system_name, *display; /* display may be NULL */
-	/* code / display are fixed strings (value-set entries) rather than input
-	 * copies; system and system_name always are */
-	bool code_fixed, display_fixed;
 } prep_code;
 
 typedef struct prep_instance {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "put.h"
+#include "emit_dom.h"
 
 #define STEM "ex"
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "docmap.h"
+#include "emit_dom.h"
 #include "target.h"
 
 #define CATALOG_TITLE_FR "Catalogue d\xE2\x80\x99objets DICOM"

@@ -8,6 +8,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
 
+#include "emit_dom.h"
 #include "map.h"
 #include "target.h"
 #include "valuesets.h"
@@ -95,16 +96,10 @@ void map_code_open(emitter *e, const char *elem, const prep_code *k)
 
 void map_code_attrs(emitter *e, const prep_code *k)
 {
-	if (k->code_fixed)
-		em_attrk(e, "code", k->code);
-	else
-		em_attr(e, "code", k->code);
+	em_attr(e, "code", k->code);
 	em_attrk(e, "codeSystem", k->system);
 	em_attrk(e, "codeSystemName", k->system_name);
-	if (k->display_fixed)
-		em_attrk(e, "displayName", k->display);
-	else
-		em_attr(e, "displayName", k->display);
+	em_attr(e, "displayName", k->display);
 }
 
 /* A DCM code of the mapping itself (literals). */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "docmap.h"
+#include "emit_writer.h"
 #include "stream.h"
 #include "target.h"
 
@@ -21,7 +22,6 @@ struct cdaimg_stream {
 	xw_emitter w;
 	emitter e;
 	cdaimg_stream_container container;
-	unsigned entry_depth; /* depth of the element that holds the entries */
 	sink_kind kind;
 	int fd;
 	FILE *file;
@@ -177,13 +177,12 @@ static int open_container(cdaimg_stream *s)
 		em_start(e, "section");
 		break;
 	}
-	s->entry_depth = s->w.depth;
 	return e->failed ? -1 : 0;
 }
 
 static int close_container(cdaimg_stream *s)
 {
-	while (s->w.depth)
+	while (xw_depth(&s->w))
 		em_end(&s->e);
 	bool decl = s->container == CDAIMG_STREAM_DOCUMENT || s->container == CDAIMG_STREAM_ENTRIES;
 	if (decl && !s->e.failed && xw_newline(&s->w))
@@ -256,8 +255,7 @@ cdaimg_status cdaimg_stream_open_callback(cdaimg_stream **out, cdaimg_write_fn w
 /* Map a checked series or study; on failure take back what was written. */
 static bool write_item(cdaimg_stream *s, const cdaimg_options *opts, const prep_series *ps, const prep_study *pst)
 {
-	size_t mark = s->w.len;
-	unsigned depth = s->w.depth;
+	xw_mark mark = xw_here(&s->w);
 	emitter *e = &s->e;
 	const profile_ids *p = profile_get(opts->profile);
 	bool entry = s->container == CDAIMG_STREAM_SECTION || s->container == CDAIMG_STREAM_DOCUMENT;
@@ -273,7 +271,7 @@ static bool write_item(cdaimg_stream *s, const cdaimg_options *opts, const prep_
 		e->failed = true;
 	if (!e->failed)
 		return true;
-	xw_truncate(&s->w, mark, depth);
+	xw_truncate(&s->w, mark);
 	e->failed = false;
 	return false;
 }
@@ -331,7 +329,7 @@ static cdaimg_status add_item(cdaimg_stream *s, const cdaimg_series *series, con
 		return skipped(s, st == CDAIMG_ENOMEM ? st : CDAIMG_EINVALID);
 	s->stats.written++;
 	s->stats.series++;
-	if (s->w.len >= FLUSH_AT && !flush(s))
+	if (xw_buffered(&s->w) >= FLUSH_AT && !flush(s))
 		return broken_status(s, &c.dc);
 	return CDAIMG_OK;
 }

@@ -2,52 +2,17 @@
 /* study.c - FrExamenImagerie -> Study Act (FR-DICOM-Examen-imagerie, MAPPING.md §4),
  * the emitter helpers the study, section and document mappings share, and
  * cdaimg_study_build. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "docmap.h"
+#include "emit_dom.h"
 #include "target.h"
 #include "uid.h"
 #include "valuesets.h"
 
 /* --- emitter helpers ---------------------------------------------------------------------- */
-
-static void attr_pairs(emitter *e, va_list ap)
-{
-	const char *k;
-	while ((k = va_arg(ap, const char *)) != NULL) {
-		const char *v = va_arg(ap, const char *);
-		em_attr(e, k, v);
-	}
-}
-
-void em_open(emitter *e, const char *name, ...)
-{
-	va_list ap;
-	em_start(e, name);
-	va_start(ap, name);
-	attr_pairs(e, ap);
-	va_end(ap);
-}
-
-void em_leaf(emitter *e, const char *name, ...)
-{
-	va_list ap;
-	em_start(e, name);
-	va_start(ap, name);
-	attr_pairs(e, ap);
-	va_end(ap);
-	em_end(e);
-}
-
-void em_text_el(emitter *e, const char *name, const char *text)
-{
-	em_start(e, name);
-	em_text(e, text);
-	em_end(e);
-}
 
 void map_lines(emitter *e, const char *text)
 {

@@ -3,8 +3,8 @@
  * the entries built are of another template family than its rules want. */
 #include <string.h>
 
-#include "emit.h"
 #include "target.h"
+#include "vocab.h"
 
 #define OID_FRENCH "1.2.250.1.213."
 

@@ -8,6 +8,7 @@
 #include "study_fixture.h"
 
 #include "docmap.h"
+#include "emit_writer.h"
 
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>

@@ -9,6 +9,8 @@
 #include "study_fixture.h"
 
 #include "docmap.h"
+#include "emit_dom.h"
+#include "emit_writer.h"
 
 /* A document <ClinicalDocument><component/></ClinicalDocument> to build into. */
 static xmlDocPtr new_doc(xmlNodePtr *component)

@@ -13,7 +13,8 @@
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
 
-#include "emit.h"
+#include "emit_dom.h"
+#include "emit_writer.h"
 #include "testutil.h"
 #include "valuesets.h"
 

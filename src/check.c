@@ -569,11 +569,6 @@ static const char *link_url(check_ctx *c, const char *path, const cdaimg_link_pa
 	return res;
 }
 
-static cdaimg_link_kind public_kind(link_kind kind)
-{
-	return kind == LINK_IID ? CDAIMG_LINK_IID : kind == LINK_WADO_URI ? CDAIMG_LINK_WADO_URI : CDAIMG_LINK_WADO_RS;
-}
-
 /* referenceWado.base: the link built from the base URL and the UIDs (D5). */
 static const char *built_link(check_ctx *c, const char *field, const char *base, prep_instance *pi,
                               const char *series_uid, const char *sop_uid)
@@ -588,12 +583,12 @@ static const char *built_link(check_ctx *c, const char *field, const char *base,
 		return NULL;
 	}
 	/* an IID link also names the study by its accession number when it has one (D5) */
-	const prep_id *acc = pi->kind == LINK_IID ? c->accession : NULL;
-	cdaimg_link_params lp = {public_kind(pi->kind), base, c->study_uid, series_uid, sop_uid,
+	const prep_id *acc = pi->kind == CDAIMG_LINK_IID ? c->accession : NULL;
+	cdaimg_link_params lp = {pi->kind, base, c->study_uid, series_uid, sop_uid,
 	                         acc ? acc->root : NULL, acc ? acc->ext : NULL, NULL};
 	const char *url = link_url(c, cpath(c, "%s.base", field), &lp);
 	/* inside a document, the FR IID link also names the document (idCDA), known later */
-	if (url && pi->kind == LINK_IID)
+	if (url && pi->kind == CDAIMG_LINK_IID)
 		pi->link_base = base;
 	return url;
 }

@@ -615,9 +615,9 @@ static char *squeeze(xctx *x, const char *url)
 /* D5: the kind of link from the URL's shape. link_kind_infer says LINK_NONE
  * when its one allocation (the requestType parameter) fails: a LINK_NONE is
  * checked again, so that running out of memory is never taken for an answer. */
-static link_kind infer(xctx *x, const char *url)
+static cdaimg_link_kind infer(xctx *x, const char *url)
 {
-	link_kind k = url ? link_kind_infer(url) : LINK_NONE;
+	cdaimg_link_kind k = url ? link_kind_infer(url) : LINK_NONE;
 	if (!url || k != LINK_NONE)
 		return k;
 	bool found;
@@ -638,7 +638,7 @@ static const char *uid_of(const cdaimg_identifier *ids, size_t n)
 
 /* The link's syntax and its UIDs against the entry's (D5), reported as warnings
  * at the reference with the link checks' own codes. */
-static void check_link(xctx *x, const xmlNode *ref, const char *url, const char *squeezed, link_kind k,
+static void check_link(xctx *x, const xmlNode *ref, const char *url, const char *squeezed, cdaimg_link_kind k,
                        const char *sop_uid)
 {
 	if (!x->dc.diags)
@@ -680,7 +680,7 @@ static void read_link(xctx *x, const xmlNode *obs, const char *sop_uid, cdaimg_i
 		xdiag(x, CDAIMG_SEV_WARNING, t, "the link has no mediaType (application/dicom expected)");
 	l->reference = xdup(x, url);
 	char *squeezed = strpbrk(url, " \t\r\n") ? squeeze(x, url) : NULL;
-	link_kind k = infer(x, url);
+	cdaimg_link_kind k = infer(x, url);
 	if (k == LINK_NONE)
 		k = infer(x, squeezed);
 	if (k != LINK_NONE)

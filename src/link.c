@@ -7,31 +7,29 @@
 #include "link.h"
 #include "uid.h"
 
-link_kind link_kind_from_code(const char *code)
+/* The endpoint-connection-type codes of the kinds (referenceWado.iHEInvokeImage). */
+static const struct {
+	cdaimg_link_kind kind;
+	const char *code;
+} kind_codes[] = {
+	{CDAIMG_LINK_IID, "ihe-iid"},
+	{CDAIMG_LINK_WADO_URI, "dicom-wado-uri"},
+	{CDAIMG_LINK_WADO_RS, "dicom-wado-rs"},
+};
+
+cdaimg_link_kind link_kind_from_code(const char *code)
 {
-	if (!code)
-		return LINK_NONE;
-	if (!strcmp(code, "ihe-iid"))
-		return LINK_IID;
-	if (!strcmp(code, "dicom-wado-uri"))
-		return LINK_WADO_URI;
-	if (!strcmp(code, "dicom-wado-rs"))
-		return LINK_WADO_RS;
+	for (size_t i = 0; code && i < sizeof kind_codes / sizeof kind_codes[0]; i++)
+		if (!strcmp(code, kind_codes[i].code))
+			return kind_codes[i].kind;
 	return LINK_NONE;
 }
 
-const char *link_kind_code(link_kind kind)
+const char *link_kind_code(cdaimg_link_kind kind)
 {
-	switch (kind) {
-	case LINK_IID:
-		return "ihe-iid";
-	case LINK_WADO_URI:
-		return "dicom-wado-uri";
-	case LINK_WADO_RS:
-		return "dicom-wado-rs";
-	case LINK_NONE:
-		break;
-	}
+	for (size_t i = 0; i < sizeof kind_codes / sizeof kind_codes[0]; i++)
+		if (kind_codes[i].kind == kind)
+			return kind_codes[i].code;
 	return NULL;
 }
 
@@ -343,7 +341,7 @@ static const char *authority_problem(const char *a, const char *end)
 	return NULL;
 }
 
-void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind, const char *study_uid,
+void link_check(diag_ctx *dc, const char *path, const char *url, cdaimg_link_kind kind, const char *study_uid,
                 const char *series_uid, const char *sop_uid)
 {
 	const char *p = after_authority(url);
@@ -401,35 +399,28 @@ void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind,
 		       (size_t)(second - url));
 		return;
 	}
-	switch (kind) {
-	case LINK_WADO_URI:
+	if (kind == CDAIMG_LINK_WADO_URI)
 		check_wado_uri(dc, path, url, study_uid, series_uid, sop_uid);
-		break;
-	case LINK_WADO_RS:
+	else if (kind == CDAIMG_LINK_WADO_RS)
 		check_wado_rs(dc, path, url, study_uid, series_uid, sop_uid);
-		break;
-	case LINK_IID:
+	else if (kind == CDAIMG_LINK_IID)
 		check_iid(dc, path, url, study_uid);
-		break;
-	case LINK_NONE:
-		break;
-	}
 }
 
-link_kind link_kind_infer(const char *url)
+cdaimg_link_kind link_kind_infer(const char *url)
 {
 	const char *p = after_authority(url);
 	if (!p)
 		return LINK_NONE;
 	size_t plen = strcspn(p, "?#");
 	if (plen >= 21 && !strncmp(p + plen - 21, "IHEInvokeImageDisplay", 21))
-		return LINK_IID;
+		return CDAIMG_LINK_IID;
 	const char *s = strstr(p, "/studies/");
 	if (s && s < p + plen)
-		return LINK_WADO_RS;
+		return CDAIMG_LINK_WADO_RS;
 	bool found;
 	char *rt = url_query_param(url, "requestType", false, &found);
-	link_kind k = rt && !strcmp(rt, "WADO") ? LINK_WADO_URI : LINK_NONE;
+	cdaimg_link_kind k = rt && !strcmp(rt, "WADO") ? CDAIMG_LINK_WADO_URI : LINK_NONE;
 	cd_free(rt);
 	return k;
 }

@@ -79,22 +79,19 @@ cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *p, cdaimg_
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, p);
-	link_kind kind = p->kind == CDAIMG_LINK_IID        ? LINK_IID
-	                 : p->kind == CDAIMG_LINK_WADO_URI ? LINK_WADO_URI
-	                 : p->kind == CDAIMG_LINK_WADO_RS  ? LINK_WADO_RS
-	                                                   : LINK_NONE;
-	if (kind == LINK_NONE) {
+	cdaimg_link_kind kind = p->kind;
+	if (!link_kind_code(kind)) {
 		dc_err(&dc, CDAIMG_D_LINK_KIND, "kind", "unknown kind of link %d", (int)p->kind);
 		return CDAIMG_EINVALID;
 	}
 	if (!need(&dc, p->base, "base"))
 		return CDAIMG_EINVALID;
 	bool ok = true;
-	if (kind == LINK_IID && !p->study_uid && !p->accession_ext) {
+	if (kind == CDAIMG_LINK_IID && !p->study_uid && !p->accession_ext) {
 		dc_err(&dc, CDAIMG_D_REQUIRED, "study_uid", "an IID link needs a study UID or an accession number");
 		ok = false;
 	}
-	if (kind != LINK_IID) {
+	if (kind != CDAIMG_LINK_IID) {
 		ok = need(&dc, p->study_uid, "study_uid") && ok;
 		ok = need(&dc, p->series_uid, "series_uid") && ok;
 		ok = need(&dc, p->sop_uid, "sop_uid") && ok;
@@ -104,17 +101,17 @@ cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *p, cdaimg_
 	strbuf b = {0};
 	sb_add(&b, p->base);
 	switch (kind) {
-	case LINK_IID:
+	case CDAIMG_LINK_IID:
 		build_iid(&b, p, profile);
 		break;
-	case LINK_WADO_URI:
+	case CDAIMG_LINK_WADO_URI:
 		add_param(&b, "requestType", "WADO");
 		add_param(&b, "studyUID", p->study_uid);
 		add_param(&b, "seriesUID", p->series_uid);
 		add_param(&b, "objectUID", p->sop_uid);
 		sb_add(&b, "&contentType=application/dicom");
 		break;
-	case LINK_WADO_RS:
+	case CDAIMG_LINK_WADO_RS:
 		while (b.len && b.s[b.len - 1] == '/')
 			b.s[--b.len] = '\0';
 		sb_add(&b, "/studies/");
@@ -123,8 +120,6 @@ cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *p, cdaimg_
 		add_encoded(&b, p->series_uid);
 		sb_add(&b, "/instances/");
 		add_encoded(&b, p->sop_uid);
-		break;
-	case LINK_NONE:
 		break;
 	}
 	char *url = sb_take(&b);

@@ -32,7 +32,7 @@ typedef struct prep_instance {
 	const char *media_type; /* text/@mediaType */
 	const char *reference;  /* text/reference/@value */
 	const char *link_base;  /* referenceWado.base of an IID link built from it (borrowed input), or NULL */
-	link_kind kind;
+	cdaimg_link_kind kind;
 } prep_instance;
 
 typedef struct prep_series {

@@ -252,7 +252,7 @@ static void link__long_parameters(void **state)
 	         uid);
 	cdaimg_diags *d = cdaimg_diags_new();
 	diag_ctx dc = {d, 0, 0, false};
-	link_check(&dc, "referenceWado.reference", url, LINK_WADO_URI, "1.2.3", "1.2.3.4", "1.2.3.4.5");
+	link_check(&dc, "referenceWado.reference", url, CDAIMG_LINK_WADO_URI, "1.2.3", "1.2.3.4", "1.2.3.4.5");
 	/* the objectUID is too long to be a UID: named as such, quoting its start */
 	int i = tu_find_diag(d, CDAIMG_D_URL_PARAM, "referenceWado.reference");
 	assert_true(i >= 0);

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_fields(data + 1, size - 1, &buf, f, 4);
 	const char *url = f[0] ? f[0] : "";
 	cdaimg_diags *diags = cdaimg_diags_new();
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	link_check(&dc, "referenceWado.reference", url, kind, f[1], f[2], f[3]);
 	FUZZ_REQUIRE(dc.errors + dc.warnings <= cdaimg_diags_count(diags) || dc.nomem, "diagnostics lost");
 	if (!dc.errors && !dc.nomem) {

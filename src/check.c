@@ -550,22 +550,18 @@ static bool check_status(check_ctx *c, const char *field, const char *status, co
 	return false;
 }
 
-/* The URL of a link from its base and UIDs (D5); NULL on error, reported at @p path. */
-static const char *link_url(check_ctx *c, const char *path, const cdaimg_link_params *lp)
+/* The URL of a link from its base and UIDs (D5); NULL on error, reported
+ * under @p at (the link's field: "referenceWado.base"). */
+static const char *link_url(check_ctx *c, const fpath *at, const cdaimg_link_params *lp)
 {
-	cdaimg_diags *tmp = cdaimg_diags_new();
+	diag_ctx sub = dc_sub(&c->dc);
+	sub.prefix = at;
+	sub.lead = "cannot build the link from this base: ";
 	char *url = NULL;
-	cdaimg_status st = tmp ? cdaimg_link_build(&url, lp, c->opts->profile, tmp) : CDAIMG_ENOMEM;
-	if (st == CDAIMG_ENOMEM) {
-		nomem(c);
-	} else if (st != CDAIMG_OK) {
-		const cdaimg_diag *g = cdaimg_diags_get(tmp, 0);
-		dc_err(&c->dc, g ? g->code : CDAIMG_D_URL, path, "cannot build the link from this base: %s",
-		       g ? g->message : "invalid");
-	}
-	cdaimg_diags_free(tmp);
+	link_build(&url, lp, c->opts->profile, &sub);
+	dc_join(&c->dc, &sub);
 	const char *res = url ? adup(c, url) : NULL;
-	cdaimg_free(url);
+	cd_free(url);
 	return res;
 }
 
@@ -586,7 +582,8 @@ static const char *built_link(check_ctx *c, const char *field, const char *base,
 	const prep_id *acc = pi->kind == CDAIMG_LINK_IID ? c->accession : NULL;
 	cdaimg_link_params lp = {pi->kind, base, c->study_uid, series_uid, sop_uid,
 	                         acc ? acc->root : NULL, acc ? acc->ext : NULL, NULL};
-	const char *url = link_url(c, cpath(c, "%s.base", field), &lp);
+	fpath at = {NULL, cpath(c, "%s", field), FP_NONE};
+	const char *url = link_url(c, &at, &lp);
 	/* inside a document, the FR IID link also names the document (idCDA), known later */
 	if (url && pi->kind == CDAIMG_LINK_IID)
 		pi->link_base = base;
@@ -600,7 +597,7 @@ bool relink_in_document(check_ctx *c, prep_instance *pi, const char *study_uid, 
 	cdaimg_link_params lp = {CDAIMG_LINK_IID, pi->link_base, study_uid, series_uid, pi->ids[0].root,
 	                         acc ? acc->root : NULL, acc ? acc->ext : NULL, document_id};
 	size_t before = c->dc.errors;
-	const char *url = link_url(c, "", &lp);
+	const char *url = link_url(c, NULL, &lp);
 	if (url)
 		pi->reference = url;
 	return c->dc.errors == before;

@@ -885,7 +885,7 @@ cdaimg_status cdaimg_document_build(xmlDocPtr *out, const cdaimg_study *studies,
                                     const cdaimg_document_header *header, const cdaimg_options *opts,
                                     cdaimg_diags *diags)
 {
-	diag_ctx dc0 = {diags, 0, 0, false};
+	diag_ctx dc0 = {.diags = diags};
 	CD_ARG(&dc0, out);
 	*out = NULL;
 	CD_ARG(&dc0, studies && n_studies > 0);

@@ -271,7 +271,7 @@ static void plan_free(put_plan *pl)
 cdaimg_status cdaimg_section_put_studies(xmlNodePtr *out, xmlNodePtr act_section, const cdaimg_study *studies,
                                          size_t n_studies, const cdaimg_options *opts, cdaimg_diags *diags)
 {
-	diag_ctx dc0 = {diags, 0, 0, false};
+	diag_ctx dc0 = {.diags = diags};
 	if (out)
 		*out = NULL;
 	CD_ARG(&dc0, act_section && act_section->type == XML_ELEMENT_NODE && act_section->doc);
@@ -302,7 +302,7 @@ cdaimg_status cdaimg_section_put_studies(xmlNodePtr *out, xmlNodePtr act_section
 cdaimg_status cdaimg_document_put_studies(xmlDocPtr doc, const cdaimg_study *studies, size_t n_studies,
                                           const cdaimg_options *opts, cdaimg_diags *diags)
 {
-	diag_ctx dc0 = {diags, 0, 0, false};
+	diag_ctx dc0 = {.diags = diags};
 	CD_ARG(&dc0, doc);
 	CD_ARG(&dc0, studies && n_studies > 0);
 	cdaimg_global_init();

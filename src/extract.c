@@ -643,26 +643,23 @@ static void check_link(xctx *x, const xmlNode *ref, const char *url, const char 
 {
 	if (!x->dc.diags)
 		return;
-	cdaimg_diags *found = cdaimg_diags_new();
-	diag_ctx dc = {found, 0, 0, !found};
-	for (int pass = 0; pass < 2 && found; pass++) {
-		size_t from = cdaimg_diags_count(found);
-		const char *u = pass ? squeezed : url;
-		if (u)
-			link_check(&dc, "", u, k, x->study_uid, x->series_uid, sop_uid);
-		char *path = cdaimg_node_path(ref);
-		if (!path)
-			nomem(x);
-		for (size_t i = from; i < cdaimg_diags_count(found) && path; i++) {
-			const cdaimg_diag *g = cdaimg_diags_get(found, i);
-			dc_add(&x->dc, g->severity == CDAIMG_SEV_INFO ? g->severity : CDAIMG_SEV_WARNING, g->code, path,
-			       xmlGetLineNo(ref), NULL, "%s%s", g->message, pass ? " (the link read without its white space)" : "");
-		}
-		cd_free(path);
-	}
-	if (dc.nomem)
+	char *path = cdaimg_node_path(ref);
+	if (!path) {
 		nomem(x);
-	cdaimg_diags_free(found);
+		return;
+	}
+	const fpath at = {NULL, path, FP_NONE};
+	diag_ctx sub = dc_sub(&x->dc);
+	sub.prefix = &at;
+	sub.line = xmlGetLineNo(ref);
+	sub.cap = true;
+	link_check(&sub, "", url, k, x->study_uid, x->series_uid, sop_uid);
+	if (squeezed) {
+		sub.tail = " (the link read without its white space)";
+		link_check(&sub, "", squeezed, k, x->study_uid, x->series_uid, sop_uid);
+	}
+	dc_join(&x->dc, &sub);
+	cd_free(path);
 }
 
 static void read_link(xctx *x, const xmlNode *obs, const char *sop_uid, cdaimg_image_link *l)
@@ -941,7 +938,7 @@ static void read_accessions(xctx *x, const xmlNode *root)
 
 cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, doc);
@@ -967,7 +964,7 @@ cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diag
 
 cdaimg_status cdaimg_extract_memory(cdaimg_values **out, const char *data, size_t len, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, data);
@@ -984,7 +981,7 @@ cdaimg_status cdaimg_extract_memory(cdaimg_values **out, const char *data, size_
 
 cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, path);
@@ -1210,7 +1207,7 @@ static void read_header(xctx *x, const xmlNode *doc, cdaimg_document_header *h)
 
 cdaimg_status cdaimg_extract_header(cdaimg_document_header **out, xmlDocPtr doc, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, doc);

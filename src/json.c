@@ -448,7 +448,7 @@ static void read_root(jreader *r, const json_t *root, cdaimg_values *vals)
 }
 
 /* A reader at the top ("$") of the text, reporting to @p diags. */
-#define JREADER(diags, flags) {NULL, {(diags), 0, 0, false}, ((flags) & CDAIMG_JSON_STRICT) != 0, "$", 1}
+#define JREADER(diags, flags) {NULL, {.diags = (diags)}, ((flags) & CDAIMG_JSON_STRICT) != 0, "$", 1}
 
 /* Parse the text (duplicate keys refused, any value at the top) and hand its
  * top value to @p read, which fills @p dst; the status of both. */
@@ -809,7 +809,7 @@ static cdaimg_status w_finish(jwriter *w, json_t *root, unsigned flags, char **o
 
 cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigned flags, cdaimg_diags *diags)
 {
-	jwriter w = {{diags, 0, 0, false}, false};
+	jwriter w = {{.diags = diags}, false};
 	CD_ARG(&w.dc, out);
 	*out = NULL;
 	CD_ARG(&w.dc, values);
@@ -828,7 +828,7 @@ cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigne
 cdaimg_status cdaimg_json_write_header(char **out, const cdaimg_document_header *header, unsigned flags,
                                        cdaimg_diags *diags)
 {
-	jwriter w = {{diags, 0, 0, false}, false};
+	jwriter w = {{.diags = diags}, false};
 	CD_ARG(&w.dc, out);
 	*out = NULL;
 	CD_ARG(&w.dc, header);

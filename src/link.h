@@ -3,6 +3,7 @@
 #ifndef CDAIMG_LINK_H
 #define CDAIMG_LINK_H
 
+#include "imagelink.h"
 #include "internal.h"
 
 /* Not a kind of link cdaimg knows (no cdaimg_link_kind is 0). */
@@ -21,6 +22,10 @@ cdaimg_link_kind link_kind_infer(const char *url);
  */
 void link_check(diag_ctx *dc, const char *path, const char *url, cdaimg_link_kind kind, const char *study_uid,
                 const char *series_uid, const char *sop_uid);
+
+/* Build the URL of @p p (see cdaimg_link_build), checked; problems reported to
+ * @p dc, a context of its own (dc_sub): its counts make the status. */
+cdaimg_status link_build(char **out, const cdaimg_link_params *p, cdaimg_profile profile, diag_ctx *dc);
 
 /* Percent-decoded value of query parameter @p name (exact, or ASCII-case-
  * insensitive when @p nocase), or NULL; caller frees. *found tells apart

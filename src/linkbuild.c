@@ -73,28 +73,24 @@ static void build_iid(strbuf *b, const cdaimg_link_params *p, cdaimg_profile pro
 		add_param(b, "idCDA", p->document_id);
 }
 
-cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *p, cdaimg_profile profile, cdaimg_diags *diags)
+cdaimg_status link_build(char **out, const cdaimg_link_params *p, cdaimg_profile profile, diag_ctx *dc)
 {
-	diag_ctx dc = {diags, 0, 0, false};
-	CD_ARG(&dc, out);
-	*out = NULL;
-	CD_ARG(&dc, p);
 	cdaimg_link_kind kind = p->kind;
 	if (!link_kind_code(kind)) {
-		dc_err(&dc, CDAIMG_D_LINK_KIND, "kind", "unknown kind of link %d", (int)p->kind);
+		dc_err(dc, CDAIMG_D_LINK_KIND, "kind", "unknown kind of link %d", (int)p->kind);
 		return CDAIMG_EINVALID;
 	}
-	if (!need(&dc, p->base, "base"))
+	if (!need(dc, p->base, "base"))
 		return CDAIMG_EINVALID;
 	bool ok = true;
 	if (kind == CDAIMG_LINK_IID && !p->study_uid && !p->accession_ext) {
-		dc_err(&dc, CDAIMG_D_REQUIRED, "study_uid", "an IID link needs a study UID or an accession number");
+		dc_err(dc, CDAIMG_D_REQUIRED, "study_uid", "an IID link needs a study UID or an accession number");
 		ok = false;
 	}
 	if (kind != CDAIMG_LINK_IID) {
-		ok = need(&dc, p->study_uid, "study_uid") && ok;
-		ok = need(&dc, p->series_uid, "series_uid") && ok;
-		ok = need(&dc, p->sop_uid, "sop_uid") && ok;
+		ok = need(dc, p->study_uid, "study_uid") && ok;
+		ok = need(dc, p->series_uid, "series_uid") && ok;
+		ok = need(dc, p->sop_uid, "sop_uid") && ok;
 	}
 	if (!ok)
 		return CDAIMG_EINVALID;
@@ -124,15 +120,26 @@ cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *p, cdaimg_
 	}
 	char *url = sb_take(&b);
 	if (!url) {
-		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
-	link_check(&dc, "base", url, kind, p->study_uid, p->series_uid, p->sop_uid);
-	cdaimg_status st = dc_status(&dc);
+	link_check(dc, "base", url, kind, p->study_uid, p->series_uid, p->sop_uid);
+	if (dc->nomem)
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory while checking the link");
+	cdaimg_status st = dc_status(dc);
 	if (st != CDAIMG_OK) {
 		cd_free(url);
 		return st;
 	}
 	*out = url;
 	return CDAIMG_OK;
+}
+
+cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *p, cdaimg_profile profile, cdaimg_diags *diags)
+{
+	diag_ctx dc = {.diags = diags};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, p);
+	return link_build(out, p, profile, &dc);
 }

@@ -252,7 +252,7 @@ static cdaimg_status load_path(cdaimg_rules **out, const char *path, const char 
 
 cdaimg_status cdaimg_rules_load_file(cdaimg_rules **out, const char *path, const char *root, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, path);
@@ -277,7 +277,7 @@ static cdaimg_status load_kind(cdaimg_rules **out, cdaimg_rules_kind kind, const
 
 cdaimg_status cdaimg_rules_load(cdaimg_rules **out, cdaimg_rules_kind kind, const char *dir, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, (unsigned)kind < N_KINDS);
@@ -302,7 +302,7 @@ static bool node_ok(xmlNodePtr node)
 
 cdaimg_status cdaimg_rules_check(const cdaimg_rules *rules, xmlNodePtr node, xmlDocPtr *svrl, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	if (svrl)
 		*svrl = NULL;
 	CD_ARG(&dc, rules);
@@ -330,7 +330,7 @@ void cdaimg_conformance_free(cdaimg_conformance *c)
 
 cdaimg_status cdaimg_conformance_load(cdaimg_conformance **out, const char *dir, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	cdaimg_conformance *c = cd_calloc(1, sizeof *c);
@@ -448,7 +448,7 @@ static void svrl_append(xmlDocPtr into, xmlDocPtr from)
 static cdaimg_status check(const cdaimg_conformance *c, xmlNodePtr node, bool xsd, xmlDocPtr *svrl,
                            cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	if (svrl)
 		*svrl = NULL;
 	CD_ARG(&dc, c);

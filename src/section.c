@@ -246,7 +246,7 @@ static cdaimg_status emit_section(xmlNodePtr *out, xmlNodePtr parent, check_ctx 
 cdaimg_status cdaimg_section_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_study *studies, size_t n_studies,
                                    const cdaimg_options *opts, cdaimg_diags *diags)
 {
-	diag_ctx dc0 = {diags, 0, 0, false};
+	diag_ctx dc0 = {.diags = diags};
 	if (out)
 		*out = NULL;
 	CD_ARG(&dc0, parent && parent->type == XML_ELEMENT_NODE && parent->doc);

@@ -302,7 +302,7 @@ static cdaimg_status build_series(xmlNodePtr *out, xmlDocPtr doc, xmlNodePtr par
 cdaimg_status cdaimg_series_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_series *series,
                                   const cdaimg_options *opts, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	if (out)
 		*out = NULL;
 	CD_ARG(&dc, parent && parent->type == XML_ELEMENT_NODE && parent->doc);
@@ -314,7 +314,7 @@ cdaimg_status cdaimg_series_build(xmlNodePtr *out, xmlNodePtr parent, const cdai
 cdaimg_status cdaimg_series_to_string(char **out, size_t *len, const cdaimg_series *series,
                                       const cdaimg_options *opts, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	if (len)

@@ -220,7 +220,7 @@ static cdaimg_status open_stream(cdaimg_stream **out, cdaimg_stream *tmpl, diag_
 cdaimg_status cdaimg_stream_open_fd(cdaimg_stream **out, int fd, cdaimg_stream_container container,
                                     cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, fd >= 0 && CONTAINER_OK(container));
@@ -231,7 +231,7 @@ cdaimg_status cdaimg_stream_open_fd(cdaimg_stream **out, int fd, cdaimg_stream_c
 cdaimg_status cdaimg_stream_open_file(cdaimg_stream **out, FILE *file, cdaimg_stream_container container,
                                       cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, file && CONTAINER_OK(container));
@@ -242,7 +242,7 @@ cdaimg_status cdaimg_stream_open_file(cdaimg_stream **out, FILE *file, cdaimg_st
 cdaimg_status cdaimg_stream_open_callback(cdaimg_stream **out, cdaimg_write_fn write, void *payload,
                                           cdaimg_stream_container container, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, write && CONTAINER_OK(container));
@@ -337,7 +337,7 @@ static cdaimg_status add_item(cdaimg_stream *s, const cdaimg_series *series, con
 cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cdaimg_series *series, const cdaimg_options *opts,
                                    cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, stream);
 	CD_ARG(&dc, series);
 	return add_item(stream, series, NULL, opts, diags);
@@ -346,7 +346,7 @@ cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cdaimg_series *s
 cdaimg_status cdaimg_stream_study(cdaimg_stream *stream, const cdaimg_study *study, const cdaimg_options *opts,
                                   cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, stream);
 	CD_ARG(&dc, study);
 	return add_item(stream, NULL, study, opts, diags);
@@ -375,7 +375,7 @@ static cdaimg_status close_status(cdaimg_stream *s, bool nomem, diag_ctx *dc)
 
 cdaimg_status cdaimg_stream_close(cdaimg_stream *stream, cdaimg_stream_stats *stats, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	if (!stream)
 		return CDAIMG_OK;
 	cdaimg_stream *s = stream;

@@ -312,7 +312,7 @@ void study_act_notes(check_ctx *c, const prep_study *ps, const char *prefix, int
 cdaimg_status cdaimg_study_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_study *study,
                                  const cdaimg_options *opts, cdaimg_diags *diags)
 {
-	diag_ctx dc0 = {diags, 0, 0, false};
+	diag_ctx dc0 = {.diags = diags};
 	if (out)
 		*out = NULL;
 	CD_ARG(&dc0, parent && parent->type == XML_ELEMENT_NODE && parent->doc);

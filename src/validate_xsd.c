@@ -45,7 +45,7 @@ static const char *const entry_files[] = {
 
 cdaimg_status cdaimg_schema_load_file(cdaimg_schema **out, const char *xsd_path, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, xsd_path);
@@ -79,7 +79,7 @@ cdaimg_status cdaimg_schema_load_file(cdaimg_schema **out, const char *xsd_path,
 
 cdaimg_status cdaimg_schema_load(cdaimg_schema **out, cdaimg_schema_kind kind, const char *dir, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, (unsigned)kind <= CDAIMG_SCHEMA_HL7_SDTC);
@@ -133,7 +133,7 @@ static cdaimg_status validate(const cdaimg_schema *schema, xmlDocPtr doc, diag_c
 
 cdaimg_status cdaimg_schema_validate_doc(const cdaimg_schema *schema, xmlDocPtr doc, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, schema && doc);
 	return validate(schema, doc, &dc, NULL);
 }
@@ -155,7 +155,7 @@ static const char wrapper[] =
 
 cdaimg_status cdaimg_schema_validate_entry(const cdaimg_schema *schema, xmlNodePtr entry, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, schema && entry && entry->type == XML_ELEMENT_NODE);
 	xmlDocPtr doc = NULL;
 	cdaimg_status st = doc_parse(&doc, wrapper, sizeof wrapper - 1, "wrapper", &dc);
@@ -187,7 +187,7 @@ cdaimg_status cdaimg_schema_validate_entry(const cdaimg_schema *schema, xmlNodeP
 
 cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *schema, const char *path, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, schema && path);
 	char *data;
 	size_t len;
@@ -208,7 +208,7 @@ static bool is_hl7(const xmlNode *n) { return n->ns && !strcmp((const char *)n->
 
 cdaimg_status cdaimg_schema_validate_node(const cdaimg_schema *schema, xmlNodePtr node, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, schema && node);
 	if (node->type == XML_ELEMENT_NODE)
 		return cdaimg_schema_validate_entry(schema, node, diags);

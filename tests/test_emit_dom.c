@@ -194,7 +194,7 @@ static void narrative__plain_div_as_the_parser(void **state)
 		snprintf(slow, sizeof slow, "<div xmlns='http://www.w3.org/1999/xhtml'>%s</div>", texts[i]);
 		arena a = {0};
 		cdaimg_diags *d1 = cdaimg_diags_new(), *d2 = cdaimg_diags_new();
-		diag_ctx c1 = {d1, 0, 0, false}, c2 = {d2, 0, 0, false};
+		diag_ctx c1 = {.diags = d1}, c2 = {.diags = d2};
 		char *t1 = narrative_text(&a, &c1, "div", fast), *t2 = narrative_text(&a, &c2, "div", slow);
 		if (!t1 || !t2) {
 			assert_null(t1);
@@ -251,7 +251,7 @@ static void link__long_parameters(void **state)
 	         "&objectUID=%s&contentType=application%%2Fdicom",
 	         uid);
 	cdaimg_diags *d = cdaimg_diags_new();
-	diag_ctx dc = {d, 0, 0, false};
+	diag_ctx dc = {.diags = d};
 	link_check(&dc, "referenceWado.reference", url, CDAIMG_LINK_WADO_URI, "1.2.3", "1.2.3.4", "1.2.3.4.5");
 	/* the objectUID is too long to be a UID: named as such, quoting its start */
 	int i = tu_find_diag(d, CDAIMG_D_URL_PARAM, "referenceWado.reference");

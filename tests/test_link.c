@@ -16,7 +16,7 @@
 static cdaimg_diags *run(const char *url, cdaimg_link_kind kind, const char *study)
 {
 	cdaimg_diags *d = cdaimg_diags_new();
-	diag_ctx dc = {d, 0, 0, false};
+	diag_ctx dc = {.diags = d};
 	link_check(&dc, "referenceWado.reference", url, kind, study, SERIES, SOP);
 	return d;
 }

@@ -12,15 +12,21 @@
 #include "uid.h"
 #include "valuesets.h"
 
-void check_init(check_ctx *c, arena *a, const cdaimg_options *opts, cdaimg_diags *diags)
+bool check_init(check_ctx *c, arena *a, const cdaimg_options *opts, cdaimg_diags *diags)
 {
 	static const cdaimg_options defaults = CDAIMG_OPTIONS_INIT;
 	memset(c, 0, sizeof *c);
 	c->dc.diags = diags;
 	c->arena = a;
 	c->opts = opts ? opts : &defaults;
-	c->lang = c->opts->lang ? c->opts->lang : (c->opts->profile == CDAIMG_PROFILE_FR ? "fr" : "en");
 	c->prefix = "";
+	c->p = profile_get(c->opts->profile);
+	if (!c->p) {
+		dc_err(&c->dc, CDAIMG_D_ARG, "", "unknown profile %d", (int)c->opts->profile);
+		return false;
+	}
+	c->lang = lang_get(c->opts->lang ? c->opts->lang : c->p->lang);
+	return true;
 }
 
 const char *cpath(check_ctx *c, const char *fmt, ...)
@@ -214,9 +220,9 @@ prep_id *check_identifiers(check_ctx *c, const char *field, const cdaimg_identif
 		       "at least one identifier is required (the first is the DICOM UID)");
 		return NULL;
 	}
-	if (c->opts->profile == CDAIMG_PROFILE_DICOM && n > 1)
-		dc_err(&c->dc, CDAIMG_D_PROFILE, cpath(c, "%s[1]", field),
-		       "the DICOM PS3.20 profile allows exactly one identifier");
+	if (c->p->one_id && n > 1)
+		dc_err(&c->dc, CDAIMG_D_PROFILE, cpath(c, "%s[1]", field), "the %s profile allows exactly one identifier",
+		       c->p->title);
 	prep_id *out = arena_alloc(c->arena, n * sizeof *out);
 	if (!out) {
 		nomem(c);
@@ -372,7 +378,7 @@ static bool check_modality(check_ctx *c, const cdaimg_concept *k, prep_code *out
 	out->system_name = "DCM";
 	out->display = found->display;
 	if (!out->display && e && c->opts->fill_display) {
-		const vs_entry *en = strcmp(c->lang, "fr") ? vs_find(&vs_modality_en, found->code) : e;
+		const vs_entry *en = vs_find(c->lang->modalities, found->code);
 		out->display = en ? en->display : NULL;
 	}
 	return e || !c->opts->strict;
@@ -558,7 +564,7 @@ static const char *link_url(check_ctx *c, const fpath *at, const cdaimg_link_par
 	sub.prefix = at;
 	sub.lead = "cannot build the link from this base: ";
 	char *url = NULL;
-	link_build(&url, lp, c->opts->profile, &sub);
+	link_build(&url, lp, c->p, &sub);
 	dc_join(&c->dc, &sub);
 	const char *res = url ? adup(c, url) : NULL;
 	cd_free(url);
@@ -695,15 +701,15 @@ static bool check_instance(check_ctx *c, const char *field, const cdaimg_instanc
 			       (long long)in->frame_count);
 			ok = false;
 		}
-		if (c->opts->profile != CDAIMG_PROFILE_FR && in->frame_count > MAX_LISTED_FRAMES) {
+		if (c->p->frames_as_list && in->frame_count > MAX_LISTED_FRAMES) {
 			dc_err(&c->dc, CDAIMG_D_RANGE, cpath(c, "%s.nombreCadresReferences", field),
 			       "%lld frames: the %s profile lists each frame number, at most %d", (long long)in->frame_count,
-			       c->opts->profile == CDAIMG_PROFILE_DICOM ? "dicom" : "ccda", MAX_LISTED_FRAMES);
+			       c->p->name, MAX_LISTED_FRAMES);
 			ok = false;
 		}
-		if (c->opts->profile == CDAIMG_PROFILE_DICOM && c->in_catalog) {
+		if (c->p->bare_sop_in_catalog && c->in_catalog) {
 			dc_err(&c->dc, CDAIMG_D_PROFILE, cpath(c, "%s.nombreCadresReferences", field),
-			       "DICOM PS3.20 forbids children of a SOP Instance Observation inside a DICOM Object Catalog");
+			       "%s forbids children of a SOP Instance Observation inside a DICOM Object Catalog", c->p->title);
 			ok = false;
 		}
 		pi->has_frames = true;
@@ -723,24 +729,19 @@ prep_series *check_series(check_ctx *c, const cdaimg_series *s)
 		nomem(c);
 		return NULL;
 	}
-	if ((unsigned)c->opts->profile > CDAIMG_PROFILE_CCDA) {
-		dc_err(&c->dc, CDAIMG_D_ARG, "", "unknown profile %d", (int)c->opts->profile);
-		return NULL;
-	}
-	ps->french = !strcmp(c->lang, "fr");
 	ps->ids = check_identifiers(c, "uuidSerie", s->ids, s->n_ids, &ps->n_ids);
-	for (size_t i = 1; ps->ids && i < ps->n_ids && c->opts->profile == CDAIMG_PROFILE_CCDA; i++)
+	for (size_t i = 1; ps->ids && i < ps->n_ids && c->p->series_id_root; i++)
 		if (ps->ids[i].ext)
 			dc_err(&c->dc, CDAIMG_D_PROFILE, cpath(c, "uuidSerie[%zu]", i),
-			       "the C-CDA Series Act id has no extension: give a urn:oid: or urn:uuid: value");
+			       "the %s Series Act id has no extension: give a urn:oid: or urn:uuid: value", c->p->title);
 	check_modality(c, &s->modality, &ps->modality);
 	ps->text = check_narrative(c, "description", &s->description);
 	ps->ts = check_date(c, "date", s->date);
 	if (!s->instances || s->n_instances == 0) {
 		dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, "instanceSOP"), "the series references one SOP instance");
-	} else if (s->n_instances > 1 && c->opts->profile == CDAIMG_PROFILE_FR) {
+	} else if (s->n_instances > 1 && c->p->one_instance) {
 		dc_err(&c->dc, CDAIMG_D_CARDINALITY, cpath(c, "instanceSOP[1]"),
-		       "the FR profile has exactly one SOP instance per series (D8)");
+		       "the %s profile has exactly one SOP instance per series (D8)", c->p->title);
 	} else {
 		ps->inst = arena_alloc(c->arena, s->n_instances * sizeof *ps->inst);
 		if (!ps->inst) {

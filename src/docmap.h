@@ -11,8 +11,6 @@
 #include "uid.h"
 #include "valuesets.h"
 
-#define OID_LOINC "2.16.840.1.113883.6.1"
-
 typedef struct prep_study {
 	prep_id *ids; /* ids[0].root is the Study Instance UID */
 	size_t n_ids;
@@ -39,29 +37,25 @@ void study_act_notes(check_ctx *c, const prep_study *ps, const char *prefix, int
 prep_study **check_studies(check_ctx *c, const cdaimg_study *studies, size_t n);
 
 /* Write a Study Act holding the series [first, first + count) of @p s. */
-void map_study_range(emitter *e, const profile_ids *p, const prep_study *s, size_t first, size_t count);
+void map_study_range(emitter *e, const map_opts *m, const prep_study *s, size_t first, size_t count);
 /* Write a Study Act holding every series of @p s. */
-void map_study(emitter *e, const profile_ids *p, const prep_study *s);
+void map_study(emitter *e, const map_opts *m, const prep_study *s);
 
 /* How a catalog section is written. */
 typedef struct section_opts {
 	const char *id_prefix; /* narrative ID prefix, e.g. "ex" -> "ex-01-serie-01" */
 	size_t first_no;       /* number of the first study in IDs (1-based) */
 	const char *section_uid; /* section/id/@root */
-	bool split_series;     /* one Study Act per series (IMG-CR-IMG rule, see docs/mapping.md) */
-	bool english;          /* narrative and title in English (profiles other than FR, or lang "en") */
+	const lang_names *lang;  /* of the title and the narrative table */
 } section_opts;
 
 /* Give every description of @p studies a narrative ID (text_ref = "#ID").
  * false when out of memory. */
 bool assign_refs(arena *a, prep_study **studies, size_t n, const section_opts *so);
 
-/* The column headings of the catalog's narrative table (NULL past the last). */
-#define CATALOG_COLUMNS 5
-const char *catalog_head(bool english, size_t i);
-
-/* The DICOM Object Catalog section, narrative table and Study Acts. */
-void map_section(emitter *e, const profile_ids *p, prep_study **studies, size_t n, const section_opts *so);
+/* The DICOM Object Catalog section, narrative table and Study Acts (one per
+ * series when the profile says so). */
+void map_section(emitter *e, const map_opts *m, prep_study **studies, size_t n, const section_opts *so);
 
 /* The IMG-CR-IMG document, in two steps so that any emitter can write it:
  * document_prepare checks every value (header and studies) into c->arena;

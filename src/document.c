@@ -18,7 +18,6 @@
 
 #define OID_RPPS "1.2.250.1.71.4.2.1"
 #define OID_FINESS "1.2.250.1.71.4.2.2"
-#define OID_PROFESSION "1.2.250.1.213.1.1.4.5"
 #define NOT_GIVEN "Non renseign\xC3\xA9"
 #define JDV_SITE "JDV_LocalisationAnatomique_CISIS"
 #define JDV_CI "JDV_Contre_indications_CISIS"
@@ -41,7 +40,7 @@ typedef struct prep_header {
 
 typedef struct doc_ctx {
 	emitter *e;
-	const profile_ids *p;
+	map_opts m;
 	const prep_header *h;
 	prep_study **studies;
 	size_t n;
@@ -256,7 +255,7 @@ static void organization(doc_ctx *d, const char *elem, bool industry)
 	em_text_el(e, "name", d->h->org_name);
 	if (industry)
 		em_leaf(e, "standardIndustryClassCode", "code", "AMBULATOIRE", "displayName", "Ambulatoire",
-		        "codeSystem", "1.2.250.1.213.1.1.4.9", NULL);
+		        "codeSystem", OID_ACTIVITY, NULL);
 	em_end(e);
 }
 
@@ -277,21 +276,21 @@ static void radiologist(doc_ctx *d, const char *elem)
 
 static void header_ids(doc_ctx *d)
 {
-	static const char *const tids[] = {"2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1", "1.2.840.10008.9.1",
-	                                   "1.2.840.10008.9.20", "1.2.840.10008.9.21"};
+	static const char *const tids[] = {TID_DOC_FR_REALM, TID_DOC_CISIS, TID_DOC_PS320, TID_DOC_PS320_HEADER,
+	                                   TID_DOC_PS320_BODY};
 	emitter *e = d->e;
 	const prep_header *h = d->h;
 	em_leaf(e, "realmCode", "code", "FR", NULL);
-	em_leaf(e, "typeId", "root", "2.16.840.1.113883.1.3", "extension", "POCD_HD000040", NULL);
+	em_leaf(e, "typeId", "root", TID_CDA_TYPE, "extension", CDA_TYPE_EXT, NULL);
 	for (size_t i = 0; i < sizeof tids / sizeof tids[0]; i++)
 		em_leaf(e, "templateId", "root", tids[i], NULL);
-	em_leaf(e, "templateId", "root", "1.2.250.1.213.1.1.1.45", "extension", "2024.01", NULL);
+	em_leaf(e, "templateId", "root", TID_IMG_CR_IMG, "extension", IMG_CR_IMG_VERSION, NULL);
 	em_leaf(e, "id", "root", h->doc_root, "extension", h->doc_ext, NULL);
-	em_leaf(e, "code", "code", "18748-4", "displayName", "CR d\xE2\x80\x99imagerie m\xC3\xA9" "dicale", "codeSystem",
+	em_leaf(e, "code", "code", LOINC_IMAGING_REPORT, "displayName", "CR d\xE2\x80\x99imagerie m\xC3\xA9" "dicale", "codeSystem",
 	        OID_LOINC, "codeSystemName", "LOINC", NULL);
 	em_text_el(e, "title", h->title);
 	em_leaf(e, "effectiveTime", "value", h->ts, NULL);
-	em_leaf(e, "confidentialityCode", "code", "N", "displayName", "Normal", "codeSystem", "2.16.840.1.113883.5.25",
+	em_leaf(e, "confidentialityCode", "code", "N", "displayName", "Normal", "codeSystem", OID_CONFIDENTIALITY,
 	        NULL);
 	em_leaf(e, "languageCode", "code", "fr-FR", NULL);
 	em_leaf(e, "setId", "root", h->set_root, NULL);
@@ -315,7 +314,7 @@ static void record_target(doc_ctx *d)
 	em_end(e);
 	em_end(e); /* name */
 	em_leaf(e, "administrativeGenderCode", "code", h->pat_gender, "displayName", h->pat_gender_name, "codeSystem",
-	        "2.16.840.1.113883.5.1", NULL);
+	        OID_GENDER, NULL);
 	em_leaf(e, "birthTime", "value", h->pat_birth, NULL);
 	em_end(e); /* patient */
 	em_end(e); /* patientRole */
@@ -355,7 +354,7 @@ static void orders(doc_ctx *d)
 		em_start(e, "inFulfillmentOf");
 		em_start(e, "order");
 		em_leaf(e, "id", "root", uid, NULL);
-		em_start_ns(e, "ps3-20", "urn:dicom-org:ps3-20", "accessionNumber");
+		em_start_ns(e, PS3_20_PREFIX, PS3_20_NS, "accessionNumber");
 		em_attr(e, "root", s->accession.root);
 		em_attr(e, "extension", s->accession.ext);
 		em_end(e);
@@ -382,7 +381,7 @@ static void modalities(emitter *e, const prep_study *s, const char *elem, const 
 		}
 		if (qualifier) {
 			em_start(e, "qualifier");
-			em_leaf(e, "name", "code", "121139", "displayName", "Modalit\xC3\xA9 d'imagerie", "codeSystem", OID_DCM,
+			em_leaf(e, "name", "code", DCM_MODALITY, "displayName", MODALITY_DISPLAY_FR, "codeSystem", OID_DCM,
 			        "codeSystemName", "DCM", NULL);
 			em_end(e);
 		}
@@ -422,14 +421,14 @@ static void component_of(doc_ctx *d)
 	em_start(e, "encompassingEncounter");
 	em_leaf(e, "id", "root", uid, NULL);
 	em_leaf(e, "code", "code", "AMB", "displayName", "Ambulatoire (hors \xC3\xA9tablissement)", "codeSystem",
-	        "2.16.840.1.113883.5.4", NULL);
+	        OID_ACT_CODE, NULL);
 	em_start(e, "effectiveTime");
 	em_leaf(e, "low", "value", d->studies[0]->ts, NULL);
 	em_end(e);
 	em_start(e, "location");
 	em_start(e, "healthCareFacility");
 	em_leaf(e, "id", "root", OID_FINESS, "extension", d->h->org_id, NULL);
-	em_leaf(e, "code", "code", "SA08", "displayName", "Cabinet de groupe", "codeSystem", "1.2.250.1.71.4.2.4", NULL);
+	em_leaf(e, "code", "code", "SA08", "displayName", "Cabinet de groupe", "codeSystem", OID_FACILITY, NULL);
 	em_end(e);
 	em_end(e);
 	em_end(e); /* encompassingEncounter */
@@ -474,8 +473,8 @@ static void history_entry(doc_ctx *d, const char *salt, const char *code, const 
 	derived_uid(uid, d->seed, salt);
 	em_start(e, "entry");
 	em_open(e, "observation", "classCode", "OBS", "moodCode", "EVN", NULL);
-	em_leaf(e, "templateId", "root", "2.16.840.1.113883.10.20.6.2.13", NULL);
-	em_leaf(e, "templateId", "root", "1.2.250.1.213.1.1.3.150", NULL);
+	em_leaf(e, "templateId", "root", TID_OBSERVATION, NULL);
+	em_leaf(e, "templateId", "root", TID_OBSERVATION_FR, NULL);
 	em_leaf(e, "id", "root", uid, NULL);
 	em_leaf(e, "code", "code", code, "displayName", display, "codeSystem", OID_LOINC, "codeSystemName", "LOINC", NULL);
 	ref_el(e, "text", ref);
@@ -520,7 +519,7 @@ static void history_row(emitter *e, const char *head, const char *id)
  * wants one such observation. So the observation carries the value set's
  * catch-all code, "another known contre-indication", and negationInd="true":
  * the author states there is none (docs/mapping.md). */
-static const prep_code ci_none = {"GEN-092.01.20", "1.2.250.1.213.1.1.4.322", "TA_ASIP",
+static const prep_code ci_none = {"GEN-092.01.20", OID_TA_ASIP, "TA_ASIP",
                                   "Autre contre-indication connue"};
 
 static void ci_id(char *out, size_t size, size_t i) { snprintf(out, size, "contre-indication-%02zu", i + 1); }
@@ -570,10 +569,10 @@ static void ci_entry(doc_ctx *d, const prep_code *k, bool none, const char *id, 
 	snprintf(ref, sizeof ref, "#%s", id);
 	em_start(e, "entry");
 	em_open(e, "observation", "classCode", "OBS", "moodCode", "EVN", "negationInd", none ? "true" : NULL, NULL);
-	em_leaf(e, "templateId", "root", "2.16.840.1.113883.10.20.6.2.13", NULL);
-	em_leaf(e, "templateId", "root", "1.2.250.1.213.1.1.3.150", NULL);
+	em_leaf(e, "templateId", "root", TID_OBSERVATION, NULL);
+	em_leaf(e, "templateId", "root", TID_OBSERVATION_FR, NULL);
 	em_leaf(e, "id", "root", uid, NULL);
-	em_leaf(e, "code", "code", "64100-1", "displayName", "Contre-indications", "codeSystem", OID_LOINC,
+	em_leaf(e, "code", "code", LOINC_CONTRAINDICATIONS, "displayName", "Contre-indications", "codeSystem", OID_LOINC,
 	        "codeSystemName", "LOINC", NULL);
 	ref_el(e, "text", ref);
 	em_leaf(e, "statusCode", "code", "completed", NULL);
@@ -603,17 +602,17 @@ static void clinical_info(doc_ctx *d)
 {
 	emitter *e = d->e;
 	em_start(e, "component");
-	section_open(d, "1.2.840.10008.9.2", "1.2.250.1.213.1.1.2.205", "clinical", "55752-0", "Informations cliniques",
+	section_open(d, TID_SEC_CLINICAL, TID_SEC_CLINICAL_FR, "clinical", "55752-0", "Informations cliniques",
 	             "Informations cliniques", false);
 	em_leaf(e, "text", NULL);
 	em_start(e, "component");
-	section_open(d, "1.2.840.10008.9.7", "1.2.250.1.213.1.1.2.211", "request", "55115-0", "Demande",
+	section_open(d, TID_SEC_REQUEST, TID_SEC_REQUEST_FR, "request", LOINC_REQUEST, "Demande",
 	             "Justification de la demande d\xE2\x80\x99" "examen / Finalit\xC3\xA9 de l'examen", true);
 	em_text_el(e, "text", NOT_GIVEN);
 	em_end(e); /* section */
 	em_end(e); /* component */
 	em_start(e, "component");
-	section_open(d, "2.16.840.1.113883.10.20.22.2.39", "1.2.250.1.213.1.1.2.213", "history", "11329-0",
+	section_open(d, TID_SEC_HISTORY, TID_SEC_HISTORY_FR, "history", "11329-0",
 	             "Historique m\xC3\xA9" "dical", "Ant\xC3\xA9" "c\xC3\xA9" "dents et contre-indications", false);
 	em_start(e, "text");
 	history_row(e, "Ant\xC3\xA9" "c\xC3\xA9" "dents m\xC3\xA9" "dicaux", "antecedents-medicaux");
@@ -697,8 +696,8 @@ static void technique(doc_ctx *d, const prep_study *s, size_t i, const char *id)
 	snprintf(mref, sizeof mref, "#%s-modalite", id);
 	em_start(e, "entry");
 	em_open(e, "procedure", "classCode", "PROC", "moodCode", "EVN", NULL);
-	em_leaf(e, "templateId", "root", "1.2.840.10008.9.14", NULL);
-	em_leaf(e, "templateId", "root", "1.2.250.1.213.1.1.3.153", NULL);
+	em_leaf(e, "templateId", "root", TID_TECHNIQUE, NULL);
+	em_leaf(e, "templateId", "root", TID_TECHNIQUE_FR, NULL);
 	em_leaf(e, "id", "root", uid, NULL);
 	em_open(e, "code", "nullFlavor", "UNK", NULL);
 	ref_el(e, "originalText", ref);
@@ -723,16 +722,16 @@ static void imaging_act(doc_ctx *d, size_t i)
 	snprintf(salt, sizeof salt, "acte-%zu", i);
 	snprintf(id, sizeof id, "acte-%02zu", i + 1);
 	em_start(e, "component");
-	section_open(d, "1.2.840.10008.9.3", "1.2.250.1.213.1.1.2.206", salt, "55111-9",
+	section_open(d, TID_SEC_ACT, TID_SEC_ACT_FR, salt, "55111-9",
 	             "Description de l'acte d\xE2\x80\x99imagerie", "Technique d\xE2\x80\x99imagerie", false);
 	act_narrative(e, s, &d->h->site, id);
 	technique(d, s, i, id);
 	snprintf(salt, sizeof salt, "catalog-%zu", i);
 	derived_uid(uid, d->seed, salt);
-	section_opts so = {"ex", i + 1, uid, true, false};
+	section_opts so = {"ex", i + 1, uid, lang_get("fr")}; /* the document is French */
 	prep_study *one[1] = {d->studies[i]};
 	em_start(e, "component");
-	map_section(e, d->p, one, 1, &so);
+	map_section(e, &d->m, one, 1, &so);
 	em_end(e);
 	em_end(e); /* section */
 	em_end(e); /* component */
@@ -742,7 +741,7 @@ static void conclusion(doc_ctx *d)
 {
 	emitter *e = d->e;
 	em_start(e, "component");
-	section_open(d, "1.2.840.10008.9.5", "1.2.250.1.213.1.1.2.209", "conclusion", "19005-8", "Conclusions",
+	section_open(d, TID_SEC_CONCLUSION, TID_SEC_CONCLUSION_FR, "conclusion", "19005-8", "Conclusions",
 	             "Conclusion", false);
 	em_text_el(e, "text", NOT_GIVEN);
 	em_end(e);
@@ -834,23 +833,23 @@ cdaimg_status document_prepare(doc_plan **out, check_ctx *c, const cdaimg_study 
 		       "organization); cdaimg_document_header_sample() gives fictitious ones");
 		return CDAIMG_EARG;
 	}
-	if (c->opts->profile != CDAIMG_PROFILE_FR)
+	if (!c->p->cisis)
 		dc_err(&c->dc, CDAIMG_D_PROFILE, "", "an IMG-CR-IMG document is French CI-SIS: build it with the FR profile");
 	prep_study **ps = check_studies(c, studies, n);
 	const char *seed = ps ? study_seed(c, ps, n) : "";
 	prep_header *ph = seed ? check_header(c, header, ps ? ps[0]->ts : NULL, seed) : NULL;
-	if (ps && ph && c->opts->profile == CDAIMG_PROFILE_FR)
+	if (ps && ph && c->p->cisis)
 		name_document_in_links(c, ps, n, ph);
 	cdaimg_status st = dc_status(&c->dc);
 	if (!ps || !ph || st != CDAIMG_OK)
 		return st;
-	section_opts so = {"ex", 1, NULL, true, false};
+	section_opts so = {"ex", 1, NULL, NULL};
 	doc_plan *plan = arena_alloc(c->arena, sizeof *plan);
 	if (!plan || !assign_refs(c->arena, ps, n, &so)) {
 		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
-	plan->d = (doc_ctx){NULL, profile_get(c->opts->profile), ph, ps, n, seed};
+	plan->d = (doc_ctx){NULL, {c->p, c->lang}, ph, ps, n, seed};
 	*out = plan;
 	return CDAIMG_OK;
 }
@@ -892,9 +891,9 @@ cdaimg_status cdaimg_document_build(xmlDocPtr *out, const cdaimg_study *studies,
 	cdaimg_global_init();
 	arena a = {0};
 	check_ctx c;
-	check_init(&c, &a, opts, diags);
 	doc_plan *plan;
-	cdaimg_status st = document_prepare(&plan, &c, studies, n_studies, header);
+	cdaimg_status st = check_init(&c, &a, opts, diags) ? document_prepare(&plan, &c, studies, n_studies, header)
+	                                                    : dc_status(&c.dc);
 	if (st == CDAIMG_OK)
 		st = emit_document(out, &c, plan);
 	arena_release(&a);

@@ -24,20 +24,11 @@
 #include "docread.h"
 #include "link.h"
 #include "narrative.h"
+#include "profile.h"
 #include "uid.h"
 #include "values.h"
 #include "valuesets.h"
 
-#define X_HL7_NS "urn:hl7-org:v3"
-#define PS3_20_NS "urn:dicom-org:ps3-20"
-
-/* Template ids of each role, every profile (MAPPING.md §2, §5). */
-static const char *const study_templates[] = {"1.2.840.10008.9.16", "2.16.840.1.113883.10.20.6.2.6",
-                                              "1.2.250.1.213.1.1.3.155", NULL};
-static const char *const series_templates[] = {"1.2.840.10008.9.17", "2.16.840.1.113883.10.20.22.4.63",
-                                               "1.2.250.1.213.1.1.3.156", NULL};
-static const char *const sop_templates[] = {"1.2.840.10008.9.18", "2.16.840.1.113883.10.20.6.2.8",
-                                            "1.2.250.1.213.1.1.3.157", NULL};
 
 #define SYS_DCMUID_URN "urn:oid:" OID_DCMUID
 
@@ -97,7 +88,7 @@ static bool hl7_elem(const xmlNode *n, const char *name)
 {
 	if (!n || n->type != XML_ELEMENT_NODE)
 		return false;
-	if (n->ns && (!n->ns->href || strcmp((const char *)n->ns->href, X_HL7_NS) != 0))
+	if (n->ns && (!n->ns->href || strcmp((const char *)n->ns->href, HL7_NS) != 0))
 		return false;
 	return !name || !strcmp((const char *)n->name, name);
 }
@@ -145,21 +136,25 @@ static bool attr_is(xctx *x, const xmlNode *n, const char *name, const char *val
 	return v && !strcmp(v, value);
 }
 
-static bool has_template(xctx *x, const xmlNode *n, const char *const *roots)
+/* @p n has the template id @p root. */
+static bool has_template(xctx *x, const xmlNode *n, const char *root)
 {
-	for (const xmlNode *t = child(n, "templateId"); t; t = sibling(t, "templateId")) {
-		const char *root = attr(x, t, "root");
-		for (int i = 0; root && roots[i]; i++)
-			if (!strcmp(root, roots[i]))
-				return true;
-	}
+	for (const xmlNode *t = child(n, "templateId"); t; t = sibling(t, "templateId"))
+		if (attr_is(x, t, "root", root))
+			return true;
 	return false;
 }
 
-static bool is_act(xctx *x, const xmlNode *n, const char *const *roots)
+/* @p n has the template id of @p role in some profile (the entries of every family are read). */
+static bool has_role(xctx *x, const xmlNode *n, tid_role role)
 {
-	return hl7_elem(n, "act") && has_template(x, n, roots);
+	for (const xmlNode *t = child(n, "templateId"); t; t = sibling(t, "templateId"))
+		if (profile_tid_is(role, attr(x, t, "root")))
+			return true;
+	return false;
 }
+
+static bool is_act(xctx *x, const xmlNode *n, tid_role role) { return hl7_elem(n, "act") && has_role(x, n, role); }
 
 /* --- diagnostics ------------------------------------------------------------------------- */
 
@@ -484,16 +479,16 @@ static void read_modality(xctx *x, const xmlNode *act, cdaimg_concept *out)
 	const xmlNode *code = child(act, "code"), *found = NULL;
 	for (const xmlNode *q = child(code, "qualifier"); q && !found; q = sibling(q, "qualifier")) {
 		const xmlNode *v = child(q, "value");
-		if (v && attr_is(x, child(q, "name"), "code", "121139"))
+		if (v && attr_is(x, child(q, "name"), "code", DCM_MODALITY))
 			found = v;
 	}
 	for (const xmlNode *q = child(code, "qualifier"); q && !found; q = sibling(q, "qualifier"))
 		found = child(q, "value");
-	if (!found && code && attr(x, code, "code") && !attr_is(x, code, "code", "113015"))
+	if (!found && code && attr(x, code, "code") && !attr_is(x, code, "code", DCM_SERIES))
 		found = code;
 	if (!found || !attr(x, found, "code")) {
 		xdiag(x, CDAIMG_SEV_ERROR, code ? code : act,
-		      "no modality: expected code/qualifier (name 121139) with a value");
+		      "no modality: expected code/qualifier (name " DCM_MODALITY ") with a value");
 		return;
 	}
 	read_coding(x, found, out);
@@ -589,12 +584,12 @@ static const xmlNode *related_obs(xctx *x, const xmlNode *parent, const char *co
 
 static void read_frames(xctx *x, const xmlNode *obs, cdaimg_instance *in)
 {
-	const xmlNode *frames = related_obs(x, obs, "121190");
-	const xmlNode *boundary = frames ? related_obs(x, frames, "113036") : NULL;
+	const xmlNode *frames = related_obs(x, obs, DCM_FRAMES);
+	const xmlNode *boundary = frames ? related_obs(x, frames, DCM_BOUNDARY) : NULL;
 	if (boundary)
 		read_boundary(x, boundary, in);
 	else if (frames)
-		xdiag(x, CDAIMG_SEV_WARNING, frames, "Referenced Frames without a Frames for Display (113036) boundary");
+		xdiag(x, CDAIMG_SEV_WARNING, frames, "Referenced Frames without a Frames for Display (" DCM_BOUNDARY ") boundary");
 }
 
 /* @p url without its white space (the ANS sample's links have some); caller frees. */
@@ -710,7 +705,7 @@ static void read_instance(xctx *x, const xmlNode *obs, cdaimg_instance *in, cdai
 static const xmlNode *sop_obs(xctx *x, const xmlNode *er)
 {
 	const xmlNode *o = child(er, "observation");
-	return o && has_template(x, o, sop_templates) ? o : NULL;
+	return o && has_role(x, o, ROLE_SOP) ? o : NULL;
 }
 
 static void read_instances(xctx *x, const xmlNode *act, cdaimg_series *s)
@@ -719,8 +714,8 @@ static void read_instances(xctx *x, const xmlNode *act, cdaimg_series *s)
 	for (const xmlNode *er = child(act, "entryRelationship"); er; er = sibling(er, "entryRelationship"))
 		n += sop_obs(x, er) != NULL;
 	if (!n) {
-		xdiag(x, CDAIMG_SEV_ERROR, act,
-		      "the Series Act has no SOP Instance Observation (template 1.2.840.10008.9.18)");
+		xdiag(x, CDAIMG_SEV_ERROR, act, "the Series Act has no SOP Instance Observation (template %s)",
+		      profile_get(CDAIMG_PROFILE_DICOM)->tid[ROLE_SOP][0]);
 		return;
 	}
 	cdaimg_instance *in = arena_alloc(x->a, n * sizeof *in);
@@ -760,11 +755,11 @@ static size_t find_series(xctx *x, const xmlNode *n, const xmlNode **out)
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		if (!hl7_elem(c, NULL))
 			continue;
-		if (is_act(x, c, series_templates)) {
+		if (is_act(x, c, ROLE_SERIES)) {
 			if (out)
 				out[k] = c;
 			k++;
-		} else if (!is_act(x, c, study_templates)) {
+		} else if (!is_act(x, c, ROLE_STUDY)) {
 			k += find_series(x, c, out ? out + k : NULL);
 		}
 	}
@@ -871,9 +866,9 @@ static void scan(xctx *x, const xmlNode *n)
 	for (; n && !x->dc.nomem; n = n->next) {
 		if (!hl7_elem(n, NULL))
 			continue;
-		if (is_act(x, n, study_templates))
+		if (is_act(x, n, ROLE_STUDY))
 			add_study(x, n);
-		else if (is_act(x, n, series_templates))
+		else if (is_act(x, n, ROLE_SERIES))
 			add_series(x, n);
 		else
 			scan(x, n->children);
@@ -1080,11 +1075,10 @@ static const char *time_of(xctx *x, const xmlNode *n)
 /* The first element @p name under @p n (depth first) with template @p root. */
 static const xmlNode *first_templated(xctx *x, const xmlNode *n, const char *name, const char *root)
 {
-	const char *const roots[] = {root, NULL};
 	for (const xmlNode *c = n ? n->children : NULL; c && !x->dc.nomem; c = c->next) {
 		if (!hl7_elem(c, NULL))
 			continue;
-		if (!strcmp((const char *)c->name, name) && has_template(x, c, roots))
+		if (!strcmp((const char *)c->name, name) && has_template(x, c, root))
 			return c;
 		const xmlNode *found = first_templated(x, c, name, root);
 		if (found)
@@ -1118,8 +1112,8 @@ static void coded_of(xctx *x, const xmlNode *el, const char *what, const vs_tabl
 /* Is @p n an FR-DICOM-Observation of contre-indications (code 64100-1)? */
 static bool is_contraindication(xctx *x, const xmlNode *n)
 {
-	static const char *const obs[] = {"1.2.250.1.213.1.1.3.150", NULL};
-	return hl7_elem(n, "observation") && has_template(x, n, obs) && attr_is(x, child(n, "code"), "code", "64100-1");
+	return hl7_elem(n, "observation") && has_template(x, n, TID_OBSERVATION_FR) &&
+	       attr_is(x, child(n, "code"), "code", LOINC_CONTRAINDICATIONS);
 }
 
 /* Count (@p out NULL) or read the contre-indications under @p n, from @p k on.
@@ -1199,7 +1193,7 @@ static void read_header(xctx *x, const xmlNode *doc, cdaimg_document_header *h)
 	h->organization_id = number_of(x, org, OID_FINESS, "1", 9, "the custodian organization");
 
 	/* the first FR-DICOM-Technique-imagerie: the build writes the same site in each */
-	const xmlNode *proc = first_templated(x, doc, "procedure", "1.2.250.1.213.1.1.3.153");
+	const xmlNode *proc = first_templated(x, doc, "procedure", TID_TECHNIQUE_FR);
 	coded_of(x, child(proc, "targetSiteCode"), "the anatomical site", &vs_anatomical_site,
 	         "JDV_LocalisationAnatomique_CISIS", &h->anatomical_site);
 	read_contraindications(x, doc, h);

@@ -25,7 +25,8 @@ void link_check(diag_ctx *dc, const char *path, const char *url, cdaimg_link_kin
 
 /* Build the URL of @p p (see cdaimg_link_build), checked; problems reported to
  * @p dc, a context of its own (dc_sub): its counts make the status. */
-cdaimg_status link_build(char **out, const cdaimg_link_params *p, cdaimg_profile profile, diag_ctx *dc);
+struct profile_def;
+cdaimg_status link_build(char **out, const cdaimg_link_params *p, const struct profile_def *profile, diag_ctx *dc);
 
 /* Percent-decoded value of query parameter @p name (exact, or ASCII-case-
  * insensitive when @p nocase), or NULL; caller frees. *found tells apart

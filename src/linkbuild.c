@@ -5,6 +5,7 @@
 
 #include "imagelink.h"
 #include "link.h"
+#include "profile.h"
 #include "uid.h"
 
 static void add_encoded(strbuf *b, const char *s)
@@ -38,7 +39,9 @@ static bool need(diag_ctx *dc, const char *value, const char *field)
 	return false;
 }
 
-static void build_iid(strbuf *b, const cdaimg_link_params *p, cdaimg_profile profile)
+/* The ANS recipe (a CI-SIS profile, D5): Accessionnumber=<root>.<extension>,
+ * idCDA=<document id>; otherwise accessionNumber=<extension>. */
+static void build_iid(strbuf *b, const cdaimg_link_params *p, bool ans)
 {
 	static const char endp[] = "IHEInvokeImageDisplay";
 	size_t path_end = strcspn(b->s, "?#");
@@ -53,7 +56,7 @@ static void build_iid(strbuf *b, const cdaimg_link_params *p, cdaimg_profile pro
 	if (p->study_uid)
 		add_param(b, "studyUID", p->study_uid);
 	if (p->accession_ext) {
-		if (profile == CDAIMG_PROFILE_FR) {
+		if (ans) {
 			strbuf acc = {0};
 			if (p->accession_root) {
 				sb_add(&acc, p->accession_root);
@@ -69,11 +72,11 @@ static void build_iid(strbuf *b, const cdaimg_link_params *p, cdaimg_profile pro
 			add_param(b, "accessionNumber", p->accession_ext);
 		}
 	}
-	if (profile == CDAIMG_PROFILE_FR && p->document_id)
+	if (ans && p->document_id)
 		add_param(b, "idCDA", p->document_id);
 }
 
-cdaimg_status link_build(char **out, const cdaimg_link_params *p, cdaimg_profile profile, diag_ctx *dc)
+cdaimg_status link_build(char **out, const cdaimg_link_params *p, const profile_def *profile, diag_ctx *dc)
 {
 	cdaimg_link_kind kind = p->kind;
 	if (!link_kind_code(kind)) {
@@ -98,7 +101,7 @@ cdaimg_status link_build(char **out, const cdaimg_link_params *p, cdaimg_profile
 	sb_add(&b, p->base);
 	switch (kind) {
 	case CDAIMG_LINK_IID:
-		build_iid(&b, p, profile);
+		build_iid(&b, p, profile && profile->cisis);
 		break;
 	case CDAIMG_LINK_WADO_URI:
 		add_param(&b, "requestType", "WADO");
@@ -141,5 +144,5 @@ cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *p, cdaimg_
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, p);
-	return link_build(out, p, profile, &dc);
+	return link_build(out, p, profile_get(profile), &dc);
 }

@@ -6,22 +6,15 @@
 #include "emit.h"
 #include "prep.h"
 
-/* Template ids of one profile (MAPPING.md §2, §5); NULL = none. */
-typedef struct profile_ids {
-	const char *study[2];
-	const char *series[2];
-	const char *sop[2];
-	const char *frames;   /* Referenced Frames */
-	const char *boundary; /* Frames for Display */
-	const char *catalog[2];
-	const char *display_series, *display_modality, *display_study;
-	bool frames_as_int_list; /* D4 boundary as repeated INT values (PS3.20, C-CDA) instead of IVL_INT */
-} profile_ids;
-
-const profile_ids *profile_get(cdaimg_profile p);
+/* How the mapping writes: the template family, and the language of the
+ * fixed display names. */
+typedef struct map_opts {
+	const profile_def *p;
+	const lang_names *lang;
+} map_opts;
 
 /* Write a Series Act (with its SOP Instance Observations). */
-void map_series(emitter *e, const profile_ids *p, const prep_series *s);
+void map_series(emitter *e, const map_opts *m, const prep_series *s);
 
 /* Write <code code=.. codeSystem=.. codeSystemName=.. displayName=..> from @p k
  * and leave it open (the caller adds children, then em_end). */

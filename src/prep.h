@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "internal.h"
 #include "link.h"
+#include "profile.h"
 
 typedef struct prep_id {
 	const char *root, *ext; /* ext may be NULL */
@@ -44,14 +45,14 @@ typedef struct prep_series {
 	const char *ts;
 	prep_instance *inst;
 	size_t n_inst;
-	bool french; /* display names of the fixed codes in French (lang "fr") */
 } prep_series;
 
 typedef struct check_ctx {
 	diag_ctx dc;
 	arena *arena;
 	const cdaimg_options *opts;
-	const char *lang;    /* resolved display language */
+	const profile_def *p;    /* opts->profile's */
+	const lang_names *lang;  /* the display language: opts->lang, else the profile's */
 	const char *prefix;  /* path prefix, e.g. "serieImagerie[1]." or "" */
 	const char *study_uid; /* for link consistency, may be NULL */
 	const prep_id *accession; /* the study's accession number (IID links built from a base), may be NULL */
@@ -59,11 +60,9 @@ typedef struct check_ctx {
 	char path[768];
 } check_ctx;
 
-/* Frames written one INT value each (dicom, ccda profiles): at most this many. */
-#define MAX_LISTED_FRAMES 65536
-
-/* Resolve the options (NULL -> defaults) into @p c. */
-void check_init(check_ctx *c, arena *a, const cdaimg_options *opts, cdaimg_diags *diags);
+/* Resolve the options (NULL -> defaults) into @p c. false (reported) when
+ * they name no profile. */
+bool check_init(check_ctx *c, arena *a, const cdaimg_options *opts, cdaimg_diags *diags);
 
 /* Check one series; returns the prepared values (in c->arena), or NULL when
  * errors were found (all reported). */

@@ -9,12 +9,6 @@
 #include "place.h"
 #include "target.h"
 
-#define TID_ACT_SECTION "1.2.250.1.213.1.1.2.206"
-#define TID_CATALOG "2.16.840.1.113883.10.20.6.1.1"
-#define TID_CATALOG_FR "1.2.250.1.213.1.1.2.217"
-#define TID_STUDY "1.2.840.10008.9.16"
-#define TID_STUDY_FR "1.2.250.1.213.1.1.3.155"
-
 /* A growing array of pointers; `failed` once it could not grow. */
 typedef struct ptrs {
 	void **v;
@@ -84,9 +78,9 @@ bool put_place(put_plan *pl, xmlNodePtr node, xmlNodePtr parent, bool ranked);
 /* The Study Instance UIDs of @p ps, each followed by ";" (the seed of derived ids); in the arena. */
 char *put_seed(put_plan *pl, prep_study *const *ps, size_t n);
 /* The object catalog of an imaging act section (component/section), or NULL. */
-xmlNodePtr put_catalog_of(const xmlNode *section);
+xmlNodePtr put_catalog_of(const put_plan *pl, const xmlNode *section);
 /* The Study Act of a catalog entry, or NULL. */
-xmlNodePtr put_study_act(const xmlNode *entry);
+xmlNodePtr put_study_act(const put_plan *pl, const xmlNode *entry);
 
 /* put_plan.c: what the studies of @p g replace in its catalog (entries,
  * narrative rows), into pl->drop. */

@@ -6,13 +6,11 @@
 
 #include "put.h"
 
-#define PS320_NS "urn:dicom-org:ps3-20"
-
 static void write_translation(emitter *e, const prep_code *m)
 {
 	map_code_open(e, "translation", m);
 	em_start(e, "qualifier");
-	em_leaf(e, "name", "code", "121139", "displayName", "Modalit\xC3\xA9 d'imagerie", "codeSystem", OID_DCM,
+	em_leaf(e, "name", "code", DCM_MODALITY, "displayName", MODALITY_DISPLAY_FR, "codeSystem", OID_DCM,
 	        "codeSystemName", "DCM", NULL);
 	em_end(e);
 	em_end(e);
@@ -66,7 +64,7 @@ static void write_order(emitter *e, const void *arg)
 	em_start(e, "inFulfillmentOf");
 	em_start(e, "order");
 	em_leaf(e, "id", "root", a->uid, NULL);
-	em_start_ns(e, "ps3-20", PS320_NS, "accessionNumber");
+	em_start_ns(e, PS3_20_PREFIX, PS3_20_NS, "accessionNumber");
 	em_attr(e, "root", a->accession->root);
 	em_attr(e, "extension", a->accession->ext);
 	em_end(e);
@@ -80,7 +78,7 @@ static void reuse_ps320(xmlNodePtr in)
 {
 	xmlNodePtr order = tg_child(in, "order");
 	for (xmlNodePtr k = order ? order->children : NULL; k; k = k->next) {
-		xmlNsPtr outer = k->nsDef ? xmlSearchNsByHref(k->doc, in->parent, (const xmlChar *)PS320_NS) : NULL;
+		xmlNsPtr outer = k->nsDef ? xmlSearchNsByHref(k->doc, in->parent, (const xmlChar *)PS3_20_NS) : NULL;
 		if (!outer)
 			continue;
 		xmlNsPtr own = k->nsDef;
@@ -117,7 +115,7 @@ static bool has_order(const xmlNode *root, const prep_id *acc)
 		const xmlNode *order = tg_hl7(k, "inFulfillmentOf") ? tg_child(k, "order") : NULL;
 		for (const xmlNode *n = order ? order->children : NULL; n; n = n->next) {
 			bool number = n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-			              !strcmp((const char *)n->ns->href, PS320_NS) && !strcmp((const char *)n->name, "accessionNumber");
+			              !strcmp((const char *)n->ns->href, PS3_20_NS) && !strcmp((const char *)n->name, "accessionNumber");
 			if ((number || tg_hl7(n, "id")) && tg_attr_is(n, "root", acc->root) && tg_attr_is(n, "extension", acc->ext))
 				return true;
 		}

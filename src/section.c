@@ -9,9 +9,6 @@
 #include "emit_dom.h"
 #include "target.h"
 
-#define CATALOG_TITLE_FR "Catalogue d\xE2\x80\x99objets DICOM"
-#define CATALOG_TITLE_EN "DICOM Object Catalog"
-
 /* --- narrative IDs (D6) -------------------------------------------------------------------- */
 
 static const char *ref(arena *a, const char *id)
@@ -62,20 +59,12 @@ static void content(emitter *e, const char *text, const char *text_ref)
 	em_end(e);
 }
 
-const char *catalog_head(bool english, size_t i)
-{
-	static const char *const heads[2][CATALOG_COLUMNS] = {
-		{"Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9 d'acquisition", "Date", "Lien vers les images"},
-		{"Study", "Series", "Modality", "Date", "Images"}};
-	return i < CATALOG_COLUMNS ? heads[english][i] : NULL;
-}
-
-static void header_row(emitter *e, bool english)
+static void header_row(emitter *e, const lang_names *lang)
 {
 	em_start(e, "thead");
 	em_start(e, "tr");
 	for (size_t i = 0; i < CATALOG_COLUMNS; i++)
-		em_text_el(e, "th", catalog_head(english, i));
+		em_text_el(e, "th", lang->heads[i]);
 	em_end(e);
 	em_end(e);
 }
@@ -133,11 +122,11 @@ static void series_row(emitter *e, const prep_study *st, size_t j)
 	em_end(e); /* tr */
 }
 
-static void narrative(emitter *e, prep_study **studies, size_t n, bool english)
+static void narrative(emitter *e, prep_study **studies, size_t n, const lang_names *lang)
 {
 	em_start(e, "text");
 	em_open(e, "table", "border", "1", NULL);
-	header_row(e, english);
+	header_row(e, lang);
 	em_start(e, "tbody");
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < studies[i]->n_series; j++)
@@ -149,22 +138,22 @@ static void narrative(emitter *e, prep_study **studies, size_t n, bool english)
 
 /* --- section ------------------------------------------------------------------------------- */
 
-void map_section(emitter *e, const profile_ids *p, prep_study **studies, size_t n, const section_opts *so)
+void map_section(emitter *e, const map_opts *m, prep_study **studies, size_t n, const section_opts *so)
 {
 	em_open(e, "section", "classCode", "DOCSECT", "moodCode", "EVN", NULL);
-	map_template_ids(e, p->catalog);
+	map_template_ids(e, m->p->tid[ROLE_CATALOG]);
 	em_leaf(e, "id", "root", so->section_uid, NULL);
-	const char *title = so->english ? CATALOG_TITLE_EN : CATALOG_TITLE_FR;
-	em_leaf(e, "code", "code", "121181", "codeSystem", OID_DCM, "codeSystemName", "DCM", "displayName", title,
+	const char *title = so->lang->catalog;
+	em_leaf(e, "code", "code", DCM_CATALOG, "codeSystem", OID_DCM, "codeSystemName", "DCM", "displayName", title,
 	        NULL);
 	em_text_el(e, "title", title);
-	narrative(e, studies, n, so->english);
+	narrative(e, studies, n, so->lang);
 	for (size_t i = 0; i < n; i++) {
 		const prep_study *st = studies[i];
-		size_t per = so->split_series ? 1 : st->n_series;
+		size_t per = m->p->act_per_series ? 1 : st->n_series;
 		for (size_t j = 0; j < st->n_series; j += per) {
 			em_start(e, "entry");
-			map_study_range(e, p, st, j, per);
+			map_study_range(e, m, st, j, per);
 			em_end(e);
 		}
 	}
@@ -223,8 +212,7 @@ static cdaimg_status emit_section(xmlNodePtr *out, xmlNodePtr parent, check_ctx 
 {
 	char pfx[32], uid[72];
 	free_prefix(parent->doc, pfx, sizeof pfx);
-	/* FR: one Study Act per series, as the IMG-CR-IMG volume counts them (docs/mapping.md) */
-	section_opts so = {pfx, 1, uid, c->opts->profile == CDAIMG_PROFILE_FR, strcmp(c->lang, "fr") != 0};
+	section_opts so = {pfx, 1, uid, c->lang};
 	if (!section_uid(uid, ps, n, pfx) || !assign_refs(c->arena, ps, n, &so)) {
 		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
@@ -232,7 +220,7 @@ static cdaimg_status emit_section(xmlNodePtr *out, xmlNodePtr parent, check_ctx 
 	emitter e;
 	dom_emitter d;
 	dom_emitter_init(&e, &d, parent->doc, parent);
-	map_section(&e, profile_get(c->opts->profile), ps, n, &so);
+	map_section(&e, &(map_opts){c->p, c->lang}, ps, n, &so);
 	xmlNodePtr root = dom_emitter_finish(&d, !e.failed);
 	if (!root) {
 		dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory while building the section");
@@ -254,10 +242,9 @@ cdaimg_status cdaimg_section_build(xmlNodePtr *out, xmlNodePtr parent, const cda
 	cdaimg_global_init();
 	arena a = {0};
 	check_ctx c;
-	check_init(&c, &a, opts, diags);
-	prep_study **ps = check_studies(&c, studies, n_studies);
+	prep_study **ps = check_init(&c, &a, opts, diags) ? check_studies(&c, studies, n_studies) : NULL;
 	if (ps) {
-		target_warn_profile(&c.dc, parent, c.opts->profile);
+		target_warn_profile(&c.dc, parent, c.p);
 		for (size_t i = 0; i < n_studies; i++) {
 			char prefix[32] = "";
 			if (n_studies > 1)

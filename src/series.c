@@ -13,60 +13,6 @@
 #include "target.h"
 #include "valuesets.h"
 
-static const profile_ids fr_ids = {
-	{"1.2.840.10008.9.16", "1.2.250.1.213.1.1.3.155"},
-	{"1.2.840.10008.9.17", "1.2.250.1.213.1.1.3.156"},
-	{"1.2.840.10008.9.18", "1.2.250.1.213.1.1.3.157"},
-	"1.2.250.1.213.1.1.3.164",
-	"1.2.250.1.213.1.1.3.166",
-	{"2.16.840.1.113883.10.20.6.1.1", "1.2.250.1.213.1.1.2.217"},
-	"S\xC3\xA9rie",
-	"Modalit\xC3\xA9",
-	"Examen",
-	false,
-};
-
-/* DICOM PS3.20 alone: its own ids; Referenced Frames inline with no template id. */
-static const profile_ids dicom_ids = {
-	{"1.2.840.10008.9.16", NULL},
-	{"1.2.840.10008.9.17", NULL},
-	{"1.2.840.10008.9.18", NULL},
-	NULL,
-	NULL,
-	{"2.16.840.1.113883.10.20.6.1.1", NULL},
-	"Series",
-	"Modality",
-	"Study",
-	true,
-};
-
-/* C-CDA Diagnostic Imaging Report. */
-static const profile_ids ccda_ids = {
-	{"2.16.840.1.113883.10.20.6.2.6", NULL},
-	{"2.16.840.1.113883.10.20.22.4.63", NULL},
-	{"2.16.840.1.113883.10.20.6.2.8", NULL},
-	"2.16.840.1.113883.10.20.6.2.10",
-	"2.16.840.1.113883.10.20.6.2.11",
-	{"2.16.840.1.113883.10.20.6.1.1", NULL},
-	"Series",
-	"Modality",
-	"Study",
-	true,
-};
-
-const profile_ids *profile_get(cdaimg_profile p)
-{
-	switch (p) {
-	case CDAIMG_PROFILE_FR:
-		return &fr_ids;
-	case CDAIMG_PROFILE_DICOM:
-		return &dicom_ids;
-	case CDAIMG_PROFILE_CCDA:
-		return &ccda_ids;
-	}
-	return &fr_ids;
-}
-
 void map_template_ids(emitter *e, const char *const ids[2])
 {
 	for (int i = 0; i < 2; i++) {
@@ -102,7 +48,7 @@ void map_code_attrs(emitter *e, const prep_code *k)
 	em_attr(e, "displayName", k->display);
 }
 
-/* A DCM code of the mapping itself (literals). */
+/* A DCM code of the mapping itself (strings of the program). */
 static void map_dcm(emitter *e, const char *elem, const char *code, const char *display)
 {
 	em_start(e, elem);
@@ -139,27 +85,25 @@ static void map_time(emitter *e, const char *ts)
 }
 
 /* D4: FR-DICOM-Cadres-references containing FR-DICOM-Cadres-a-afficher. */
-static void map_frames(emitter *e, const profile_ids *p, int64_t n)
+static void map_frames(emitter *e, const profile_def *p, int64_t n)
 {
 	char high[24];
 	snprintf(high, sizeof high, "%" PRId64, n);
-	const char *const frames_ids[2] = {p->frames, NULL};
-	const char *const boundary_ids[2] = {p->boundary, NULL};
 	em_start(e, "entryRelationship");
 	em_attrk(e, "typeCode", "COMP");
 	em_start(e, "observation");
 	em_attrk(e, "classCode", "ROIBND");
 	em_attrk(e, "moodCode", "EVN");
-	map_template_ids(e, frames_ids);
-	map_dcm(e, "code", "121190", "Referenced Frames");
+	map_template_ids(e, p->tid[ROLE_FRAMES]);
+	map_dcm(e, "code", DCM_FRAMES, "Referenced Frames");
 	em_start(e, "entryRelationship");
 	em_attrk(e, "typeCode", "COMP");
 	em_start(e, "observation");
 	em_attrk(e, "classCode", "OBS");
 	em_attrk(e, "moodCode", "EVN");
-	map_template_ids(e, boundary_ids);
-	map_dcm(e, "code", "113036", "Frames for Display");
-	if (p->frames_as_int_list) {
+	map_template_ids(e, p->tid[ROLE_BOUNDARY]);
+	map_dcm(e, "code", DCM_BOUNDARY, "Frames for Display");
+	if (p->frames_as_list) {
 		/* PS3.20 says LIST<INT>, which the CDA R2 schema lacks: one INT per frame (1..N) */
 		for (int64_t i = 1; i <= n && !e->failed; i++) {
 			char v[24];
@@ -186,14 +130,14 @@ static void map_frames(emitter *e, const profile_ids *p, int64_t n)
 	em_end(e); /* entryRelationship */
 }
 
-static void map_instance(emitter *e, const profile_ids *p, const prep_instance *in)
+static void map_instance(emitter *e, const profile_def *p, const prep_instance *in)
 {
 	em_start(e, "entryRelationship");
 	em_attrk(e, "typeCode", "COMP");
 	em_start(e, "observation");
 	em_attrk(e, "classCode", "DGIMG");
 	em_attrk(e, "moodCode", "EVN");
-	map_template_ids(e, p->sop);
+	map_template_ids(e, p->tid[ROLE_SOP]);
 	map_ids(e, in->ids, in->n_ids);
 	map_code_open(e, "code", &in->sop_class);
 	map_text(e, "originalText", in->text, in->text_ref);
@@ -214,20 +158,20 @@ static void map_instance(emitter *e, const profile_ids *p, const prep_instance *
 	em_end(e); /* entryRelationship */
 }
 
-void map_series(emitter *e, const profile_ids *p, const prep_series *s)
+void map_series(emitter *e, const map_opts *m, const prep_series *s)
 {
 	em_start(e, "act");
 	em_attrk(e, "classCode", "ACT");
 	em_attrk(e, "moodCode", "EVN");
-	map_template_ids(e, p->series);
+	map_template_ids(e, m->p->tid[ROLE_SERIES]);
 	map_ids(e, s->ids, s->n_ids);
 	em_start(e, "code");
-	em_attrk(e, "code", "113015");
+	em_attrk(e, "code", DCM_SERIES);
 	em_attrk(e, "codeSystem", OID_DCM);
 	em_attrk(e, "codeSystemName", "DCM");
-	em_attrk(e, "displayName", s->french ? fr_ids.display_series : dicom_ids.display_series);
+	em_attrk(e, "displayName", m->lang->series);
 	em_start(e, "qualifier");
-	map_dcm(e, "name", "121139", s->french ? fr_ids.display_modality : dicom_ids.display_modality);
+	map_dcm(e, "name", DCM_MODALITY, m->lang->modality);
 	map_code_open(e, "value", &s->modality);
 	em_end(e); /* value */
 	em_end(e); /* qualifier */
@@ -235,7 +179,7 @@ void map_series(emitter *e, const profile_ids *p, const prep_series *s)
 	map_text(e, "text", s->text, s->text_ref);
 	map_time(e, s->ts);
 	for (size_t i = 0; i < s->n_inst; i++)
-		map_instance(e, p, &s->inst[i]);
+		map_instance(e, m->p, &s->inst[i]);
 	em_end(e); /* act */
 }
 
@@ -247,9 +191,10 @@ cdaimg_status cdaimg_series_check(const cdaimg_series *series, const cdaimg_opti
 	arena_local room;
 	arena_init_local(&a, &room);
 	check_ctx c;
-	check_init(&c, &a, opts, diags);
-	CD_ARG(&c.dc, series);
-	check_series(&c, series);
+	if (check_init(&c, &a, opts, diags)) {
+		CD_ARG(&c.dc, series);
+		check_series(&c, series);
+	}
 	arena_release(&a);
 	return dc_status(&c.dc);
 }
@@ -277,16 +222,15 @@ static cdaimg_status build_series(xmlNodePtr *out, xmlDocPtr doc, xmlNodePtr par
 	arena_local room;
 	arena_init_local(&a, &room);
 	check_ctx c;
-	check_init(&c, &a, opts, diags);
-	prep_series *ps = check_series(&c, series);
+	prep_series *ps = check_init(&c, &a, opts, diags) ? check_series(&c, series) : NULL;
 	if (ps && parent)
-		target_warn_profile(&c.dc, parent, c.opts->profile);
+		target_warn_profile(&c.dc, parent, c.p);
 	cdaimg_status st = dc_status(&c.dc);
 	if (ps && st == CDAIMG_OK) {
 		emitter e;
 		dom_emitter d;
 		dom_emitter_init(&e, &d, doc, parent);
-		map_series(&e, profile_get(c.opts->profile), ps);
+		map_series(&e, &(map_opts){c.p, c.lang}, ps);
 		xmlNodePtr root = dom_emitter_finish(&d, !e.failed);
 		if (!root) {
 			dc_err(&c.dc, CDAIMG_D_NOMEM, "", "out of memory while building the entry");

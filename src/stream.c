@@ -253,18 +253,17 @@ cdaimg_status cdaimg_stream_open_callback(cdaimg_stream **out, cdaimg_write_fn w
 /* --- series ----------------------------------------------------------------------------- */
 
 /* Map a checked series or study; on failure take back what was written. */
-static bool write_item(cdaimg_stream *s, const cdaimg_options *opts, const prep_series *ps, const prep_study *pst)
+static bool write_item(cdaimg_stream *s, const map_opts *m, const prep_series *ps, const prep_study *pst)
 {
 	xw_mark mark = xw_here(&s->w);
 	emitter *e = &s->e;
-	const profile_ids *p = profile_get(opts->profile);
 	bool entry = s->container == CDAIMG_STREAM_SECTION || s->container == CDAIMG_STREAM_DOCUMENT;
 	if (entry)
 		em_start(e, "entry");
 	if (pst)
-		map_study(e, p, pst);
+		map_study(e, m, pst);
 	else
-		map_series(e, p, ps);
+		map_series(e, m, ps);
 	if (entry)
 		em_end(e);
 	if (s->container == CDAIMG_STREAM_ACTS && !e->failed && xw_newline(&s->w))
@@ -311,16 +310,16 @@ static cdaimg_status add_item(cdaimg_stream *s, const cdaimg_series *series, con
 	arena_local room;
 	arena_init_local(&a, &room);
 	check_ctx c;
-	check_init(&c, &a, opts, diags);
+	bool usable = check_init(&c, &a, opts, diags);
 	c.prefix = prefix;
 	prep_series *ps = NULL;
 	prep_study *pst = NULL;
-	if (study && (pst = check_study(&c, study, prefix)) != NULL)
+	if (usable && study && (pst = check_study(&c, study, prefix)) != NULL)
 		study_act_notes(&c, pst, prefix, DOC_NONE, true);
-	else if (!study)
+	else if (usable && !study)
 		ps = check_series(&c, series);
 	cdaimg_status st = dc_status(&c.dc);
-	if ((ps || pst) && st == CDAIMG_OK && !write_item(s, c.opts, ps, pst)) {
+	if ((ps || pst) && st == CDAIMG_OK && !write_item(s, &(map_opts){c.p, c.lang}, ps, pst)) {
 		dc_err(&c.dc, CDAIMG_D_NOMEM, prefix, "out of memory while writing; the item was skipped");
 		st = CDAIMG_ENOMEM;
 	}

@@ -250,13 +250,13 @@ prep_study **check_studies(check_ctx *c, const cdaimg_study *studies, size_t n)
 
 /* --- map ----------------------------------------------------------------------------------- */
 
-void map_study_range(emitter *e, const profile_ids *p, const prep_study *s, size_t first, size_t count)
+void map_study_range(emitter *e, const map_opts *m, const prep_study *s, size_t first, size_t count)
 {
 	em_open(e, "act", "classCode", "ACT", "moodCode", "EVN", NULL);
-	map_template_ids(e, p->study);
+	map_template_ids(e, m->p->tid[ROLE_STUDY]);
 	map_ids(e, s->ids, s->n_ids);
-	em_leaf(e, "code", "code", "113014", "codeSystem", OID_DCM, "codeSystemName", "DCM", "displayName",
-	        p->display_study, NULL);
+	em_leaf(e, "code", "code", DCM_STUDY, "codeSystem", OID_DCM, "codeSystemName", "DCM", "displayName",
+	        m->lang->study, NULL);
 	if (s->text_ref) {
 		em_start(e, "text");
 		em_leaf(e, "reference", "value", s->text_ref, NULL);
@@ -268,15 +268,15 @@ void map_study_range(emitter *e, const profile_ids *p, const prep_study *s, size
 		em_leaf(e, "effectiveTime", "value", s->ts, NULL);
 	for (size_t i = first; i < first + count && i < s->n_series; i++) {
 		em_open(e, "entryRelationship", "typeCode", "COMP", NULL);
-		map_series(e, p, s->series[i]);
+		map_series(e, m, s->series[i]);
 		em_end(e);
 	}
 	em_end(e); /* act */
 }
 
-void map_study(emitter *e, const profile_ids *p, const prep_study *s)
+void map_study(emitter *e, const map_opts *m, const prep_study *s)
 {
-	map_study_range(e, p, s, 0, s->n_series);
+	map_study_range(e, m, s, 0, s->n_series);
 }
 
 /* --- what a Study Act alone cannot carry --------------------------------------------------- */
@@ -293,7 +293,7 @@ void study_act_notes(check_ctx *c, const prep_study *ps, const char *prefix, int
 		        act ? "a Study Act" : "an object catalog");
 	const char *path = cpath(c, "serieImagerie[1]");
 	c->prefix = saved;
-	if (!act || ps->n_series < 2 || c->opts->profile != CDAIMG_PROFILE_FR)
+	if (!act || ps->n_series < 2 || !c->p->act_per_series)
 		return;
 	if (kind == DOC_IMG_CR_IMG)
 		dc_err(&c->dc, CDAIMG_D_CARDINALITY, path,
@@ -320,10 +320,9 @@ cdaimg_status cdaimg_study_build(xmlNodePtr *out, xmlNodePtr parent, const cdaim
 	cdaimg_global_init();
 	arena a = {0};
 	check_ctx c;
-	check_init(&c, &a, opts, diags);
-	prep_study *ps = check_study(&c, study, "");
+	prep_study *ps = check_init(&c, &a, opts, diags) ? check_study(&c, study, "") : NULL;
 	if (ps) {
-		target_warn_profile(&c.dc, parent, c.opts->profile);
+		target_warn_profile(&c.dc, parent, c.p);
 		study_act_notes(&c, ps, "", target_kind(parent), true);
 	}
 	cdaimg_status st = dc_status(&c.dc);
@@ -331,7 +330,7 @@ cdaimg_status cdaimg_study_build(xmlNodePtr *out, xmlNodePtr parent, const cdaim
 		emitter e;
 		dom_emitter d;
 		dom_emitter_init(&e, &d, parent->doc, parent);
-		map_study(&e, profile_get(c.opts->profile), ps);
+		map_study(&e, &(map_opts){c.p, c.lang}, ps);
 		xmlNodePtr root = dom_emitter_finish(&d, !e.failed);
 		if (!root) {
 			dc_err(&c.dc, CDAIMG_D_NOMEM, "", "out of memory while building the study");

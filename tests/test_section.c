@@ -303,9 +303,9 @@ static void map_with(emitter *e, const cdaimg_study *s, size_t n, arena *a)
 	check_init(&c, a, NULL, NULL);
 	prep_study **ps = check_studies(&c, s, n);
 	assert_non_null(ps);
-	section_opts so = {"ex", 1, "2.25.7", false, false};
+	section_opts so = {"ex", 1, "2.25.7", c.lang};
 	assert_true(assign_refs(a, ps, n, &so));
-	map_section(e, profile_get(CDAIMG_PROFILE_FR), ps, n, &so);
+	map_section(e, &(map_opts){c.p, c.lang}, ps, n, &so);
 	assert_false(e->failed);
 }
 

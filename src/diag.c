@@ -188,7 +188,7 @@ static void vadd_at(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, co
 			vsnprintf(msg, (size_t)n + 1, fmt, ap2);
 	}
 	va_end(ap2);
-	/* out of memory is about the run, not a value: written as it is */
+	/* out of memory is about the run, not about a value: no words around it */
 	bool plain = code == CDAIMG_D_NOMEM;
 	strbuf m = {0}, p = {0};
 	if (msg && !plain && (dc->lead || dc->tail)) {
@@ -196,7 +196,7 @@ static void vadd_at(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, co
 		sb_add(&m, msg);
 		sb_add(&m, dc->tail ? dc->tail : "");
 	}
-	if (dc->prefix && !plain)
+	if (dc->prefix)
 		sb_add_fpath(&p, dc->prefix, path ? path : "");
 	if (n < 0 || !msg || m.failed || p.failed ||
 	    add_at(dc->diags, sev, code, p.s ? p.s : path, line ? line : dc->line, column, rule, m.s ? m.s : msg))

@@ -92,7 +92,7 @@ static const char *study_path(put_plan *pl, size_t n, size_t i)
 {
 	if (n == 1)
 		return "";
-	return cpath(pl->c, "[%zu]", i);
+	return cpath(pl->c, NULL, "[%zu]", i);
 }
 
 /* Each study to its section (docs/mapping.md, "Studies put into a document"):

@@ -51,6 +51,11 @@ typedef struct fpath {
 } fpath;
 #define FP_NONE ((size_t)-1)
 
+/* The field @p name under @p up (a compound literal, for a call). */
+#define FIELD(up, name) (&(const fpath){(up), (name), FP_NONE})
+/* Item @p i of the list @p name under @p up. */
+#define ITEM(up, name, i) (&(const fpath){(up), (name), (i)})
+
 /* Append @p at, then @p rest (".rest", or "rest" when it starts with '['). */
 void sb_add_fpath(strbuf *b, const fpath *at, const char *rest);
 
@@ -58,7 +63,7 @@ void sb_add_fpath(strbuf *b, const fpath *at, const char *rest);
  * made for a step of another (dc_sub) re-writes what it reports with the
  * fields after `nomem`, all optional: the library's own calls report through
  * it as they would to a caller, and their diagnostics come out where and as
- * the outer step wants them. */
+ * the outer step wants them (out of memory keeps its severity and words). */
 typedef struct diag_ctx {
 	cdaimg_diags *diags; /* may be NULL */
 	size_t errors;

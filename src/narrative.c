@@ -71,22 +71,22 @@ static void walk(walker *w, const xmlNode *n)
 }
 
 /* The text gathered by a walk, into the arena. */
-static char *walked_text(arena *a, diag_ctx *dc, const char *path, walker *w)
+static char *walked_text(arena *a, diag_ctx *dc, walker *w)
 {
 	if (w->dropped)
-		dc_warn(dc, CDAIMG_D_NARRATIVE_MARKUP, path,
+		dc_warn(dc, CDAIMG_D_NARRATIVE_MARKUP, "",
 		        "formatting other than paragraphs and line breaks was dropped; the text is kept");
 	while (w->out.len && w->out.s[w->out.len - 1] == '\n')
 		w->out.s[--w->out.len] = '\0';
 	if (w->out.failed) {
 		sb_free(&w->out);
-		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return NULL;
 	}
 	char *res = arena_strndup(a, w->out.s ? w->out.s : "", w->out.len);
 	sb_free(&w->out);
 	if (!res)
-		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 	return res;
 }
 
@@ -113,7 +113,7 @@ static char predefined_entity(const char *p, const char *end, size_t *len)
  * read without a parser, straight into the arena: the same text as the parser
  * and walk give (white space folded, no line breaks). *plain false (and nothing
  * done) for anything else, which then goes through the parser. */
-static char *plain_div(arena *a, diag_ctx *dc, const char *path, const char *div, bool *plain)
+static char *plain_div(arena *a, diag_ctx *dc, const char *div, bool *plain)
 {
 	static const char open[] = "<div xmlns=\"" XHTML_NS "\">", close[] = "</div>";
 	size_t n = strlen(div), lo = sizeof open - 1, lc = sizeof close - 1, len = 0;
@@ -127,7 +127,7 @@ static char *plain_div(arena *a, diag_ctx *dc, const char *path, const char *div
 	*plain = true;
 	char *out = arena_alloc(a, (size_t)(end - p) + 1);
 	if (!out) {
-		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return NULL;
 	}
 	size_t o = 0;
@@ -158,16 +158,16 @@ static char *plain_div(arena *a, diag_ctx *dc, const char *path, const char *div
 #define DIV_OPTIONS \
 	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC)
 
-char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div)
+char *narrative_text(arena *a, diag_ctx *dc, const char *div)
 {
 	bool plain;
-	char *text = plain_div(a, dc, path, div, &plain);
+	char *text = plain_div(a, dc, div, &plain);
 	if (plain)
 		return text;
 	walker w = {{0}, false, false, 0};
 	size_t len = strlen(div);
 	if (len > (size_t)INT32_MAX) {
-		dc_err(dc, CDAIMG_D_NARRATIVE, path, "a narrative div larger than 2 GiB");
+		dc_err(dc, CDAIMG_D_NARRATIVE, "", "a narrative div larger than 2 GiB");
 		return NULL;
 	}
 	xmlParserCtxtPtr ctxt;
@@ -177,24 +177,24 @@ char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div)
 	if (oom) {
 		/* the document, if any, may lack parts of the div */
 		xmlFreeDoc(doc);
-		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return NULL;
 	}
 	if (!doc) {
-		dc_err(dc, CDAIMG_D_NARRATIVE, path, "not a well-formed XHTML div (a FHIR Narrative's div is markup: "
+		dc_err(dc, CDAIMG_D_NARRATIVE, "", "not a well-formed XHTML div (a FHIR Narrative's div is markup: "
 		       "<div xmlns=\"http://www.w3.org/1999/xhtml\">text</div>)");
 		return NULL;
 	}
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	if (!root || strcmp((const char *)root->name, "div") ||
 	    (root->ns && (!root->ns->href || strcmp((const char *)root->ns->href, XHTML_NS)))) {
-		dc_err(dc, CDAIMG_D_NARRATIVE, path, "a narrative is an XHTML <div> element");
+		dc_err(dc, CDAIMG_D_NARRATIVE, "", "a narrative is an XHTML <div> element");
 		xmlFreeDoc(doc);
 		return NULL;
 	}
 	walk(&w, root->children);
 	xmlFreeDoc(doc);
-	return walked_text(a, dc, path, &w);
+	return walked_text(a, dc, &w);
 }
 
 static void add_escaped(strbuf *b, const char *s, size_t n)

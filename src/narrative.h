@@ -9,8 +9,9 @@
 
 /* Parse @p div safely and return its text: paragraphs, list items and <br/>
  * become lines separated by "\n"; runs of white space fold to one space.
- * Allocated in @p a. NULL on error (reported at @p path). */
-char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div);
+ * Allocated in @p a. NULL on error (reported at the path "", under the
+ * prefix @p dc gives). */
+char *narrative_text(arena *a, diag_ctx *dc, const char *div);
 
 /* The inverse used by extraction: an XHTML div holding @p text (lines become
  * <p> elements when there are several). Allocated in @p a; NULL when out of memory. */

@@ -1,57 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* put_header.c - the header of the report follows the studies put into it: a
- * documentationOf/serviceEvent per study (or the modalities its code lacks),
- * an inFulfillmentOf/order per accession number it lacks (put.h). */
+ * documentationOf/serviceEvent per study as cdaimg_document_build writes it
+ * but for the performer, which the imaging values do not give (or the
+ * modalities its code lacks), an inFulfillmentOf/order per accession number
+ * it lacks (put.h). */
 #include <string.h>
 
 #include "put.h"
 
-static void write_translation(emitter *e, const prep_code *m)
-{
-	map_code_open(e, "translation", m);
-	em_start(e, "qualifier");
-	em_leaf(e, "name", "code", DCM_MODALITY, "displayName", MODALITY_DISPLAY_FR, "codeSystem", OID_DCM,
-	        "codeSystemName", "DCM", NULL);
-	em_end(e);
-	em_end(e);
-}
+static void write_event(emitter *e, const void *arg) { map_service_event(e, arg, NULL); }
 
-/* Whether modality @p j of @p s is the first series with its code. */
-static bool first_of_modality(const prep_study *s, size_t j)
-{
-	for (size_t k = 0; k < j; k++)
-		if (!strcmp(s->series[k]->modality.code, s->series[j]->modality.code))
-			return false;
-	return true;
-}
+static void write_event_code(emitter *e, const void *arg) { map_event_code(e, arg); }
 
-static void write_event_code(emitter *e, const void *arg)
-{
-	const prep_study *s = arg;
-	em_open(e, "code", "nullFlavor", "UNK", NULL);
-	for (size_t j = 0; j < s->n_series; j++)
-		if (first_of_modality(s, j))
-			write_translation(e, &s->series[j]->modality);
-	em_end(e);
-}
-
-/* documentationOf/serviceEvent of a study, as cdaimg_document_build writes it
- * but for the performer, which the imaging values do not give. */
-static void write_event(emitter *e, const void *arg)
-{
-	const prep_study *s = arg;
-	em_start(e, "documentationOf");
-	em_open(e, "serviceEvent", "classCode", "ACT", NULL);
-	em_leaf(e, "id", "root", s->ids[0].root, NULL);
-	write_event_code(e, s);
-	em_start(e, "effectiveTime");
-	em_leaf(e, "low", "value", s->ts, NULL);
-	em_end(e);
-	em_end(e); /* serviceEvent */
-	em_end(e); /* documentationOf */
-}
-
-static void write_modality(emitter *e, const void *arg) { write_translation(e, arg); }
+static void write_modality(emitter *e, const void *arg) { map_event_modality(e, arg); }
 
 typedef struct order_arg {
 	const prep_id *accession;
@@ -61,15 +22,7 @@ typedef struct order_arg {
 static void write_order(emitter *e, const void *arg)
 {
 	const order_arg *a = arg;
-	em_start(e, "inFulfillmentOf");
-	em_start(e, "order");
-	em_leaf(e, "id", "root", a->uid, NULL);
-	em_start_ns(e, PS3_20_PREFIX, PS3_20_NS, "accessionNumber");
-	em_attr(e, "root", a->accession->root);
-	em_attr(e, "extension", a->accession->ext);
-	em_end(e);
-	em_end(e); /* order */
-	em_end(e); /* inFulfillmentOf */
+	map_order(e, a->uid, a->accession);
 }
 
 /* The accession number declares its namespace (em_start_ns): when the
@@ -154,12 +107,13 @@ bool put_header(put_plan *pl, prep_study **ps, size_t n)
 		} else {
 			xmlNodePtr code = tg_child(ev, "code");
 			for (size_t j = 0; j < s->n_series; j++)
-				if (first_of_modality(s, j) && !has_translation(code, &s->series[j]->modality) &&
+				if (map_first_of_modality(s, j) && !has_translation(code, &s->series[j]->modality) &&
 				    !put_place(pl, put_build(pl, pl->root, write_modality, &s->series[j]->modality), code, false))
 					return false;
 		}
 		if (s->accession.root && !repeated(ps, i, true) && !has_order(pl->root, &s->accession)) {
-			char uid[72], *seed = put_seed(pl, &ps[i], 1);
+			char uid[72];
+			const char *seed = studies_seed(pl->c->arena, &ps[i], 1);
 			if (!seed)
 				return false;
 			derived_uid(uid, seed, "order");

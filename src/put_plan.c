@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "put.h"
-#include "emit_dom.h"
 
 #define STEM "ex"
 
@@ -83,14 +82,10 @@ static void drop_holders(put_plan *pl)
 
 xmlNodePtr put_build(put_plan *pl, xmlNodePtr under, write_fn write, const void *arg)
 {
-	xmlNodePtr h = holder(pl, under);
-	if (!h)
-		return NULL;
-	emitter e;
-	dom_emitter d;
-	dom_emitter_init(&e, &d, pl->doc, h);
-	write(&e, arg);
-	return dom_emitter_finish(&d, !e.failed);
+	xmlNodePtr h = holder(pl, under), built = NULL;
+	if (h)
+		dom_build(&built, pl->doc, h, write, arg, NULL, NULL);
+	return built;
 }
 
 bool put_place(put_plan *pl, xmlNodePtr node, xmlNodePtr parent, bool ranked)
@@ -302,8 +297,8 @@ bool put_assign_ids(put_plan *pl, prep_study **ps, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		size_t k = free_stem(pl);
 		pl->stems[pl->n_stems++] = k;
-		section_opts so = {STEM, k, NULL, NULL};
-		if (!assign_refs(pl->c->arena, &ps[i], 1, &so))
+		catalog_opts co = {STEM, k, NULL, NULL};
+		if (!map_catalog_refs(pl->c->arena, &ps[i], 1, &co))
 			return false;
 	}
 	return true;
@@ -320,29 +315,16 @@ typedef struct catalog_arg {
 static void write_catalog(emitter *e, const void *arg)
 {
 	const catalog_arg *a = arg;
-	section_opts so = {STEM, 1, a->uid, a->c->lang};
+	catalog_opts co = {STEM, 1, a->uid, a->c->lang};
 	em_start(e, "component");
-	map_section(e, &(map_opts){a->c->p, a->c->lang}, a->g->ps, a->g->n, &so);
+	map_catalog(e, &(map_opts){a->c->p, a->c->lang}, a->g->ps, a->g->n, &co);
 	em_end(e);
-}
-
-/* The Study Instance UIDs of @p ps, each followed by ";" (the seed of derived ids). */
-char *put_seed(put_plan *pl, prep_study *const *ps, size_t n)
-{
-	strbuf b = {0};
-	for (size_t i = 0; i < n; i++) {
-		sb_add(&b, ps[i]->ids[0].root);
-		sb_addc(&b, ';');
-	}
-	char *s = b.s && !b.failed ? arena_strdup(pl->c->arena, b.s) : NULL;
-	sb_free(&b);
-	return s;
 }
 
 static bool build_catalog(put_plan *pl, group *g)
 {
 	char uid[72];
-	const char *seed = put_seed(pl, g->ps, g->n);
+	const char *seed = studies_seed(pl->c->arena, g->ps, g->n);
 	if (!seed)
 		return false;
 	derived_uid(uid, seed, "catalog");

@@ -6,8 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "docmap.h"
+#include "check.h"
 #include "emit_writer.h"
+#include "map.h"
 #include "stream.h"
 #include "target.h"
 
@@ -113,44 +114,6 @@ static bool flush(cdaimg_stream *s)
 
 /* --- the containers --------------------------------------------------------------------- */
 
-static void leaf(emitter *e, const char *name, const char *a1, const char *v1, const char *a2, const char *v2)
-{
-	em_start(e, name);
-	if (a1)
-		em_attr(e, a1, v1);
-	if (a2)
-		em_attr(e, a2, v2);
-	em_end(e);
-}
-
-/* The smallest header the CDA schemas accept (fixed sample values). */
-static void document_header(emitter *e)
-{
-	leaf(e, "typeId", "root", "2.16.840.1.113883.1.3", "extension", "POCD_HD000040");
-	leaf(e, "id", "root", "2.25.1", NULL, NULL);
-	leaf(e, "code", "code", "18748-4", "codeSystem", "2.16.840.1.113883.6.1");
-	leaf(e, "effectiveTime", "value", "20240101", NULL, NULL);
-	leaf(e, "confidentialityCode", "code", "N", "codeSystem", "2.16.840.1.113883.5.25");
-	em_start(e, "recordTarget");
-	em_start(e, "patientRole");
-	leaf(e, "id", "root", "2.25.2", NULL, NULL);
-	em_end(e);
-	em_end(e);
-	em_start(e, "author");
-	leaf(e, "time", "value", "20240101", NULL, NULL);
-	em_start(e, "assignedAuthor");
-	leaf(e, "id", "root", "2.25.3", NULL, NULL);
-	em_end(e);
-	em_end(e);
-	em_start(e, "custodian");
-	em_start(e, "assignedCustodian");
-	em_start(e, "representedCustodianOrganization");
-	leaf(e, "id", "root", "2.25.4", NULL, NULL);
-	em_end(e);
-	em_end(e);
-	em_end(e);
-}
-
 static int open_container(cdaimg_stream *s)
 {
 	emitter *e = &s->e;
@@ -170,7 +133,7 @@ static int open_container(cdaimg_stream *s)
 			return -1;
 		em_start(e, "ClinicalDocument");
 		em_declare_xsi(e);
-		document_header(e);
+		map_min_header(e);
 		em_start(e, "component");
 		em_start(e, "structuredBody");
 		em_start(e, "component");
@@ -297,30 +260,21 @@ static cdaimg_status add_item(cdaimg_stream *s, const cdaimg_series *series, con
 		s->stats.series++;
 		return s->io_failed ? CDAIMG_EIO : CDAIMG_ENOMEM;
 	}
-	char prefix[32], digits[24];
-	size_t nd = 0;
-	for (size_t k = s->stats.series; nd == 0 || k; k /= 10) /* "[%zu]." without printf, for every item */
-		digits[nd++] = (char)('0' + k % 10);
-	size_t pl = 0;
-	prefix[pl++] = '[';
-	while (nd)
-		prefix[pl++] = digits[--nd];
-	memcpy(prefix + pl, "].", 3);
+	const fpath *at = ITEM(NULL, "", s->stats.series); /* "[n]" */
 	arena a;
 	arena_local room;
 	arena_init_local(&a, &room);
 	check_ctx c;
 	bool usable = check_init(&c, &a, opts, diags);
-	c.prefix = prefix;
 	prep_series *ps = NULL;
 	prep_study *pst = NULL;
-	if (usable && study && (pst = check_study(&c, study, prefix)) != NULL)
-		study_act_notes(&c, pst, prefix, DOC_NONE, true);
+	if (usable && study && (pst = check_study(&c, at, study)) != NULL)
+		check_study_alone(&c, at, pst, DOC_NONE, true);
 	else if (usable && !study)
-		ps = check_series(&c, series);
+		ps = check_series(&c, at, series);
 	cdaimg_status st = dc_status(&c.dc);
 	if ((ps || pst) && st == CDAIMG_OK && !write_item(s, &(map_opts){c.p, c.lang}, ps, pst)) {
-		dc_err(&c.dc, CDAIMG_D_NOMEM, prefix, "out of memory while writing; the item was skipped");
+		dc_err(&c.dc, CDAIMG_D_NOMEM, cfield(&c, at), "out of memory while writing; the item was skipped");
 		st = CDAIMG_ENOMEM;
 	}
 	arena_release(&a);

@@ -18,11 +18,14 @@
 
 /* --- code systems: OIDs as CDA writes them, URIs as FHIR does -------------------------------- */
 #define OID_DCM "1.2.840.10008.2.16.4"      /* DICOM Controlled Terminology (PS3.16) */
+#define NAME_DCM "DCM"
 #define SYS_DCM "http://dicom.nema.org/resources/ontology/DCM"
 #define OID_DCMUID "1.2.840.10008.2.6.1"    /* the DICOM UID registry (SOP classes) */
+#define NAME_DCMUID "DCMUID"
 #define SYS_DICOM_UID "urn:dicom:uid"       /* an identifier that is a DICOM UID */
 #define OID_MEDIA_TYPE "2.16.840.1.113883.5.79"
 #define SYS_MEDIA_TYPE "urn:ietf:bcp:13"
+#define MEDIA_TYPE_DICOM "application/dicom" /* the one media type of a link to the images (D5) */
 #define OID_LINK_KIND "2.16.840.1.113883.4.642.1.1140"
 #define SYS_LINK_KIND "http://terminology.hl7.org/CodeSystem/endpoint-connection-type"
 #define SYS_URI "urn:ietf:rfc:3986"         /* an identifier that is a URI (urn:oid:, urn:uuid:) */
@@ -59,6 +62,7 @@ const code_system *cs_by_uri(const char *uri);
 #define MODALITY_DISPLAY_FR "Modalit\xC3\xA9 d'imagerie"
 /* LOINC */
 #define LOINC_IMAGING_REPORT "18748-4" /* an IMG-CR-IMG document */
+#define LOINC_IMAGING_REPORT_NAME "CR d\xE2\x80\x99imagerie m\xC3\xA9" "dicale" /* its display name */
 #define LOINC_REQUEST "55115-0"        /* an imaging request: the IMG-DA-IMG document, the request section */
 #define LOINC_CONTRAINDICATIONS "64100-1"
 

@@ -195,7 +195,7 @@ static void narrative__plain_div_as_the_parser(void **state)
 		arena a = {0};
 		cdaimg_diags *d1 = cdaimg_diags_new(), *d2 = cdaimg_diags_new();
 		diag_ctx c1 = {.diags = d1}, c2 = {.diags = d2};
-		char *t1 = narrative_text(&a, &c1, "div", fast), *t2 = narrative_text(&a, &c2, "div", slow);
+		char *t1 = narrative_text(&a, &c1, fast), *t2 = narrative_text(&a, &c2, slow);
 		if (!t1 || !t2) {
 			assert_null(t1);
 			assert_null(t2);

@@ -1,17 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* series.c - FrSerieImagerie -> Series Act / SOP Instance Observation (MAPPING.md §2),
- * and the public build calls for a series. */
+/* map_series.c - FrSerieImagerie -> Series Act / SOP Instance Observation
+ * (MAPPING.md §2), and the pieces every entry of the mapping uses: ids, codes,
+ * texts, narrative lines. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/xmlsave.h>
-
-#include "emit_dom.h"
 #include "map.h"
-#include "target.h"
-#include "valuesets.h"
 
 void map_template_ids(emitter *e, const char *const ids[2])
 {
@@ -48,19 +43,23 @@ void map_code_attrs(emitter *e, const prep_code *k)
 	em_attr(e, "displayName", k->display);
 }
 
-/* A DCM code of the mapping itself (strings of the program). */
-static void map_dcm(emitter *e, const char *elem, const char *code, const char *display)
+/* A DCM code of the mapping itself (strings of the program), left open. */
+static void map_dcm_open(emitter *e, const char *elem, const char *code, const char *display)
 {
 	em_start(e, elem);
 	em_attrk(e, "code", code);
 	em_attrk(e, "codeSystem", OID_DCM);
-	em_attrk(e, "codeSystemName", "DCM");
+	em_attrk(e, "codeSystemName", NAME_DCM);
 	em_attrk(e, "displayName", display);
+}
+
+void map_dcm(emitter *e, const char *elem, const char *code, const char *display)
+{
+	map_dcm_open(e, elem, code, display);
 	em_end(e);
 }
 
-/* Text inline, or a reference into the section narrative (D6). */
-static void map_text(emitter *e, const char *elem, const char *text, const char *ref)
+void map_text(emitter *e, const char *elem, const char *text, const char *ref)
 {
 	if (!text && !ref)
 		return;
@@ -165,11 +164,7 @@ void map_series(emitter *e, const map_opts *m, const prep_series *s)
 	em_attrk(e, "moodCode", "EVN");
 	map_template_ids(e, m->p->tid[ROLE_SERIES]);
 	map_ids(e, s->ids, s->n_ids);
-	em_start(e, "code");
-	em_attrk(e, "code", DCM_SERIES);
-	em_attrk(e, "codeSystem", OID_DCM);
-	em_attrk(e, "codeSystemName", "DCM");
-	em_attrk(e, "displayName", m->lang->series);
+	map_dcm_open(e, "code", DCM_SERIES, m->lang->series);
 	em_start(e, "qualifier");
 	map_dcm(e, "name", DCM_MODALITY, m->lang->modality);
 	map_code_open(e, "value", &s->modality);
@@ -183,115 +178,38 @@ void map_series(emitter *e, const map_opts *m, const prep_series *s)
 	em_end(e); /* act */
 }
 
-/* --- public calls ------------------------------------------------------------------------ */
-
-cdaimg_status cdaimg_series_check(const cdaimg_series *series, const cdaimg_options *opts, cdaimg_diags *diags)
+void map_lines(emitter *e, const char *text)
 {
-	arena a;
-	arena_local room;
-	arena_init_local(&a, &room);
-	check_ctx c;
-	if (check_init(&c, &a, opts, diags)) {
-		CD_ARG(&c.dc, series);
-		check_series(&c, series);
-	}
-	arena_release(&a);
-	return dc_status(&c.dc);
-}
-
-xmlDocPtr cdaimg_doc_new(void)
-{
-	cdaimg_global_init();
-	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-	if (!doc)
-		return NULL;
-	doc->encoding = xmlStrdup((const xmlChar *)"UTF-8");
-	doc->dict = xmlDictCreate();
-	if (!doc->encoding || !doc->dict) {
-		xmlFreeDoc(doc);
-		return NULL;
-	}
-	return doc;
-}
-
-/* Check, then build into @p doc under @p parent (NULL: as the document root). */
-static cdaimg_status build_series(xmlNodePtr *out, xmlDocPtr doc, xmlNodePtr parent, const cdaimg_series *series,
-                                  const cdaimg_options *opts, cdaimg_diags *diags)
-{
-	arena a;
-	arena_local room;
-	arena_init_local(&a, &room);
-	check_ctx c;
-	prep_series *ps = check_init(&c, &a, opts, diags) ? check_series(&c, series) : NULL;
-	if (ps && parent)
-		target_warn_profile(&c.dc, parent, c.p);
-	cdaimg_status st = dc_status(&c.dc);
-	if (ps && st == CDAIMG_OK) {
-		emitter e;
-		dom_emitter d;
-		dom_emitter_init(&e, &d, doc, parent);
-		map_series(&e, &(map_opts){c.p, c.lang}, ps);
-		xmlNodePtr root = dom_emitter_finish(&d, !e.failed);
-		if (!root) {
-			dc_err(&c.dc, CDAIMG_D_NOMEM, "", "out of memory while building the entry");
-			st = CDAIMG_ENOMEM;
-		} else if (out) {
-			*out = root;
+	/* one text node per line: adjacent text nodes would merge in the DOM, and
+	 * libxml2 loses the added text silently when that merge runs out of memory */
+	const char *p = text;
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = cd_strndup(p, n);
+		if (!line) {
+			e->failed = true;
+			return;
 		}
+		em_text(e, line);
+		cd_free(line);
+		if (!nl)
+			break;
+		em_leaf(e, "br", NULL);
+		p = nl + 1;
 	}
-	arena_release(&a);
-	return st;
 }
 
-cdaimg_status cdaimg_series_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_series *series,
-                                  const cdaimg_options *opts, cdaimg_diags *diags)
+void ts_display(char *out, const char *ts)
 {
-	diag_ctx dc = {.diags = diags};
-	if (out)
-		*out = NULL;
-	CD_ARG(&dc, parent && parent->type == XML_ELEMENT_NODE && parent->doc);
-	CD_ARG(&dc, series);
-	cdaimg_global_init();
-	return build_series(out, parent->doc, parent, series, opts, diags);
-}
-
-cdaimg_status cdaimg_series_to_string(char **out, size_t *len, const cdaimg_series *series,
-                                      const cdaimg_options *opts, cdaimg_diags *diags)
-{
-	diag_ctx dc = {.diags = diags};
-	CD_ARG(&dc, out);
-	*out = NULL;
-	if (len)
-		*len = 0;
-	CD_ARG(&dc, series);
-	cdaimg_global_init();
-	xmlDocPtr doc = cdaimg_doc_new();
-	if (!doc) {
-		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
-		return CDAIMG_ENOMEM;
-	}
-	xmlNodePtr root = NULL;
-	cdaimg_status st = build_series(&root, doc, NULL, series, opts, diags);
-	if (st == CDAIMG_OK) {
-		xmlBufferPtr buf = xmlBufferCreate();
-		xmlSaveCtxtPtr save = buf ? xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL) : NULL;
-		long rc = save ? xmlSaveTree(save, root) : -1;
-		if (save && xmlSaveClose(save) < 0)
-			rc = -1;
-		if (rc < 0) {
-			st = CDAIMG_ENOMEM;
-		} else {
-			size_t n = (size_t)xmlBufferLength(buf);
-			*out = (char *)xmlBufferDetach(buf);
-			if (!*out)
-				st = CDAIMG_ENOMEM;
-			else if (len)
-				*len = n;
-		}
-		xmlBufferFree(buf);
-		if (st == CDAIMG_ENOMEM)
-			dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory while serializing the entry");
-	}
-	xmlFreeDoc(doc);
-	return st;
+	size_t n = ts ? strspn(ts, "0123456789") : 0;
+	out[0] = '\0';
+	if (n >= 8)
+		snprintf(out, 32, "%.2s/%.2s/%.4s", ts + 6, ts + 4, ts);
+	else if (n >= 6)
+		snprintf(out, 32, "%.2s/%.4s", ts + 4, ts);
+	else if (n >= 4)
+		snprintf(out, 32, "%.4s", ts);
+	if (n >= 12)
+		snprintf(out + strlen(out), 32 - strlen(out), " %.2s:%.2s", ts + 8, ts + 10);
 }

@@ -48,6 +48,14 @@ const char *cfield(check_ctx *c, const fpath *at) { return cpath(c, at, "%s", ""
 
 void check_nomem(check_ctx *c) { dc_err(&c->dc, CDAIMG_D_NOMEM, "", "out of memory"); }
 
+void *check_alloc(check_ctx *c, size_t n)
+{
+	void *p = arena_alloc(c->arena, n);
+	if (!p)
+		check_nomem(c);
+	return p;
+}
+
 char *check_dup(check_ctx *c, const char *s)
 {
 	char *d = arena_strdup(c->arena, s);
@@ -168,11 +176,9 @@ prep_id *check_identifiers(check_ctx *c, const fpath *at, const cdaimg_identifie
 	if (c->p->one_id && n > 1)
 		dc_err(&c->dc, CDAIMG_D_PROFILE, cpath(c, at, "[1]"), "the %s profile allows exactly one identifier",
 		       c->p->title);
-	prep_id *out = arena_alloc(c->arena, n * sizeof *out);
-	if (!out) {
-		check_nomem(c);
+	prep_id *out = check_alloc(c, n * sizeof *out);
+	if (!out)
 		return NULL;
-	}
 	/* the items of the list: "uuidSerie[i]" */
 	const fpath *first = ITEM(at->up, at->name, 0);
 	bool ok = check_text(c, FIELD(first, "system"), ids[0].system);
@@ -203,11 +209,9 @@ static const char *plain_narrative(check_ctx *c, const fpath *at, const char *te
 	if (!check_text(c, at, text))
 		return NULL;
 	size_t n = strlen(text);
-	char *out = arena_alloc(c->arena, n + 1);
-	if (!out) {
-		check_nomem(c);
+	char *out = check_alloc(c, n + 1);
+	if (!out)
 		return NULL;
-	}
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (text[i] == '\r') {

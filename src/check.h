@@ -36,6 +36,8 @@ const char *cpath(check_ctx *c, const fpath *at, const char *fmt, ...)
 /* The path of the field @p at itself. */
 const char *cfield(check_ctx *c, const fpath *at);
 void check_nomem(check_ctx *c);
+/* @p n bytes of zeroed memory in c->arena; NULL when out of memory (reported). */
+void *check_alloc(check_ctx *c, size_t n);
 /* A copy of @p s in c->arena (NULL for NULL, reported when out of memory). */
 char *check_dup(check_ctx *c, const char *s);
 

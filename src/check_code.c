@@ -244,11 +244,9 @@ bool check_coded(check_ctx *c, const fpath *at, const cdaimg_concept *k, const v
 prep_code *check_coded_list(check_ctx *c, const fpath *at, const cdaimg_concept *ks, size_t n, const vs_table *t,
                             const char *vs_name)
 {
-	prep_code *out = arena_alloc(c->arena, (n ? n : 1) * sizeof *out);
-	if (!out) {
-		check_nomem(c);
+	prep_code *out = check_alloc(c, (n ? n : 1) * sizeof *out);
+	if (!out)
 		return NULL;
-	}
 	bool ok = true;
 	for (size_t i = 0; i < n; i++)
 		ok = check_coded(c, ITEM(at->up, at->name, i), &ks[i], t, vs_name, &out[i]) && ok;

@@ -80,11 +80,9 @@ static const char *header_value(check_ctx *c, const header_field *t, const char 
 		if (strlen(v) != t->plain_len)
 			return v;
 		size_t np = strlen(t->prefix);
-		char *s = arena_alloc(c->arena, np + t->plain_len + 1);
-		if (!s) {
-			check_nomem(c);
+		char *s = check_alloc(c, np + t->plain_len + 1);
+		if (!s)
 			return NULL;
-		}
 		memcpy(s, t->prefix, np);
 		memcpy(s + np, v, t->plain_len + 1);
 		return s;
@@ -119,11 +117,9 @@ static prep_header *check_header(check_ctx *c, const cdaimg_document_header *h, 
                                  const char *seed)
 {
 	size_t before = c->dc.errors;
-	prep_header *ph = arena_alloc(c->arena, sizeof *ph);
-	if (!ph) {
-		check_nomem(c);
+	prep_header *ph = check_alloc(c, sizeof *ph);
+	if (!ph)
 		return NULL;
-	}
 	header_strings(c, h);
 	header_codes(c, h, ph);
 	for (hf_id f = 0; f < N_HF_STRINGS; f++) {
@@ -139,18 +135,10 @@ static prep_header *check_header(check_ctx *c, const cdaimg_document_header *h, 
  * accession number. */
 static bool name_document_in_links(check_ctx *c, prep_study **ps, size_t n, const prep_header *ph)
 {
-	const char *root = ph->v[HF_DOCUMENT_ID_ROOT], *ext = ph->v[HF_DOCUMENT_ID_EXT], *id = root;
-	if (ext) {
-		size_t lr = strlen(root), le = strlen(ext);
-		char *full = arena_alloc(c->arena, lr + le + 2);
-		if (!full) {
-			check_nomem(c);
-			return false;
-		}
-		memcpy(full, root, lr);
-		full[lr] = '.';
-		memcpy(full + lr + 1, ext, le + 1);
-		id = full;
+	const char *id = arena_join(c->arena, ph->v[HF_DOCUMENT_ID_ROOT], ".", ph->v[HF_DOCUMENT_ID_EXT]);
+	if (!id) {
+		check_nomem(c);
+		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < ps[i]->n_series; j++) {
@@ -188,11 +176,9 @@ cdaimg_status check_document(prep_document **out, check_ctx *c, const cdaimg_stu
 	cdaimg_status st = dc_status(&c->dc);
 	if (!ps || !ph || st != CDAIMG_OK)
 		return st;
-	prep_document *d = arena_alloc(c->arena, sizeof *d);
-	if (!d) {
-		check_nomem(c);
+	prep_document *d = check_alloc(c, sizeof *d);
+	if (!d)
 		return CDAIMG_ENOMEM;
-	}
 	*d = (prep_document){ph, ps, n, seed};
 	*out = d;
 	return CDAIMG_OK;

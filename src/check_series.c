@@ -182,11 +182,9 @@ static bool check_instance(check_ctx *c, const fpath *at, const cdaimg_instance 
 prep_series *check_series(check_ctx *c, const fpath *at, const cdaimg_series *s)
 {
 	size_t errors_before = c->dc.errors;
-	prep_series *ps = arena_alloc(c->arena, sizeof *ps);
-	if (!ps) {
-		check_nomem(c);
+	prep_series *ps = check_alloc(c, sizeof *ps);
+	if (!ps)
 		return NULL;
-	}
 	ps->ids = check_identifiers(c, FIELD(at, "uuidSerie"), s->ids, s->n_ids, &ps->n_ids);
 	for (size_t i = 1; ps->ids && i < ps->n_ids && c->p->series_id_root; i++)
 		if (ps->ids[i].ext)
@@ -201,11 +199,9 @@ prep_series *check_series(check_ctx *c, const fpath *at, const cdaimg_series *s)
 		dc_err(&c->dc, CDAIMG_D_CARDINALITY, cpath(c, at, "instanceSOP[1]"),
 		       "the %s profile has exactly one SOP instance per series (D8)", c->p->title);
 	} else {
-		ps->inst = arena_alloc(c->arena, s->n_instances * sizeof *ps->inst);
-		if (!ps->inst) {
-			check_nomem(c);
+		ps->inst = check_alloc(c, s->n_instances * sizeof *ps->inst);
+		if (!ps->inst)
 			return NULL;
-		}
 		ps->n_inst = s->n_instances;
 		const char *series_uid = ps->ids ? ps->ids[0].root : NULL;
 		for (size_t i = 0; i < s->n_instances; i++) {

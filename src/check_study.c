@@ -47,11 +47,9 @@ static bool check_study_series(check_ctx *c, const fpath *at, const cdaimg_study
 		dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, at, "serieImagerie"), "a study holds at least one series");
 		return false;
 	}
-	ps->series = arena_alloc(c->arena, s->n_series * sizeof *ps->series);
-	if (!ps->series) {
-		check_nomem(c);
+	ps->series = check_alloc(c, s->n_series * sizeof *ps->series);
+	if (!ps->series)
 		return false;
-	}
 	ps->n_series = s->n_series;
 	c->study_uid = ps->ids ? ps->ids[0].root : NULL;
 	c->accession = ps->accession.ext ? &ps->accession : NULL;
@@ -111,11 +109,9 @@ static void warn_repeated_uids(check_ctx *c, const cdaimg_study *studies, prep_s
 	for (size_t k = 0; k < n; k++)
 		for (size_t i = 0; i < ps[k]->n_series; i++)
 			total += 1 + ps[k]->series[i]->n_inst;
-	uid_at *all = arena_alloc(c->arena, total * sizeof *all);
-	if (!all) {
-		check_nomem(c);
+	uid_at *all = check_alloc(c, total * sizeof *all);
+	if (!all)
 		return;
-	}
 	size_t m = 0;
 	for (size_t k = 0; k < n; k++) {
 		for (size_t i = 0; i < ps[k]->n_series; i++) {
@@ -138,14 +134,9 @@ static void warn_repeated_uids(check_ctx *c, const cdaimg_study *studies, prep_s
 	}
 }
 
-prep_study *check_study(check_ctx *c, const fpath *at, const cdaimg_study *s)
+/* The study's own values: identifiers, date, description, accession number. */
+static void check_study_values(check_ctx *c, const fpath *at, const cdaimg_study *s, prep_study *ps)
 {
-	size_t before = c->dc.errors;
-	prep_study *ps = arena_alloc(c->arena, sizeof *ps);
-	if (!ps) {
-		check_nomem(c);
-		return NULL;
-	}
 	ps->ids = check_identifiers(c, FIELD(at, "uuidInstanceExamen"), s->ids, s->n_ids, &ps->n_ids);
 	if (!s->date)
 		dc_err(&c->dc, CDAIMG_D_REQUIRED, cpath(c, at, "dateActe"),
@@ -154,6 +145,15 @@ prep_study *check_study(check_ctx *c, const fpath *at, const cdaimg_study *s)
 		ps->ts = check_date(c, FIELD(at, "dateActe"), s->date);
 	ps->text = check_narrative(c, FIELD(at, "description"), &s->description);
 	check_accession(c, FIELD(at, "accessionNumber"), &s->accession, &ps->accession);
+}
+
+prep_study *check_study(check_ctx *c, const fpath *at, const cdaimg_study *s)
+{
+	size_t before = c->dc.errors;
+	prep_study *ps = check_alloc(c, sizeof *ps);
+	if (!ps)
+		return NULL;
+	check_study_values(c, at, s, ps);
 	if (check_study_series(c, at, s, ps))
 		warn_repeated_uids(c, s, &ps, 1, &at, false);
 	return c->dc.errors == before && !c->dc.nomem ? ps : NULL;
@@ -162,13 +162,11 @@ prep_study *check_study(check_ctx *c, const fpath *at, const cdaimg_study *s)
 prep_study **check_studies(check_ctx *c, const cdaimg_study *studies, size_t n)
 {
 	c->in_catalog = true;
-	prep_study **out = arena_alloc(c->arena, (n ? n : 1) * sizeof *out);
-	fpath *items = arena_alloc(c->arena, (n ? n : 1) * sizeof *items);
-	const fpath **study_at = arena_alloc(c->arena, (n ? n : 1) * sizeof *study_at);
-	if (!out || !items || !study_at) {
-		check_nomem(c);
+	prep_study **out = check_alloc(c, (n ? n : 1) * sizeof *out);
+	fpath *items = out ? check_alloc(c, (n ? n : 1) * sizeof *items) : NULL;
+	const fpath **study_at = items ? check_alloc(c, (n ? n : 1) * sizeof *study_at) : NULL;
+	if (!study_at)
 		return NULL;
-	}
 	bool ok = true;
 	for (size_t i = 0; i < n; i++) {
 		items[i] = (fpath){NULL, "", i};

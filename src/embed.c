@@ -176,24 +176,12 @@ static bool given_section(put_plan *pl, xmlNodePtr section, const ptrs *sections
 
 /* --- the calls ----------------------------------------------------------------------------- */
 
-/* ClinicalDocument/id as the IID links name the document (idCDA): root, or root.extension. */
+/* ClinicalDocument/id as the IID links name the document (idCDA, D5): root, or root.extension. */
 static bool document_id(put_plan *pl)
 {
 	xmlNodePtr id = tg_child(pl->root, "id");
 	const char *root = id ? tg_attr(id, "root") : NULL, *ext = id ? tg_attr(id, "extension") : NULL;
-	if (!root)
-		return true;
-	size_t lr = strlen(root), le = ext ? strlen(ext) : 0;
-	char *s = arena_alloc(pl->c->arena, lr + le + 2);
-	if (!s)
-		return false;
-	memcpy(s, root, lr);
-	if (ext) {
-		s[lr] = '.';
-		memcpy(s + lr + 1, ext, le);
-	}
-	pl->doc_id = s;
-	return true;
+	return !root || (pl->doc_id = arena_join(pl->c->arena, root, ".", ext)) != NULL;
 }
 
 /* IID links built from referenceWado.base name the document they are in (D5). */

@@ -108,6 +108,16 @@ static void close_tag(xw_emitter *w, bool element_child)
 
 /* --- emitter_ops ------------------------------------------------------------------------ */
 
+/* "prefix:name" (room reserved). */
+static void put_qname(xw_emitter *w, const char *prefix, const char *name)
+{
+	if (prefix) {
+		put(w, prefix, strlen(prefix));
+		PUT_LIT(w, ":");
+	}
+	put(w, name, strlen(name));
+}
+
 /* "<prefix:name" at the right indentation, closing the parent's start tag; an
  * HL7 element declares the namespace unless an ancestor did. */
 static int open_element(xw_emitter *w, const char *prefix, const char *name, bool hl7)
@@ -120,11 +130,7 @@ static int open_element(xw_emitter *w, const char *prefix, const char *name, boo
 	if (w->depth && formatted(w))
 		indent(w, w->depth);
 	PUT_LIT(w, "<");
-	if (prefix) {
-		put(w, prefix, pn);
-		PUT_LIT(w, ":");
-	}
-	put(w, name, n);
+	put_qname(w, prefix, name);
 	bool declare = hl7 && !prefix && !w->ns_depth;
 	if (declare)
 		PUT_LIT(w, " xmlns=\"" HL7_NS "\"");
@@ -245,11 +251,7 @@ static int xw_end(void *vctx)
 		if (formatted(w))
 			indent(w, w->depth);
 		PUT_LIT(w, "</");
-		if (prefix) {
-			put(w, prefix, pn);
-			PUT_LIT(w, ":");
-		}
-		put(w, name, n);
+		put_qname(w, prefix, name);
 		PUT_LIT(w, ">");
 	}
 	if (w->text_depth == w->depth + 1)

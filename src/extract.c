@@ -39,14 +39,9 @@ char *x_dup(xctx *x, const char *s)
 
 char *x_cat(xctx *x, const char *prefix, const char *s)
 {
-	size_t p = strlen(prefix), n = strlen(s);
-	char *d = arena_alloc(x->a, p + n + 1);
-	if (!d) {
+	char *d = arena_join(x->a, prefix, "", s);
+	if (!d)
 		x_nomem(x);
-		return NULL;
-	}
-	memcpy(d, prefix, p);
-	memcpy(d + p, s, n);
 	return d;
 }
 
@@ -507,6 +502,19 @@ cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diag
 	return CDAIMG_OK;
 }
 
+/* Parse @p data (@p len bytes, named @p url) safely and extract from it. */
+static cdaimg_status extract_text(cdaimg_values **out, const char *data, size_t len, const char *url, diag_ctx *dc)
+{
+	xmlDocPtr doc = NULL;
+	cdaimg_status st = doc_parse(&doc, data, len, url, dc);
+	if (st == CDAIMG_OK && dc->nomem)
+		st = CDAIMG_ENOMEM;
+	if (st == CDAIMG_OK)
+		st = cdaimg_extract_doc(out, doc, dc->diags);
+	xmlFreeDoc(doc);
+	return st;
+}
+
 cdaimg_status cdaimg_extract_memory(cdaimg_values **out, const char *data, size_t len, cdaimg_diags *diags)
 {
 	diag_ctx dc = {.diags = diags};
@@ -514,14 +522,7 @@ cdaimg_status cdaimg_extract_memory(cdaimg_values **out, const char *data, size_
 	*out = NULL;
 	CD_ARG(&dc, data);
 	cdaimg_global_init();
-	xmlDocPtr doc = NULL;
-	cdaimg_status st = doc_parse(&doc, data, len, NULL, &dc);
-	if (st == CDAIMG_OK && dc.nomem)
-		st = CDAIMG_ENOMEM;
-	if (st == CDAIMG_OK)
-		st = cdaimg_extract_doc(out, doc, diags);
-	xmlFreeDoc(doc);
-	return st;
+	return extract_text(out, data, len, NULL, &dc);
 }
 
 cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_diags *diags)
@@ -534,14 +535,8 @@ cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_
 	char *data = NULL;
 	size_t len = 0;
 	cdaimg_status st = read_file_all(path, &data, &len, &dc);
-	xmlDocPtr doc = NULL;
 	if (st == CDAIMG_OK)
-		st = doc_parse(&doc, data, len, path, &dc);
+		st = extract_text(out, data, len, path, &dc);
 	cd_free(data);
-	if (st == CDAIMG_OK && dc.nomem)
-		st = CDAIMG_ENOMEM;
-	if (st == CDAIMG_OK)
-		st = cdaimg_extract_doc(out, doc, diags);
-	xmlFreeDoc(doc);
 	return st;
 }

@@ -127,6 +127,9 @@ const char *text_problem(const char *s, size_t *offset);
 /* Same on a byte range. */
 const char *text_problem_n(const char *s, size_t n, size_t *offset);
 
+/* text.c: the value of the hexadecimal digit @p c, or -1. */
+int hex_digit(char c);
+
 /* Quote @p s for a message: at most ~60 characters, control bytes as \xHH. */
 void sb_add_quoted(strbuf *b, const char *s);
 

@@ -39,17 +39,6 @@ static const uint64_t uri_chars[2] = {0xaffffffa00000000u, 0x47fffffeafffffffu};
 
 static bool uri_char_ok(unsigned char c) { return c < 128 && (uri_chars[c >> 6] >> (c & 63) & 1); }
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Start of the authority (after "http://" or "https://"), or NULL when not http(s). */
 static const char *authority_start(const char *url)
 {
@@ -82,8 +71,8 @@ static char *pct_decode_into(const char *s, size_t n, char *buf, size_t cap)
 		return out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
-			*o++ = (char)(hexv(s[i + 1]) << 4 | hexv(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
+			*o++ = (char)(hex_digit(s[i + 1]) << 4 | hex_digit(s[i + 2]));
 			i += 2;
 		} else if (s[i] == '+') {
 			*o++ = ' ';
@@ -380,7 +369,7 @@ void link_check(diag_ctx *dc, const char *path, const char *url, cdaimg_link_kin
 				       (size_t)((const char *)c - url));
 			return;
 		}
-		if (*c == '%' && (hexv((char)c[1]) < 0 || hexv((char)c[2]) < 0)) {
+		if (*c == '%' && (hex_digit((char)c[1]) < 0 || hex_digit((char)c[2]) < 0)) {
 			dc_err(dc, CDAIMG_D_URL, path, "'%%' at offset %zu is not followed by two hex digits",
 			       (size_t)((const char *)c - url));
 			return;

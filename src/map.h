@@ -34,6 +34,12 @@ void map_ids(emitter *e, const prep_id *ids, size_t n);
 void map_template_ids(emitter *e, const char *const ids[2]);
 /* <elem> holding @p text, or a reference to @p ref in a narrative (D6); nothing when neither. */
 void map_text(emitter *e, const char *elem, const char *text, const char *ref);
+/* A narrative table: <table border="1"> with a head row of the @p n
+ * headings, and its <tbody> open for the rows (map_table_end closes both). */
+void map_table(emitter *e, const char *const *heads, size_t n);
+void map_table_end(emitter *e);
+/* <td><content ID="@p id">@p text</content></td> */
+void map_content_cell(emitter *e, const char *id, const char *text);
 /* Lines of @p text separated by <br/> (narrative block). */
 void map_lines(emitter *e, const char *text);
 /* HL7 TS -> "DD/MM/YYYY hh:mm" (as much as the TS gives) into @p out (32 bytes). */

@@ -9,16 +9,7 @@
 
 /* --- narrative IDs (D6) -------------------------------------------------------------------- */
 
-static const char *ref(arena *a, const char *id)
-{
-	size_t n = strlen(id);
-	char *r = arena_alloc(a, n + 2);
-	if (r) {
-		r[0] = '#';
-		memcpy(r + 1, id, n + 1);
-	}
-	return r;
-}
+static const char *ref(arena *a, const char *id) { return arena_join(a, "#", "", id); }
 
 /* IDs are "<prefix>-NN[-serie-NN[-sop-NN]]": NCNames as long as the prefix is one. */
 bool map_catalog_refs(arena *a, prep_study **studies, size_t n, const catalog_opts *co)
@@ -54,16 +45,6 @@ static void content(emitter *e, const char *text, const char *text_ref)
 	em_leaf(e, "br", NULL);
 	em_open(e, "content", "ID", text_ref + 1, NULL);
 	map_lines(e, text);
-	em_end(e);
-}
-
-static void header_row(emitter *e, const lang_names *lang)
-{
-	em_start(e, "thead");
-	em_start(e, "tr");
-	for (size_t i = 0; i < CATALOG_COLUMNS; i++)
-		em_text_el(e, "th", lang->heads[i]);
-	em_end(e);
 	em_end(e);
 }
 
@@ -123,14 +104,11 @@ static void series_row(emitter *e, const prep_study *st, size_t j)
 static void narrative(emitter *e, prep_study **studies, size_t n, const lang_names *lang)
 {
 	em_start(e, "text");
-	em_open(e, "table", "border", "1", NULL);
-	header_row(e, lang);
-	em_start(e, "tbody");
+	map_table(e, lang->heads, CATALOG_COLUMNS);
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < studies[i]->n_series; j++)
 			series_row(e, studies[i], j);
-	em_end(e); /* tbody */
-	em_end(e); /* table */
+	map_table_end(e);
 	em_end(e); /* text */
 }
 

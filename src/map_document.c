@@ -22,23 +22,46 @@ typedef struct doc_ctx {
 
 /* --- body ---------------------------------------------------------------------------------- */
 
-/* Open <section> with its template ids, a derived id, code and title. */
-static void section_open(doc_ctx *d, const char *t1, const char *t2, const char *salt, const char *code,
-                         const char *display, const char *title, bool docsect)
+/* A section of the document (after the ANS example): its template ids
+ * (PS3.20 or C-CDA, then FR), the salt of its derived id (a format taking the
+ * index of the study), its LOINC code and
+ * the code's name, its title; classCode DOCSECT where the example has it; and
+ * what it holds, @p i the study of an imaging act section. */
+typedef struct doc_section {
+	const char *tid[2];
+	const char *salt, *code, *display, *title;
+	bool docsect;
+	void (*body)(doc_ctx *d, size_t i);
+} doc_section;
+
+/* component/section @p sec (for study @p i), with its template ids, a derived
+ * id, code and title, and its body. */
+static void write_section(doc_ctx *d, const doc_section *sec, size_t i)
 {
 	emitter *e = d->e;
-	char uid[72];
+	char salt[48], uid[72];
+	snprintf(salt, sizeof salt, sec->salt, i);
 	derived_uid(uid, d->seed, salt);
-	if (docsect)
+	em_start(e, "component");
+	if (sec->docsect)
 		em_open(e, "section", "classCode", "DOCSECT", "moodCode", "EVN", NULL);
 	else
 		em_start(e, "section");
-	em_leaf(e, "templateId", "root", t1, NULL);
-	em_leaf(e, "templateId", "root", t2, NULL);
+	map_template_ids(e, sec->tid);
 	em_leaf(e, "id", "root", uid, NULL);
-	em_leaf(e, "code", "code", code, "codeSystem", OID_LOINC, "codeSystemName", "LOINC", "displayName", display,
-	        NULL);
-	em_text_el(e, "title", title);
+	em_leaf(e, "code", "code", sec->code, "codeSystem", OID_LOINC, "codeSystemName", NAME_LOINC, "displayName",
+	        sec->display, NULL);
+	em_text_el(e, "title", sec->title);
+	sec->body(d, i);
+	em_end(e); /* section */
+	em_end(e); /* component */
+}
+
+/* A text the values do not give. */
+static void not_given(doc_ctx *d, size_t i)
+{
+	(void)i;
+	em_text_el(d->e, "text", NOT_GIVEN);
 }
 
 /* What the narrative shows of a coded value: its display, else its code. */
@@ -62,7 +85,7 @@ static void history_entry(doc_ctx *d, const char *salt, const char *code, const 
 	em_leaf(e, "templateId", "root", TID_OBSERVATION, NULL);
 	em_leaf(e, "templateId", "root", TID_OBSERVATION_FR, NULL);
 	em_leaf(e, "id", "root", uid, NULL);
-	em_leaf(e, "code", "code", code, "displayName", display, "codeSystem", OID_LOINC, "codeSystemName", "LOINC", NULL);
+	em_leaf(e, "code", "code", code, "displayName", display, "codeSystem", OID_LOINC, "codeSystemName", NAME_LOINC, NULL);
 	ref_el(e, "text", ref);
 	em_leaf(e, "statusCode", "code", "completed", NULL);
 	em_start(e, "value");
@@ -74,24 +97,14 @@ static void history_entry(doc_ctx *d, const char *salt, const char *code, const 
 	em_end(e); /* entry */
 }
 
-static void history_row(emitter *e, const char *head, const char *id)
+/* A table of one row whose one cell (@p id) is not given. */
+static void history_table(emitter *e, const char *head, const char *id)
 {
-	em_open(e, "table", "border", "1", NULL);
-	em_start(e, "thead");
+	map_table(e, &head, 1);
 	em_start(e, "tr");
-	em_text_el(e, "th", head);
+	map_content_cell(e, id, NOT_GIVEN);
 	em_end(e);
-	em_end(e);
-	em_start(e, "tbody");
-	em_start(e, "tr");
-	em_start(e, "td");
-	em_open(e, "content", "ID", id, NULL);
-	em_text(e, NOT_GIVEN);
-	em_end(e);
-	em_end(e);
-	em_end(e);
-	em_end(e);
-	em_end(e); /* table */
+	map_table_end(e);
 }
 
 /* --- contre-indications --- */
@@ -105,7 +118,7 @@ static void history_row(emitter *e, const char *head, const char *id)
  * wants one such observation. So the observation carries the value set's
  * catch-all code, "another known contre-indication", and negationInd="true":
  * the author states there is none (docs/mapping.md). */
-static const prep_code ci_none = {"GEN-092.01.20", OID_TA_ASIP, "TA_ASIP",
+static const prep_code ci_none = {"GEN-092.01.20", OID_TA_ASIP, NAME_TA_ASIP,
                                   "Autre contre-indication connue"};
 
 static void ci_id(char *out, size_t size, size_t i) { snprintf(out, size, "contre-indication-%02zu", i + 1); }
@@ -113,11 +126,7 @@ static void ci_id(char *out, size_t size, size_t i) { snprintf(out, size, "contr
 static void ci_row(emitter *e, const char *id, const char *text)
 {
 	em_start(e, "tr");
-	em_start(e, "td");
-	em_open(e, "content", "ID", id, NULL);
-	em_text(e, text);
-	em_end(e);
-	em_end(e);
+	map_content_cell(e, id, text);
 	em_end(e);
 }
 
@@ -126,13 +135,8 @@ static void ci_table(doc_ctx *d)
 {
 	emitter *e = d->e;
 	const code_list *cis = &d->h->cis;
-	em_open(e, "table", "border", "1", NULL);
-	em_start(e, "thead");
-	em_start(e, "tr");
-	em_text_el(e, "th", "Contre-indications");
-	em_end(e);
-	em_end(e);
-	em_start(e, "tbody");
+	static const char *const head = "Contre-indications";
+	map_table(e, &head, 1);
 	if (!cis->n)
 		ci_row(e, CI_NONE_ID, CI_NONE_TEXT);
 	for (size_t i = 0; i < cis->n; i++) {
@@ -140,8 +144,7 @@ static void ci_table(doc_ctx *d)
 		ci_id(id, sizeof id, i);
 		ci_row(e, id, code_text(&cis->v[i]));
 	}
-	em_end(e); /* tbody */
-	em_end(e); /* table */
+	map_table_end(e);
 }
 
 /* FR-DICOM-Observation 64100-1 of contre-indication @p k (or, @p none, the
@@ -159,7 +162,7 @@ static void ci_entry(doc_ctx *d, const prep_code *k, bool none, const char *id, 
 	em_leaf(e, "templateId", "root", TID_OBSERVATION_FR, NULL);
 	em_leaf(e, "id", "root", uid, NULL);
 	em_leaf(e, "code", "code", LOINC_CONTRAINDICATIONS, "displayName", "Contre-indications", "codeSystem", OID_LOINC,
-	        "codeSystemName", "LOINC", NULL);
+	        "codeSystemName", NAME_LOINC, NULL);
 	ref_el(e, "text", ref);
 	em_leaf(e, "statusCode", "code", "completed", NULL);
 	em_start(e, "value");
@@ -184,26 +187,14 @@ static void ci_entries(doc_ctx *d)
 	}
 }
 
-static void clinical_info(doc_ctx *d)
+static void history(doc_ctx *d, size_t i)
 {
+	(void)i;
 	emitter *e = d->e;
-	em_start(e, "component");
-	section_open(d, TID_SEC_CLINICAL, TID_SEC_CLINICAL_FR, "clinical", "55752-0", "Informations cliniques",
-	             "Informations cliniques", false);
-	em_leaf(e, "text", NULL);
-	em_start(e, "component");
-	section_open(d, TID_SEC_REQUEST, TID_SEC_REQUEST_FR, "request", LOINC_REQUEST, "Demande",
-	             "Justification de la demande d\xE2\x80\x99" "examen / Finalit\xC3\xA9 de l'examen", true);
-	em_text_el(e, "text", NOT_GIVEN);
-	em_end(e); /* section */
-	em_end(e); /* component */
-	em_start(e, "component");
-	section_open(d, TID_SEC_HISTORY, TID_SEC_HISTORY_FR, "history", "11329-0",
-	             "Historique m\xC3\xA9" "dical", "Ant\xC3\xA9" "c\xC3\xA9" "dents et contre-indications", false);
 	em_start(e, "text");
-	history_row(e, "Ant\xC3\xA9" "c\xC3\xA9" "dents m\xC3\xA9" "dicaux", "antecedents-medicaux");
+	history_table(e, "Ant\xC3\xA9" "c\xC3\xA9" "dents m\xC3\xA9" "dicaux", "antecedents-medicaux");
 	em_leaf(e, "br", NULL);
-	history_row(e, "Ant\xC3\xA9" "c\xC3\xA9" "dents chirurgicaux", "antecedents-chirurgicaux");
+	history_table(e, "Ant\xC3\xA9" "c\xC3\xA9" "dents chirurgicaux", "antecedents-chirurgicaux");
 	em_leaf(e, "br", NULL);
 	ci_table(d);
 	em_end(e); /* text */
@@ -212,10 +203,20 @@ static void clinical_info(doc_ctx *d)
 	history_entry(d, "history-surgical", "47519-4", "Ant\xC3\xA9" "c\xC3\xA9" "dents chirurgicaux",
 	              "#antecedents-chirurgicaux");
 	ci_entries(d);
-	em_end(e); /* section */
-	em_end(e); /* component */
-	em_end(e); /* section */
-	em_end(e); /* component */
+}
+
+static const doc_section request_section = {{TID_SEC_REQUEST, TID_SEC_REQUEST_FR}, "request", LOINC_REQUEST, "Demande",
+                                            "Justification de la demande d\xE2\x80\x99" "examen / Finalit\xC3\xA9 de l'examen",
+                                            true, not_given};
+static const doc_section history_section = {{TID_SEC_HISTORY, TID_SEC_HISTORY_FR}, "history", "11329-0",
+                                            "Historique m\xC3\xA9" "dical",
+                                            "Ant\xC3\xA9" "c\xC3\xA9" "dents et contre-indications", false, history};
+
+static void clinical_info(doc_ctx *d, size_t i)
+{
+	em_leaf(d->e, "text", NULL);
+	write_section(d, &request_section, i);
+	write_section(d, &history_section, i);
 }
 
 /* Narrative of an FR-DICOM-Acte-imagerie section: the act, its modalities and
@@ -228,24 +229,6 @@ static void act_narrative(emitter *e, const prep_study *s, const prep_code *site
 	snprintf(mid, sizeof mid, "%s-modalite", id);
 	snprintf(sid, sizeof sid, "%s-localisation", id);
 	snprintf(label, sizeof label, "Examen d'imagerie du %s", date);
-	em_start(e, "text");
-	em_open(e, "table", "border", "1", NULL);
-	em_start(e, "thead");
-	em_start(e, "tr");
-	for (size_t i = 0; i < 4; i++)
-		em_text_el(e, "th", heads[i]);
-	em_end(e);
-	em_end(e);
-	em_start(e, "tbody");
-	em_start(e, "tr");
-	em_start(e, "td");
-	em_open(e, "content", "ID", id, NULL);
-	em_text(e, label);
-	em_end(e);
-	em_end(e);
-	em_text_el(e, "td", date);
-	em_start(e, "td");
-	em_open(e, "content", "ID", mid, NULL);
 	strbuf b = {0}; /* one text node (see map_lines) */
 	for (size_t j = 0; j < s->n_series; j++) {
 		const prep_code *m = &s->series[j]->modality;
@@ -255,19 +238,17 @@ static void act_narrative(emitter *e, const prep_study *s, const prep_code *site
 	}
 	if (b.failed || !b.s)
 		e->failed = true;
-	em_text(e, b.s);
-	sb_free(&b);
-	em_end(e); /* content */
-	em_end(e); /* td */
-	em_start(e, "td");
-	em_open(e, "content", "ID", sid, NULL);
-	em_text(e, code_text(site));
-	em_end(e);
-	em_end(e);
+	em_start(e, "text");
+	map_table(e, heads, sizeof heads / sizeof heads[0]);
+	em_start(e, "tr");
+	map_content_cell(e, id, label);
+	em_text_el(e, "td", date);
+	map_content_cell(e, mid, b.s);
+	map_content_cell(e, sid, code_text(site));
 	em_end(e); /* tr */
-	em_end(e); /* tbody */
-	em_end(e); /* table */
+	map_table_end(e);
 	em_end(e); /* text */
+	sb_free(&b);
 }
 
 /* FR-DICOM-Technique-imagerie: the procedure of the study. */
@@ -305,16 +286,13 @@ static void technique(doc_ctx *d, const prep_study *s, size_t i, const char *id)
 	em_end(e); /* entry */
 }
 
+/* The FR-DICOM-Acte-imagerie section of study @p i. */
 static void imaging_act(doc_ctx *d, size_t i)
 {
 	emitter *e = d->e;
 	const prep_study *s = d->d->studies[i];
 	char salt[32], id[32], uid[72];
-	snprintf(salt, sizeof salt, "acte-%zu", i);
 	snprintf(id, sizeof id, "acte-%02zu", i + 1);
-	em_start(e, "component");
-	section_open(d, TID_SEC_ACT, TID_SEC_ACT_FR, salt, "55111-9",
-	             "Description de l'acte d\xE2\x80\x99imagerie", "Technique d\xE2\x80\x99imagerie", false);
 	act_narrative(e, s, &d->h->site, id);
 	technique(d, s, i, id);
 	snprintf(salt, sizeof salt, "catalog-%zu", i);
@@ -324,20 +302,15 @@ static void imaging_act(doc_ctx *d, size_t i)
 	em_start(e, "component");
 	map_catalog(e, d->m, one, 1, &co);
 	em_end(e);
-	em_end(e); /* section */
-	em_end(e); /* component */
 }
 
-static void conclusion(doc_ctx *d)
-{
-	emitter *e = d->e;
-	em_start(e, "component");
-	section_open(d, TID_SEC_CONCLUSION, TID_SEC_CONCLUSION_FR, "conclusion", "19005-8", "Conclusions",
-	             "Conclusion", false);
-	em_text_el(e, "text", NOT_GIVEN);
-	em_end(e);
-	em_end(e);
-}
+static const doc_section clinical_section = {{TID_SEC_CLINICAL, TID_SEC_CLINICAL_FR}, "clinical", "55752-0",
+                                             "Informations cliniques", "Informations cliniques", false, clinical_info};
+static const doc_section act_section = {{TID_SEC_ACT, TID_SEC_ACT_FR}, "acte-%zu", "55111-9",
+                                        "Description de l'acte d\xE2\x80\x99imagerie",
+                                        "Technique d\xE2\x80\x99imagerie", false, imaging_act};
+static const doc_section conclusion_section = {{TID_SEC_CONCLUSION, TID_SEC_CONCLUSION_FR}, "conclusion", "19005-8",
+                                               "Conclusions", "Conclusion", false, not_given};
 
 void map_document(emitter *e, const map_opts *m, const prep_document *doc)
 {
@@ -347,10 +320,10 @@ void map_document(emitter *e, const map_opts *m, const prep_document *doc)
 	map_header(e, doc);
 	em_start(e, "component");
 	em_start(e, "structuredBody");
-	clinical_info(d);
+	write_section(d, &clinical_section, 0);
 	for (size_t i = 0; i < doc->n; i++)
-		imaging_act(d, i);
-	conclusion(d);
+		write_section(d, &act_section, i);
+	write_section(d, &conclusion_section, 0);
 	em_end(e); /* structuredBody */
 	em_end(e); /* component */
 	em_end(e); /* ClinicalDocument */

@@ -61,7 +61,7 @@ static void header_ids(emitter *e, const prep_header *h)
 	em_leaf(e, "templateId", "root", TID_IMG_CR_IMG, "extension", IMG_CR_IMG_VERSION, NULL);
 	em_leaf(e, "id", "root", h->v[HF_DOCUMENT_ID_ROOT], "extension", h->v[HF_DOCUMENT_ID_EXT], NULL);
 	em_leaf(e, "code", "code", LOINC_IMAGING_REPORT, "displayName", LOINC_IMAGING_REPORT_NAME, "codeSystem",
-	        OID_LOINC, "codeSystemName", "LOINC", NULL);
+	        OID_LOINC, "codeSystemName", NAME_LOINC, NULL);
 	em_text_el(e, "title", h->v[HF_TITLE]);
 	em_leaf(e, "effectiveTime", "value", h->v[HF_EFFECTIVE_TIME], NULL);
 	em_leaf(e, "confidentialityCode", "code", "N", "displayName", "Normal", "codeSystem", OID_CONFIDENTIALITY,

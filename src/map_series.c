@@ -83,25 +83,29 @@ static void map_time(emitter *e, const char *ts)
 	em_end(e);
 }
 
+/* entryRelationship[@typeCode=COMP]/observation of @p class_code with the
+ * template ids @p tids, left open after the code @p dcm_code (closed by
+ * em_end twice). */
+static void related_observation(emitter *e, const char *class_code, const char *const tids[2], const char *dcm_code,
+                                const char *display)
+{
+	em_start(e, "entryRelationship");
+	em_attrk(e, "typeCode", "COMP");
+	em_start(e, "observation");
+	em_attrk(e, "classCode", class_code);
+	em_attrk(e, "moodCode", "EVN");
+	map_template_ids(e, tids);
+	if (dcm_code)
+		map_dcm(e, "code", dcm_code, display);
+}
+
 /* D4: FR-DICOM-Cadres-references containing FR-DICOM-Cadres-a-afficher. */
 static void map_frames(emitter *e, const profile_def *p, int64_t n)
 {
 	char high[24];
 	snprintf(high, sizeof high, "%" PRId64, n);
-	em_start(e, "entryRelationship");
-	em_attrk(e, "typeCode", "COMP");
-	em_start(e, "observation");
-	em_attrk(e, "classCode", "ROIBND");
-	em_attrk(e, "moodCode", "EVN");
-	map_template_ids(e, p->tid[ROLE_FRAMES]);
-	map_dcm(e, "code", DCM_FRAMES, "Referenced Frames");
-	em_start(e, "entryRelationship");
-	em_attrk(e, "typeCode", "COMP");
-	em_start(e, "observation");
-	em_attrk(e, "classCode", "OBS");
-	em_attrk(e, "moodCode", "EVN");
-	map_template_ids(e, p->tid[ROLE_BOUNDARY]);
-	map_dcm(e, "code", DCM_BOUNDARY, "Frames for Display");
+	related_observation(e, "ROIBND", p->tid[ROLE_FRAMES], DCM_FRAMES, "Referenced Frames");
+	related_observation(e, "OBS", p->tid[ROLE_BOUNDARY], DCM_BOUNDARY, "Frames for Display");
 	if (p->frames_as_list) {
 		/* PS3.20 says LIST<INT>, which the CDA R2 schema lacks: one INT per frame (1..N) */
 		for (int64_t i = 1; i <= n && !e->failed; i++) {
@@ -131,12 +135,7 @@ static void map_frames(emitter *e, const profile_def *p, int64_t n)
 
 static void map_instance(emitter *e, const profile_def *p, const prep_instance *in)
 {
-	em_start(e, "entryRelationship");
-	em_attrk(e, "typeCode", "COMP");
-	em_start(e, "observation");
-	em_attrk(e, "classCode", "DGIMG");
-	em_attrk(e, "moodCode", "EVN");
-	map_template_ids(e, p->tid[ROLE_SOP]);
+	related_observation(e, "DGIMG", p->tid[ROLE_SOP], NULL, NULL);
 	map_ids(e, in->ids, in->n_ids);
 	map_code_open(e, "code", &in->sop_class);
 	map_text(e, "originalText", in->text, in->text_ref);
@@ -176,6 +175,33 @@ void map_series(emitter *e, const map_opts *m, const prep_series *s)
 	for (size_t i = 0; i < s->n_inst; i++)
 		map_instance(e, m->p, &s->inst[i]);
 	em_end(e); /* act */
+}
+
+void map_table(emitter *e, const char *const *heads, size_t n)
+{
+	em_open(e, "table", "border", "1", NULL);
+	em_start(e, "thead");
+	em_start(e, "tr");
+	for (size_t i = 0; i < n; i++)
+		em_text_el(e, "th", heads[i]);
+	em_end(e); /* tr */
+	em_end(e); /* thead */
+	em_start(e, "tbody");
+}
+
+void map_table_end(emitter *e)
+{
+	em_end(e); /* tbody */
+	em_end(e); /* table */
+}
+
+void map_content_cell(emitter *e, const char *id, const char *text)
+{
+	em_start(e, "td");
+	em_open(e, "content", "ID", id, NULL);
+	em_text(e, text);
+	em_end(e);
+	em_end(e);
 }
 
 void map_lines(emitter *e, const char *text)

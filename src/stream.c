@@ -300,9 +300,11 @@ cdaimg_status cdaimg_stream_study(cdaimg_stream *stream, const cdaimg_study *stu
                                   cdaimg_diags *diags)
 {
 	diag_ctx dc = {.diags = diags};
+	if (stream && study)
+		return add_item(stream, NULL, study, opts, diags);
 	CD_ARG(&dc, stream);
 	CD_ARG(&dc, study);
-	return add_item(stream, NULL, study, opts, diags);
+	return CDAIMG_EARG;
 }
 
 /* --- close ------------------------------------------------------------------------------ */

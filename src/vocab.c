@@ -7,8 +7,8 @@
 static const code_system systems[] = {
 	{OID_SNOMED, "http://snomed.info/sct", "SNOMED CT"},
 	{OID_ICD10, "http://hl7.org/fhir/sid/icd-10", "CIM-10"},
-	{OID_TA_ASIP, NULL, "TA_ASIP"},
-	{OID_LOINC, "http://loinc.org", "LOINC"},
+	{OID_TA_ASIP, NULL, NAME_TA_ASIP},
+	{OID_LOINC, "http://loinc.org", NAME_LOINC},
 };
 
 const code_system *cs_by_oid(const char *oid)

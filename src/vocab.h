@@ -30,9 +30,11 @@
 #define SYS_LINK_KIND "http://terminology.hl7.org/CodeSystem/endpoint-connection-type"
 #define SYS_URI "urn:ietf:rfc:3986"         /* an identifier that is a URI (urn:oid:, urn:uuid:) */
 #define OID_LOINC "2.16.840.1.113883.6.1"
+#define NAME_LOINC "LOINC"
 #define OID_SNOMED "2.16.840.1.113883.6.96"
 #define OID_ICD10 "2.16.840.1.113883.6.3"
-#define OID_TA_ASIP "1.2.250.1.213.1.1.4.322" /* the ANS's own codes (TA_ASIP) */
+#define OID_TA_ASIP "1.2.250.1.213.1.1.4.322" /* the ANS's own codes */
+#define NAME_TA_ASIP "TA_ASIP"
 #define OID_GENDER "2.16.840.1.113883.5.1"    /* HL7 AdministrativeGender */
 #define OID_CONFIDENTIALITY "2.16.840.1.113883.5.25"
 #define OID_ACT_CODE "2.16.840.1.113883.5.4"  /* HL7 ActCode (the encounter's) */

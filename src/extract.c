@@ -54,20 +54,10 @@ char *x_lower_uuid(xctx *x, const char *prefix, const char *uuid)
 	return d;
 }
 
-/* An element of the HL7 v3 namespace (or of none) named @p name (NULL: any). */
-bool x_hl7(const xmlNode *n, const char *name)
-{
-	if (!n || n->type != XML_ELEMENT_NODE)
-		return false;
-	if (n->ns && (!n->ns->href || strcmp((const char *)n->ns->href, HL7_NS) != 0))
-		return false;
-	return !name || !strcmp((const char *)n->name, name);
-}
-
 static const xmlNode *next_named(const xmlNode *n, const char *name)
 {
 	for (; n; n = n->next)
-		if (x_hl7(n, name))
+		if (tg_hl7_or_none(n, name))
 			return n;
 	return NULL;
 }
@@ -125,7 +115,7 @@ bool x_has_role(xctx *x, const xmlNode *n, tid_role role)
 	return false;
 }
 
-bool x_is_act(xctx *x, const xmlNode *n, tid_role role) { return x_hl7(n, "act") && x_has_role(x, n, role); }
+bool x_is_act(xctx *x, const xmlNode *n, tid_role role) { return tg_hl7_or_none(n, "act") && x_has_role(x, n, role); }
 
 void x_diag(xctx *x, cdaimg_severity sev, const xmlNode *n, const char *fmt, ...)
 {
@@ -300,7 +290,7 @@ static size_t find_series(xctx *x, const xmlNode *n, const xmlNode **out)
 {
 	size_t k = 0;
 	for (const xmlNode *c = n->children; c; c = c->next) {
-		if (!x_hl7(c, NULL))
+		if (!tg_hl7_or_none(c, NULL))
 			continue;
 		if (x_is_act(x, c, ROLE_SERIES)) {
 			if (out)
@@ -411,7 +401,7 @@ static void add_series(xctx *x, const xmlNode *act)
 static void scan(xctx *x, const xmlNode *n)
 {
 	for (; n && !x->dc.nomem; n = n->next) {
-		if (!x_hl7(n, NULL))
+		if (!tg_hl7_or_none(n, NULL))
 			continue;
 		if (x_is_act(x, n, ROLE_STUDY))
 			add_study(x, n);
@@ -445,7 +435,7 @@ static size_t accession_numbers(const xmlNode *root, const xmlNode **out)
  * order, when there are as many as Study Acts; otherwise none is. */
 static void read_accessions(xctx *x, const xmlNode *root)
 {
-	size_t n_acc = x_hl7(root, "ClinicalDocument") ? accession_numbers(root, NULL) : 0, n_st = 0;
+	size_t n_acc = tg_hl7_or_none(root, "ClinicalDocument") ? accession_numbers(root, NULL) : 0, n_st = 0;
 	for (size_t i = 0; i < x->v->count; i++)
 		n_st += x->v->items[i].kind == CDAIMG_ITEM_STUDY;
 	if (!n_acc)

@@ -8,6 +8,7 @@
 #include <libxml/tree.h>
 
 #include "profile.h"
+#include "target.h"
 #include "values.h"
 
 typedef struct id_entry {
@@ -34,8 +35,6 @@ char *x_dup(xctx *x, const char *s);
 char *x_cat(xctx *x, const char *prefix, const char *s);
 /* prefix + @p uuid in lower case. */
 char *x_lower_uuid(xctx *x, const char *prefix, const char *uuid);
-/* An element of the HL7 v3 namespace (or of none) named @p name (NULL: any). */
-bool x_hl7(const xmlNode *n, const char *name);
 /* The first HL7 child @p name of @p n, the next sibling so named; NULL when none. */
 const xmlNode *x_child(const xmlNode *n, const char *name);
 const xmlNode *x_sibling(const xmlNode *n, const char *name);

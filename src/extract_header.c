@@ -103,7 +103,7 @@ static const char *string_of(xctx *x, const xmlNode *doc, const header_field *t)
 static const xmlNode *first_templated(xctx *x, const xmlNode *n, const header_field *t)
 {
 	for (const xmlNode *c = n ? n->children : NULL; c && !x->dc.nomem; c = c->next) {
-		if (!x_hl7(c, NULL))
+		if (!tg_hl7_or_none(c, NULL))
 			continue;
 		if (!strcmp((const char *)c->name, t->at) && x_has_template(x, c, t->tid))
 			return c;
@@ -137,7 +137,7 @@ static void coded_of(xctx *x, const xmlNode *el, const header_field *t, cdaimg_c
 /* Is @p n an entry of the list field @p t (an FR-DICOM-Observation coded 64100-1)? */
 static bool is_item(xctx *x, const xmlNode *n, const header_field *t)
 {
-	return x_hl7(n, t->at) && x_has_template(x, n, t->tid) && x_attr_is(x, x_child(n, "code"), "code", t->code);
+	return tg_hl7_or_none(n, t->at) && x_has_template(x, n, t->tid) && x_attr_is(x, x_child(n, "code"), "code", t->code);
 }
 
 /* Count (@p out NULL) or read the items of @p t under @p n, from @p k on. A
@@ -146,7 +146,7 @@ static bool is_item(xctx *x, const xmlNode *n, const header_field *t)
 static size_t items_of(xctx *x, const xmlNode *n, const header_field *t, cdaimg_concept *out, size_t k)
 {
 	for (const xmlNode *c = n ? n->children : NULL; c && !x->dc.nomem; c = c->next) {
-		if (!x_hl7(c, NULL))
+		if (!tg_hl7_or_none(c, NULL))
 			continue;
 		if (!is_item(x, c, t)) {
 			k = items_of(x, c, t, out, k);
@@ -217,7 +217,7 @@ cdaimg_status cdaimg_extract_header(cdaimg_document_header **out, xmlDocPtr doc,
 	xctx x = {.dc = dc, .a = &a, .doc = doc};
 	cdaimg_document_header h = {0};
 	const xmlNode *root = xmlDocGetRootElement(doc);
-	if (x_hl7(root, "ClinicalDocument"))
+	if (tg_hl7_or_none(root, "ClinicalDocument"))
 		read_header(&x, root, &h);
 	else
 		x_diag(&x, CDAIMG_SEV_ERROR, root, "not a ClinicalDocument: only a document has a header");

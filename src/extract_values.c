@@ -86,7 +86,7 @@ void x_ids(xctx *x, const xmlNode *el, const cdaimg_identifier **out, size_t *n_
 	*n_out = k;
 	if (!k)
 		x_diag(x, CDAIMG_SEV_ERROR, el, "no id: the %s UID is missing",
-		      x_hl7(el, "observation") ? "SOP Instance" : "Study or Series Instance");
+		      tg_hl7_or_none(el, "observation") ? "SOP Instance" : "Study or Series Instance");
 }
 
 /* FHIR system of a CDA codeSystem OID. */

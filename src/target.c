@@ -10,7 +10,16 @@
 bool tg_hl7(const xmlNode *n, const char *name)
 {
 	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-	       !strcmp((const char *)n->ns->href, HL7_NS) && !strcmp((const char *)n->name, name);
+	       !strcmp((const char *)n->ns->href, HL7_NS) && (!name || !strcmp((const char *)n->name, name));
+}
+
+bool tg_hl7_or_none(const xmlNode *n, const char *name)
+{
+	if (!n || n->type != XML_ELEMENT_NODE)
+		return false;
+	if (n->ns && (!n->ns->href || strcmp((const char *)n->ns->href, HL7_NS) != 0))
+		return false;
+	return !name || !strcmp((const char *)n->name, name);
 }
 
 const char *tg_attr(const xmlNode *n, const char *name)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* target.h - reading the caller's document: what kind of document a build
- * goes into (target.c), and small DOM helpers for the HL7 elements of it. */
+/* target.h - reading a document: what kind of document a build goes into
+ * (target.c), and the small DOM helpers for its HL7 elements, which the put
+ * calls, extraction and validation share. */
 #ifndef CDAIMG_TARGET_H
 #define CDAIMG_TARGET_H
 
@@ -25,8 +26,12 @@ doc_kind target_kind(const xmlNode *node);
 struct profile_def;
 void target_warn_profile(diag_ctx *dc, const xmlNode *parent, const struct profile_def *p);
 
-/* Whether @p n is the element @p name of the HL7 v3 namespace. */
+/* Whether @p n is the element @p name (NULL: any) of the HL7 v3 namespace. */
 bool tg_hl7(const xmlNode *n, const char *name);
+/* The same, in the HL7 v3 namespace or in none: an element as extraction and
+ * cdaimg's own checks read a document (they take the entries of a document
+ * that leaves the namespace out). */
+bool tg_hl7_or_none(const xmlNode *n, const char *name);
 /* The value of @p n's attribute @p name (in no namespace), or NULL (owned by the document). */
 const char *tg_attr(const xmlNode *n, const char *name);
 bool tg_attr_is(const xmlNode *n, const char *name, const char *value);

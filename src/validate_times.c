@@ -7,24 +7,17 @@
 
 #include "datetime.h"
 #include "profile.h"
+#include "target.h"
 #include "validate_times.h"
-
-/* An element of the HL7 namespace or of none (as extraction reads them)
- * named @p name. */
-static bool hl7_or_none(const xmlNode *n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE && (!n->ns || (n->ns->href && !strcmp((const char *)n->ns->href, HL7_NS))) &&
-	       !strcmp((const char *)n->name, name);
-}
 
 /* A Study Act, Series Act or SOP Instance Observation of any family: an
  * element with the template id of one of them. */
 static bool imaging_entry(const xmlNode *n)
 {
-	if (n->type != XML_ELEMENT_NODE || (n->ns && (!n->ns->href || strcmp((const char *)n->ns->href, HL7_NS))))
+	if (!tg_hl7_or_none(n, NULL))
 		return false;
 	for (const xmlNode *k = n->children; k; k = k->next) {
-		if (!hl7_or_none(k, "templateId"))
+		if (!tg_hl7_or_none(k, "templateId"))
 			continue;
 		for (const xmlAttr *a = k->properties; a; a = a->next) {
 			if (a->ns || strcmp((const char *)a->name, "root"))
@@ -80,10 +73,10 @@ static void check_value(diag_ctx *dc, const xmlNode *el)
  * a PQ, no time). */
 static void walk(diag_ctx *dc, const xmlNode *n, unsigned depth)
 {
-	if (depth >= 1 && hl7_or_none(n, "effectiveTime") && imaging_entry(n->parent))
+	if (depth >= 1 && tg_hl7_or_none(n, "effectiveTime") && imaging_entry(n->parent))
 		check_value(dc, n);
-	else if (depth >= 2 && (hl7_or_none(n, "low") || hl7_or_none(n, "high") || hl7_or_none(n, "center")) &&
-	         hl7_or_none(n->parent, "effectiveTime") && imaging_entry(n->parent->parent))
+	else if (depth >= 2 && (tg_hl7_or_none(n, "low") || tg_hl7_or_none(n, "high") || tg_hl7_or_none(n, "center")) &&
+	         tg_hl7_or_none(n->parent, "effectiveTime") && imaging_entry(n->parent->parent))
 		check_value(dc, n);
 	for (const xmlNode *k = n->children; k; k = k->next)
 		if (k->type == XML_ELEMENT_NODE)

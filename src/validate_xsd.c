@@ -7,7 +7,7 @@
 
 #include "drive.h"
 #include "schema.h"
-#include "vocab.h"
+#include "target.h"
 
 typedef struct collector {
 	diag_ctx *dc;
@@ -187,8 +187,6 @@ cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *schema, const cha
 	return st;
 }
 
-static bool is_hl7(const xmlNode *n) { return n->ns && !strcmp((const char *)n->ns->href, HL7_NS); }
-
 cdaimg_status cdaimg_schema_validate_node(const cdaimg_schema *schema, xmlNodePtr node, cdaimg_diags *diags)
 {
 	diag_ctx dc = {.diags = diags};
@@ -198,9 +196,9 @@ cdaimg_status cdaimg_schema_validate_node(const cdaimg_schema *schema, xmlNodePt
 	CD_ARG(&dc, node->type == XML_DOCUMENT_NODE);
 	xmlDocPtr doc = (xmlDocPtr)node;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
-	if (!root || (is_hl7(root) && !strcmp((const char *)root->name, "ClinicalDocument")))
+	if (!root || tg_hl7(root, "ClinicalDocument"))
 		return cdaimg_schema_validate_doc(schema, doc, diags);
-	if (is_hl7(root))
+	if (tg_hl7(root, NULL))
 		return cdaimg_schema_validate_entry(schema, root, diags);
 	if (root->ns || strcmp((const char *)root->name, "entries") != 0)
 		return cdaimg_schema_validate_doc(schema, doc, diags);

@@ -273,7 +273,7 @@ static cdaimg_status build_catalog(xmlNodePtr *out, xmlNodePtr parent, check_ctx
 	char pfx[32], uid[72];
 	free_prefix(parent->doc, pfx, sizeof pfx);
 	catalog_opts co = {pfx, 1, uid, c->lang};
-	const char *seed = studies_seed(c->arena, ps, n);
+	const char *seed = prep_seed(c->arena, ps, n);
 	if (seed)
 		derived_uid(uid, seed, pfx);
 	if (!seed || !map_catalog_refs(c->arena, ps, n, &co)) {

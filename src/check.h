@@ -87,7 +87,7 @@ prep_study *check_study(check_ctx *c, const fpath *at, const cdaimg_study *s);
 prep_study **check_studies(check_ctx *c, const cdaimg_study *studies, size_t n);
 /* The Study Instance UIDs of @p ps, each followed by ";": the seed of the ids
  * derived from the studies (docs/mapping.md). In @p a; NULL when out of memory. */
-const char *studies_seed(arena *a, prep_study *const *ps, size_t n);
+const char *prep_seed(arena *a, prep_study *const *ps, size_t n);
 /* Warn (or, for @p act in an IMG-CR-IMG document, refuse) about what a Study
  * Act (@p act) or a catalog built on its own cannot carry: the accession
  * number; several series in one act (profiles with act_per_series). @p kind

@@ -167,7 +167,7 @@ cdaimg_status check_document(prep_document **out, check_ctx *c, const cdaimg_stu
 	if (!c->p->cisis)
 		dc_err(&c->dc, CDAIMG_D_PROFILE, "", "an IMG-CR-IMG document is French CI-SIS: build it with the FR profile");
 	prep_study **ps = check_studies(c, studies, n);
-	const char *seed = ps ? studies_seed(c->arena, ps, n) : "";
+	const char *seed = ps ? prep_seed(c->arena, ps, n) : "";
 	if (!seed)
 		check_nomem(c);
 	prep_header *ph = seed ? check_header(c, header, ps ? ps[0]->ts : NULL, seed) : NULL;

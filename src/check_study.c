@@ -179,7 +179,7 @@ prep_study **check_studies(check_ctx *c, const cdaimg_study *studies, size_t n)
 	return ok ? out : NULL;
 }
 
-const char *studies_seed(arena *a, prep_study *const *ps, size_t n)
+const char *prep_seed(arena *a, prep_study *const *ps, size_t n)
 {
 	strbuf b = {0};
 	for (size_t i = 0; i < n; i++) {

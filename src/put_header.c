@@ -113,7 +113,7 @@ bool put_header(put_plan *pl, prep_study **ps, size_t n)
 		}
 		if (s->accession.root && !repeated(ps, i, true) && !has_order(pl->root, &s->accession)) {
 			char uid[72];
-			const char *seed = studies_seed(pl->c->arena, &ps[i], 1);
+			const char *seed = prep_seed(pl->c->arena, &ps[i], 1);
 			if (!seed)
 				return false;
 			derived_uid(uid, seed, "order");

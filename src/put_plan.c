@@ -324,7 +324,7 @@ static void write_catalog(emitter *e, const void *arg)
 static bool build_catalog(put_plan *pl, group *g)
 {
 	char uid[72];
-	const char *seed = studies_seed(pl->c->arena, g->ps, g->n);
+	const char *seed = prep_seed(pl->c->arena, g->ps, g->n);
 	if (!seed)
 		return false;
 	derived_uid(uid, seed, "catalog");

@@ -10,7 +10,8 @@
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
 
-#include "emit.h"
+#include "emit_dom.h"
+#include "emit_writer.h"
 #include "fuzz.h"
 #include "internal.h"
 

@@ -16,13 +16,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	link_kind kind = (link_kind)(data[0] % 4);
+	cdaimg_link_kind kind = (cdaimg_link_kind)(data[0] % 4);
 	char *buf;
 	const char *f[4];
 	fuzz_fields(data + 1, size - 1, &buf, f, 4);
 	const char *url = f[0] ? f[0] : "";
 	cdaimg_diags *diags = cdaimg_diags_new();
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	link_check(&dc, "referenceWado.reference", url, kind, f[1], f[2], f[3]);
 	FUZZ_REQUIRE(dc.errors + dc.warnings <= cdaimg_diags_count(diags) || dc.nomem, "diagnostics lost");
 	if (!dc.errors && !dc.nomem) {
@@ -32,8 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_check_diags(diags);
 	cdaimg_diags_free(diags);
-	link_kind inferred = link_kind_infer(url);
-	FUZZ_REQUIRE((unsigned)inferred <= LINK_WADO_RS, "bad kind %d", (int)inferred);
+	cdaimg_link_kind inferred = link_kind_infer(url);
+	FUZZ_REQUIRE((unsigned)inferred <= CDAIMG_LINK_WADO_RS, "bad kind %d", (int)inferred);
 	static const char *const names[] = {"requestType", "studyUID", "seriesUID", "objectUID", "contentType"};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		bool found = false;

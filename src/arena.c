@@ -52,6 +52,18 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 
 char *arena_strdup(arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
 
+char *arena_join(arena *a, const char *s1, const char *sep, const char *s2)
+{
+	size_t l1 = strlen(s1), ls = s2 ? strlen(sep) : 0, l2 = s2 ? strlen(s2) : 0;
+	char *d = arena_alloc(a, l1 + ls + l2 + 1);
+	if (d) {
+		memcpy(d, s1, l1);
+		memcpy(d + l1, sep, ls);
+		memcpy(d + l1 + ls, s2 ? s2 : "", l2);
+	}
+	return d;
+}
+
 void arena_init_local(arena *a, arena_local *buf)
 {
 	arena_block *b = (arena_block *)(void *)buf;

@@ -25,6 +25,8 @@ void arena_init_local(arena *a, arena_local *buf);
 void *arena_alloc(arena *a, size_t n);
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
+/* @p s1, then @p sep and @p s2 when @p s2 is not NULL, as one string in @p a. */
+char *arena_join(arena *a, const char *s1, const char *sep, const char *s2);
 void arena_release(arena *a);
 
 #endif

@@ -134,9 +134,41 @@ cdaimg_status cdaimg_diags_add(cdaimg_diags *diags, cdaimg_severity severity, cd
 	return add_at(diags, severity, code, path, line, 0, rule, message);
 }
 
+static void add_segment(strbuf *b, const fpath *at)
+{
+	if (!at)
+		return;
+	add_segment(b, at->up);
+	if (b->len && *at->name)
+		sb_addc(b, '.');
+	sb_add(b, at->name);
+	if (at->index != FP_NONE)
+		sb_addf(b, "[%zu]", at->index);
+}
+
+void sb_add_fpath(strbuf *b, const fpath *at, const char *rest)
+{
+	size_t before = b->len;
+	add_segment(b, at);
+	if (b->len > before && *rest && *rest != '[')
+		sb_addc(b, '.');
+	sb_add(b, rest);
+}
+
+diag_ctx dc_sub(const diag_ctx *dc) { return (diag_ctx){.diags = dc->diags}; }
+
+void dc_join(diag_ctx *dc, const diag_ctx *sub)
+{
+	dc->errors += sub->errors;
+	dc->warnings += sub->warnings;
+	dc->nomem = dc->nomem || sub->nomem;
+}
+
 static void vadd_at(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const char *path, long line,
                     long column, const char *rule, const char *fmt, va_list ap)
 {
+	if (sev == CDAIMG_SEV_ERROR && dc->cap && code != CDAIMG_D_NOMEM)
+		sev = CDAIMG_SEV_WARNING;
 	if (sev == CDAIMG_SEV_ERROR)
 		dc->errors++;
 	else if (sev == CDAIMG_SEV_WARNING)
@@ -156,8 +188,21 @@ static void vadd_at(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, co
 			vsnprintf(msg, (size_t)n + 1, fmt, ap2);
 	}
 	va_end(ap2);
-	if (n < 0 || !msg || add_at(dc->diags, sev, code, path, line, column, rule, msg) != CDAIMG_OK)
+	/* out of memory is about the run, not about a value: no words around it */
+	bool plain = code == CDAIMG_D_NOMEM;
+	strbuf m = {0}, p = {0};
+	if (msg && !plain && (dc->lead || dc->tail)) {
+		sb_add(&m, dc->lead ? dc->lead : "");
+		sb_add(&m, msg);
+		sb_add(&m, dc->tail ? dc->tail : "");
+	}
+	if (dc->prefix)
+		sb_add_fpath(&p, dc->prefix, path ? path : "");
+	if (n < 0 || !msg || m.failed || p.failed ||
+	    add_at(dc->diags, sev, code, p.s ? p.s : path, line ? line : dc->line, column, rule, m.s ? m.s : msg))
 		dc->nomem = true;
+	sb_free(&m);
+	sb_free(&p);
 	if (msg != small)
 		cd_free(msg);
 }

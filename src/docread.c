@@ -190,7 +190,7 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 cdaimg_status cdaimg_doc_read_memory(xmlDocPtr *out, const char *data, size_t len, const char *url,
                                      cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, data);
@@ -237,7 +237,7 @@ cdaimg_status read_file_all(const char *path, char **data, size_t *len, diag_ctx
 
 cdaimg_status cdaimg_doc_read_file(xmlDocPtr *out, const char *path, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, path);

@@ -29,18 +29,18 @@ static void find_act_sections(xmlNodePtr n, ptrs *out)
 	for (; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (tg_hl7(n, "section") && tg_template(n, TID_ACT_SECTION))
+		if (tg_hl7(n, "section") && tg_template(n, TID_SEC_ACT_FR))
 			ptrs_add(out, n);
 		find_act_sections(n->children, out);
 	}
 }
 
 /* Whether the catalog of @p section holds the study @p uid (NULL: any study). */
-static bool section_holds(const xmlNode *section, const char *uid)
+static bool section_holds(const put_plan *pl, const xmlNode *section, const char *uid)
 {
-	const xmlNode *cat = put_catalog_of(section);
+	const xmlNode *cat = put_catalog_of(pl, section);
 	for (const xmlNode *k = cat ? cat->children : NULL; k; k = k->next) {
-		const xmlNode *act = tg_hl7(k, "entry") ? put_study_act(k) : NULL;
+		const xmlNode *act = tg_hl7(k, "entry") ? put_study_act(pl, k) : NULL;
 		if (act && (!uid || tg_has_uid(act, uid)))
 			return true;
 	}
@@ -68,7 +68,7 @@ static group *group_of(put_plan *pl, xmlNodePtr section, size_t max)
 			return &pl->groups[i];
 	group *g = &pl->groups[pl->n_groups++];
 	g->section = section;
-	g->catalog = put_catalog_of(section);
+	g->catalog = put_catalog_of(pl, section);
 	g->ps = arena_alloc(pl->c->arena, max * sizeof *g->ps);
 	if (!g->ps)
 		put_nomem(pl);
@@ -76,11 +76,11 @@ static group *group_of(put_plan *pl, xmlNodePtr section, size_t max)
 }
 
 /* The sections of the document whose catalog holds @p uid: the first in *at; how many. */
-static size_t holders_of(const ptrs *sections, const char *uid, xmlNodePtr *at)
+static size_t holders_of(const put_plan *pl, const ptrs *sections, const char *uid, xmlNodePtr *at)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < sections->n; i++) {
-		if (section_holds(sections->v[i], uid)) {
+		if (section_holds(pl, sections->v[i], uid)) {
 			if (!n++)
 				*at = sections->v[i];
 		}
@@ -92,7 +92,7 @@ static const char *study_path(put_plan *pl, size_t n, size_t i)
 {
 	if (n == 1)
 		return "";
-	return cpath(pl->c, "[%zu]", i);
+	return cpath(pl->c, NULL, "[%zu]", i);
 }
 
 /* Each study to its section (docs/mapping.md, "Studies put into a document"):
@@ -106,7 +106,7 @@ static bool match_sections(put_plan *pl, const ptrs *sections, prep_study **ps, 
 	for (size_t i = 0; i < n; i++) {
 		const char *uid = ps[i]->ids[0].root;
 		xmlNodePtr at = NULL;
-		size_t held = holders_of(all, uid, &at);
+		size_t held = holders_of(pl, all, uid, &at);
 		for (size_t k = 0; k < pl->n_groups && !at; k++) /* given twice in this call: with the first */
 			for (size_t j = 0; j < pl->groups[k].n && !at; j++)
 				if (!strcmp(pl->groups[k].ps[j]->ids[0].root, uid))
@@ -125,7 +125,7 @@ static bool match_sections(put_plan *pl, const ptrs *sections, prep_study **ps, 
 			at = all->v[0];
 		while (!at && next_free < all->n) {
 			xmlNodePtr s = all->v[next_free++];
-			bool taken = section_holds(s, NULL);
+			bool taken = section_holds(pl, s, NULL);
 			for (size_t g = 0; g < pl->n_groups && !taken; g++)
 				taken = pl->groups[g].section == s;
 			if (!taken)
@@ -155,7 +155,7 @@ static bool given_section(put_plan *pl, xmlNodePtr section, const ptrs *sections
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < sections->n; k++) {
 			xmlNodePtr other = sections->v[k];
-			if (other == section || !section_holds(other, ps[i]->ids[0].root))
+			if (other == section || !section_holds(pl, other, ps[i]->ids[0].root))
 				continue;
 			char *path = cdaimg_node_path(other);
 			dc_err(&pl->c->dc, CDAIMG_D_TARGET, study_path(pl, n, i),
@@ -176,24 +176,12 @@ static bool given_section(put_plan *pl, xmlNodePtr section, const ptrs *sections
 
 /* --- the calls ----------------------------------------------------------------------------- */
 
-/* ClinicalDocument/id as the IID links name the document (idCDA): root, or root.extension. */
+/* ClinicalDocument/id as the IID links name the document (idCDA, D5): root, or root.extension. */
 static bool document_id(put_plan *pl)
 {
 	xmlNodePtr id = tg_child(pl->root, "id");
 	const char *root = id ? tg_attr(id, "root") : NULL, *ext = id ? tg_attr(id, "extension") : NULL;
-	if (!root)
-		return true;
-	size_t lr = strlen(root), le = ext ? strlen(ext) : 0;
-	char *s = arena_alloc(pl->c->arena, lr + le + 2);
-	if (!s)
-		return false;
-	memcpy(s, root, lr);
-	if (ext) {
-		s[lr] = '.';
-		memcpy(s + lr + 1, ext, le);
-	}
-	pl->doc_id = s;
-	return true;
+	return !root || (pl->doc_id = arena_join(pl->c->arena, root, ".", ext)) != NULL;
 }
 
 /* IID links built from referenceWado.base name the document they are in (D5). */
@@ -217,7 +205,7 @@ static bool relink(put_plan *pl, prep_study **ps, size_t n)
 static cdaimg_status put(put_plan *pl, xmlNodePtr section, const cdaimg_study *studies, size_t n)
 {
 	check_ctx *c = pl->c;
-	if (c->opts->profile != CDAIMG_PROFILE_FR) {
+	if (!c->p->cisis) {
 		dc_err(&c->dc, CDAIMG_D_PROFILE, "",
 		       "an IMG-CR-IMG document is French CI-SIS: put studies into it with the FR profile");
 		return CDAIMG_EINVALID;
@@ -232,7 +220,7 @@ static cdaimg_status put(put_plan *pl, xmlNodePtr section, const cdaimg_study *s
 	if (ok && !section && !sections.n) {
 		xmlNodePtr body = tg_child(pl->root, "component");
 		target_err(pl, body ? body : pl->root,
-		           "the document has no FR-DICOM-Acte-imagerie section (templateId " TID_ACT_SECTION
+		           "the document has no FR-DICOM-Acte-imagerie section (templateId " TID_SEC_ACT_FR
 		           "), where the object catalog of each study goes");
 		ok = false;
 	}
@@ -271,7 +259,7 @@ static void plan_free(put_plan *pl)
 cdaimg_status cdaimg_section_put_studies(xmlNodePtr *out, xmlNodePtr act_section, const cdaimg_study *studies,
                                          size_t n_studies, const cdaimg_options *opts, cdaimg_diags *diags)
 {
-	diag_ctx dc0 = {diags, 0, 0, false};
+	diag_ctx dc0 = {.diags = diags};
 	if (out)
 		*out = NULL;
 	CD_ARG(&dc0, act_section && act_section->type == XML_ELEMENT_NODE && act_section->doc);
@@ -279,16 +267,15 @@ cdaimg_status cdaimg_section_put_studies(xmlNodePtr *out, xmlNodePtr act_section
 	cdaimg_global_init();
 	arena a = {0};
 	check_ctx c;
-	check_init(&c, &a, opts, diags);
 	put_plan pl = {.c = &c, .doc = act_section->doc};
 	cdaimg_status st = CDAIMG_EINVALID;
-	pl.root = report_root(&pl, act_section->doc);
+	pl.root = check_init(&c, &a, opts, diags) ? report_root(&pl, act_section->doc) : NULL;
 	const xmlNode *top = act_section;
 	while (top->parent && top->parent->type == XML_ELEMENT_NODE)
 		top = top->parent;
-	if (pl.root && !(tg_hl7(act_section, "section") && tg_template(act_section, TID_ACT_SECTION) && top == pl.root))
+	if (pl.root && !(tg_hl7(act_section, "section") && tg_template(act_section, TID_SEC_ACT_FR) && top == pl.root))
 		target_err(&pl, act_section,
-		           "not an FR-DICOM-Acte-imagerie section (section with templateId " TID_ACT_SECTION
+		           "not an FR-DICOM-Acte-imagerie section (section with templateId " TID_SEC_ACT_FR
 		           ") of the document: the studies' object catalog goes into one");
 	else if (pl.root)
 		st = put(&pl, act_section, studies, n_studies);
@@ -302,16 +289,15 @@ cdaimg_status cdaimg_section_put_studies(xmlNodePtr *out, xmlNodePtr act_section
 cdaimg_status cdaimg_document_put_studies(xmlDocPtr doc, const cdaimg_study *studies, size_t n_studies,
                                           const cdaimg_options *opts, cdaimg_diags *diags)
 {
-	diag_ctx dc0 = {diags, 0, 0, false};
+	diag_ctx dc0 = {.diags = diags};
 	CD_ARG(&dc0, doc);
 	CD_ARG(&dc0, studies && n_studies > 0);
 	cdaimg_global_init();
 	arena a = {0};
 	check_ctx c;
-	check_init(&c, &a, opts, diags);
 	put_plan pl = {.c = &c, .doc = doc};
 	cdaimg_status st = CDAIMG_EINVALID;
-	pl.root = report_root(&pl, doc);
+	pl.root = check_init(&c, &a, opts, diags) ? report_root(&pl, doc) : NULL;
 	if (pl.root)
 		st = put(&pl, NULL, studies, n_studies);
 	plan_free(&pl);

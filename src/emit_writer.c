@@ -8,8 +8,9 @@
 #include <assert.h>
 #include <string.h>
 
-#include "emit.h"
+#include "emit_writer.h"
 #include "internal.h"
+#include "vocab.h"
 
 /* libxml2: MAX_INDENT 60 over an indent string of 2 spaces -> 30 levels at most */
 #define INDENT_MAX_LEVEL 30
@@ -107,6 +108,16 @@ static void close_tag(xw_emitter *w, bool element_child)
 
 /* --- emitter_ops ------------------------------------------------------------------------ */
 
+/* "prefix:name" (room reserved). */
+static void put_qname(xw_emitter *w, const char *prefix, const char *name)
+{
+	if (prefix) {
+		put(w, prefix, strlen(prefix));
+		PUT_LIT(w, ":");
+	}
+	put(w, name, strlen(name));
+}
+
 /* "<prefix:name" at the right indentation, closing the parent's start tag; an
  * HL7 element declares the namespace unless an ancestor did. */
 static int open_element(xw_emitter *w, const char *prefix, const char *name, bool hl7)
@@ -119,11 +130,7 @@ static int open_element(xw_emitter *w, const char *prefix, const char *name, boo
 	if (w->depth && formatted(w))
 		indent(w, w->depth);
 	PUT_LIT(w, "<");
-	if (prefix) {
-		put(w, prefix, pn);
-		PUT_LIT(w, ":");
-	}
-	put(w, name, n);
+	put_qname(w, prefix, name);
 	bool declare = hl7 && !prefix && !w->ns_depth;
 	if (declare)
 		PUT_LIT(w, " xmlns=\"" HL7_NS "\"");
@@ -190,8 +197,12 @@ static int insert_xsi_decl(xw_emitter *w)
 	return 0;
 }
 
-int xw_declare_xsi(xw_emitter *w)
+/* Declare xmlns:xsi on the open start tag: the elements inside that carry
+ * xsi:type then do not declare it (as with the DOM emitter under a parent
+ * that declares it). */
+static int xw_declare_xsi(void *vctx)
 {
+	xw_emitter *w = vctx;
 	if (insert_xsi_decl(w))
 		return -1;
 	w->xsi_depth = w->depth;
@@ -240,11 +251,7 @@ static int xw_end(void *vctx)
 		if (formatted(w))
 			indent(w, w->depth);
 		PUT_LIT(w, "</");
-		if (prefix) {
-			put(w, prefix, pn);
-			PUT_LIT(w, ":");
-		}
-		put(w, name, n);
+		put_qname(w, prefix, name);
 		PUT_LIT(w, ">");
 	}
 	if (w->text_depth == w->depth + 1)
@@ -258,10 +265,7 @@ static int xw_end(void *vctx)
 	return 0;
 }
 
-static int xw_declare_xsi_op(void *vctx) { return xw_declare_xsi(vctx); }
-
-static const emitter_ops xw_ops = {xw_start, xw_attr,     xw_xsi_type, xw_text,
-                                   xw_end,   xw_start_ns, NULL,        xw_declare_xsi_op};
+static const emitter_ops xw_ops = {xw_start, xw_attr, xw_xsi_type, xw_text, xw_end, xw_start_ns, xw_declare_xsi, NULL};
 
 void xw_init(emitter *e, xw_emitter *w, xmlOutputBufferPtr out)
 {
@@ -291,12 +295,19 @@ int xw_flush(xw_emitter *w)
 	return 0;
 }
 
-void xw_truncate(xw_emitter *w, size_t mark, unsigned depth)
+size_t xw_buffered(const xw_emitter *w) { return w->len; }
+
+unsigned xw_depth(const xw_emitter *w) { return w->depth; }
+
+xw_mark xw_here(const xw_emitter *w) { return (xw_mark){w->len, w->depth, w->tag_open}; }
+
+void xw_truncate(xw_emitter *w, xw_mark m)
 {
-	assert(mark <= w->len && depth <= w->depth);
-	w->len = mark;
-	w->depth = depth;
-	w->tag_open = false;
+	assert(m.len <= w->len && m.depth <= w->depth);
+	w->len = m.len;
+	w->depth = m.depth;
+	w->tag_open = m.tag_open;
+	unsigned depth = m.depth;
 	if (w->text_depth > depth)
 		w->text_depth = 0;
 	if (w->xsi_depth > depth)

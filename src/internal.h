@@ -41,13 +41,44 @@ void sb_addf(strbuf *b, const char *fmt, ...)
 char *sb_take(strbuf *b); /* returns the string (caller frees), NULL if failed */
 void sb_free(strbuf *b);
 
-/* Diagnostics collection context used while checking or reading. */
+/* A field path built as the checks descend, and formatted only when a
+ * diagnostic needs it: "[3].serieImagerie[1].instanceSOP.statut" is
+ * {"", 3} <- {"serieImagerie", 1} <- {"instanceSOP"} <- {"statut"}. */
+typedef struct fpath {
+	const struct fpath *up; /* the enclosing field, NULL at the top */
+	const char *name;       /* the field ("" for an item of a list given at the top) */
+	size_t index;           /* its position in a list, "name[index]"; FP_NONE when it is no list */
+} fpath;
+#define FP_NONE ((size_t)-1)
+
+/* The field @p name under @p up (a compound literal, for a call). */
+#define FIELD(up, name) (&(const fpath){(up), (name), FP_NONE})
+/* Item @p i of the list @p name under @p up. */
+#define ITEM(up, name, i) (&(const fpath){(up), (name), (i)})
+
+/* Append @p at, then @p rest (".rest", or "rest" when it starts with '['). */
+void sb_add_fpath(strbuf *b, const fpath *at, const char *rest);
+
+/* Diagnostics collection context used while checking or reading. A context
+ * made for a step of another (dc_sub) re-writes what it reports with the
+ * fields after `nomem`, all optional: the library's own calls report through
+ * it as they would to a caller, and their diagnostics come out where and as
+ * the outer step wants them (out of memory keeps its severity and words). */
 typedef struct diag_ctx {
 	cdaimg_diags *diags; /* may be NULL */
 	size_t errors;
 	size_t warnings;
 	bool nomem;
+	const fpath *prefix;     /* put before every path */
+	long line;               /* the line of a diagnostic given none */
+	bool cap;                /* severity cap: errors are written (and counted) as warnings */
+	const char *lead, *tail; /* put before and after every message */
 } diag_ctx;
+
+/* A context for a step of @p dc: the same list, counts of its own. */
+diag_ctx dc_sub(const diag_ctx *dc);
+/* Add the counts of @p sub (made by dc_sub) to @p dc. */
+void dc_join(diag_ctx *dc, const diag_ctx *sub);
 
 void dc_add(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, const char *path, long line,
             const char *rule, const char *fmt, ...)
@@ -95,6 +126,9 @@ bool text_blank(const char *s, size_t n);
 const char *text_problem(const char *s, size_t *offset);
 /* Same on a byte range. */
 const char *text_problem_n(const char *s, size_t n, size_t *offset);
+
+/* text.c: the value of the hexadecimal digit @p c, or -1. */
+int hex_digit(char c);
 
 /* Quote @p s for a message: at most ~60 characters, control bytes as \xHH. */
 void sb_add_quoted(strbuf *b, const char *s);

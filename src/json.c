@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* json.c - the JSON form of the logical model (INPUT.md), read and written with jansson.
- *
- * Reading is table-driven: each object type of the model has a table of its
- * members (name, kind, where the value goes in the C struct). The reader
- * converts structure only; values are checked later by the check stage. */
+/* json.c - the JSON form of the logical model (INPUT.md): its tables
+ * (json_model.h), and reading it with jansson. The reader converts structure
+ * only; values are checked later by the check stage. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,33 +9,10 @@
 
 #include <jansson.h>
 
-#include "values.h"
+#include "header.h"
+#include "json_model.h"
 
 /* --- object types of the model ------------------------------------------------------------ */
-
-typedef struct otype otype;
-
-typedef enum mkind {
-	M_STR,    /* string -> const char * at off */
-	M_RTYPE,  /* resourceType: must name the object's type */
-	M_OBJ,    /* object of `type`, embedded at off */
-	M_ARRAY,  /* array of `type`: pointer at off, count at off2 */
-	M_SOME,   /* one object or an array of them, as M_ARRAY */
-	M_FRAMES  /* integer: int flag at off, int64_t at off2 */
-} mkind;
-
-typedef struct member {
-	const char *name;
-	mkind kind;
-	size_t off, off2;
-	const otype *type;
-} member;
-
-struct otype {
-	const char *name; /* as used in messages */
-	size_t size;
-	const member *members; /* ends with a NULL name */
-};
 
 #define STR(s, f) {#f, M_STR, offsetof(s, f), 0, NULL}
 
@@ -91,7 +66,7 @@ static const member series_members[] = {
 	 &t_instance},
 	{"referenceWado", M_OBJ, offsetof(cdaimg_series, link), 0, &t_link},
 	{NULL, M_STR, 0, 0, NULL}};
-static const otype t_series = {"FrSerieImagerie", sizeof(cdaimg_series), series_members};
+const otype t_series = {"FrSerieImagerie", sizeof(cdaimg_series), series_members};
 
 static const member study_members[] = {
 	{"resourceType", M_RTYPE, 0, 0, NULL},
@@ -101,24 +76,24 @@ static const member study_members[] = {
 	{"accessionNumber", M_OBJ, offsetof(cdaimg_study, accession), 0, &t_identifier},
 	{"serieImagerie", M_SOME, offsetof(cdaimg_study, series), offsetof(cdaimg_study, n_series), &t_series},
 	{NULL, M_STR, 0, 0, NULL}};
-static const otype t_study = {"FrExamenImagerie", sizeof(cdaimg_study), study_members};
+const otype t_study = {"FrExamenImagerie", sizeof(cdaimg_study), study_members};
 
-/* The header values of a whole document: one member per field of
- * cdaimg_document_header, by the field's name: strings, a CodeableConcept
- * (the anatomical site) and an array of them (the contre-indications). */
-#define HSTR(f) STR(cdaimg_document_header, f)
-#define HCODES(f) {#f, M_ARRAY, offsetof(cdaimg_document_header, f), offsetof(cdaimg_document_header, n_##f), &t_concept}
-static const member header_members[] = {
-	HSTR(document_id_root), HSTR(document_id_ext), HSTR(set_id_root),    HSTR(effective_time),
-	HSTR(title),            HSTR(patient_id_root), HSTR(patient_ins),    HSTR(patient_given),
-	HSTR(patient_family),   HSTR(patient_gender),  HSTR(patient_birth),  HSTR(author_rpps),
-	HSTR(author_given),     HSTR(author_family),   HSTR(organization_name), HSTR(organization_id),
-	{"anatomical_site", M_OBJ, offsetof(cdaimg_document_header, anatomical_site), 0, &t_concept},
-	HCODES(contraindications),
-	{NULL, M_STR, 0, 0, NULL}};
-#undef HSTR
-#undef HCODES
-static const otype t_header = {"the document header", sizeof(cdaimg_document_header), header_members};
+/* The header of a document: its members are header.h's fields (json_member). */
+const otype t_header = {"the document header", sizeof(cdaimg_document_header), NULL};
+
+bool member_at(const otype *t, size_t i, member *out)
+{
+	if (t->members) {
+		*out = t->members[i];
+		return out->name != NULL;
+	}
+	if (i >= N_HF)
+		return false;
+	const header_field *f = &header_fields[i];
+	*out = (member){f->name, f->kind == HF_CODE ? M_OBJ : f->kind == HF_CODES ? M_ARRAY : M_STR, f->off, f->n_off,
+	                f->kind == HF_CODE || f->kind == HF_CODES ? &t_concept : NULL};
+	return true;
+}
 
 /* --- reading -------------------------------------------------------------------------------- */
 
@@ -206,8 +181,6 @@ static void wrong_type(jreader *r, const json_t *v, const char *expected)
 }
 
 static void nomem(jreader *r) { dc_err(&r->dc, CDAIMG_D_NOMEM, "", "out of memory"); }
-
-static void *field(void *obj, size_t off) { return (char *)obj + off; }
 
 static void read_object(jreader *r, const json_t *obj, const otype *t, void *dst);
 
@@ -326,11 +299,12 @@ static const char *closest_member(const otype *t, const char *key)
 {
 	const char *best = NULL;
 	size_t best_d = 3;
-	for (const member *m = t->members; m->name; m++) {
-		size_t max = strlen(m->name) / 3 < 2 ? strlen(m->name) / 3 : 2;
-		size_t d = distance(key, m->name, max);
+	member m;
+	for (size_t i = 0; member_at(t, i, &m); i++) {
+		size_t max = strlen(m.name) / 3 < 2 ? strlen(m.name) / 3 : 2;
+		size_t d = distance(key, m.name, max);
 		if (d <= max && d < best_d) {
-			best = m->name;
+			best = m.name;
 			best_d = d;
 		}
 	}
@@ -356,14 +330,15 @@ static void read_object(jreader *r, const json_t *obj, const otype *t, void *dst
 	const char *key;
 	json_t *v;
 	json_object_foreach((json_t *)obj, key, v) {
-		const member *m = t->members;
-		while (m->name && strcmp(m->name, key) != 0)
-			m++;
+		member m;
+		size_t i = 0;
+		while (member_at(t, i, &m) && strcmp(m.name, key) != 0)
+			i++;
 		size_t old = push_key(r, key);
-		if (!m->name)
+		if (!member_at(t, i, &m))
 			unknown_member(r, t, key);
 		else
-			read_member(r, m, t, v, dst);
+			read_member(r, &m, t, v, dst);
 		pop(r, old);
 	}
 }
@@ -448,7 +423,7 @@ static void read_root(jreader *r, const json_t *root, cdaimg_values *vals)
 }
 
 /* A reader at the top ("$") of the text, reporting to @p diags. */
-#define JREADER(diags, flags) {NULL, {(diags), 0, 0, false}, ((flags) & CDAIMG_JSON_STRICT) != 0, "$", 1}
+#define JREADER(diags, flags) {NULL, {.diags = (diags)}, ((flags) & CDAIMG_JSON_STRICT) != 0, "$", 1}
 
 /* Parse the text (duplicate keys refused, any value at the top) and hand its
  * top value to @p read, which fills @p dst; the status of both. */
@@ -517,8 +492,10 @@ static void *pk_take(packer *p, size_t n, size_t align)
  * block, as @p dst's (NULL when measuring); @p dst already holds *src. */
 static void pk_object(packer *p, const otype *t, const void *src, void *dst)
 {
-	for (const member *m = t->members; m->name; m++) {
-		const void *from = field((void *)(uintptr_t)src, m->off);
+	member mm;
+	for (size_t k = 0; member_at(t, k, &mm); k++) {
+		const member *m = &mm;
+		const void *from = field(src, m->off);
 		if (m->kind == M_STR) {
 			const char *s;
 			memcpy(&s, from, sizeof s);
@@ -533,7 +510,7 @@ static void pk_object(packer *p, const otype *t, const void *src, void *dst)
 			const char *items;
 			size_t n;
 			memcpy(&items, from, sizeof items);
-			memcpy(&n, field((void *)(uintptr_t)src, m->off2), sizeof n);
+			memcpy(&n, field(src, m->off2), sizeof n);
 			n = items ? n : 0;
 			char *d = n ? pk_take(p, n * m->type->size, _Alignof(max_align_t)) : NULL;
 			if (d)
@@ -584,270 +561,3 @@ cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out, const char *
 	return st;
 }
 
-/* --- writing -------------------------------------------------------------------------------- */
-
-typedef struct jwriter {
-	diag_ctx dc;
-	bool failed; /* out of memory */
-} jwriter;
-
-static json_t *w_new(jwriter *w, json_t *v)
-{
-	if (!v)
-		w->failed = true;
-	return v;
-}
-
-/* Set obj[key] = v (v is consumed; NULL v marks the failure). */
-static void w_set(jwriter *w, json_t *obj, const char *key, json_t *v)
-{
-	if (!v || !obj || json_object_set_new(obj, key, v) != 0) {
-		w->failed = true;
-		if (!obj)
-			json_decref(v);
-	}
-}
-
-static void w_append(jwriter *w, json_t *arr, json_t *v)
-{
-	if (!v || !arr || json_array_append_new(arr, v) != 0) {
-		w->failed = true;
-		if (!arr)
-			json_decref(v);
-	}
-}
-
-static void w_str(jwriter *w, json_t *obj, const char *key, const char *s)
-{
-	size_t off;
-	if (!s)
-		return;
-	/* JSON escapes control characters; only broken UTF-8 cannot be written */
-	const char *why = text_problem(s, &off);
-	if (why && !strncmp(why, "invalid UTF-8", 13)) {
-		dc_err(&w->dc, CDAIMG_D_TEXT, key, "not UTF-8 text (byte %zu); left out", off);
-		return;
-	}
-	w_set(w, obj, key, json_string(s));
-}
-
-static json_t *w_identifier(jwriter *w, const cdaimg_identifier *id)
-{
-	json_t *o = w_new(w, json_object());
-	w_str(w, o, "system", id->system);
-	w_str(w, o, "value", id->value);
-	return o;
-}
-
-static void w_identifiers(jwriter *w, json_t *obj, const char *key, const cdaimg_identifier *ids, size_t n)
-{
-	if (n == 0)
-		return;
-	json_t *a = w_new(w, json_array());
-	for (size_t i = 0; i < n; i++)
-		w_append(w, a, w_identifier(w, &ids[i]));
-	w_set(w, obj, key, a);
-}
-
-static json_t *w_concept_value(jwriter *w, const cdaimg_concept *k)
-{
-	json_t *o = w_new(w, json_object());
-	if (k->n_codings) {
-		json_t *a = w_new(w, json_array());
-		for (size_t i = 0; i < k->n_codings; i++) {
-			json_t *c = w_new(w, json_object());
-			w_str(w, c, "system", k->codings[i].system);
-			w_str(w, c, "code", k->codings[i].code);
-			w_str(w, c, "display", k->codings[i].display);
-			w_append(w, a, c);
-		}
-		w_set(w, o, "coding", a);
-	}
-	w_str(w, o, "text", k->text);
-	return o;
-}
-
-static void w_concept(jwriter *w, json_t *obj, const char *key, const cdaimg_concept *k)
-{
-	if (k->n_codings == 0 && !k->text)
-		return;
-	w_set(w, obj, key, w_concept_value(w, k));
-}
-
-/* An array of CodeableConcept; nothing when there are none. */
-static void w_concepts(jwriter *w, json_t *obj, const char *key, const cdaimg_concept *ks, size_t n)
-{
-	if (!ks || n == 0)
-		return;
-	json_t *a = w_new(w, json_array());
-	for (size_t i = 0; i < n; i++)
-		w_append(w, a, w_concept_value(w, &ks[i]));
-	w_set(w, obj, key, a);
-}
-
-static void w_narrative(jwriter *w, json_t *obj, const char *key, const cdaimg_narrative *n)
-{
-	if (!n->status && !n->div)
-		return;
-	json_t *o = w_new(w, json_object());
-	w_str(w, o, "status", n->status);
-	w_str(w, o, "div", n->div);
-	w_set(w, obj, key, o);
-}
-
-static void w_link(jwriter *w, json_t *obj, const char *key, const cdaimg_image_link *l)
-{
-	if (!l->reference && !l->base && !l->kind.n_codings && !l->media_type.n_codings)
-		return;
-	json_t *o = w_new(w, json_object());
-	w_concept(w, o, "iHEInvokeImage", &l->kind);
-	w_concept(w, o, "typeMedia", &l->media_type);
-	w_str(w, o, "reference", l->reference);
-	w_str(w, o, "base", l->base);
-	w_set(w, obj, key, o);
-}
-
-static json_t *w_instance(jwriter *w, const cdaimg_instance *in)
-{
-	json_t *o = w_new(w, json_object());
-	w_identifiers(w, o, "uuidSOPInstance", in->ids, in->n_ids);
-	w_concept(w, o, "classeSOP", &in->sop_class);
-	w_narrative(w, o, "description", &in->description);
-	w_str(w, o, "statut", in->status);
-	w_str(w, o, "date", in->date);
-	if (in->has_frame_count)
-		w_set(w, o, "nombreCadresReferences", json_integer((json_int_t)in->frame_count));
-	w_link(w, o, "referenceWado", &in->link);
-	return o;
-}
-
-/* One object when n == 1, an array otherwise (INPUT.md); nothing when n == 0. */
-static void w_some(jwriter *w, json_t *obj, const char *key, size_t n, json_t *(*one)(jwriter *, const void *),
-                   const void *items, size_t size)
-{
-	if (n == 0)
-		return;
-	if (n == 1) {
-		w_set(w, obj, key, one(w, items));
-		return;
-	}
-	json_t *a = w_new(w, json_array());
-	for (size_t i = 0; i < n; i++)
-		w_append(w, a, one(w, (const char *)items + i * size));
-	w_set(w, obj, key, a);
-}
-
-static json_t *w_instance_v(jwriter *w, const void *p) { return w_instance(w, p); }
-
-static json_t *w_series(jwriter *w, const cdaimg_series *s, bool top)
-{
-	json_t *o = w_new(w, json_object());
-	if (top)
-		w_str(w, o, "resourceType", t_series.name);
-	w_identifiers(w, o, "uuidSerie", s->ids, s->n_ids);
-	w_concept(w, o, "code", &s->modality);
-	w_narrative(w, o, "description", &s->description);
-	w_str(w, o, "date", s->date);
-	w_some(w, o, "instanceSOP", s->n_instances, w_instance_v, s->instances, sizeof *s->instances);
-	w_link(w, o, "referenceWado", &s->link);
-	return o;
-}
-
-static json_t *w_series_v(jwriter *w, const void *p) { return w_series(w, p, false); }
-
-static json_t *w_study(jwriter *w, const cdaimg_study *st)
-{
-	json_t *o = w_new(w, json_object());
-	w_str(w, o, "resourceType", t_study.name);
-	w_identifiers(w, o, "uuidInstanceExamen", st->ids, st->n_ids);
-	w_str(w, o, "dateActe", st->date);
-	w_narrative(w, o, "description", &st->description);
-	if (st->accession.system || st->accession.value)
-		w_set(w, o, "accessionNumber", w_identifier(w, &st->accession));
-	w_some(w, o, "serieImagerie", st->n_series, w_series_v, st->series, sizeof *st->series);
-	return o;
-}
-
-static json_t *w_item(jwriter *w, const cdaimg_item *it)
-{
-	return it->kind == CDAIMG_ITEM_STUDY ? w_study(w, it->study) : w_series(w, it->series, true);
-}
-
-/* Serialize into our allocator's memory, with a final newline. */
-static char *w_dump(const json_t *root, unsigned flags)
-{
-	size_t jflags = (flags & CDAIMG_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2);
-	size_t n = json_dumpb(root, NULL, 0, jflags);
-	char *buf = n ? cd_malloc(n + 2) : NULL;
-	if (buf && json_dumpb(root, buf, n, jflags) != n) {
-		cd_free(buf);
-		return NULL;
-	}
-	if (buf) {
-		buf[n] = '\n';
-		buf[n + 1] = '\0';
-	}
-	return buf;
-}
-
-/* The text of @p root (consumed) into *out, or what went wrong. */
-static cdaimg_status w_finish(jwriter *w, json_t *root, unsigned flags, char **out)
-{
-	if (w->dc.errors) {
-		json_decref(root);
-		return CDAIMG_EINVALID;
-	}
-	char *text = w->failed || !root ? NULL : w_dump(root, flags);
-	json_decref(root);
-	if (!text) {
-		dc_err(&w->dc, CDAIMG_D_NOMEM, "", "out of memory while writing JSON");
-		return CDAIMG_ENOMEM;
-	}
-	*out = text;
-	return CDAIMG_OK;
-}
-
-cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigned flags, cdaimg_diags *diags)
-{
-	jwriter w = {{diags, 0, 0, false}, false};
-	CD_ARG(&w.dc, out);
-	*out = NULL;
-	CD_ARG(&w.dc, values);
-	size_t n = cdaimg_values_count(values);
-	json_t *root;
-	if (n == 1 && !(flags & CDAIMG_JSON_ARRAY)) {
-		root = w_item(&w, cdaimg_values_get(values, 0));
-	} else {
-		root = w_new(&w, json_array());
-		for (size_t i = 0; i < n; i++)
-			w_append(&w, root, w_item(&w, cdaimg_values_get(values, i)));
-	}
-	return w_finish(&w, root, flags, out);
-}
-
-cdaimg_status cdaimg_json_write_header(char **out, const cdaimg_document_header *header, unsigned flags,
-                                       cdaimg_diags *diags)
-{
-	jwriter w = {{diags, 0, 0, false}, false};
-	CD_ARG(&w.dc, out);
-	*out = NULL;
-	CD_ARG(&w.dc, header);
-	json_t *root = w_new(&w, json_object());
-	for (const member *m = header_members; m->name && root; m++) {
-		const void *at = field((void *)(uintptr_t)header, m->off);
-		if (m->kind == M_STR) {
-			const char *s;
-			memcpy(&s, at, sizeof s);
-			w_str(&w, root, m->name, s);
-		} else if (m->kind == M_OBJ) { /* t_concept */
-			w_concept(&w, root, m->name, at);
-		} else { /* M_ARRAY of t_concept */
-			const cdaimg_concept *ks;
-			size_t n;
-			memcpy(&ks, at, sizeof ks);
-			memcpy(&n, field((void *)(uintptr_t)header, m->off2), sizeof n);
-			w_concepts(&w, root, m->name, ks, n);
-		}
-	}
-	return w_finish(&w, root, flags, out);
-}

@@ -7,31 +7,29 @@
 #include "link.h"
 #include "uid.h"
 
-link_kind link_kind_from_code(const char *code)
+/* The endpoint-connection-type codes of the kinds (referenceWado.iHEInvokeImage). */
+static const struct {
+	cdaimg_link_kind kind;
+	const char *code;
+} kind_codes[] = {
+	{CDAIMG_LINK_IID, "ihe-iid"},
+	{CDAIMG_LINK_WADO_URI, "dicom-wado-uri"},
+	{CDAIMG_LINK_WADO_RS, "dicom-wado-rs"},
+};
+
+cdaimg_link_kind link_kind_from_code(const char *code)
 {
-	if (!code)
-		return LINK_NONE;
-	if (!strcmp(code, "ihe-iid"))
-		return LINK_IID;
-	if (!strcmp(code, "dicom-wado-uri"))
-		return LINK_WADO_URI;
-	if (!strcmp(code, "dicom-wado-rs"))
-		return LINK_WADO_RS;
+	for (size_t i = 0; code && i < sizeof kind_codes / sizeof kind_codes[0]; i++)
+		if (!strcmp(code, kind_codes[i].code))
+			return kind_codes[i].kind;
 	return LINK_NONE;
 }
 
-const char *link_kind_code(link_kind kind)
+const char *link_kind_code(cdaimg_link_kind kind)
 {
-	switch (kind) {
-	case LINK_IID:
-		return "ihe-iid";
-	case LINK_WADO_URI:
-		return "dicom-wado-uri";
-	case LINK_WADO_RS:
-		return "dicom-wado-rs";
-	case LINK_NONE:
-		break;
-	}
+	for (size_t i = 0; i < sizeof kind_codes / sizeof kind_codes[0]; i++)
+		if (kind_codes[i].kind == kind)
+			return kind_codes[i].code;
 	return NULL;
 }
 
@@ -40,17 +38,6 @@ const char *link_kind_code(link_kind kind)
 static const uint64_t uri_chars[2] = {0xaffffffa00000000u, 0x47fffffeafffffffu};
 
 static bool uri_char_ok(unsigned char c) { return c < 128 && (uri_chars[c >> 6] >> (c & 63) & 1); }
-
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Start of the authority (after "http://" or "https://"), or NULL when not http(s). */
 static const char *authority_start(const char *url)
@@ -84,8 +71,8 @@ static char *pct_decode_into(const char *s, size_t n, char *buf, size_t cap)
 		return out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
-			*o++ = (char)(hexv(s[i + 1]) << 4 | hexv(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
+			*o++ = (char)(hex_digit(s[i + 1]) << 4 | hex_digit(s[i + 2]));
 			i += 2;
 		} else if (s[i] == '+') {
 			*o++ = ' ';
@@ -343,7 +330,7 @@ static const char *authority_problem(const char *a, const char *end)
 	return NULL;
 }
 
-void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind, const char *study_uid,
+void link_check(diag_ctx *dc, const char *path, const char *url, cdaimg_link_kind kind, const char *study_uid,
                 const char *series_uid, const char *sop_uid)
 {
 	const char *p = after_authority(url);
@@ -382,7 +369,7 @@ void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind,
 				       (size_t)((const char *)c - url));
 			return;
 		}
-		if (*c == '%' && (hexv((char)c[1]) < 0 || hexv((char)c[2]) < 0)) {
+		if (*c == '%' && (hex_digit((char)c[1]) < 0 || hex_digit((char)c[2]) < 0)) {
 			dc_err(dc, CDAIMG_D_URL, path, "'%%' at offset %zu is not followed by two hex digits",
 			       (size_t)((const char *)c - url));
 			return;
@@ -401,35 +388,28 @@ void link_check(diag_ctx *dc, const char *path, const char *url, link_kind kind,
 		       (size_t)(second - url));
 		return;
 	}
-	switch (kind) {
-	case LINK_WADO_URI:
+	if (kind == CDAIMG_LINK_WADO_URI)
 		check_wado_uri(dc, path, url, study_uid, series_uid, sop_uid);
-		break;
-	case LINK_WADO_RS:
+	else if (kind == CDAIMG_LINK_WADO_RS)
 		check_wado_rs(dc, path, url, study_uid, series_uid, sop_uid);
-		break;
-	case LINK_IID:
+	else if (kind == CDAIMG_LINK_IID)
 		check_iid(dc, path, url, study_uid);
-		break;
-	case LINK_NONE:
-		break;
-	}
 }
 
-link_kind link_kind_infer(const char *url)
+cdaimg_link_kind link_kind_infer(const char *url)
 {
 	const char *p = after_authority(url);
 	if (!p)
 		return LINK_NONE;
 	size_t plen = strcspn(p, "?#");
 	if (plen >= 21 && !strncmp(p + plen - 21, "IHEInvokeImageDisplay", 21))
-		return LINK_IID;
+		return CDAIMG_LINK_IID;
 	const char *s = strstr(p, "/studies/");
 	if (s && s < p + plen)
-		return LINK_WADO_RS;
+		return CDAIMG_LINK_WADO_RS;
 	bool found;
 	char *rt = url_query_param(url, "requestType", false, &found);
-	link_kind k = rt && !strcmp(rt, "WADO") ? LINK_WADO_URI : LINK_NONE;
+	cdaimg_link_kind k = rt && !strcmp(rt, "WADO") ? CDAIMG_LINK_WADO_URI : LINK_NONE;
 	cd_free(rt);
 	return k;
 }

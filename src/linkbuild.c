@@ -5,6 +5,7 @@
 
 #include "imagelink.h"
 #include "link.h"
+#include "profile.h"
 #include "uid.h"
 
 static void add_encoded(strbuf *b, const char *s)
@@ -38,7 +39,9 @@ static bool need(diag_ctx *dc, const char *value, const char *field)
 	return false;
 }
 
-static void build_iid(strbuf *b, const cdaimg_link_params *p, cdaimg_profile profile)
+/* The ANS recipe (a CI-SIS profile, D5): Accessionnumber=<root>.<extension>,
+ * idCDA=<document id>; otherwise accessionNumber=<extension>. */
+static void build_iid(strbuf *b, const cdaimg_link_params *p, bool ans)
 {
 	static const char endp[] = "IHEInvokeImageDisplay";
 	size_t path_end = strcspn(b->s, "?#");
@@ -53,7 +56,7 @@ static void build_iid(strbuf *b, const cdaimg_link_params *p, cdaimg_profile pro
 	if (p->study_uid)
 		add_param(b, "studyUID", p->study_uid);
 	if (p->accession_ext) {
-		if (profile == CDAIMG_PROFILE_FR) {
+		if (ans) {
 			strbuf acc = {0};
 			if (p->accession_root) {
 				sb_add(&acc, p->accession_root);
@@ -69,52 +72,45 @@ static void build_iid(strbuf *b, const cdaimg_link_params *p, cdaimg_profile pro
 			add_param(b, "accessionNumber", p->accession_ext);
 		}
 	}
-	if (profile == CDAIMG_PROFILE_FR && p->document_id)
+	if (ans && p->document_id)
 		add_param(b, "idCDA", p->document_id);
 }
 
-cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *p, cdaimg_profile profile, cdaimg_diags *diags)
+cdaimg_status link_build(char **out, const cdaimg_link_params *p, const profile_def *profile, diag_ctx *dc)
 {
-	diag_ctx dc = {diags, 0, 0, false};
-	CD_ARG(&dc, out);
-	*out = NULL;
-	CD_ARG(&dc, p);
-	link_kind kind = p->kind == CDAIMG_LINK_IID        ? LINK_IID
-	                 : p->kind == CDAIMG_LINK_WADO_URI ? LINK_WADO_URI
-	                 : p->kind == CDAIMG_LINK_WADO_RS  ? LINK_WADO_RS
-	                                                   : LINK_NONE;
-	if (kind == LINK_NONE) {
-		dc_err(&dc, CDAIMG_D_LINK_KIND, "kind", "unknown kind of link %d", (int)p->kind);
+	cdaimg_link_kind kind = p->kind;
+	if (!link_kind_code(kind)) {
+		dc_err(dc, CDAIMG_D_LINK_KIND, "kind", "unknown kind of link %d", (int)p->kind);
 		return CDAIMG_EINVALID;
 	}
-	if (!need(&dc, p->base, "base"))
+	if (!need(dc, p->base, "base"))
 		return CDAIMG_EINVALID;
 	bool ok = true;
-	if (kind == LINK_IID && !p->study_uid && !p->accession_ext) {
-		dc_err(&dc, CDAIMG_D_REQUIRED, "study_uid", "an IID link needs a study UID or an accession number");
+	if (kind == CDAIMG_LINK_IID && !p->study_uid && !p->accession_ext) {
+		dc_err(dc, CDAIMG_D_REQUIRED, "study_uid", "an IID link needs a study UID or an accession number");
 		ok = false;
 	}
-	if (kind != LINK_IID) {
-		ok = need(&dc, p->study_uid, "study_uid") && ok;
-		ok = need(&dc, p->series_uid, "series_uid") && ok;
-		ok = need(&dc, p->sop_uid, "sop_uid") && ok;
+	if (kind != CDAIMG_LINK_IID) {
+		ok = need(dc, p->study_uid, "study_uid") && ok;
+		ok = need(dc, p->series_uid, "series_uid") && ok;
+		ok = need(dc, p->sop_uid, "sop_uid") && ok;
 	}
 	if (!ok)
 		return CDAIMG_EINVALID;
 	strbuf b = {0};
 	sb_add(&b, p->base);
 	switch (kind) {
-	case LINK_IID:
-		build_iid(&b, p, profile);
+	case CDAIMG_LINK_IID:
+		build_iid(&b, p, profile && profile->cisis);
 		break;
-	case LINK_WADO_URI:
+	case CDAIMG_LINK_WADO_URI:
 		add_param(&b, "requestType", "WADO");
 		add_param(&b, "studyUID", p->study_uid);
 		add_param(&b, "seriesUID", p->series_uid);
 		add_param(&b, "objectUID", p->sop_uid);
 		sb_add(&b, "&contentType=application/dicom");
 		break;
-	case LINK_WADO_RS:
+	case CDAIMG_LINK_WADO_RS:
 		while (b.len && b.s[b.len - 1] == '/')
 			b.s[--b.len] = '\0';
 		sb_add(&b, "/studies/");
@@ -124,20 +120,29 @@ cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *p, cdaimg_
 		sb_add(&b, "/instances/");
 		add_encoded(&b, p->sop_uid);
 		break;
-	case LINK_NONE:
-		break;
 	}
 	char *url = sb_take(&b);
 	if (!url) {
-		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
-	link_check(&dc, "base", url, kind, p->study_uid, p->series_uid, p->sop_uid);
-	cdaimg_status st = dc_status(&dc);
+	link_check(dc, "base", url, kind, p->study_uid, p->series_uid, p->sop_uid);
+	if (dc->nomem)
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory while checking the link");
+	cdaimg_status st = dc_status(dc);
 	if (st != CDAIMG_OK) {
 		cd_free(url);
 		return st;
 	}
 	*out = url;
 	return CDAIMG_OK;
+}
+
+cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *p, cdaimg_profile profile, cdaimg_diags *diags)
+{
+	diag_ctx dc = {.diags = diags};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, p);
+	return link_build(out, p, profile_get(profile), &dc);
 }

@@ -9,41 +9,57 @@
 #include "docread.h"
 #include "narrative.h"
 
-static bool is_block(const xmlNode *n)
+/* --- markup read as text: one walker, for XHTML divs and CDA narratives ----------------- */
+
+const text_rules xhtml_text = {
+	.blocks = (const char *const[]){"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote",
+	                                "ul", "ol", "table", "tbody", "thead", NULL},
+	.kept = (const char *const[]){"p", "div", "span", NULL},
+};
+
+const text_rules cda_text = {
+	.blocks = (const char *const[]){"paragraph", "list", "item", "table", "thead", "tbody", "tfoot", "tr",
+	                                "caption", "p", "div", "li", "ul", "ol", NULL},
+	.cells = (const char *const[]){"td", "th", NULL},
+	.skipped = (const char *const[]){"reference", "thumbnail", NULL},
+};
+
+static bool named(const xmlNode *n, const char *const *names)
 {
-	static const char *const blocks[] = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-	                                     "pre", "blockquote", "ul", "ol", "table", "tbody", "thead", NULL};
-	for (int i = 0; blocks[i]; i++)
-		if (!strcmp((const char *)n->name, blocks[i]))
+	for (size_t i = 0; names && names[i]; i++)
+		if (!strcmp((const char *)n->name, names[i]))
 			return true;
 	return false;
 }
 
-typedef struct {
-	strbuf out;
-	bool space;  /* a fold-able space is pending */
+typedef struct walker {
+	strbuf *out;
+	const text_rules *r;
+	bool newlines; /* a newline of the text ends a line */
+	bool space;    /* a space is pending: written before the next character of the line */
 	bool dropped;
-	int depth;
 } walker;
 
 static void newline(walker *w)
 {
 	w->space = false;
-	if (w->out.len && w->out.s[w->out.len - 1] != '\n')
-		sb_addc(&w->out, '\n');
+	if (w->out->len && w->out->s[w->out->len - 1] != '\n')
+		sb_addc(w->out, '\n');
 }
 
 /* One character of text: runs of white space fold into one space between words. */
-static void fold_char(walker *w, char c)
+static void text_char(walker *w, char c)
 {
-	if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+	if (c == '\n' && w->newlines) {
+		newline(w);
+	} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 		w->space = true;
-		return;
+	} else {
+		if (w->space && w->out->len && w->out->s[w->out->len - 1] != '\n')
+			sb_addc(w->out, ' ');
+		w->space = false;
+		sb_addc(w->out, c);
 	}
-	if (w->space && w->out.len && w->out.s[w->out.len - 1] != '\n')
-		sb_addc(&w->out, ' ');
-	w->space = false;
-	sb_addc(&w->out, c);
 }
 
 static void walk(walker *w, const xmlNode *n)
@@ -51,42 +67,47 @@ static void walk(walker *w, const xmlNode *n)
 	for (; n; n = n->next) {
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			for (const char *c = (const char *)n->content; c && *c; c++)
-				fold_char(w, *c);
-		} else if (n->type == XML_ELEMENT_NODE) {
-			if (!strcmp((const char *)n->name, "br")) {
-				newline(w);
-				continue;
-			}
-			bool block = is_block(n);
-			if (strcmp((const char *)n->name, "p") && strcmp((const char *)n->name, "div") &&
-			    strcmp((const char *)n->name, "br") && strcmp((const char *)n->name, "span"))
-				w->dropped = true;
-			if (block)
-				newline(w);
-			walk(w, n->children);
-			if (block)
-				newline(w);
+				text_char(w, *c);
+			continue;
 		}
+		if (n->type != XML_ELEMENT_NODE || named(n, w->r->skipped))
+			continue;
+		if (!strcmp((const char *)n->name, "br")) {
+			newline(w);
+			continue;
+		}
+		bool block = named(n, w->r->blocks), cell = named(n, w->r->cells);
+		w->dropped = w->dropped || !named(n, w->r->kept);
+		if (block)
+			newline(w);
+		w->space = w->space || cell;
+		walk(w, n->children);
+		if (block)
+			newline(w);
+		w->space = w->space || cell;
 	}
 }
 
-/* The text gathered by a walk, into the arena. */
-static char *walked_text(arena *a, diag_ctx *dc, const char *path, walker *w)
+bool markup_text(strbuf *out, const xmlNode *first, const text_rules *r, bool newlines)
 {
-	if (w->dropped)
-		dc_warn(dc, CDAIMG_D_NARRATIVE_MARKUP, path,
+	walker w = {out, r, newlines, false, false};
+	walk(&w, first);
+	while (out->len && out->s[out->len - 1] == '\n')
+		out->s[--out->len] = '\0';
+	return w.dropped;
+}
+
+/* The text of the div's children, into the arena. */
+static char *div_text(arena *a, diag_ctx *dc, const xmlNode *div)
+{
+	strbuf b = {0};
+	if (markup_text(&b, div->children, &xhtml_text, false))
+		dc_warn(dc, CDAIMG_D_NARRATIVE_MARKUP, "",
 		        "formatting other than paragraphs and line breaks was dropped; the text is kept");
-	while (w->out.len && w->out.s[w->out.len - 1] == '\n')
-		w->out.s[--w->out.len] = '\0';
-	if (w->out.failed) {
-		sb_free(&w->out);
-		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
-		return NULL;
-	}
-	char *res = arena_strndup(a, w->out.s ? w->out.s : "", w->out.len);
-	sb_free(&w->out);
+	char *res = b.failed ? NULL : arena_strndup(a, b.s ? b.s : "", b.len);
+	sb_free(&b);
 	if (!res)
-		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 	return res;
 }
 
@@ -113,7 +134,7 @@ static char predefined_entity(const char *p, const char *end, size_t *len)
  * read without a parser, straight into the arena: the same text as the parser
  * and walk give (white space folded, no line breaks). *plain false (and nothing
  * done) for anything else, which then goes through the parser. */
-static char *plain_div(arena *a, diag_ctx *dc, const char *path, const char *div, bool *plain)
+static char *plain_div(arena *a, diag_ctx *dc, const char *div, bool *plain)
 {
 	static const char open[] = "<div xmlns=\"" XHTML_NS "\">", close[] = "</div>";
 	size_t n = strlen(div), lo = sizeof open - 1, lc = sizeof close - 1, len = 0;
@@ -127,7 +148,7 @@ static char *plain_div(arena *a, diag_ctx *dc, const char *path, const char *div
 	*plain = true;
 	char *out = arena_alloc(a, (size_t)(end - p) + 1);
 	if (!out) {
-		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return NULL;
 	}
 	size_t o = 0;
@@ -158,16 +179,15 @@ static char *plain_div(arena *a, diag_ctx *dc, const char *path, const char *div
 #define DIV_OPTIONS \
 	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC)
 
-char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div)
+char *narrative_text(arena *a, diag_ctx *dc, const char *div)
 {
 	bool plain;
-	char *text = plain_div(a, dc, path, div, &plain);
+	char *text = plain_div(a, dc, div, &plain);
 	if (plain)
 		return text;
-	walker w = {{0}, false, false, 0};
 	size_t len = strlen(div);
 	if (len > (size_t)INT32_MAX) {
-		dc_err(dc, CDAIMG_D_NARRATIVE, path, "a narrative div larger than 2 GiB");
+		dc_err(dc, CDAIMG_D_NARRATIVE, "", "a narrative div larger than 2 GiB");
 		return NULL;
 	}
 	xmlParserCtxtPtr ctxt;
@@ -177,24 +197,24 @@ char *narrative_text(arena *a, diag_ctx *dc, const char *path, const char *div)
 	if (oom) {
 		/* the document, if any, may lack parts of the div */
 		xmlFreeDoc(doc);
-		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory");
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return NULL;
 	}
 	if (!doc) {
-		dc_err(dc, CDAIMG_D_NARRATIVE, path, "not a well-formed XHTML div (a FHIR Narrative's div is markup: "
+		dc_err(dc, CDAIMG_D_NARRATIVE, "", "not a well-formed XHTML div (a FHIR Narrative's div is markup: "
 		       "<div xmlns=\"http://www.w3.org/1999/xhtml\">text</div>)");
 		return NULL;
 	}
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	if (!root || strcmp((const char *)root->name, "div") ||
 	    (root->ns && (!root->ns->href || strcmp((const char *)root->ns->href, XHTML_NS)))) {
-		dc_err(dc, CDAIMG_D_NARRATIVE, path, "a narrative is an XHTML <div> element");
+		dc_err(dc, CDAIMG_D_NARRATIVE, "", "a narrative is an XHTML <div> element");
 		xmlFreeDoc(doc);
 		return NULL;
 	}
-	walk(&w, root->children);
+	char *res = div_text(a, dc, root);
 	xmlFreeDoc(doc);
-	return walked_text(a, dc, path, &w);
+	return res;
 }
 
 static void add_escaped(strbuf *b, const char *s, size_t n)

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * prep.h - checked, normalised values: what the check stage hands to the
- * mapping. Every string here is ready to be written as is (UIDs converted,
- * dates in HL7 TS, display names filled, narratives reduced to text).
+ * prep.h - checked, normalised values: what the check stage (check.h) hands
+ * to the mapping (map.h). Every string here is ready to be written as is
+ * (UIDs converted, dates in HL7 TS, display names filled, narratives reduced
+ * to text).
  */
 #ifndef CDAIMG_PREP_H
 #define CDAIMG_PREP_H
 
 #include "arena.h"
 #include "internal.h"
-#include "link.h"
+#include "imagelink.h"
+#include "header.h"
+#include "profile.h"
 
 typedef struct prep_id {
 	const char *root, *ext; /* ext may be NULL */
@@ -17,9 +20,6 @@ typedef struct prep_id {
 
 typedef struct prep_code {
 	const char *code, *system, *system_name, *display; /* display may be NULL */
-	/* code / display are fixed strings (value-set entries) rather than input
-	 * copies; system and system_name always are */
-	bool code_fixed, display_fixed;
 } prep_code;
 
 typedef struct prep_instance {
@@ -35,7 +35,7 @@ typedef struct prep_instance {
 	const char *media_type; /* text/@mediaType */
 	const char *reference;  /* text/reference/@value */
 	const char *link_base;  /* referenceWado.base of an IID link built from it (borrowed input), or NULL */
-	link_kind kind;
+	cdaimg_link_kind kind;
 } prep_instance;
 
 typedef struct prep_series {
@@ -47,58 +47,39 @@ typedef struct prep_series {
 	const char *ts;
 	prep_instance *inst;
 	size_t n_inst;
-	bool french; /* display names of the fixed codes in French (lang "fr") */
 } prep_series;
 
-typedef struct check_ctx {
-	diag_ctx dc;
-	arena *arena;
-	const cdaimg_options *opts;
-	const char *lang;    /* resolved display language */
-	const char *prefix;  /* path prefix, e.g. "serieImagerie[1]." or "" */
-	const char *study_uid; /* for link consistency, may be NULL */
-	const prep_id *accession; /* the study's accession number (IID links built from a base), may be NULL */
-	bool in_catalog;       /* building inside a DICOM Object Catalog (PS3.20 forbids SOP children there) */
-	char path[768];
-} check_ctx;
+typedef struct prep_study {
+	prep_id *ids; /* ids[0].root is the Study Instance UID */
+	size_t n_ids;
+	const char *ts;       /* effectiveTime/@value (required in IMG-CR-IMG) */
+	const char *text;     /* description as text, or NULL */
+	const char *text_ref; /* "#id" when the text lives in a section narrative (D6) */
+	prep_id accession;    /* root NULL when absent */
+	prep_series **series;
+	size_t n_series;
+} prep_study;
 
-/* Frames written one INT value each (dicom, ccda profiles): at most this many. */
-#define MAX_LISTED_FRAMES 65536
+/* Checked coded values: @p n of them at @p v. */
+typedef struct code_list {
+	const prep_code *v;
+	size_t n;
+} code_list;
 
-/* Resolve the options (NULL -> defaults) into @p c. */
-void check_init(check_ctx *c, arena *a, const cdaimg_options *opts, cdaimg_diags *diags);
+/* The header after defaults and checks (header.h); every string ready to be written. */
+typedef struct prep_header {
+	const char *v[N_HF_STRINGS]; /* the string fields, defaults given, numbers prefixed (NULL: none) */
+	const char *gender_name;     /* the display name of the gender */
+	prep_code site;              /* the anatomical site */
+	code_list cis;               /* the contre-indications (n 0: none known) */
+} prep_header;
 
-/* Check one series; returns the prepared values (in c->arena), or NULL when
- * errors were found (all reported). */
-prep_series *check_series(check_ctx *c, const cdaimg_series *s);
-
-/* Helpers shared with the study/section checks. */
-const char *cpath(check_ctx *c, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-bool check_text(check_ctx *c, const char *path, const char *s);
-/* A DICOM UID slot (D2): writes the UID into the arena. NULL on error. */
-const char *check_uid_identifier(check_ctx *c, const char *path, const cdaimg_identifier *id);
-/* Identifier list: first = DICOM UID slot, the rest extra ids (D2). */
-prep_id *check_identifiers(check_ctx *c, const char *field, const cdaimg_identifier *ids, size_t n,
-                           size_t *n_out);
-const char *check_date(check_ctx *c, const char *field, const char *date);
-const char *check_narrative(check_ctx *c, const char *field, const cdaimg_narrative *nar);
-/* A coded value of a document from value set @p t (its name @p vs_name for
- * messages): the coding found in @p t is written, else the first one (an
- * error when strict, a warning otherwise); its system must be one of @p t's,
- * as urn:oid:<OID> or a FHIR URI cdaimg knows (valuesets.h). False on error. */
-struct vs_table;
-bool check_coded(check_ctx *c, const char *field, const cdaimg_concept *k, const struct vs_table *t,
-                 const char *vs_name, prep_code *out);
-/* @p n coded values, at "field[i]"; in c->arena. NULL on error (all reported). */
-prep_code *check_coded_list(check_ctx *c, const char *field, const cdaimg_concept *ks, size_t n,
-                            const struct vs_table *t, const char *vs_name);
-/* Build again the IID link of @p pi (pi->link_base set) with the document id,
- * which the FR profile sends as idCDA (D5). False when out of memory (reported). */
-bool relink_in_document(check_ctx *c, prep_instance *pi, const char *study_uid, const prep_id *accession,
-                        const char *series_uid, const char *document_id);
+/* An IMG-CR-IMG document. */
+typedef struct prep_document {
+	const prep_header *h;
+	prep_study **studies;
+	size_t n;
+	const char *seed; /* the Study Instance UIDs, each followed by ";": the seed of derived ids */
+} prep_document;
 
 #endif

@@ -5,15 +5,11 @@
 #ifndef CDAIMG_PUT_H
 #define CDAIMG_PUT_H
 
-#include "docmap.h"
+#include "check.h"
+#include "drive.h"
 #include "place.h"
 #include "target.h"
-
-#define TID_ACT_SECTION "1.2.250.1.213.1.1.2.206"
-#define TID_CATALOG "2.16.840.1.113883.10.20.6.1.1"
-#define TID_CATALOG_FR "1.2.250.1.213.1.1.2.217"
-#define TID_STUDY "1.2.840.10008.9.16"
-#define TID_STUDY_FR "1.2.250.1.213.1.1.3.155"
+#include "uid.h"
 
 /* A growing array of pointers; `failed` once it could not grow. */
 typedef struct ptrs {
@@ -70,9 +66,6 @@ typedef struct put_plan {
 	size_t n_stems;
 } put_plan;
 
-/* Write one subtree through @p e. */
-typedef void (*write_fn)(emitter *e, const void *arg);
-
 void put_nomem(put_plan *pl);
 /* Build one subtree with @p write under a new scratch element of @p under
  * (so that namespaces resolve as there); NULL when out of memory. */
@@ -81,12 +74,10 @@ xmlNodePtr put_build(put_plan *pl, xmlNodePtr under, write_fn write, const void 
  * commit (ranked: in the schema's order; else after its last element).
  * false when out of memory. */
 bool put_place(put_plan *pl, xmlNodePtr node, xmlNodePtr parent, bool ranked);
-/* The Study Instance UIDs of @p ps, each followed by ";" (the seed of derived ids); in the arena. */
-char *put_seed(put_plan *pl, prep_study *const *ps, size_t n);
 /* The object catalog of an imaging act section (component/section), or NULL. */
-xmlNodePtr put_catalog_of(const xmlNode *section);
+xmlNodePtr put_catalog_of(const put_plan *pl, const xmlNode *section);
 /* The Study Act of a catalog entry, or NULL. */
-xmlNodePtr put_study_act(const xmlNode *entry);
+xmlNodePtr put_study_act(const put_plan *pl, const xmlNode *entry);
 
 /* put_plan.c: what the studies of @p g replace in its catalog (entries,
  * narrative rows), into pl->drop. */

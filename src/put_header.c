@@ -1,59 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* put_header.c - the header of the report follows the studies put into it: a
- * documentationOf/serviceEvent per study (or the modalities its code lacks),
- * an inFulfillmentOf/order per accession number it lacks (put.h). */
+ * documentationOf/serviceEvent per study as cdaimg_document_build writes it
+ * but for the performer, which the imaging values do not give (or the
+ * modalities its code lacks), an inFulfillmentOf/order per accession number
+ * it lacks (put.h). */
 #include <string.h>
 
 #include "put.h"
 
-#define PS320_NS "urn:dicom-org:ps3-20"
+static void write_event(emitter *e, const void *arg) { map_service_event(e, arg, NULL); }
 
-static void write_translation(emitter *e, const prep_code *m)
-{
-	map_code_open(e, "translation", m);
-	em_start(e, "qualifier");
-	em_leaf(e, "name", "code", "121139", "displayName", "Modalit\xC3\xA9 d'imagerie", "codeSystem", OID_DCM,
-	        "codeSystemName", "DCM", NULL);
-	em_end(e);
-	em_end(e);
-}
+static void write_event_code(emitter *e, const void *arg) { map_event_code(e, arg); }
 
-/* Whether modality @p j of @p s is the first series with its code. */
-static bool first_of_modality(const prep_study *s, size_t j)
-{
-	for (size_t k = 0; k < j; k++)
-		if (!strcmp(s->series[k]->modality.code, s->series[j]->modality.code))
-			return false;
-	return true;
-}
-
-static void write_event_code(emitter *e, const void *arg)
-{
-	const prep_study *s = arg;
-	em_open(e, "code", "nullFlavor", "UNK", NULL);
-	for (size_t j = 0; j < s->n_series; j++)
-		if (first_of_modality(s, j))
-			write_translation(e, &s->series[j]->modality);
-	em_end(e);
-}
-
-/* documentationOf/serviceEvent of a study, as cdaimg_document_build writes it
- * but for the performer, which the imaging values do not give. */
-static void write_event(emitter *e, const void *arg)
-{
-	const prep_study *s = arg;
-	em_start(e, "documentationOf");
-	em_open(e, "serviceEvent", "classCode", "ACT", NULL);
-	em_leaf(e, "id", "root", s->ids[0].root, NULL);
-	write_event_code(e, s);
-	em_start(e, "effectiveTime");
-	em_leaf(e, "low", "value", s->ts, NULL);
-	em_end(e);
-	em_end(e); /* serviceEvent */
-	em_end(e); /* documentationOf */
-}
-
-static void write_modality(emitter *e, const void *arg) { write_translation(e, arg); }
+static void write_modality(emitter *e, const void *arg) { map_event_modality(e, arg); }
 
 typedef struct order_arg {
 	const prep_id *accession;
@@ -63,15 +22,7 @@ typedef struct order_arg {
 static void write_order(emitter *e, const void *arg)
 {
 	const order_arg *a = arg;
-	em_start(e, "inFulfillmentOf");
-	em_start(e, "order");
-	em_leaf(e, "id", "root", a->uid, NULL);
-	em_start_ns(e, "ps3-20", PS320_NS, "accessionNumber");
-	em_attr(e, "root", a->accession->root);
-	em_attr(e, "extension", a->accession->ext);
-	em_end(e);
-	em_end(e); /* order */
-	em_end(e); /* inFulfillmentOf */
+	map_order(e, a->uid, a->accession);
 }
 
 /* The accession number declares its namespace (em_start_ns): when the
@@ -80,7 +31,7 @@ static void reuse_ps320(xmlNodePtr in)
 {
 	xmlNodePtr order = tg_child(in, "order");
 	for (xmlNodePtr k = order ? order->children : NULL; k; k = k->next) {
-		xmlNsPtr outer = k->nsDef ? xmlSearchNsByHref(k->doc, in->parent, (const xmlChar *)PS320_NS) : NULL;
+		xmlNsPtr outer = k->nsDef ? xmlSearchNsByHref(k->doc, in->parent, (const xmlChar *)PS3_20_NS) : NULL;
 		if (!outer)
 			continue;
 		xmlNsPtr own = k->nsDef;
@@ -117,7 +68,7 @@ static bool has_order(const xmlNode *root, const prep_id *acc)
 		const xmlNode *order = tg_hl7(k, "inFulfillmentOf") ? tg_child(k, "order") : NULL;
 		for (const xmlNode *n = order ? order->children : NULL; n; n = n->next) {
 			bool number = n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-			              !strcmp((const char *)n->ns->href, PS320_NS) && !strcmp((const char *)n->name, "accessionNumber");
+			              !strcmp((const char *)n->ns->href, PS3_20_NS) && !strcmp((const char *)n->name, "accessionNumber");
 			if ((number || tg_hl7(n, "id")) && tg_attr_is(n, "root", acc->root) && tg_attr_is(n, "extension", acc->ext))
 				return true;
 		}
@@ -156,12 +107,13 @@ bool put_header(put_plan *pl, prep_study **ps, size_t n)
 		} else {
 			xmlNodePtr code = tg_child(ev, "code");
 			for (size_t j = 0; j < s->n_series; j++)
-				if (first_of_modality(s, j) && !has_translation(code, &s->series[j]->modality) &&
+				if (map_first_of_modality(s, j) && !has_translation(code, &s->series[j]->modality) &&
 				    !put_place(pl, put_build(pl, pl->root, write_modality, &s->series[j]->modality), code, false))
 					return false;
 		}
 		if (s->accession.root && !repeated(ps, i, true) && !has_order(pl->root, &s->accession)) {
-			char uid[72], *seed = put_seed(pl, &ps[i], 1);
+			char uid[72];
+			const char *seed = prep_seed(pl->c->arena, &ps[i], 1);
 			if (!seed)
 				return false;
 			derived_uid(uid, seed, "order");

@@ -82,14 +82,10 @@ static void drop_holders(put_plan *pl)
 
 xmlNodePtr put_build(put_plan *pl, xmlNodePtr under, write_fn write, const void *arg)
 {
-	xmlNodePtr h = holder(pl, under);
-	if (!h)
-		return NULL;
-	emitter e;
-	dom_emitter d;
-	dom_emitter_init(&e, &d, pl->doc, h);
-	write(&e, arg);
-	return dom_emitter_finish(&d, !e.failed);
+	xmlNodePtr h = holder(pl, under), built = NULL;
+	if (h)
+		dom_build(&built, pl->doc, h, write, arg, NULL, NULL);
+	return built;
 }
 
 bool put_place(put_plan *pl, xmlNodePtr node, xmlNodePtr parent, bool ranked)
@@ -111,22 +107,22 @@ bool put_place(put_plan *pl, xmlNodePtr node, xmlNodePtr parent, bool ranked)
 
 /* --- the catalog of an imaging act section ---------------------------------------------- */
 
-xmlNodePtr put_catalog_of(const xmlNode *section)
+xmlNodePtr put_catalog_of(const put_plan *pl, const xmlNode *section)
 {
 	for (xmlNodePtr k = section->children; k; k = k->next) {
 		if (!tg_hl7(k, "component"))
 			continue;
 		for (xmlNodePtr s = k->children; s; s = s->next)
-			if (tg_hl7(s, "section") && (tg_template(s, TID_CATALOG_FR) || tg_template(s, TID_CATALOG)))
+			if (tg_hl7(s, "section") && tg_templates(s, pl->c->p->tid[ROLE_CATALOG]))
 				return s;
 	}
 	return NULL;
 }
 
-xmlNodePtr put_study_act(const xmlNode *entry)
+xmlNodePtr put_study_act(const put_plan *pl, const xmlNode *entry)
 {
 	for (xmlNodePtr k = entry->children; k; k = k->next)
-		if (tg_hl7(k, "act") && (tg_template(k, TID_STUDY_FR) || tg_template(k, TID_STUDY)))
+		if (tg_hl7(k, "act") && tg_templates(k, pl->c->p->tid[ROLE_STUDY]))
 			return k;
 	return NULL;
 }
@@ -222,7 +218,7 @@ void put_plan_drops(put_plan *pl, const group *g)
 		return;
 	ptrs kept = {0};
 	for (xmlNodePtr k = g->catalog->children; k; k = k->next) {
-		xmlNodePtr act = tg_hl7(k, "entry") ? put_study_act(k) : NULL;
+		xmlNodePtr act = tg_hl7(k, "entry") ? put_study_act(pl, k) : NULL;
 		bool gone = false;
 		for (size_t i = 0; act && i < g->n && !gone; i++)
 			gone = tg_has_uid(act, g->ps[i]->ids[0].root);
@@ -301,8 +297,8 @@ bool put_assign_ids(put_plan *pl, prep_study **ps, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		size_t k = free_stem(pl);
 		pl->stems[pl->n_stems++] = k;
-		section_opts so = {STEM, k, NULL, true, false};
-		if (!assign_refs(pl->c->arena, &ps[i], 1, &so))
+		catalog_opts co = {STEM, k, NULL, NULL};
+		if (!map_catalog_refs(pl->c->arena, &ps[i], 1, &co))
 			return false;
 	}
 	return true;
@@ -313,39 +309,26 @@ bool put_assign_ids(put_plan *pl, prep_study **ps, size_t n)
 typedef struct catalog_arg {
 	const group *g;
 	const char *uid;
-	bool english;
+	const check_ctx *c;
 } catalog_arg;
 
 static void write_catalog(emitter *e, const void *arg)
 {
 	const catalog_arg *a = arg;
-	section_opts so = {STEM, 1, a->uid, true, a->english};
+	catalog_opts co = {STEM, 1, a->uid, a->c->lang};
 	em_start(e, "component");
-	map_section(e, profile_get(CDAIMG_PROFILE_FR), a->g->ps, a->g->n, &so);
+	map_catalog(e, &(map_opts){a->c->p, a->c->lang}, a->g->ps, a->g->n, &co);
 	em_end(e);
-}
-
-/* The Study Instance UIDs of @p ps, each followed by ";" (the seed of derived ids). */
-char *put_seed(put_plan *pl, prep_study *const *ps, size_t n)
-{
-	strbuf b = {0};
-	for (size_t i = 0; i < n; i++) {
-		sb_add(&b, ps[i]->ids[0].root);
-		sb_addc(&b, ';');
-	}
-	char *s = b.s && !b.failed ? arena_strdup(pl->c->arena, b.s) : NULL;
-	sb_free(&b);
-	return s;
 }
 
 static bool build_catalog(put_plan *pl, group *g)
 {
 	char uid[72];
-	const char *seed = put_seed(pl, g->ps, g->n);
+	const char *seed = prep_seed(pl->c->arena, g->ps, g->n);
 	if (!seed)
 		return false;
 	derived_uid(uid, seed, "catalog");
-	catalog_arg a = {g, uid, strcmp(pl->c->lang, "fr") != 0};
+	catalog_arg a = {g, uid, pl->c};
 	g->built = put_build(pl, g->section, write_catalog, &a);
 	return g->built != NULL;
 }
@@ -361,7 +344,7 @@ static bool dropped(const put_plan *pl, const xmlNode *n)
 }
 
 /* A table of the catalog's narrative that cdaimg wrote (its headings) and that stays, or NULL. */
-static xmlNodePtr our_table(const put_plan *pl, const xmlNode *text, bool english)
+static xmlNodePtr our_table(const put_plan *pl, const xmlNode *text)
 {
 	for (xmlNodePtr t = text->children; t; t = t->next) {
 		xmlNodePtr head = tg_hl7(t, "table") && !dropped(pl, t) ? tg_child(t, "thead") : NULL;
@@ -371,7 +354,8 @@ static xmlNodePtr our_table(const put_plan *pl, const xmlNode *text, bool englis
 		for (xmlNodePtr th = tr ? tr->children : NULL; th && same; th = th->next) {
 			if (th->type != XML_ELEMENT_NODE)
 				continue;
-			const char *want = catalog_head(english, i++);
+			const char *want = i < CATALOG_COLUMNS ? pl->c->lang->heads[i] : NULL;
+			i++;
 			same = want && tg_hl7(th, "th") && th->children && th->children->type == XML_TEXT_NODE &&
 			       !th->children->next && !strcmp((const char *)th->children->content, want);
 		}
@@ -398,10 +382,10 @@ static bool place_catalog(put_plan *pl, group *g)
 {
 	if (!g->catalog)
 		return put_place(pl, g->built, g->section, true);
-	bool english = strcmp(pl->c->lang, "fr") != 0, ok = true;
+	bool ok = true;
 	xmlNodePtr sec = tg_child(g->built, "section"), new_text = tg_child(sec, "text");
 	xmlNodePtr new_table = tg_child(new_text, "table"), text = tg_child(g->catalog, "text");
-	xmlNodePtr table = text ? our_table(pl, text, english) : NULL;
+	xmlNodePtr table = text ? our_table(pl, text) : NULL;
 	xmlNodePtr body = table ? last_child(table, "tbody") : NULL;
 	if (!text) {
 		ok = put_place(pl, new_text, g->catalog, true);

@@ -11,8 +11,8 @@
 #include "sch.h"
 #include "schema.h"
 #include "validate_times.h"
+#include "vocab.h"
 
-#define HL7_NS "urn:hl7-org:v3"
 #define ANS_ROOT "ans-schematrons"
 #define OWN_ROOT "cdaimg-rules"
 
@@ -252,7 +252,7 @@ static cdaimg_status load_path(cdaimg_rules **out, const char *path, const char 
 
 cdaimg_status cdaimg_rules_load_file(cdaimg_rules **out, const char *path, const char *root, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, path);
@@ -277,7 +277,7 @@ static cdaimg_status load_kind(cdaimg_rules **out, cdaimg_rules_kind kind, const
 
 cdaimg_status cdaimg_rules_load(cdaimg_rules **out, cdaimg_rules_kind kind, const char *dir, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, (unsigned)kind < N_KINDS);
@@ -302,7 +302,7 @@ static bool node_ok(xmlNodePtr node)
 
 cdaimg_status cdaimg_rules_check(const cdaimg_rules *rules, xmlNodePtr node, xmlDocPtr *svrl, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	if (svrl)
 		*svrl = NULL;
 	CD_ARG(&dc, rules);
@@ -330,7 +330,7 @@ void cdaimg_conformance_free(cdaimg_conformance *c)
 
 cdaimg_status cdaimg_conformance_load(cdaimg_conformance **out, const char *dir, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	cdaimg_conformance *c = cd_calloc(1, sizeof *c);
@@ -383,7 +383,7 @@ static bool has_code(const xmlNode *doc, const char *code)
 			continue;
 		xmlChar *c = xmlGetNoNsProp(k, (const xmlChar *)"code");
 		xmlChar *sys = xmlGetNoNsProp(k, (const xmlChar *)"codeSystem");
-		bool hit = c && sys && !strcmp((const char *)c, code) && !strcmp((const char *)sys, "2.16.840.1.113883.6.1");
+		bool hit = c && sys && !strcmp((const char *)c, code) && !strcmp((const char *)sys, OID_LOINC);
 		xmlFree(c);
 		xmlFree(sys);
 		return hit;
@@ -398,13 +398,13 @@ static int volume_of(const xmlNode *doc)
 {
 	if (!is_hl7(doc, "ClinicalDocument"))
 		return -1;
-	if (has_template(doc, "1.2.250.1.213.1.1.1.45", false))
+	if (has_template(doc, TID_IMG_CR_IMG, false))
 		return CDAIMG_RULES_IMG_CR_IMG;
 	if (has_template(doc, "1.2.250.1.213.1.1.1.47", false))
 		return CDAIMG_RULES_IMG_DA_IMG;
-	if (has_code(doc, "18748-4")) /* Diagnostic imaging study: the IMG-CR-IMG report */
+	if (has_code(doc, LOINC_IMAGING_REPORT)) /* Diagnostic imaging study: the IMG-CR-IMG report */
 		return CDAIMG_RULES_IMG_CR_IMG;
-	if (has_code(doc, "55115-0")) /* the IMG-DA-IMG request */
+	if (has_code(doc, LOINC_REQUEST)) /* the IMG-DA-IMG request */
 		return CDAIMG_RULES_IMG_DA_IMG;
 	return -1;
 }
@@ -417,7 +417,7 @@ size_t cdaimg_conformance_rules_for(const cdaimg_conformance *c, xmlNodePtr node
 	xmlNodePtr top = node->type == XML_DOCUMENT_NODE ? xmlDocGetRootElement((xmlDocPtr)node) : node;
 	cdaimg_rules_kind which[5];
 	size_t n = 0;
-	if (has_template(top, "1.2.250.1.213.", true)) {
+	if (has_template(top, CISIS_ROOT, true)) {
 		int volume = volume_of(top);
 		if (volume >= 0)
 			which[n++] = (cdaimg_rules_kind)volume;
@@ -448,7 +448,7 @@ static void svrl_append(xmlDocPtr into, xmlDocPtr from)
 static cdaimg_status check(const cdaimg_conformance *c, xmlNodePtr node, bool xsd, xmlDocPtr *svrl,
                            cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	if (svrl)
 		*svrl = NULL;
 	CD_ARG(&dc, c);

@@ -102,7 +102,7 @@ static char *resolve(loader *L, const char *from, const char *rel)
 
 static xmlDocPtr read_sch(loader *L, const char *path)
 {
-	diag_ctx quiet = {NULL, 0, 0, false};
+	diag_ctx quiet = {.diags = NULL};
 	char *data;
 	size_t len;
 	if (read_file_all(path, &data, &len, &quiet) != CDAIMG_OK) {

@@ -69,7 +69,7 @@ static xmlDocPtr rules_doc(cdaimg_rules *rs, const char *uri, char *why, size_t 
 	pthread_mutex_lock(&rs->docs_lock);
 	xmlDocPtr doc = rs->docs ? xmlHashLookup(rs->docs, (const xmlChar *)real) : NULL;
 	if (!doc) {
-		diag_ctx quiet = {NULL, 0, 0, false};
+		diag_ctx quiet = {.diags = NULL};
 		char *data = NULL;
 		size_t len;
 		if (read_file_all(real, &data, &len, &quiet) == CDAIMG_OK &&

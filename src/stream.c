@@ -6,7 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "docmap.h"
+#include "check.h"
+#include "emit_writer.h"
+#include "map.h"
 #include "stream.h"
 #include "target.h"
 
@@ -21,7 +23,6 @@ struct cdaimg_stream {
 	xw_emitter w;
 	emitter e;
 	cdaimg_stream_container container;
-	unsigned entry_depth; /* depth of the element that holds the entries */
 	sink_kind kind;
 	int fd;
 	FILE *file;
@@ -113,44 +114,6 @@ static bool flush(cdaimg_stream *s)
 
 /* --- the containers --------------------------------------------------------------------- */
 
-static void leaf(emitter *e, const char *name, const char *a1, const char *v1, const char *a2, const char *v2)
-{
-	em_start(e, name);
-	if (a1)
-		em_attr(e, a1, v1);
-	if (a2)
-		em_attr(e, a2, v2);
-	em_end(e);
-}
-
-/* The smallest header the CDA schemas accept (fixed sample values). */
-static void document_header(emitter *e)
-{
-	leaf(e, "typeId", "root", "2.16.840.1.113883.1.3", "extension", "POCD_HD000040");
-	leaf(e, "id", "root", "2.25.1", NULL, NULL);
-	leaf(e, "code", "code", "18748-4", "codeSystem", "2.16.840.1.113883.6.1");
-	leaf(e, "effectiveTime", "value", "20240101", NULL, NULL);
-	leaf(e, "confidentialityCode", "code", "N", "codeSystem", "2.16.840.1.113883.5.25");
-	em_start(e, "recordTarget");
-	em_start(e, "patientRole");
-	leaf(e, "id", "root", "2.25.2", NULL, NULL);
-	em_end(e);
-	em_end(e);
-	em_start(e, "author");
-	leaf(e, "time", "value", "20240101", NULL, NULL);
-	em_start(e, "assignedAuthor");
-	leaf(e, "id", "root", "2.25.3", NULL, NULL);
-	em_end(e);
-	em_end(e);
-	em_start(e, "custodian");
-	em_start(e, "assignedCustodian");
-	em_start(e, "representedCustodianOrganization");
-	leaf(e, "id", "root", "2.25.4", NULL, NULL);
-	em_end(e);
-	em_end(e);
-	em_end(e);
-}
-
 static int open_container(cdaimg_stream *s)
 {
 	emitter *e = &s->e;
@@ -170,20 +133,19 @@ static int open_container(cdaimg_stream *s)
 			return -1;
 		em_start(e, "ClinicalDocument");
 		em_declare_xsi(e);
-		document_header(e);
+		map_min_header(e);
 		em_start(e, "component");
 		em_start(e, "structuredBody");
 		em_start(e, "component");
 		em_start(e, "section");
 		break;
 	}
-	s->entry_depth = s->w.depth;
 	return e->failed ? -1 : 0;
 }
 
 static int close_container(cdaimg_stream *s)
 {
-	while (s->w.depth)
+	while (xw_depth(&s->w))
 		em_end(&s->e);
 	bool decl = s->container == CDAIMG_STREAM_DOCUMENT || s->container == CDAIMG_STREAM_ENTRIES;
 	if (decl && !s->e.failed && xw_newline(&s->w))
@@ -221,7 +183,7 @@ static cdaimg_status open_stream(cdaimg_stream **out, cdaimg_stream *tmpl, diag_
 cdaimg_status cdaimg_stream_open_fd(cdaimg_stream **out, int fd, cdaimg_stream_container container,
                                     cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, fd >= 0 && CONTAINER_OK(container));
@@ -232,7 +194,7 @@ cdaimg_status cdaimg_stream_open_fd(cdaimg_stream **out, int fd, cdaimg_stream_c
 cdaimg_status cdaimg_stream_open_file(cdaimg_stream **out, FILE *file, cdaimg_stream_container container,
                                       cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, file && CONTAINER_OK(container));
@@ -243,7 +205,7 @@ cdaimg_status cdaimg_stream_open_file(cdaimg_stream **out, FILE *file, cdaimg_st
 cdaimg_status cdaimg_stream_open_callback(cdaimg_stream **out, cdaimg_write_fn write, void *payload,
                                           cdaimg_stream_container container, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, write && CONTAINER_OK(container));
@@ -254,26 +216,24 @@ cdaimg_status cdaimg_stream_open_callback(cdaimg_stream **out, cdaimg_write_fn w
 /* --- series ----------------------------------------------------------------------------- */
 
 /* Map a checked series or study; on failure take back what was written. */
-static bool write_item(cdaimg_stream *s, const cdaimg_options *opts, const prep_series *ps, const prep_study *pst)
+static bool write_item(cdaimg_stream *s, const map_opts *m, const prep_series *ps, const prep_study *pst)
 {
-	size_t mark = s->w.len;
-	unsigned depth = s->w.depth;
+	xw_mark mark = xw_here(&s->w);
 	emitter *e = &s->e;
-	const profile_ids *p = profile_get(opts->profile);
 	bool entry = s->container == CDAIMG_STREAM_SECTION || s->container == CDAIMG_STREAM_DOCUMENT;
 	if (entry)
 		em_start(e, "entry");
 	if (pst)
-		map_study(e, p, pst);
+		map_study(e, m, pst);
 	else
-		map_series(e, p, ps);
+		map_series(e, m, ps);
 	if (entry)
 		em_end(e);
 	if (s->container == CDAIMG_STREAM_ACTS && !e->failed && xw_newline(&s->w))
 		e->failed = true;
 	if (!e->failed)
 		return true;
-	xw_truncate(&s->w, mark, depth);
+	xw_truncate(&s->w, mark);
 	e->failed = false;
 	return false;
 }
@@ -300,30 +260,21 @@ static cdaimg_status add_item(cdaimg_stream *s, const cdaimg_series *series, con
 		s->stats.series++;
 		return s->io_failed ? CDAIMG_EIO : CDAIMG_ENOMEM;
 	}
-	char prefix[32], digits[24];
-	size_t nd = 0;
-	for (size_t k = s->stats.series; nd == 0 || k; k /= 10) /* "[%zu]." without printf, for every item */
-		digits[nd++] = (char)('0' + k % 10);
-	size_t pl = 0;
-	prefix[pl++] = '[';
-	while (nd)
-		prefix[pl++] = digits[--nd];
-	memcpy(prefix + pl, "].", 3);
+	const fpath *at = ITEM(NULL, "", s->stats.series); /* "[n]" */
 	arena a;
 	arena_local room;
 	arena_init_local(&a, &room);
 	check_ctx c;
-	check_init(&c, &a, opts, diags);
-	c.prefix = prefix;
+	bool usable = check_init(&c, &a, opts, diags);
 	prep_series *ps = NULL;
 	prep_study *pst = NULL;
-	if (study && (pst = check_study(&c, study, prefix)) != NULL)
-		study_act_notes(&c, pst, prefix, DOC_NONE, true);
-	else if (!study)
-		ps = check_series(&c, series);
+	if (usable && study && (pst = check_study(&c, at, study)) != NULL)
+		check_study_alone(&c, at, pst, DOC_NONE, true);
+	else if (usable && !study)
+		ps = check_series(&c, at, series);
 	cdaimg_status st = dc_status(&c.dc);
-	if ((ps || pst) && st == CDAIMG_OK && !write_item(s, c.opts, ps, pst)) {
-		dc_err(&c.dc, CDAIMG_D_NOMEM, prefix, "out of memory while writing; the item was skipped");
+	if ((ps || pst) && st == CDAIMG_OK && !write_item(s, &(map_opts){c.p, c.lang}, ps, pst)) {
+		dc_err(&c.dc, CDAIMG_D_NOMEM, cfield(&c, at), "out of memory while writing; the item was skipped");
 		st = CDAIMG_ENOMEM;
 	}
 	arena_release(&a);
@@ -331,7 +282,7 @@ static cdaimg_status add_item(cdaimg_stream *s, const cdaimg_series *series, con
 		return skipped(s, st == CDAIMG_ENOMEM ? st : CDAIMG_EINVALID);
 	s->stats.written++;
 	s->stats.series++;
-	if (s->w.len >= FLUSH_AT && !flush(s))
+	if (xw_buffered(&s->w) >= FLUSH_AT && !flush(s))
 		return broken_status(s, &c.dc);
 	return CDAIMG_OK;
 }
@@ -339,7 +290,7 @@ static cdaimg_status add_item(cdaimg_stream *s, const cdaimg_series *series, con
 cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cdaimg_series *series, const cdaimg_options *opts,
                                    cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, stream);
 	CD_ARG(&dc, series);
 	return add_item(stream, series, NULL, opts, diags);
@@ -348,10 +299,12 @@ cdaimg_status cdaimg_stream_series(cdaimg_stream *stream, const cdaimg_series *s
 cdaimg_status cdaimg_stream_study(cdaimg_stream *stream, const cdaimg_study *study, const cdaimg_options *opts,
                                   cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
+	if (stream && study)
+		return add_item(stream, NULL, study, opts, diags);
 	CD_ARG(&dc, stream);
 	CD_ARG(&dc, study);
-	return add_item(stream, NULL, study, opts, diags);
+	return CDAIMG_EARG;
 }
 
 /* --- close ------------------------------------------------------------------------------ */
@@ -377,7 +330,7 @@ static cdaimg_status close_status(cdaimg_stream *s, bool nomem, diag_ctx *dc)
 
 cdaimg_status cdaimg_stream_close(cdaimg_stream *stream, cdaimg_stream_stats *stats, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	if (!stream)
 		return CDAIMG_OK;
 	cdaimg_stream *s = stream;

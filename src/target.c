@@ -3,15 +3,23 @@
  * the entries built are of another template family than its rules want. */
 #include <string.h>
 
-#include "emit.h"
+#include "profile.h"
 #include "target.h"
-
-#define OID_FRENCH "1.2.250.1.213."
+#include "vocab.h"
 
 bool tg_hl7(const xmlNode *n, const char *name)
 {
 	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-	       !strcmp((const char *)n->ns->href, HL7_NS) && !strcmp((const char *)n->name, name);
+	       !strcmp((const char *)n->ns->href, HL7_NS) && (!name || !strcmp((const char *)n->name, name));
+}
+
+bool tg_hl7_or_none(const xmlNode *n, const char *name)
+{
+	if (!n || n->type != XML_ELEMENT_NODE)
+		return false;
+	if (n->ns && (!n->ns->href || strcmp((const char *)n->ns->href, HL7_NS) != 0))
+		return false;
+	return !name || !strcmp((const char *)n->name, name);
 }
 
 const char *tg_attr(const xmlNode *n, const char *name)
@@ -32,6 +40,14 @@ bool tg_template(const xmlNode *n, const char *root)
 {
 	for (const xmlNode *k = n->children; k; k = k->next)
 		if (tg_hl7(k, "templateId") && tg_attr_is(k, "root", root))
+			return true;
+	return false;
+}
+
+bool tg_templates(const xmlNode *n, const char *const roots[2])
+{
+	for (size_t i = 0; i < 2 && roots[i]; i++)
+		if (tg_template(n, roots[i]))
 			return true;
 	return false;
 }
@@ -65,7 +81,7 @@ doc_kind target_kind(const xmlNode *node)
 		const char *root = tg_hl7(k, "templateId") ? tg_attr(k, "root") : NULL;
 		if (root && !strcmp(root, TID_IMG_CR_IMG))
 			return DOC_IMG_CR_IMG;
-		if (root && !strncmp(root, OID_FRENCH, strlen(OID_FRENCH)))
+		if (root && !strncmp(root, CISIS_ROOT, strlen(CISIS_ROOT)))
 			kind = DOC_FRENCH;
 		else if (root && kind == DOC_NONE)
 			kind = DOC_OTHER;
@@ -73,19 +89,19 @@ doc_kind target_kind(const xmlNode *node)
 	return kind;
 }
 
-void target_warn_profile(diag_ctx *dc, const xmlNode *parent, cdaimg_profile profile)
+void target_warn_profile(diag_ctx *dc, const xmlNode *parent, const profile_def *p)
 {
 	doc_kind kind = target_kind(parent);
-	if (kind == DOC_NONE || (unsigned)profile > CDAIMG_PROFILE_CCDA)
+	if (kind == DOC_NONE)
 		return;
-	if (kind != DOC_OTHER && profile != CDAIMG_PROFILE_FR)
+	if (kind != DOC_OTHER && !p->cisis)
 		dc_warn(dc, CDAIMG_D_PROFILE, "",
 		        "the document is a French CI-SIS document%s, whose rules want the template ids of the FR profile: "
-		        "%s entries built into it fail them (build with the FR profile)",
-		        kind == DOC_IMG_CR_IMG ? " (IMG-CR-IMG)" : "",
-		        profile == CDAIMG_PROFILE_DICOM ? "DICOM PS3.20 profile" : "C-CDA profile");
-	else if (kind == DOC_OTHER && profile == CDAIMG_PROFILE_FR)
+		        "%s profile entries built into it fail them (build with the FR profile)",
+		        kind == DOC_IMG_CR_IMG ? " (IMG-CR-IMG)" : "", p->title);
+	else if (kind == DOC_OTHER && p->cisis)
 		dc_warn(dc, CDAIMG_D_PROFILE, "",
-		        "the document is not a French CI-SIS document (no templateId " OID_FRENCH "...): FR profile entries "
-		        "carry CI-SIS template ids its rules do not expect (build with the dicom or ccda profile)");
+		        "the document is not a French CI-SIS document (no templateId " CISIS_ROOT "...): %s profile entries "
+		        "carry CI-SIS template ids its rules do not expect (build with the dicom or ccda profile)",
+		        p->title);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* target.h - reading the caller's document: what kind of document a build
- * goes into (target.c), and small DOM helpers for the HL7 elements of it. */
+/* target.h - reading a document: what kind of document a build goes into
+ * (target.c), and the small DOM helpers for its HL7 elements, which the put
+ * calls, extraction and validation share. */
 #ifndef CDAIMG_TARGET_H
 #define CDAIMG_TARGET_H
 
@@ -17,22 +18,27 @@ typedef enum doc_kind {
 	DOC_IMG_CR_IMG  /* an IMG-CR-IMG report (templateId 1.2.250.1.213.1.1.1.45) */
 } doc_kind;
 
-#define TID_IMG_CR_IMG "1.2.250.1.213.1.1.1.45"
-
 doc_kind target_kind(const xmlNode *node);
 
 /* One warning when entries of @p profile go under @p parent in a document
  * whose rules want another template family (FR entries in a non-French
  * document, PS3.20 or C-CDA entries in a French one). */
-void target_warn_profile(diag_ctx *dc, const xmlNode *parent, cdaimg_profile profile);
+struct profile_def;
+void target_warn_profile(diag_ctx *dc, const xmlNode *parent, const struct profile_def *p);
 
-/* Whether @p n is the element @p name of the HL7 v3 namespace. */
+/* Whether @p n is the element @p name (NULL: any) of the HL7 v3 namespace. */
 bool tg_hl7(const xmlNode *n, const char *name);
+/* The same, in the HL7 v3 namespace or in none: an element as extraction and
+ * cdaimg's own checks read a document (they take the entries of a document
+ * that leaves the namespace out). */
+bool tg_hl7_or_none(const xmlNode *n, const char *name);
 /* The value of @p n's attribute @p name (in no namespace), or NULL (owned by the document). */
 const char *tg_attr(const xmlNode *n, const char *name);
 bool tg_attr_is(const xmlNode *n, const char *name, const char *value);
 /* @p n has a templateId child with this root. */
 bool tg_template(const xmlNode *n, const char *root);
+/* @p n has a templateId child with one of these roots (NULL past the last). */
+bool tg_templates(const xmlNode *n, const char *const roots[2]);
 /* The first HL7 child @p name of @p n, or NULL. */
 xmlNodePtr tg_child(const xmlNode *n, const char *name);
 /* @p n has an id child with root @p uid and no extension (a DICOM UID). */

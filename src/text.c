@@ -72,6 +72,17 @@ const char *text_problem_n(const char *str, size_t n, size_t *offset)
 
 const char *text_problem(const char *s, size_t *offset) { return text_problem_n(s, strlen(s), offset); }
 
+int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 bool text_blank(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

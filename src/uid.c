@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "internal.h"
 #include "sha1.h"
 #include "uid.h"
 
@@ -76,17 +77,6 @@ bool uid_valid(const char *s, char *why, size_t n) { return dotted_valid(s, UID_
 
 bool oid_valid(const char *s, char *why, size_t n) { return dotted_valid(s, 0, why, n); }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool uuid_parse(const char *s, unsigned char out[16])
 {
 	if (strlen(s) != 36)
@@ -99,7 +89,7 @@ bool uuid_parse(const char *s, unsigned char out[16])
 			i++;
 			continue;
 		}
-		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		out[k++] = (unsigned char)(hi << 4 | lo);

@@ -423,7 +423,7 @@ done:
 cdaimg_status cdaimg_schema_validate_stream_fd(const cdaimg_schema *schema, int fd, const char *name,
                                                cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, schema && fd >= 0);
 	cdaimg_global_init();
 	return validate_fd(schema, fd, name, &dc);
@@ -432,7 +432,7 @@ cdaimg_status cdaimg_schema_validate_stream_fd(const cdaimg_schema *schema, int 
 cdaimg_status cdaimg_schema_validate_stream_file(const cdaimg_schema *schema, const char *path,
                                                  cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, schema && path);
 	cdaimg_global_init();
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

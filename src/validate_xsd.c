@@ -5,7 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "drive.h"
 #include "schema.h"
+#include "target.h"
 
 typedef struct collector {
 	diag_ctx *dc;
@@ -45,7 +47,7 @@ static const char *const entry_files[] = {
 
 cdaimg_status cdaimg_schema_load_file(cdaimg_schema **out, const char *xsd_path, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, xsd_path);
@@ -79,7 +81,7 @@ cdaimg_status cdaimg_schema_load_file(cdaimg_schema **out, const char *xsd_path,
 
 cdaimg_status cdaimg_schema_load(cdaimg_schema **out, cdaimg_schema_kind kind, const char *dir, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, (unsigned)kind <= CDAIMG_SCHEMA_HL7_SDTC);
@@ -133,46 +135,27 @@ static cdaimg_status validate(const cdaimg_schema *schema, xmlDocPtr doc, diag_c
 
 cdaimg_status cdaimg_schema_validate_doc(const cdaimg_schema *schema, xmlDocPtr doc, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, schema && doc);
 	return validate(schema, doc, &dc, NULL);
 }
 
-/* The smallest ClinicalDocument the CDA schemas accept, with an empty section to hold an entry. */
-static const char wrapper[] =
-	"<ClinicalDocument xmlns=\"urn:hl7-org:v3\">"
-	"<typeId root=\"2.16.840.1.113883.1.3\" extension=\"POCD_HD000040\"/>"
-	"<id root=\"2.25.1\"/>"
-	"<code code=\"18748-4\" codeSystem=\"2.16.840.1.113883.6.1\"/>"
-	"<effectiveTime value=\"20240101\"/>"
-	"<confidentialityCode code=\"N\" codeSystem=\"2.16.840.1.113883.5.25\"/>"
-	"<recordTarget><patientRole><id root=\"2.25.2\"/></patientRole></recordTarget>"
-	"<author><time value=\"20240101\"/><assignedAuthor><id root=\"2.25.3\"/></assignedAuthor></author>"
-	"<custodian><assignedCustodian><representedCustodianOrganization><id root=\"2.25.4\"/>"
-	"</representedCustodianOrganization></assignedCustodian></custodian>"
-	"<component><structuredBody><component><section><entry/></section></component></structuredBody></component>"
-	"</ClinicalDocument>";
-
 cdaimg_status cdaimg_schema_validate_entry(const cdaimg_schema *schema, xmlNodePtr entry, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, schema && entry && entry->type == XML_ELEMENT_NODE);
-	xmlDocPtr doc = NULL;
-	cdaimg_status st = doc_parse(&doc, wrapper, sizeof wrapper - 1, "wrapper", &dc);
-	if (st != CDAIMG_OK)
-		return st == CDAIMG_EPARSE ? CDAIMG_EINTERNAL : st;
-	/* /ClinicalDocument/component/structuredBody/component/section/entry */
-	xmlNodePtr section = xmlDocGetRootElement(doc)->last->children->children->children;
-	xmlNodePtr slot = section->children;
-	bool is_section = !strcmp((const char *)entry->name, "section");
-	xmlNodePtr copy = xmlDocCopyNode(entry, doc, 1);
+	/* the entry copied into the smallest ClinicalDocument the CDA schemas accept */
+	xmlNodePtr slot = NULL;
+	xmlDocPtr doc = min_document_new(&slot);
+	xmlNodePtr copy = doc ? xmlDocCopyNode(entry, doc, 1) : NULL;
 	if (!copy) {
 		xmlFreeDoc(doc);
 		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
 	const char *strip;
-	if (is_section) {
+	if (!strcmp((const char *)entry->name, "section")) {
+		xmlNodePtr section = slot->parent;
 		xmlReplaceNode(section, copy);
 		xmlFreeNode(section);
 		strip = "/ClinicalDocument/component/structuredBody/component";
@@ -180,14 +163,14 @@ cdaimg_status cdaimg_schema_validate_entry(const cdaimg_schema *schema, xmlNodeP
 		xmlAddChild(slot, copy);
 		strip = "/ClinicalDocument/component/structuredBody/component/section/entry";
 	}
-	st = validate(schema, doc, &dc, strip);
+	cdaimg_status st = validate(schema, doc, &dc, strip);
 	xmlFreeDoc(doc);
 	return st;
 }
 
 cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *schema, const char *path, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, schema && path);
 	char *data;
 	size_t len;
@@ -204,20 +187,18 @@ cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *schema, const cha
 	return st;
 }
 
-static bool is_hl7(const xmlNode *n) { return n->ns && !strcmp((const char *)n->ns->href, "urn:hl7-org:v3"); }
-
 cdaimg_status cdaimg_schema_validate_node(const cdaimg_schema *schema, xmlNodePtr node, cdaimg_diags *diags)
 {
-	diag_ctx dc = {diags, 0, 0, false};
+	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, schema && node);
 	if (node->type == XML_ELEMENT_NODE)
 		return cdaimg_schema_validate_entry(schema, node, diags);
 	CD_ARG(&dc, node->type == XML_DOCUMENT_NODE);
 	xmlDocPtr doc = (xmlDocPtr)node;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
-	if (!root || (is_hl7(root) && !strcmp((const char *)root->name, "ClinicalDocument")))
+	if (!root || tg_hl7(root, "ClinicalDocument"))
 		return cdaimg_schema_validate_doc(schema, doc, diags);
-	if (is_hl7(root))
+	if (tg_hl7(root, NULL))
 		return cdaimg_schema_validate_entry(schema, root, diags);
 	if (root->ns || strcmp((const char *)root->name, "entries") != 0)
 		return cdaimg_schema_validate_doc(schema, doc, diags);

@@ -38,26 +38,3 @@ const char *vs_system(const vs_table *t, const char *system)
 			return t->entries[i].system;
 	return NULL;
 }
-
-static const code_system systems[] = {
-	{OID_SNOMED, "http://snomed.info/sct", "SNOMED CT"},
-	{"2.16.840.1.113883.6.3", "http://hl7.org/fhir/sid/icd-10", "CIM-10"},
-	{"1.2.250.1.213.1.1.4.322", NULL, "TA_ASIP"},
-	{"2.16.840.1.113883.6.1", "http://loinc.org", "LOINC"},
-};
-
-const code_system *cs_by_oid(const char *oid)
-{
-	for (size_t i = 0; oid && i < sizeof systems / sizeof systems[0]; i++)
-		if (!strcmp(systems[i].oid, oid))
-			return &systems[i];
-	return NULL;
-}
-
-const code_system *cs_by_uri(const char *uri)
-{
-	for (size_t i = 0; uri && i < sizeof systems / sizeof systems[0]; i++)
-		if (systems[i].uri && !strcmp(systems[i].uri, uri))
-			return &systems[i];
-	return NULL;
-}

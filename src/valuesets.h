@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "vocab.h"
+
 typedef struct vs_entry {
 	const char *code, *system, *display;
 } vs_entry;
@@ -28,28 +30,7 @@ const vs_entry *vs_find(const vs_table *t, const char *code);
  * value sets that mix code systems. */
 const vs_entry *vs_find_in(const vs_table *t, const char *system, const char *code);
 /* The table's own copy of the code system @p system (an OID) when some entry
- * of @p t is of that system (a fixed string, see emit.h), or NULL. */
+ * of @p t is of that system (a string of the program, see emit.h), or NULL. */
 const char *vs_system(const vs_table *t, const char *system);
-
-/* A code system of the document values (anatomical sites, contre-indications):
- * its OID, its FHIR URI (NULL when it has none here) and the name CDA writes. */
-typedef struct code_system {
-	const char *oid, *uri, *name;
-} code_system;
-/* The code system of @p oid, or of the FHIR URI @p uri; NULL when unknown. */
-const code_system *cs_by_oid(const char *oid);
-const code_system *cs_by_uri(const char *uri);
-
-/* Code systems (OIDs and the names CDA writes). */
-#define OID_DCM "1.2.840.10008.2.16.4"
-#define OID_DCMUID "1.2.840.10008.2.6.1"
-#define OID_MEDIA_TYPE "2.16.840.1.113883.5.79"
-#define OID_LINK_KIND "2.16.840.1.113883.4.642.1.1140"
-#define SYS_DCM "http://dicom.nema.org/resources/ontology/DCM"
-#define SYS_LINK_KIND "http://terminology.hl7.org/CodeSystem/endpoint-connection-type"
-#define SYS_MEDIA_TYPE "urn:ietf:bcp:13"
-#define SYS_DICOM_UID "urn:dicom:uid"
-#define SYS_URI "urn:ietf:rfc:3986"
-#define OID_SNOMED "2.16.840.1.113883.6.96"
 
 #endif

@@ -7,7 +7,8 @@
  * and review the diff; otherwise any drift fails the test. */
 #include "study_fixture.h"
 
-#include "docmap.h"
+#include "drive.h"
+#include "emit_writer.h"
 
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
@@ -595,12 +596,12 @@ static void document__stream_and_dom_identical(void **state)
 	arena a = {0};
 	check_ctx c;
 	check_init(&c, &a, NULL, NULL);
-	doc_plan *plan = NULL;
-	assert_int_equal(document_prepare(&plan, &c, both, 2, SAMPLE), CDAIMG_OK);
+	prep_document *plan = NULL;
+	assert_int_equal(prepare_document(&plan, &c, both, 2, SAMPLE), CDAIMG_OK);
 	emitter e;
 	xw_emitter w;
 	xw_init(&e, &w, NULL);
-	document_map(&e, plan);
+	map_document(&e, &(map_opts){c.p, c.lang}, plan);
 	assert_false(e.failed);
 	char *streamed = malloc(w.len + 1);
 	memcpy(streamed, w.buf, w.len);

@@ -380,6 +380,19 @@ static void json__write_keeps_frames_and_instance_links(void **state)
 	cdaimg_diags_free(d);
 }
 
+/* Whatever the reader takes, the writer gives back: a link holding nothing but
+ * the text of its kind was once left out by the writer. */
+static void json__write_keeps_a_link_of_text_only(void **state)
+{
+	(void)state;
+	const char *t = "{\"resourceType\":\"FrSerieImagerie\",\"referenceWado\":{\"iHEInvokeImage\":{\"text\":\"IID\"}}}\n";
+	cdaimg_values *v = read_ok(t, NULL);
+	char *w = write_ok(v, CDAIMG_JSON_COMPACT);
+	assert_string_equal(w, t);
+	cdaimg_free(w);
+	cdaimg_values_free(v);
+}
+
 /* --- the document header (--header) -------------------------------------------------------- */
 
 static const char header_text[] = "{\"title\": \"CR de scanner\", \"patient_given\": \"JEANNE\",\n"
@@ -634,6 +647,7 @@ int main(void)
 		cmocka_unit_test(json__text_need_not_be_nul_terminated),
 		cmocka_unit_test(json__write_then_read_gives_the_same_values),
 		cmocka_unit_test(json__write_keeps_frames_and_instance_links),
+		cmocka_unit_test(json__write_keeps_a_link_of_text_only),
 		cmocka_unit_test(json__header_fields_by_their_c_names),
 		cmocka_unit_test(json__header_coded_values_both_ways),
 		cmocka_unit_test(json__header_errors_name_the_member),

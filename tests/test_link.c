@@ -13,15 +13,15 @@
 #define SOP "1.2.250.1.999.1.2.3"
 
 /* Runs link_check and returns the diagnostics (caller frees). */
-static cdaimg_diags *run(const char *url, link_kind kind, const char *study)
+static cdaimg_diags *run(const char *url, cdaimg_link_kind kind, const char *study)
 {
 	cdaimg_diags *d = cdaimg_diags_new();
-	diag_ctx dc = {d, 0, 0, false};
+	diag_ctx dc = {.diags = d};
 	link_check(&dc, "referenceWado.reference", url, kind, study, SERIES, SOP);
 	return d;
 }
 
-static void expect_clean(const char *url, link_kind kind)
+static void expect_clean(const char *url, cdaimg_link_kind kind)
 {
 	cdaimg_diags *d = run(url, kind, STUDY);
 	if (cdaimg_diags_count(d)) {
@@ -31,7 +31,7 @@ static void expect_clean(const char *url, link_kind kind)
 	cdaimg_diags_free(d);
 }
 
-static void expect(const char *url, link_kind kind, cdaimg_diag_code code, cdaimg_severity sev)
+static void expect(const char *url, cdaimg_link_kind kind, cdaimg_diag_code code, cdaimg_severity sev)
 {
 	cdaimg_diags *d = run(url, kind, STUDY);
 	int i = tu_find_diag(d, code, "referenceWado.reference");
@@ -46,48 +46,48 @@ static void link__valid_links_of_each_kind(void **state)
 {
 	expect_clean("https://pacs.example.org/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" SERIES
 	             "&objectUID=" SOP "&contentType=application%2Fdicom",
-	             LINK_WADO_URI);
+	             CDAIMG_LINK_WADO_URI);
 	expect_clean("https://pacs.example.org/dicom-web/studies/" STUDY "/series/" SERIES "/instances/" SOP,
-	             LINK_WADO_RS);
+	             CDAIMG_LINK_WADO_RS);
 	expect_clean("https://pacs.example.org/dicom-web/studies/" STUDY "/series/" SERIES "/instances/" SOP
 	             "/frames/1",
-	             LINK_WADO_RS);
+	             CDAIMG_LINK_WADO_RS);
 	expect_clean("https://pacs.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=" STUDY
 	             "&Accessionnumber=1.2.250.1.999.7.123&idCDA=1.2.3",
-	             LINK_IID);
-	expect_clean("http://viewer.example.org/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=A1", LINK_IID);
-	expect_clean("http://[2001:db8::1]:8080/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=A1", LINK_IID);
+	             CDAIMG_LINK_IID);
+	expect_clean("http://viewer.example.org/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=A1", CDAIMG_LINK_IID);
+	expect_clean("http://[2001:db8::1]:8080/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=A1", CDAIMG_LINK_IID);
 	expect_clean("http://viewer.example.org/IHEInvokeImageDisplay?requestType=PATIENT&patientID=123%5E%5E%5E%261.2.3%26ISO",
-	             LINK_IID);
+	             CDAIMG_LINK_IID);
 }
 
 static void link__syntax_errors(void **state)
 {
 	/* the ANS example's defect: spaces inside the URL */
-	expect("http://www.example.org/wado?requestType=WADO &studyUID=" STUDY, LINK_WADO_URI, CDAIMG_D_URL,
+	expect("http://www.example.org/wado?requestType=WADO &studyUID=" STUDY, CDAIMG_LINK_WADO_URI, CDAIMG_D_URL,
 	       CDAIMG_SEV_ERROR);
-	expect("ftp://pacs.example.org/x", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("pacs.example.org/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https:///wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://h/wado?x=<a>", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://h/wado?x=%zz", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://h/wad\xC3\xA9", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://h/wado?x=[1]", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR); /* brackets: host only */
+	expect("ftp://pacs.example.org/x", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("pacs.example.org/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https:///wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?x=<a>", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?x=%zz", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h/wad\xC3\xA9", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?x=[1]", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR); /* brackets: host only */
 	/* what the schema's anyURI (libxml2's URI parser) refuses, found first by fuzz_series */
-	expect("https://h/wado?requestType=WADO#a#b", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://u@v@h/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://h:80x/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://h:/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://h:8:8/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://a[1]/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://[::1/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://[::1]x/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://u@/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("http://h:18100000000000000000000/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("http://h:65536/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://u[@h/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://u]@h/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
-	expect("https://[]/wado", LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?requestType=WADO#a#b", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://u@v@h/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h:80x/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h:/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://h:8:8/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://a[1]/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://[::1/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://[::1]x/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://u@/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("http://h:18100000000000000000000/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("http://h:65536/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://u[@h/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://u]@h/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
+	expect("https://[]/wado", CDAIMG_LINK_WADO_URI, CDAIMG_D_URL, CDAIMG_SEV_ERROR);
 }
 
 /* Every authority of up to four pieces over the characters that matter, with
@@ -144,7 +144,7 @@ static void link__accepted_authorities_parse_as_uris(void **state)
 	    "https://%41:x@h!$&'()*+,;=/IHEInvokeImageDisplay?requestType=STUDY&accessionNumber=1",
 	};
 	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
-		expect_clean(ok[i], LINK_IID);
+		expect_clean(ok[i], CDAIMG_LINK_IID);
 		xmlURIPtr u = xmlParseURI(ok[i]);
 		if (!u)
 			fail_msg("libxml2 does not parse %s", ok[i]);
@@ -157,30 +157,30 @@ static void link__wado_uri_rules(void **state)
 	/* seriesUID of another series: the ANS example's other defect */
 	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" SERIES ".9&objectUID=" SOP
 	       "&contentType=application/dicom",
-	       LINK_WADO_URI, CDAIMG_D_URL_MISMATCH, CDAIMG_SEV_ERROR);
+	       CDAIMG_LINK_WADO_URI, CDAIMG_D_URL_MISMATCH, CDAIMG_SEV_ERROR);
 	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" SERIES "&objectUID=1.2.3"
 	       "&contentType=application/dicom",
-	       LINK_WADO_URI, CDAIMG_D_URL_MISMATCH, CDAIMG_SEV_ERROR);
+	       CDAIMG_LINK_WADO_URI, CDAIMG_D_URL_MISMATCH, CDAIMG_SEV_ERROR);
 	expect("https://h/wado?requestType=WADO&studyUID=2.9&seriesUID=" SERIES "&objectUID=" SOP
 	       "&contentType=application/dicom",
-	       LINK_WADO_URI, CDAIMG_D_URL_MISMATCH, CDAIMG_SEV_ERROR);
+	       CDAIMG_LINK_WADO_URI, CDAIMG_D_URL_MISMATCH, CDAIMG_SEV_ERROR);
 	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "&objectUID=" SOP "&contentType=application/dicom",
-	       LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
-	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" SERIES "&objectUID=" SOP, LINK_WADO_URI,
+	       CDAIMG_LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" SERIES "&objectUID=" SOP, CDAIMG_LINK_WADO_URI,
 	       CDAIMG_D_URL_CONTENT_TYPE, CDAIMG_SEV_WARNING);
 	expect("https://h/wado?requestType=WADO&studyUID=01.2&seriesUID=" SERIES "&objectUID=" SOP
 	       "&contentType=application/dicom",
-	       LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	       CDAIMG_LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
 	/* parameters are compared decoded: %XX and '+' */
 	expect_clean("https://h/wado?requestType=WA%44O&studyUID=1%2E2.250.1.999.1&seriesUID=" SERIES "&objectUID=" SOP
 	             "&contentType=application%2fdicom",
-	             LINK_WADO_URI);
+	             CDAIMG_LINK_WADO_URI);
 	expect("https://h/wado?requestType=WA+DO&studyUID=" STUDY "&seriesUID=" SERIES "&objectUID=" SOP
 	       "&contentType=application/dicom",
-	       LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	       CDAIMG_LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
 	expect("https://h/wado?requestType=WADO&studyUID=" STUDY "+&seriesUID=" SERIES "&objectUID=" SOP
 	       "&contentType=application/dicom",
-	       LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	       CDAIMG_LINK_WADO_URI, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
 }
 
 /* A byte that has no place in a URL is found wherever it is, at the right offset. */
@@ -192,7 +192,7 @@ static void link__bad_byte_at_every_offset(void **state)
 	for (size_t at = 25; at < sizeof good - 1; at++) {
 		memcpy(url, good, sizeof good);
 		url[at] = at % 2 ? ' ' : '\x7f';
-		cdaimg_diags *d = run(url, LINK_WADO_URI, STUDY);
+		cdaimg_diags *d = run(url, CDAIMG_LINK_WADO_URI, STUDY);
 		int i = tu_find_diag(d, CDAIMG_D_URL, "referenceWado.reference");
 		snprintf(want, sizeof want, "offset %zu", at);
 		if (i < 0 || !strstr(cdaimg_diags_get(d, (size_t)i)->message, want)) {
@@ -205,31 +205,31 @@ static void link__bad_byte_at_every_offset(void **state)
 
 static void link__wado_rs_and_iid_rules(void **state)
 {
-	expect("https://h/dicom-web/studies/" STUDY "/series/" SERIES, LINK_WADO_RS, CDAIMG_D_URL_PARAM,
+	expect("https://h/dicom-web/studies/" STUDY "/series/" SERIES, CDAIMG_LINK_WADO_RS, CDAIMG_D_URL_PARAM,
 	       CDAIMG_SEV_ERROR);
-	expect("https://h/dicom-web/studies/" STUDY "/series/1.2/instances/" SOP, LINK_WADO_RS, CDAIMG_D_URL_MISMATCH,
+	expect("https://h/dicom-web/studies/" STUDY "/series/1.2/instances/" SOP, CDAIMG_LINK_WADO_RS, CDAIMG_D_URL_MISMATCH,
 	       CDAIMG_SEV_ERROR);
-	expect("https://h/viewer?requestType=STUDY&studyUID=" STUDY, LINK_IID, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
-	expect("https://h/IHEInvokeImageDisplay?studyUID=" STUDY, LINK_IID, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
-	expect("https://h/IHEInvokeImageDisplay?requestType=SERIES&studyUID=" STUDY, LINK_IID, CDAIMG_D_URL_PARAM,
+	expect("https://h/viewer?requestType=STUDY&studyUID=" STUDY, CDAIMG_LINK_IID, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	expect("https://h/IHEInvokeImageDisplay?studyUID=" STUDY, CDAIMG_LINK_IID, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	expect("https://h/IHEInvokeImageDisplay?requestType=SERIES&studyUID=" STUDY, CDAIMG_LINK_IID, CDAIMG_D_URL_PARAM,
 	       CDAIMG_SEV_ERROR);
-	expect("https://h/IHEInvokeImageDisplay?requestType=STUDY", LINK_IID, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
-	expect("https://h/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.3", LINK_IID, CDAIMG_D_URL_MISMATCH,
+	expect("https://h/IHEInvokeImageDisplay?requestType=STUDY", CDAIMG_LINK_IID, CDAIMG_D_URL_PARAM, CDAIMG_SEV_ERROR);
+	expect("https://h/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.3", CDAIMG_LINK_IID, CDAIMG_D_URL_MISMATCH,
 	       CDAIMG_SEV_ERROR);
 	/* several studies in one IID link: ours is among them */
-	expect_clean("https://h/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.3," STUDY, LINK_IID);
+	expect_clean("https://h/IHEInvokeImageDisplay?requestType=STUDY&studyUID=1.2.3," STUDY, CDAIMG_LINK_IID);
 }
 
 static void link__kind_codes_and_inference(void **state)
 {
-	assert_int_equal(link_kind_from_code("ihe-iid"), LINK_IID);
-	assert_int_equal(link_kind_from_code("dicom-wado-uri"), LINK_WADO_URI);
-	assert_int_equal(link_kind_from_code("dicom-wado-rs"), LINK_WADO_RS);
+	assert_int_equal(link_kind_from_code("ihe-iid"), CDAIMG_LINK_IID);
+	assert_int_equal(link_kind_from_code("dicom-wado-uri"), CDAIMG_LINK_WADO_URI);
+	assert_int_equal(link_kind_from_code("dicom-wado-rs"), CDAIMG_LINK_WADO_RS);
 	assert_int_equal(link_kind_from_code("wado"), LINK_NONE);
-	assert_string_equal(link_kind_code(LINK_WADO_RS), "dicom-wado-rs");
-	assert_int_equal(link_kind_infer("https://h/IHEInvokeImageDisplay?requestType=STUDY"), LINK_IID);
-	assert_int_equal(link_kind_infer("https://h/rs/studies/1/series/2/instances/3"), LINK_WADO_RS);
-	assert_int_equal(link_kind_infer("https://h/wado?requestType=WADO&studyUID=1"), LINK_WADO_URI);
+	assert_string_equal(link_kind_code(CDAIMG_LINK_WADO_RS), "dicom-wado-rs");
+	assert_int_equal(link_kind_infer("https://h/IHEInvokeImageDisplay?requestType=STUDY"), CDAIMG_LINK_IID);
+	assert_int_equal(link_kind_infer("https://h/rs/studies/1/series/2/instances/3"), CDAIMG_LINK_WADO_RS);
+	assert_int_equal(link_kind_infer("https://h/wado?requestType=WADO&studyUID=1"), CDAIMG_LINK_WADO_URI);
 	assert_int_equal(link_kind_infer("https://h/other"), LINK_NONE);
 }
 

@@ -8,7 +8,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "testutil.h"
-#include "prep.h"
+#include "check.h"
 
 static xmlDocPtr build(const cdaimg_series *s, cdaimg_profile profile, xmlNodePtr *act, cdaimg_diags *d)
 {
@@ -306,7 +306,7 @@ static void links__built_from_base_in_a_study(void **state)
 	check_ctx c;
 	check_init(&c, &a, NULL, d);
 	c.study_uid = "1.2.250.1.925.994044.27.123.1876360";
-	prep_series *ps = check_series(&c, &t.s);
+	prep_series *ps = check_series(&c, NULL, &t.s);
 	if (!ps) {
 		tu_print_diags(d);
 		fail_msg("check_series failed");
@@ -320,7 +320,7 @@ static void links__built_from_base_in_a_study(void **state)
 	t.s.link.base = "ftp://pacs.example.org";
 	check_init(&c, &a, NULL, d);
 	c.study_uid = "1.2.250.1.925.994044.27.123.1876360";
-	assert_null(check_series(&c, &t.s));
+	assert_null(check_series(&c, NULL, &t.s));
 	assert_diag(d, CDAIMG_D_URL, "referenceWado.base");
 	arena_release(&a);
 	cdaimg_diags_free(d);

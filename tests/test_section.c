@@ -8,7 +8,10 @@
  * and review the diff; otherwise any drift fails the test. */
 #include "study_fixture.h"
 
-#include "docmap.h"
+#include "check.h"
+#include "map.h"
+#include "emit_dom.h"
+#include "emit_writer.h"
 
 /* A document <ClinicalDocument><component/></ClinicalDocument> to build into. */
 static xmlDocPtr new_doc(xmlNodePtr *component)
@@ -307,16 +310,16 @@ static void section__out_of_memory(void **state)
 	assert_true(oom_run(&c) > 100);
 }
 
-/* map_section through @p e, for the studies of @p s. */
+/* map_catalog through @p e, for the studies of @p s. */
 static void map_with(emitter *e, const cdaimg_study *s, size_t n, arena *a)
 {
 	check_ctx c;
 	check_init(&c, a, NULL, NULL);
 	prep_study **ps = check_studies(&c, s, n);
 	assert_non_null(ps);
-	section_opts so = {"ex", 1, "2.25.7", false, false};
-	assert_true(assign_refs(a, ps, n, &so));
-	map_section(e, profile_get(CDAIMG_PROFILE_FR), ps, n, &so);
+	catalog_opts co = {"ex", 1, "2.25.7", c.lang};
+	assert_true(map_catalog_refs(a, ps, n, &co));
+	map_catalog(e, &(map_opts){c.p, c.lang}, ps, n, &co);
 	assert_false(e->failed);
 }
 

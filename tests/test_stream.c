@@ -13,7 +13,8 @@
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
 
-#include "emit.h"
+#include "emit_dom.h"
+#include "emit_writer.h"
 #include "testutil.h"
 #include "valuesets.h"
 
@@ -737,6 +738,29 @@ static void stream__emitter_calls_match_dom(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* What an item wrote is taken back, even when the container's start tag was
+ * still open before it (the first item of a section). */
+static void stream__truncate_to_an_open_start_tag(void **state)
+{
+	emitter e;
+	xw_emitter w;
+	xw_init(&e, &w, NULL);
+	em_start(&e, "section");
+	em_declare_xsi(&e);
+	xw_mark m = xw_here(&w);
+	em_start(&e, "entry");
+	em_start(&e, "act");
+	xw_truncate(&w, m);
+	em_start(&e, "entry");
+	em_end(&e);
+	em_end(&e);
+	assert_false(e.failed);
+	const char want[] = "<section xmlns=\"urn:hl7-org:v3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n"
+	                    "  <entry/>\n</section>";
+	assert_same_bytes(want, sizeof want - 1, w.buf, w.len, "taken back");
+	xw_free(&w);
+}
+
 /* --- failures --------------------------------------------------------------------------- */
 
 static void stream__invalid_series_skipped_with_index(void **state)
@@ -988,6 +1012,7 @@ int main(void)
 		cmocka_unit_test(stream__escape_bounds),
 		cmocka_unit_test(stream__escape_arbitrary_bytes),
 		cmocka_unit_test(stream__emitter_calls_match_dom),
+		cmocka_unit_test(stream__truncate_to_an_open_start_tag),
 		cmocka_unit_test(stream__acts_identical_to_dom),
 		cmocka_unit_test(stream__acts_identical_to_dom_dicom),
 		cmocka_unit_test(stream__acts_identical_to_dom_ccda),

@@ -40,6 +40,52 @@ static void study__builds_valid_act(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* The display names of the fixed codes follow the language asked for, the
+ * Study Act's as the Series Act's, whatever the profile (FR once wrote
+ * "Examen" on the Study Act and "Series" on the Series Act with lang "en"). */
+static void study__display_names_follow_lang(void **state)
+{
+	static const struct {
+		cdaimg_profile profile;
+		const char *lang, *study, *series, *modality;
+	} cases[] = {
+		{CDAIMG_PROFILE_FR, NULL, "Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9"},
+		{CDAIMG_PROFILE_FR, "en", "Study", "Series", "Modality"},
+		{CDAIMG_PROFILE_DICOM, NULL, "Study", "Series", "Modality"},
+		{CDAIMG_PROFILE_DICOM, "fr", "Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9"},
+		{CDAIMG_PROFILE_CCDA, "fr", "Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fx_study f;
+		fx_study_init(&f, 1);
+		f.s.accession = (cdaimg_identifier){NULL, NULL};
+		cdaimg_options opts = CDAIMG_OPTIONS_INIT;
+		opts.profile = cases[i].profile;
+		opts.lang = cases[i].lang;
+		xmlNodePtr entry, act = NULL;
+		xmlDocPtr doc = new_entry_doc(&entry);
+		doc->encoding = xmlStrdup((const xmlChar *)"UTF-8"); /* non-ASCII characters as they are */
+		cdaimg_diags *d = cdaimg_diags_new();
+		assert_cdaimg_ok(cdaimg_study_build(&act, entry, &f.s, &opts, d), d);
+		char *text = fx_serialize(doc, act), want[160];
+		snprintf(want, sizeof want, "code=\"113014\" codeSystem=\"1.2.840.10008.2.16.4\" codeSystemName=\"DCM\" "
+		         "displayName=\"%s\"", cases[i].study);
+		if (!strstr(text, want))
+			fail_msg("case %zu: no %s in\n%s", i, want, text);
+		snprintf(want, sizeof want, "code=\"113015\" codeSystem=\"1.2.840.10008.2.16.4\" codeSystemName=\"DCM\" "
+		         "displayName=\"%s\"", cases[i].series);
+		if (!strstr(text, want))
+			fail_msg("case %zu: no %s in\n%s", i, want, text);
+		snprintf(want, sizeof want, "code=\"121139\" codeSystem=\"1.2.840.10008.2.16.4\" codeSystemName=\"DCM\" "
+		         "displayName=\"%s\"", cases[i].modality);
+		if (!strstr(text, want))
+			fail_msg("case %zu: no %s in\n%s", i, want, text);
+		free(text);
+		cdaimg_diags_free(d);
+		xmlFreeDoc(doc);
+	}
+}
+
 static void study__date_required(void **state)
 {
 	fx_study f;
@@ -355,6 +401,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(study__builds_valid_act),
+		cmocka_unit_test(study__display_names_follow_lang),
 		cmocka_unit_test(study__date_required),
 		cmocka_unit_test(study__series_paths_and_link_consistency),
 		cmocka_unit_test(study__series_given_twice_is_warned_about),

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* extract.h - the reading of a document back into values, shared by
+ * extract.c (the walk, the narrative references, the public calls),
+ * extract_values.c (an entry's values) and extract_header.c (the header). */
+#ifndef CDAIMG_EXTRACT_INTERNAL_H
+#define CDAIMG_EXTRACT_INTERNAL_H
+
+#include <libxml/tree.h>
+
+#include "profile.h"
+#include "target.h"
+#include "values.h"
+
+typedef struct id_entry {
+	const char *id;
+	const xmlNode *node;
+	size_t order;
+} id_entry;
+
+typedef struct xctx {
+	diag_ctx dc;
+	cdaimg_values *v;
+	arena *a;
+	xmlDocPtr doc;
+	id_entry *ids; /* narrative ID -> element, built on the first reference */
+	size_t n_ids, cap_ids;
+	bool ids_ready;
+	const char *study_uid, *series_uid; /* of the entry being read, for the link checks */
+} xctx;
+
+/* --- extract.c: helpers -------------------------------------------------------------------- */
+void x_nomem(xctx *x);
+/* Copies in the arena (NULL for NULL; out of memory noted). */
+char *x_dup(xctx *x, const char *s);
+char *x_cat(xctx *x, const char *prefix, const char *s);
+/* prefix + @p uuid in lower case. */
+char *x_lower_uuid(xctx *x, const char *prefix, const char *uuid);
+/* The first HL7 child @p name of @p n, the next sibling so named; NULL when none. */
+const xmlNode *x_child(const xmlNode *n, const char *name);
+const xmlNode *x_sibling(const xmlNode *n, const char *name);
+/* The value of an attribute in no namespace; NULL when absent. */
+const char *x_attr(xctx *x, const xmlNode *n, const char *name);
+bool x_attr_is(xctx *x, const xmlNode *n, const char *name, const char *value);
+/* @p n has the template id @p root; the template id of @p role in some profile. */
+bool x_has_template(xctx *x, const xmlNode *n, const char *root);
+bool x_has_role(xctx *x, const xmlNode *n, tid_role role);
+bool x_is_act(xctx *x, const xmlNode *n, tid_role role);
+/* A CDAIMG_D_EXTRACT diagnostic at @p n (its path and line). */
+void x_diag(xctx *x, cdaimg_severity sev, const xmlNode *n, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+/* @p s quoted for a message (at most ~60 characters), in @p buf. */
+const char *x_quote(xctx *x, char buf[256], const char *s);
+/* A concept of one coding (code and display copied). */
+void x_concept(xctx *x, cdaimg_concept *out, const char *system, const char *code, const char *display);
+/* @p ts as FHIR dateTime; NULL (reported at @p at) when it is not a date. */
+const char *x_ts(xctx *x, const xmlNode *at, const char *ts);
+/* D6: the text of an ED (inline, or where its reference points) as a FHIR Narrative. */
+void x_narrative(xctx *x, const xmlNode *ed, cdaimg_narrative *out);
+
+/* --- extract_values.c ---------------------------------------------------------------------- */
+/* Every <id> child of @p el; the first one kept is a DICOM UID slot (D2). */
+void x_ids(xctx *x, const xmlNode *el, const cdaimg_identifier **out, size_t *n_out);
+/* The UID a DICOM UID identifier carries (urn:oid: form), or NULL. */
+const char *x_uid_of(const cdaimg_identifier *ids, size_t n);
+/* The time of @p owner (its effectiveTime's value, or low's) as FHIR dateTime, or NULL. */
+const char *x_time(xctx *x, const xmlNode *owner);
+/* A Series Act. */
+void x_series(xctx *x, const xmlNode *act, cdaimg_series *s);
+
+#endif

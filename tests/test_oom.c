@@ -24,6 +24,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "drive.h" /* min_document_new */
 #include "testutil.h"
 
 /* The cases of this file: a failure that does not matter (of an error
@@ -219,30 +220,24 @@ typedef struct doc_state {
 	cdaimg_values *got; /* what an extraction gave */
 } doc_state;
 
-/* A ClinicalDocument holding one Series Act, as text, parsed and in a file. */
+/* A ClinicalDocument holding one Series Act (the library's minimal document
+ * around an entry), as text, parsed and in a file. */
 static void doc_state_init(doc_state *s, int make_invalid)
 {
 	memset(s, 0, sizeof *s);
 	tu_series t;
 	tu_series_init(&t);
-	char *act = NULL;
-	assert_int_equal(cdaimg_series_to_string(&act, NULL, &t.s, NULL, NULL), CDAIMG_OK);
-	const char *head = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\">"
-	                   "<typeId root=\"2.16.840.1.113883.1.3\" extension=\"POCD_HD000040\"/>"
-	                   "<id root=\"2.25.1\"/><code code=\"18748-4\" codeSystem=\"2.16.840.1.113883.6.1\"/>"
-	                   "<effectiveTime value=\"20240101\"/>"
-	                   "<confidentialityCode code=\"N\" codeSystem=\"2.16.840.1.113883.5.25\"/>"
-	                   "<recordTarget><patientRole><id root=\"2.25.2\"/></patientRole></recordTarget>"
-	                   "<author><time value=\"20240101\"/><assignedAuthor><id root=\"2.25.3\"/></assignedAuthor></author>"
-	                   "<custodian><assignedCustodian><representedCustodianOrganization><id root=\"2.25.4\"/>"
-	                   "</representedCustodianOrganization></assignedCustodian></custodian>"
-	                   "<component><structuredBody><component><section><entry>";
-	const char *tail = "</entry></section></component></structuredBody></component></ClinicalDocument>";
-	size_t n = strlen(head) + strlen(act) + strlen(tail) + 64;
-	s->xml = malloc(n);
-	assert_non_null(s->xml);
-	snprintf(s->xml, n, "%s%s%s", head, act, tail);
-	cdaimg_free(act);
+	xmlNodePtr entry = NULL;
+	xmlDocPtr built = min_document_new(&entry);
+	assert_non_null(built);
+	assert_int_equal(cdaimg_series_build(NULL, entry, &t.s, NULL, NULL), CDAIMG_OK);
+	xmlChar *mem = NULL;
+	int len = 0;
+	xmlDocDumpMemory(built, &mem, &len);
+	assert_non_null(mem);
+	s->xml = copy((const char *)mem);
+	xmlFree(mem);
+	xmlFreeDoc(built);
 	if (make_invalid) {
 		char *p = strstr(s->xml, "moodCode=\"EVN\"");
 		memcpy(p, "moodCode=\"XYZ\"", 14);
@@ -251,6 +246,7 @@ static void doc_state_init(doc_state *s, int make_invalid)
 	}
 	s->len = strlen(s->xml);
 	assert_int_equal(cdaimg_doc_read_memory(&s->doc, s->xml, s->len, "doc", NULL), CDAIMG_OK);
+	/* /ClinicalDocument/component/structuredBody/component/section/entry/act */
 	s->act = xmlDocGetRootElement(s->doc)->last->children->children->children->children->children;
 	assert_string_equal((const char *)s->act->name, "act");
 	s->file = tmpfile();

@@ -45,6 +45,8 @@ typedef struct mctx {
 	size_t n_probes;
 } mctx;
 
+static const char *uid_problem(const char *s);
+
 /* --- messages -------------------------------------------------------------------------------- */
 
 static void nomem(mctx *m) { dc_err(&m->dc, CDAIMG_D_NOMEM, "", "out of memory"); }
@@ -67,7 +69,10 @@ static void inst_say(mctx *m, const inst *in, size_t attr, cdaimg_severity sev, 
 	}
 	if (in->v[DA_SOP_UID] && attr != DA_SOP_UID) {
 		sb_add(&b, "of SOP instance ");
-		sb_add_quoted(&b, in->v[DA_SOP_UID]);
+		if (uid_problem(in->v[DA_SOP_UID]))
+			sb_add_quoted(&b, in->v[DA_SOP_UID]);
+		else
+			sb_add(&b, in->v[DA_SOP_UID]); /* a UID: whole, as it is */
 	} else {
 		sb_add(&b, "of the instance");
 	}

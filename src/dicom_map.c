@@ -305,6 +305,20 @@ static bool convert(mctx *m, inst *in)
 		ok = fhir_datetime(m, in, DA_SERIES_DATE, DA_SERIES_TIME, in->series_date, sizeof in->series_date) && ok;
 	else
 		memcpy(in->series_date, in->study_date, sizeof in->series_date);
+	/* a time without its date is not used, but a bad one is still said */
+	static const size_t lone[][2] = {{DA_STUDY_DATE, DA_STUDY_TIME}, {DA_SERIES_DATE, DA_SERIES_TIME}};
+	for (size_t i = 0; i < 2; i++) {
+		int h, mi, s;
+		char frac[8];
+		bool acr;
+		const char *why = !in->v[lone[i][0]] && in->v[lone[i][1]]
+		                          ? parse_tm(in->v[lone[i][1]], &h, &mi, &s, frac, &acr)
+		                          : NULL;
+		if (why) {
+			inst_say(m, in, lone[i][1], CDAIMG_SEV_ERROR, CDAIMG_D_DATE, "%s", why);
+			ok = false;
+		}
+	}
 	return ok;
 }
 

@@ -299,7 +299,13 @@ static bool convert(mctx *m, inst *in)
 	     text_ok(m, in, DA_SERIES_TIME) && text_ok(m, in, DA_TZ) && ok;
 	if (!ok)
 		return false;
-	ok = fhir_datetime(m, in, DA_STUDY_DATE, DA_STUDY_TIME, in->study_date, sizeof in->study_date);
+	/* the study act's effectiveTime, which the model requires (dateActe) */
+	if (!in->v[DA_STUDY_DATE]) {
+		inst_say(m, in, DA_STUDY_DATE, CDAIMG_SEV_ERROR, CDAIMG_D_REQUIRED,
+		         "required (the date of the study, dateActe), and absent or empty");
+		ok = false;
+	}
+	ok = fhir_datetime(m, in, DA_STUDY_DATE, DA_STUDY_TIME, in->study_date, sizeof in->study_date) && ok;
 	/* the series date, or the study's when the series has none (docs/mapping.md) */
 	if (in->v[DA_SERIES_DATE])
 		ok = fhir_datetime(m, in, DA_SERIES_DATE, DA_SERIES_TIME, in->series_date, sizeof in->series_date) && ok;

@@ -474,6 +474,7 @@ static void dicom__set_sources(void **state)
 	in.sop_uid = "1.2.3.2";
 	in.sop_class = "1.2.840.10008.5.1.4.1.1.2";
 	in.modality = "CT";
+	in.study_date = "20240115";
 	in.frames = "1A";
 	assert_cdaimg_ok(cdaimg_dicom_set_add(set, &in, d), d);
 	assert_int_equal(cdaimg_dicom_set_count(set), 3);

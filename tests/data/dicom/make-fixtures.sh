@@ -36,3 +36,10 @@ for f in $(cd "$P/dicomdirtests/98892003" && find . -type f | sort); do
 	i=$((i + 1))
 done
 strip "$tmp"/i*.json > 98892003-metadata.json
+# a CT instance whose text is Latin-1 (ISO_IR 100): chrFren.dcm with its character set,
+# modality, SOP class, dates and descriptions changed by dcmodify
+cp "$P/../charset_files/chrFren.dcm" latin1-ct.dcm
+dcmodify -nb -i "(0008,0005)=ISO_IR 100" -i "(0008,0060)=CT" -i "(0008,0016)=1.2.840.10008.5.1.4.1.1.2" \
+	-i "(0008,0020)=20240115" -i "(0008,0030)=093000" \
+	-i "(0008,103E)=$(printf 'D\351fil\351 thoracique')" \
+	-i "(0008,1030)=$(printf 'Scanner \340 l\47h\364pital')" latin1-ct.dcm

@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: MIT
+# libcdaimg-dicom (DICOM files in, DCMTK): dicom_files_test.c reads pydicom's test files where
+# Debian's python3-pydicom puts them (PYDICOM_TEST_FILES to change), and fails when they are
+# missing. It links the libraries as a user does (public API only).
+if(TARGET cdaimg_dicom)
+  add_executable(dicom_files_test dicom_files_test.c testutil.c)
+  target_link_libraries(dicom_files_test PRIVATE cdaimg_dicom cdaimg PkgConfig::CMOCKA)
+  target_include_directories(dicom_files_test PRIVATE ${PROJECT_SOURCE_DIR}/include/cdaimg ${CMAKE_CURRENT_SOURCE_DIR})
+  cdaimg_warnings(dicom_files_test)
+  add_test(NAME dicom_files_test COMMAND dicom_files_test)
+  set_tests_properties(dicom_files_test PROPERTIES ENVIRONMENT "${CDAIMG_TEST_ENV}" LABELS "unit;dicom")
+endif()

@@ -299,12 +299,6 @@ static bool convert(mctx *m, inst *in)
 	     text_ok(m, in, DA_SERIES_TIME) && text_ok(m, in, DA_TZ) && ok;
 	if (!ok)
 		return false;
-	/* the study act's effectiveTime, which the model requires (dateActe) */
-	if (!in->v[DA_STUDY_DATE]) {
-		inst_say(m, in, DA_STUDY_DATE, CDAIMG_SEV_ERROR, CDAIMG_D_REQUIRED,
-		         "required (the date of the study, dateActe), and absent or empty");
-		ok = false;
-	}
 	ok = fhir_datetime(m, in, DA_STUDY_DATE, DA_STUDY_TIME, in->study_date, sizeof in->study_date) && ok;
 	/* the series date, or the study's when the series has none (docs/mapping.md) */
 	if (in->v[DA_SERIES_DATE])
@@ -581,8 +575,11 @@ static json_t *study_json(mctx *m, const series_key *ks, size_t n, bool *ok)
 		return NULL;
 	put(o, "resourceType", json_string("FrExamenImagerie"), ok);
 	put(o, "uuidInstanceExamen", uid_ids(rep->v[DA_STUDY_UID]), ok);
-	if (rep->study_date[0])
+	if (rep->study_date[0]) /* the study act's effectiveTime, which the model requires (dateActe) */
 		put(o, "dateActe", json_string(rep->study_date), ok);
+	else
+		inst_say(m, rep, DA_STUDY_DATE, CDAIMG_SEV_ERROR, CDAIMG_D_REQUIRED,
+		         "required (the date of the study, dateActe), and absent or empty");
 	if (rep->v[DA_STUDY_DESC])
 		put(o, "description", narrative(rep->v[DA_STUDY_DESC]), ok);
 	json_t *acc = accession_json(m, rep);

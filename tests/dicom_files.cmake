@@ -10,3 +10,13 @@ if(TARGET cdaimg_dicom)
   add_test(NAME dicom_files_test COMMAND dicom_files_test)
   set_tests_properties(dicom_files_test PROPERTIES ENVIRONMENT "${CDAIMG_TEST_ENV}" LABELS "unit;dicom")
 endif()
+
+# cdaimg build --from dicom-json|dicom, run in-process (as cli_test).
+if(TARGET cdaimg_cli)
+  add_executable(cli_dicom_test cli_dicom_test.c testutil.c)
+  target_link_libraries(cli_dicom_test PRIVATE cdaimg_cli PkgConfig::CMOCKA)
+  target_include_directories(cli_dicom_test PRIVATE ${PROJECT_SOURCE_DIR}/include/cdaimg ${CMAKE_CURRENT_SOURCE_DIR})
+  cdaimg_warnings(cli_dicom_test)
+  add_test(NAME cli_dicom_test COMMAND cli_dicom_test)
+  set_tests_properties(cli_dicom_test PROPERTIES ENVIRONMENT "${CDAIMG_TEST_ENV}" LABELS "unit;cli;dicom")
+endif()

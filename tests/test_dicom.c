@@ -232,6 +232,14 @@ static void dicom__frames_and_bad_values_named(void **state)
 	assert_msg(d, CDAIMG_SEV_ERROR, "0020000D StudyInstanceUID of SOP instance");
 	assert_msg(d, CDAIMG_SEV_ERROR, "00080018 SOPInstanceUID \"1.02\" of the instance: not a DICOM UID");
 	assert_diag(d, CDAIMG_D_REQUIRED, "$");
+	/* no study date: the study act needs one */
+	cdaimg_diags_clear(d);
+	t = instance_json("1.2.3.1", "1.2.3", "CT", "");
+	char *p = strstr(t, ",\"00080020\"");
+	strcpy(p, "}");
+	assert_int_equal(read_text(t, &o, d, NULL), CDAIMG_EINVALID);
+	assert_msg(d, CDAIMG_SEV_ERROR, "00080020 StudyDate of SOP instance 1.2.3.1: required");
+	free(t);
 	cdaimg_diags_free(d);
 }
 

@@ -137,7 +137,8 @@ cdaimg_status read_file(reader &r, const std::string &path, bool named)
 	if (cond.good() && !part10 && (value(ds, DCM_SOPInstanceUID).empty() || value(ds, DCM_SOPClassUID).empty()))
 		cond = EC_InvalidStream;
 	if (cond.bad()) {
-		std::string why = cond == EC_InvalidStream ? "not a DICOM file" : std::string("not read as DICOM: ") + cond.text();
+		std::string why = !part10 ? "not a DICOM file (no Part 10 header, and not a dataset naming its SOP instance)"
+		                          : std::string("not read as DICOM: ") + cond.text();
 		say(r, named ? CDAIMG_SEV_ERROR : CDAIMG_SEV_WARNING, CDAIMG_D_EXTRACT, path,
 		    named ? why : why + "; skipped");
 		return named ? CDAIMG_EINVALID : CDAIMG_OK;

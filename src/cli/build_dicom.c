@@ -13,14 +13,15 @@
 #include <cdaimg/dicomfile.h>
 #endif
 
-int cli_dicom_check(cli *c, const cli_dicom *d, cdaimg_profile profile, size_t n_inputs)
+int cli_dicom_check(cli *c, const cli_dicom *d, cdaimg_profile profile, const char *const *inputs, size_t n_inputs)
 {
 	if (!d->from) {
 		if (d->base || d->link || d->timezone || d->instance || d->values_out)
 			return cli_usage(c, "--base, --link, --timezone, --instance and --values-out go with "
 			                    "--from dicom-json or --from dicom");
 		if (n_inputs > 1)
-			return cli_usage(c, "one input file only (several go with --from dicom-json|dicom)");
+			return cli_usage(c, "one input file only ('%s' is extra); several go with --from dicom-json|dicom",
+			                 inputs[1]);
 		return -1;
 	}
 	if (strcmp(d->from, "dicom-json") && strcmp(d->from, "dicom"))

@@ -15,7 +15,7 @@ typedef struct cli_dicom {
 } cli_dicom;
 
 /* The options' consistency: -1 when fine, CLI_USAGE (message printed). */
-int cli_dicom_check(cli *c, const cli_dicom *d, cdaimg_profile profile, size_t n_inputs);
+int cli_dicom_check(cli *c, const cli_dicom *d, cdaimg_profile profile, const char *const *inputs, size_t n_inputs);
 
 /* Read @p n inputs into studies (*out, caller frees), every problem reported
  * with its file; --values-out written. *name: the name the build's

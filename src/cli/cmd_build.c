@@ -152,7 +152,7 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 	}
 	if (!b->input)
 		return cli_usage(c, "an input file is needed (or '-' for standard input)");
-	int drc = cli_dicom_check(c, &b->dicom, b->opts.profile, b->n_inputs);
+	int drc = cli_dicom_check(c, &b->dicom, b->opts.profile, b->inputs, b->n_inputs);
 	if (drc >= 0)
 		return drc;
 	if (b->header && b->as != AS_DOCUMENT)

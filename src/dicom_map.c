@@ -400,6 +400,10 @@ static bool keep_series(mctx *m, series *se)
 		inst *x = se->in[i];
 		if (x->dropped)
 			continue;
+		if (strcmp(x->v[DA_MODALITY], first->v[DA_MODALITY]))
+			inst_say(m, x, DA_MODALITY, CDAIMG_SEV_WARNING, CDAIMG_D_IGNORED,
+			         "not the modality of the series' first instance (%s): the series is %s",
+			         first->v[DA_SOP_UID], first->v[DA_MODALITY]);
 		if ((in = in_value_set(m, true, x->v[DA_SOP_CLASS])) < 0)
 			return false;
 		if (!in) {
@@ -511,9 +515,10 @@ static json_t *sop_json(const mctx *m, const inst *x, bool *ok)
 
 static json_t *series_json(const mctx *m, const series *se, bool *ok)
 {
-	const inst *first = NULL;
-	for (size_t i = 0; i < se->n && !first; i++)
-		first = se->in[i]->dropped ? NULL : se->in[i];
+	/* the series' own values: those of its first instance (the modality was judged on it) */
+	const inst *first = se->in[0], *kept = NULL;
+	for (size_t i = 0; i < se->n && !kept; i++)
+		kept = se->in[i]->dropped ? NULL : se->in[i];
 	json_t *o = json_object();
 	if (!o)
 		return NULL;
@@ -524,7 +529,7 @@ static json_t *series_json(const mctx *m, const series *se, bool *ok)
 	if (first->series_date[0])
 		put(o, "date", json_string(first->series_date), ok);
 	if (m->o->pick == CDAIMG_DICOM_FIRST) {
-		put(o, "instanceSOP", sop_json(m, first, ok), ok);
+		put(o, "instanceSOP", sop_json(m, kept, ok), ok);
 	} else {
 		json_t *a = json_array();
 		for (size_t i = 0; a && i < se->n; i++)

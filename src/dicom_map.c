@@ -108,6 +108,8 @@ static const char *uid_problem(const char *s)
 			return *e && *e != '.' ? "holds a character other than digits and dots" : "has an empty component";
 		if (*c == '0' && e - c > 1)
 			return "has a component with a leading zero";
+		if (c == s && (e - c > 1 || *c > '2'))
+			return "does not start with 0, 1 or 2, as an OID does";
 		if (!*e)
 			return NULL;
 		if (*e != '.')

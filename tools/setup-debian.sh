@@ -11,4 +11,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	cmake make gcc g++ pkg-config libc6-dev \
 	libxml2-dev libjansson-dev libcmocka-dev \
 	valgrind binutils ca-certificates >/dev/null
+# DICOM in (issue 21): DCMTK's dcmdata for DICOM files (libcdaimg-dicom), its dcm2json for the
+# benchmark and the fixtures, and pydicom's test files (python3-pydicom), which the tests read
+$SUDO apt-get install -y -qq --no-install-recommends libdcmtk-dev dcmtk python3-pydicom >/dev/null
 echo "setup-debian: build dependencies installed"

@@ -24,6 +24,7 @@
 #include "extract.h"
 #include "stream.h"
 #include "json.h"
+#include "dicom.h"
 #include "version.h"
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_dicom.h"
 
 typedef enum build_as { AS_ENTRY, AS_SECTION, AS_DOCUMENT } build_as;
 
@@ -16,9 +17,13 @@ typedef struct build_args {
 	const char *into;   /* --into REPORT.xml, or NULL */
 	bool strict;
 	cdaimg_options opts; /* --profile */
+	cli_dicom dicom;     /* --from dicom-json|dicom and its options (build_dicom.c) */
+	const char **inputs;  /* every input (several with --from) */
+	size_t n_inputs;
 } build_args;
 
-enum { O_AS = 1, O_OUTPUT, O_STRICT, O_PROFILE, O_HEADER, O_SAMPLE_HEADER, O_INTO };
+enum { O_AS = 1, O_OUTPUT, O_STRICT, O_PROFILE, O_HEADER, O_SAMPLE_HEADER, O_INTO,
+       O_FROM, O_BASE, O_LINK, O_TIMEZONE, O_INSTANCE, O_VALUES_OUT };
 
 static const cli_opt build_opts[] = {
 	{O_AS, 0, "as", "entry|section|document"},
@@ -28,6 +33,12 @@ static const cli_opt build_opts[] = {
 	{O_HEADER, 0, "header", "FILE"},
 	{O_SAMPLE_HEADER, 0, "sample-header", NULL},
 	{O_INTO, 0, "into", "REPORT.xml"},
+	{O_FROM, 0, "from", "dicom-json|dicom"},
+	{O_BASE, 0, "base", "URL"},
+	{O_LINK, 0, "link", "ihe-iid|dicom-wado-uri|dicom-wado-rs"},
+	{O_TIMEZONE, 0, "timezone", "ZONE"},
+	{O_INSTANCE, 0, "instance", "first|all"},
+	{O_VALUES_OUT, 0, "values-out", "FILE.json"},
 	{0, 0, NULL, NULL},
 };
 
@@ -36,6 +47,8 @@ static void build_help(cli *c)
 	fputs("Usage: cdaimg build [--as entry|section|document] [--profile fr|dicom|ccda] [-o FILE] [--strict]\n"
 	      "                    [--header HEADER.json | --sample-header] INPUT.json|-\n"
 	      "       cdaimg build --into REPORT.xml [-o FILE] [--strict] STUDIES.json|-\n"
+	      "       cdaimg build --from dicom-json|dicom --base URL [--link KIND] [--timezone ZONE]\n"
+	      "                    [--instance first|all] [--values-out FILE.json] [--as ...] INPUT...\n"
 	      "\n"
 	      "Read the JSON form of FrSerieImagerie or FrExamenImagerie (or an array of them) and\n"
 	      "write CDA R2 XML:\n"
@@ -62,6 +75,19 @@ static void build_help(cli *c)
 	      "                 alone, or C-CDA Diagnostic Imaging Report (English display names;\n"
 	      "                 instanceSOP may then be an array)\n"
 	      "      --diagnostics text|json  problems as text lines or JSON lines (see cdaimg(1))\n"
+	      "      --from dicom-json  the inputs are DICOM JSON (PS3.18 annex F): an instance (dcm2json)\n"
+	      "                 or an array of them (QIDO-RS, WADO-RS metadata); grouped into studies\n"
+	      "      --from dicom  the inputs are DICOM files, DICOMDIRs or folders (read recursively)\n"
+	      "      --base URL  with --from: the image server; each series' link is built from it\n"
+	      "      --link ihe-iid|dicom-wado-uri|dicom-wado-rs  the kind of link (default: ihe-iid\n"
+	      "                 with --profile fr, dicom-wado-rs otherwise)\n"
+	      "      --timezone ZONE  the zone of DICOM times without 00080201 (TimezoneOffsetFromUTC):\n"
+	      "                 an offset (+01:00) or a tz database name (Europe/Paris)\n"
+	      "      --instance first|all  SOP instances per series: the first by InstanceNumber\n"
+	      "                 (default; the FR profile holds one), or all (--profile dicom|ccda)\n"
+	      "      --values-out FILE.json  also write the values read, in the JSON form\n"
+	      "                 (series of a modality outside the profile's value set are left out,\n"
+	      "                 with a warning; an error with --strict)\n"
 	      "\n"
 	      "Every value is checked and every problem reported on standard error with its file\n"
 	      "and JSON path (INPUT.json: $.instanceSOP.statut: ...); nothing is written on error.\n"
@@ -98,6 +124,18 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 			b->into = a.value;
 		} else if (id == O_STRICT) {
 			b->strict = true;
+		} else if (id == O_FROM) {
+			b->dicom.from = a.value;
+		} else if (id == O_BASE) {
+			b->dicom.base = a.value;
+		} else if (id == O_LINK) {
+			b->dicom.link = a.value;
+		} else if (id == O_TIMEZONE) {
+			b->dicom.timezone = a.value;
+		} else if (id == O_INSTANCE) {
+			b->dicom.instance = a.value;
+		} else if (id == O_VALUES_OUT) {
+			b->dicom.values_out = a.value;
 		} else if (id == O_PROFILE) {
 			if (!strcmp(a.value, "fr"))
 				b->opts.profile = CDAIMG_PROFILE_FR;
@@ -107,14 +145,16 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 				b->opts.profile = CDAIMG_PROFILE_CCDA;
 			else
 				return cli_usage(c, "--profile takes fr, dicom or ccda, not '%s'", a.value);
-		} else if (b->input) {
-			return cli_usage(c, "one input file only ('%s' is extra)", a.value);
 		} else {
-			b->input = a.value;
+			b->inputs[b->n_inputs++] = a.value;
+			b->input = b->inputs[0];
 		}
 	}
 	if (!b->input)
 		return cli_usage(c, "an input file is needed (or '-' for standard input)");
+	int drc = cli_dicom_check(c, &b->dicom, b->opts.profile, b->inputs, b->n_inputs);
+	if (drc >= 0)
+		return drc;
 	if (b->header && b->as != AS_DOCUMENT)
 		return cli_usage(c, "--header goes with --as document");
 	if (b->sample_header && b->as != AS_DOCUMENT)
@@ -515,10 +555,13 @@ static int read_header(cli *c, const build_args *b, cdaimg_diags *shown, cdaimg_
 
 int cli_cmd_build(cli *c, int argc, char **argv)
 {
-	build_args b = {AS_ENTRY, NULL, NULL, NULL, false, NULL, false, CDAIMG_OPTIONS_INIT};
-	int rc = parse_args(c, argc, argv, &b);
-	if (rc >= 0)
+	build_args b = {AS_ENTRY, NULL, NULL, NULL, false, NULL, false, CDAIMG_OPTIONS_INIT, {0}, NULL, 0};
+	b.inputs = calloc((size_t)(argc > 0 ? argc : 1), sizeof *b.inputs);
+	int rc = b.inputs ? parse_args(c, argc, argv, &b) : cli_usage(c, "out of memory");
+	if (rc >= 0) {
+		free(b.inputs);
 		return rc;
+	}
 	char *text = NULL;
 	size_t len = 0;
 	cdaimg_values *v = NULL;
@@ -532,12 +575,21 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 	}
 	if (b.header && (rc = read_header(c, &b, shown, &header)) != CLI_OK)
 		goto done;
-	if ((rc = cli_read(c, b.input, &text, &len)) != CLI_OK)
-		goto done;
-	bool array = json_is_array_text(text);
-	cdaimg_status st = cdaimg_json_read(&v, text, len, b.strict ? CDAIMG_JSON_STRICT : 0, shown);
-	free(text); /* the values own their strings */
-	text = NULL;
+	bool array;
+	cdaimg_status st;
+	if (b.dicom.from) { /* build_dicom.c: the studies of DICOM inputs, then the same build */
+		if ((rc = cli_dicom_read(c, &b.dicom, b.inputs, b.n_inputs, b.opts.profile, b.strict, &v, &b.input)) != CLI_OK)
+			goto done;
+		array = cdaimg_values_count(v) > 1;
+		st = CDAIMG_OK;
+	} else {
+		if ((rc = cli_read(c, b.input, &text, &len)) != CLI_OK)
+			goto done;
+		array = json_is_array_text(text);
+		st = cdaimg_json_read(&v, text, len, b.strict ? CDAIMG_JSON_STRICT : 0, shown);
+		free(text); /* the values own their strings */
+		text = NULL;
+	}
 	if (st == CDAIMG_OK && b.into) {
 		rc = build_into(c, &b, v, array, shown, scratch);
 		goto done;
@@ -563,5 +615,6 @@ done:
 	cdaimg_diags_free(shown);
 	cdaimg_diags_free(scratch);
 	free(text);
+	free(b.inputs);
 	return rc;
 }

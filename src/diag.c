@@ -196,13 +196,17 @@ static void vadd_at(diag_ctx *dc, cdaimg_severity sev, cdaimg_diag_code code, co
 		sb_add(&m, msg);
 		sb_add(&m, dc->tail ? dc->tail : "");
 	}
-	if (dc->prefix)
+	char *lazy = dc->lazy_prefix ? dc->lazy_prefix(dc->lazy_payload) : NULL;
+	if (lazy)
+		sb_add_fpath(&p, FIELD(NULL, lazy), path ? path : "");
+	else if (dc->prefix)
 		sb_add_fpath(&p, dc->prefix, path ? path : "");
-	if (n < 0 || !msg || m.failed || p.failed ||
+	if (n < 0 || !msg || m.failed || p.failed || (dc->lazy_prefix && !lazy) ||
 	    add_at(dc->diags, sev, code, p.s ? p.s : path, line ? line : dc->line, column, rule, m.s ? m.s : msg))
 		dc->nomem = true;
 	sb_free(&m);
 	sb_free(&p);
+	cd_free(lazy);
 	if (msg != small)
 		cd_free(msg);
 }

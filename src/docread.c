@@ -12,10 +12,52 @@
  * XInclude; libxml2's default size and depth limits stay (no XML_PARSE_HUGE). */
 #define SAFE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES)
 
-char *cdaimg_node_path(const xmlNode *node)
+/* The position of @p k among the element children of its parent named as it
+ * is (*pos, from 1) and their number (*total); 0 and 0 without a parent.
+ * @p m (may be NULL) remembers the last answer for each depth, so that nodes
+ * asked in document order cost the siblings passed since the previous one. */
+static void sibling_rank(path_memo *m, int depth, const xmlNode *k, int *pos, int *total)
+{
+	*pos = *total = 0;
+	if (!k->parent)
+		return;
+	path_level *lv = m && depth < PATH_MEMO_DEPTH ? &m->lv[depth] : NULL;
+	if (lv && lv->parent == k->parent && lv->node && !strcmp((const char *)lv->node->name, (const char *)k->name)) {
+		int p = lv->pos;
+		const xmlNode *s = lv->node;
+		for (; s && s != k; s = s->next) {
+			m->steps++;
+			if (s->next && s->next->type == XML_ELEMENT_NODE && !strcmp((const char *)s->next->name, (const char *)k->name))
+				p++;
+		}
+		if (s == k) {
+			lv->node = k;
+			lv->pos = p;
+			*pos = p;
+			*total = lv->total;
+			return;
+		}
+		/* k comes before the node remembered: count again */
+	}
+	for (const xmlNode *s = k->parent->children; s; s = s->next) {
+		if (m)
+			m->steps++;
+		if (s->type != XML_ELEMENT_NODE || strcmp((const char *)s->name, (const char *)k->name))
+			continue;
+		(*total)++;
+		if (s == k)
+			*pos = *total;
+	}
+	if (lv)
+		*lv = (path_level){k->parent, k, *pos, *total};
+}
+
+char *node_path_memo(path_memo *m, const xmlNode *node)
 {
 	const xmlNode *chain[256];
 	int n = 0;
+	if (m)
+		m->paths++;
 	for (const xmlNode *k = node; k && k->type == XML_ELEMENT_NODE && n < 256; k = k->parent)
 		chain[n++] = k;
 	strbuf b = {0};
@@ -23,16 +65,8 @@ char *cdaimg_node_path(const xmlNode *node)
 		const xmlNode *k = chain[i];
 		sb_addc(&b, '/');
 		sb_add(&b, (const char *)k->name);
-		int pos = 0, total = 0;
-		if (k->parent) {
-			for (const xmlNode *s = k->parent->children; s; s = s->next) {
-				if (s->type != XML_ELEMENT_NODE || strcmp((const char *)s->name, (const char *)k->name))
-					continue;
-				total++;
-				if (s == k)
-					pos = total;
-			}
-		}
+		int pos, total;
+		sibling_rank(m, n - 1 - i, k, &pos, &total);
 		if (total > 1)
 			sb_addf(&b, "[%d]", pos);
 	}
@@ -40,6 +74,8 @@ char *cdaimg_node_path(const xmlNode *node)
 		sb_add(&b, "/");
 	return sb_take(&b);
 }
+
+char *cdaimg_node_path(const xmlNode *node) { return node_path_memo(NULL, node); }
 
 void one_line(char *msg, size_t n, const char *text)
 {

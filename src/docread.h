@@ -10,6 +10,22 @@
 
 #include "internal.h"
 
+/* Element paths (cdaimg_node_path) of many nodes of one document: what was
+ * counted for the last node at each depth is kept, so that paths asked in
+ * document order cost their depth and the siblings passed since the previous
+ * one, not every sibling each time. Zero-initialised; holds no allocation. */
+#define PATH_MEMO_DEPTH 64
+typedef struct path_level {
+	const xmlNode *parent, *node; /* the last node at this depth and its parent */
+	int pos, total;               /* its rank among its same-named siblings, their number */
+} path_level;
+typedef struct path_memo {
+	path_level lv[PATH_MEMO_DEPTH];
+	size_t paths, steps; /* paths made, siblings looked at (for the tests) */
+} path_memo;
+/* cdaimg_node_path of @p node through @p m (NULL: none kept); caller frees with cd_free. */
+char *node_path_memo(path_memo *m, const xmlNode *node);
+
 /* Parse with the safe options (see docread.c). */
 cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc);
 /* Between start and end, every error libxml2 raises in this thread that is

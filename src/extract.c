@@ -117,11 +117,17 @@ bool x_has_role(xctx *x, const xmlNode *n, tid_role role)
 
 bool x_is_act(xctx *x, const xmlNode *n, tid_role role) { return tg_hl7_or_none(n, "act") && x_has_role(x, n, role); }
 
+char *x_path(xctx *x, const xmlNode *n)
+{
+	char *path = node_path_memo(&x->memo, n);
+	if (!path)
+		x_nomem(x);
+	return path;
+}
+
 void x_diag(xctx *x, cdaimg_severity sev, const xmlNode *n, const char *fmt, ...)
 {
-	char *path = NULL;
-	if (x->dc.diags && !(path = cdaimg_node_path(n)))
-		x_nomem(x);
+	char *path = x->dc.diags ? x_path(x, n) : NULL;
 	va_list ap;
 	va_start(ap, fmt);
 	dc_vadd(&x->dc, sev, CDAIMG_D_EXTRACT, path ? path : "", n ? xmlGetLineNo(n) : 0, NULL, fmt, ap);
@@ -190,15 +196,29 @@ static void add_id(xctx *x, const char *id, const xmlNode *n)
 		x->ids = e;
 		x->cap_ids = cap;
 	}
-	x->ids[x->n_ids] = (id_entry){id, n, x->n_ids};
+	x->ids[x->n_ids] = (id_entry){id, n, x->n_ids, NULL, false};
 	x->n_ids++;
 }
 
+/* The bytes of the text nodes of @p first and its siblings (entity references and CDATA included). */
+static size_t text_bytes(const xmlNode *first)
+{
+	size_t n = 0;
+	for (const xmlNode *c = first; c; c = c->next)
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+			n += strlen((const char *)c->content);
+	return n;
+}
+
+/* The IDs of the elements from @p n on, and the bytes of their text and attribute values. */
 static void index_ids(xctx *x, const xmlNode *n)
 {
 	for (; n && !x->dc.nomem; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
+		for (const xmlAttr *a = n->properties; a; a = a->next)
+			x->doc_bytes += text_bytes(a->children);
+		x->doc_bytes += text_bytes(n->children);
 		const char *id = x_attr(x, n, "ID");
 		if (id && *id)
 			add_id(x, id, n);
@@ -214,8 +234,8 @@ static int id_order(const void *a, const void *b)
 	return c ? c : (p->order > q->order) - (p->order < q->order);
 }
 
-/* The element whose ID attribute is @p id, or NULL. */
-static const xmlNode *resolve(xctx *x, const char *id)
+/* The first element whose ID attribute is @p id, or NULL. */
+static id_entry *resolve(xctx *x, const char *id)
 {
 	if (!x->ids_ready) {
 		x->ids_ready = true;
@@ -231,57 +251,78 @@ static const xmlNode *resolve(xctx *x, const char *id)
 		else
 			hi = mid;
 	}
-	return lo < x->n_ids && !strcmp(x->ids[lo].id, id) ? x->ids[lo].node : NULL;
+	return lo < x->n_ids && !strcmp(x->ids[lo].id, id) ? &x->ids[lo] : NULL;
 }
 
-/* The text of the nodes from @p first on (narrative.h); NULL when there is none. */
-static char *node_text(xctx *x, const xmlNode *first, bool newlines)
+/* D6: the text of the nodes from @p first on (narrative.h) as a FHIR
+ * Narrative's div, in the arena; NULL when there is none. */
+static const char *text_div(xctx *x, const xmlNode *first, bool newlines)
 {
 	strbuf b = {0};
 	markup_text(&b, first, &cda_text, newlines);
-	if (b.failed)
+	const char *div = NULL;
+	if (b.failed || (b.len && !(div = narrative_div(x->a, b.s))))
 		x_nomem(x);
-	char *t = !b.failed && b.len ? x_dup(x, b.s) : NULL;
 	sb_free(&b);
-	return t;
+	return div;
 }
 
-/* Text of an ED (act/text, code/originalText): inline, or the content its
- * <reference value="#id"/> points to. NULL when there is none. */
-static char *ed_text(xctx *x, const xmlNode *ed)
+/* The div of the element a reference points to: read once, then shared by
+ * every reference to it. What references give again counts against the
+ * document's size (X_REPEAT_SLACK): past it, the text is refused at @p ref. */
+static const char *referenced_div(xctx *x, const xmlNode *ref, const char *v, id_entry *target)
 {
 	char q[256];
-	char *t = node_text(x, ed->children, true);
+	if (!target->read) {
+		target->div = text_div(x, target->node->children, false);
+		target->read = !x->dc.nomem;
+		return target->div;
+	}
+	size_t len = target->div ? strlen(target->div) : 0;
+	if (len > x->doc_bytes + X_REPEAT_SLACK - x->stats.repeated) {
+		x_diag(x, CDAIMG_SEV_ERROR, ref,
+		      "the text of %s, read again for this reference, would take what references repeat past the "
+		      "document's size and 1 MiB (%zu bytes): it is left out",
+		      x_quote(x, q, v), x->doc_bytes + X_REPEAT_SLACK);
+		return NULL;
+	}
+	x->stats.repeated += len;
+	return target->div;
+}
+
+/* The div of an ED (act/text, code/originalText): its text, or the content
+ * its <reference value="#id"/> points to. NULL when there is none. */
+static const char *ed_div(xctx *x, const xmlNode *ed)
+{
+	char q[256];
+	const char *div = text_div(x, ed->children, true);
 	const xmlNode *ref = x_child(ed, "reference");
 	const char *v = x_attr(x, ref, "value");
-	if (t || !v || !*v)
-		return t;
+	if (div || !v || !*v)
+		return div;
 	if (v[0] != '#') {
 		x_diag(x, CDAIMG_SEV_WARNING, ref, "reference %s is outside the document; its text is not read",
 		      x_quote(x, q, v));
 		return NULL;
 	}
-	const xmlNode *target = resolve(x, v + 1);
+	id_entry *target = resolve(x, v + 1);
 	if (!target) {
 		if (!x->dc.nomem)
 			x_diag(x, CDAIMG_SEV_ERROR, ref, "dangling reference %s: no element of the document has this ID",
 			      x_quote(x, q, v));
 		return NULL;
 	}
-	return node_text(x, target->children, false);
+	return referenced_div(x, ref, v, target);
 }
 
 /* D6: the text back as a FHIR Narrative. */
 void x_narrative(xctx *x, const xmlNode *ed, cdaimg_narrative *out)
 {
-	char *t = ed ? ed_text(x, ed) : NULL;
-	if (!t)
+	const char *div = ed ? ed_div(x, ed) : NULL;
+	if (!div)
 		return;
-	out->div = narrative_div(x->a, t);
-	if (!out->div)
-		x_nomem(x);
-	else
-		out->status = "generated";
+	out->div = div;
+	out->status = "generated";
 }
 
 /* Series Acts under @p n in document order (not inside another Series or
@@ -333,38 +374,75 @@ static void push(xctx *x, cdaimg_item item)
 
 static bool same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
 
-/* The study already read with the same Study Instance UID, or NULL. */
-static cdaimg_study *known_study(xctx *x, const cdaimg_study *st)
+static size_t hash_str(const char *s)
 {
-	const char *uid = st->n_ids ? st->ids[0].value : NULL;
-	for (size_t i = 0; uid && i < x->v->count; i++) {
-		const cdaimg_item *it = &x->v->items[i];
-		if (it->kind == CDAIMG_ITEM_STUDY && it->study->n_ids && same_str(it->study->ids[0].value, uid))
-			return (cdaimg_study *)(uintptr_t)it->study; /* allocated here, in the value set's arena */
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* The slot of the study read with the Study Instance UID @p uid, or the empty
+ * slot where it goes. The table has room (at most half full). */
+static study_slot *study_slot_of(xctx *x, const char *uid)
+{
+	size_t mask = x->cap_studies - 1;
+	for (size_t i = hash_str(uid) & mask;; i = (i + 1) & mask)
+		if (!x->studies[i].uid || !strcmp(x->studies[i].uid, uid))
+			return &x->studies[i];
+}
+
+/* Room for one more study in the table; false when out of memory (noted). */
+static bool studies_room(xctx *x)
+{
+	if (2 * (x->n_studies + 1) <= x->cap_studies)
+		return true;
+	size_t cap = x->cap_studies ? 2 * x->cap_studies : 64;
+	study_slot *old = x->studies, *t = cd_calloc(cap, sizeof *t);
+	if (!t) {
+		x_nomem(x);
+		return false;
 	}
-	return NULL;
+	size_t old_cap = x->cap_studies;
+	x->studies = t;
+	x->cap_studies = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].uid)
+			*study_slot_of(x, old[i].uid) = old[i];
+	cd_free(old);
+	return true;
 }
 
 /* Documents give each series its own Study Act (IMG-CR-IMG): Study Acts of
- * one Study Instance UID are one study, their series in document order. */
-static void merge_study(xctx *x, const xmlNode *act, cdaimg_study *into, const cdaimg_study *st)
+ * one Study Instance UID are one study, their series in document order. The
+ * study's series array grows by doubling, so that a study of n acts costs n. */
+static void merge_study(xctx *x, const xmlNode *act, study_slot *into, const cdaimg_study *st)
 {
-	if (!same_str(into->date, st->date) || !same_str(into->description.div, st->description.div))
+	cdaimg_study *known = into->st;
+	if (!same_str(known->date, st->date) || !same_str(known->description.div, st->description.div))
 		x_diag(x, CDAIMG_SEV_WARNING, act,
 		      "a Study Act of a study already read, with another date or description: its series join the study "
 		      "as first read");
 	if (!st->n_series)
 		return;
-	cdaimg_series *s = arena_alloc(x->a, (into->n_series + st->n_series) * sizeof *s);
-	if (!s) {
-		x_nomem(x);
-		return;
+	size_t need = known->n_series + st->n_series;
+	cdaimg_series *s = (cdaimg_series *)(uintptr_t)known->series; /* allocated here, in the value set's arena */
+	if (need > into->cap) {
+		size_t cap = need > 2 * into->cap ? need : 2 * into->cap;
+		s = arena_alloc(x->a, cap * sizeof *s);
+		if (!s) {
+			x_nomem(x);
+			return;
+		}
+		if (known->n_series)
+			memcpy(s, known->series, known->n_series * sizeof *s);
+		x->stats.series_copied += known->n_series;
+		into->cap = cap;
 	}
-	if (into->n_series)
-		memcpy(s, into->series, into->n_series * sizeof *s);
-	memcpy(s + into->n_series, st->series, st->n_series * sizeof *s);
-	into->series = s;
-	into->n_series += st->n_series;
+	memcpy(s + known->n_series, st->series, st->n_series * sizeof *s);
+	x->stats.series_copied += st->n_series;
+	known->series = s;
+	known->n_series = need;
 }
 
 static void add_study(xctx *x, const xmlNode *act)
@@ -380,11 +458,21 @@ static void add_study(xctx *x, const xmlNode *act)
 	x->study_uid = x_uid_of(st->ids, st->n_ids);
 	read_study_series(x, act, st);
 	x->study_uid = NULL;
-	cdaimg_study *known = known_study(x, st);
-	if (known)
-		merge_study(x, act, known, st);
-	else
+	const char *uid = st->n_ids ? st->ids[0].value : NULL;
+	if (!uid) {
 		push(x, (cdaimg_item){CDAIMG_ITEM_STUDY, NULL, st});
+		return;
+	}
+	if (!studies_room(x))
+		return;
+	study_slot *slot = study_slot_of(x, uid);
+	if (slot->uid) {
+		merge_study(x, act, slot, st);
+		return;
+	}
+	*slot = (study_slot){uid, st, st->n_series};
+	x->n_studies++;
+	push(x, (cdaimg_item){CDAIMG_ITEM_STUDY, NULL, st});
 }
 
 static void add_series(xctx *x, const xmlNode *act)
@@ -466,7 +554,7 @@ static void read_accessions(xctx *x, const xmlNode *root)
 	cd_free(acc);
 }
 
-cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags)
+cdaimg_status x_extract(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags, x_stats *stats)
 {
 	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
@@ -478,11 +566,17 @@ cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diag
 		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
-	xctx x = {dc, v, &v->arena, doc, NULL, 0, 0, false, NULL, NULL};
+	xctx x = {.dc = dc, .v = v, .a = &v->arena, .doc = doc};
 	scan(&x, doc->children);
 	if (!x.dc.nomem)
 		read_accessions(&x, xmlDocGetRootElement(doc));
 	cd_free(x.ids);
+	cd_free(x.studies);
+	if (stats) {
+		*stats = x.stats;
+		stats->paths = x.memo.paths;
+		stats->path_steps = x.memo.steps;
+	}
 	if (x.dc.nomem) {
 		cdaimg_values_free(v);
 		dc_err(&x.dc, CDAIMG_D_NOMEM, "", "out of memory while reading the document");
@@ -490,6 +584,11 @@ cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diag
 	}
 	*out = v;
 	return CDAIMG_OK;
+}
+
+cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags)
+{
+	return x_extract(out, doc, diags, NULL);
 }
 
 /* Parse @p data (@p len bytes, named @p url) safely and extract from it. */

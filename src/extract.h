@@ -7,6 +7,7 @@
 
 #include <libxml/tree.h>
 
+#include "docread.h"
 #include "profile.h"
 #include "target.h"
 #include "values.h"
@@ -15,7 +16,23 @@ typedef struct id_entry {
 	const char *id;
 	const xmlNode *node;
 	size_t order;
+	const char *div; /* the element's text as a div, once read (shared by every reference) */
+	bool read;
 } id_entry;
+
+/* A study read, by its first identifier's value, and the room of its series array. */
+typedef struct study_slot {
+	const char *uid;
+	cdaimg_study *st;
+	size_t cap;
+} study_slot;
+
+/* What an extraction did, counted for the tests (x_extract). */
+typedef struct x_stats {
+	size_t paths, path_steps; /* element paths made, siblings looked at to make them */
+	size_t series_copied;     /* series moved when the Study Acts of one study were merged */
+	size_t repeated;          /* bytes of narrative text given again by references */
+} x_stats;
 
 typedef struct xctx {
 	diag_ctx dc;
@@ -25,8 +42,20 @@ typedef struct xctx {
 	id_entry *ids; /* narrative ID -> element, built on the first reference */
 	size_t n_ids, cap_ids;
 	bool ids_ready;
+	size_t doc_bytes; /* the text and attribute values of the document (counted with the IDs) */
 	const char *study_uid, *series_uid; /* of the entry being read, for the link checks */
+	study_slot *studies; /* the studies read, by Study Instance UID (open addressing) */
+	size_t n_studies, cap_studies;
+	path_memo memo; /* for the element paths of diagnostics */
+	x_stats stats;
 } xctx;
+
+/* Narrative text given again by references beyond the first: at most the
+ * document's text and attribute values and this many bytes (docs/extract.md). */
+#define X_REPEAT_SLACK ((size_t)1 << 20)
+
+/* cdaimg_extract_doc, and what it did in *stats when @p stats is not NULL. */
+cdaimg_status x_extract(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags, x_stats *stats);
 
 /* --- extract.c: helpers -------------------------------------------------------------------- */
 void x_nomem(xctx *x);
@@ -45,6 +74,8 @@ bool x_attr_is(xctx *x, const xmlNode *n, const char *name, const char *value);
 bool x_has_template(xctx *x, const xmlNode *n, const char *root);
 bool x_has_role(xctx *x, const xmlNode *n, tid_role role);
 bool x_is_act(xctx *x, const xmlNode *n, tid_role role);
+/* The element path of @p n (caller frees with cd_free; NULL when out of memory, noted). */
+char *x_path(xctx *x, const xmlNode *n);
 /* A CDAIMG_D_EXTRACT diagnostic at @p n (its path and line). */
 void x_diag(xctx *x, cdaimg_severity sev, const xmlNode *n, const char *fmt, ...)
 #if defined(__GNUC__)

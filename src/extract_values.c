@@ -243,6 +243,18 @@ const char *x_uid_of(const cdaimg_identifier *ids, size_t n)
 	return n && ids[0].value && !strncmp(ids[0].value, "urn:oid:", 8) ? ids[0].value + 8 : NULL;
 }
 
+/* The path of a reference, made only when a link check reports. */
+typedef struct lazy_ref {
+	xctx *x;
+	const xmlNode *ref;
+} lazy_ref;
+
+static char *ref_path(void *payload)
+{
+	lazy_ref *r = payload;
+	return x_path(r->x, r->ref);
+}
+
 /* The link's syntax and its UIDs against the entry's (D5), reported as warnings
  * at the reference with the link checks' own codes. */
 static void check_link(xctx *x, const xmlNode *ref, const char *url, const char *squeezed, cdaimg_link_kind k,
@@ -250,14 +262,10 @@ static void check_link(xctx *x, const xmlNode *ref, const char *url, const char 
 {
 	if (!x->dc.diags)
 		return;
-	char *path = cdaimg_node_path(ref);
-	if (!path) {
-		x_nomem(x);
-		return;
-	}
-	const fpath at = {NULL, path, FP_NONE};
+	lazy_ref at = {x, ref};
 	diag_ctx sub = dc_sub(&x->dc);
-	sub.prefix = &at;
+	sub.lazy_prefix = ref_path;
+	sub.lazy_payload = &at;
 	sub.line = xmlGetLineNo(ref);
 	sub.cap = true;
 	link_check(&sub, "", url, k, x->study_uid, x->series_uid, sop_uid);
@@ -266,7 +274,6 @@ static void check_link(xctx *x, const xmlNode *ref, const char *url, const char 
 		link_check(&sub, "", squeezed, k, x->study_uid, x->series_uid, sop_uid);
 	}
 	dc_join(&x->dc, &sub);
-	cd_free(path);
 }
 
 static void read_link(xctx *x, const xmlNode *obs, const char *sop_uid, cdaimg_image_link *l)

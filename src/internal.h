@@ -73,6 +73,11 @@ typedef struct diag_ctx {
 	long line;               /* the line of a diagnostic given none */
 	bool cap;                /* severity cap: errors are written (and counted) as warnings */
 	const char *lead, *tail; /* put before and after every message */
+	/* Instead of prefix, a prefix made only when a diagnostic is written (a
+	 * path that costs to make): lazy_prefix(lazy_payload) returns it (freed
+	 * with cd_free; NULL when out of memory). */
+	char *(*lazy_prefix)(void *payload);
+	void *lazy_payload;
 } diag_ctx;
 
 /* A context for a step of @p dc: the same list, counts of its own. */

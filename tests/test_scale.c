@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: MIT */
+/* test_scale.c - work and memory in proportion to the input (issue 22),
+ * checked by counting (allocations, copies, siblings looked at), never by
+ * timing: what bench/ measures in seconds, these tests pin as counts. */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "docread.h"
+#include "extract.h"
+#include "testutil.h"
+
+#define STUDY "1.2.250.1.999.22"
+
+/* --- bytes requested from libxml2's allocator (hence ours) over a call ------------------------ */
+
+static xmlFreeFunc real_free;
+static xmlMallocFunc real_malloc;
+static xmlReallocFunc real_realloc;
+static xmlStrdupFunc real_strdup;
+static long long requested;
+
+static void *count_malloc(size_t n)
+{
+	requested += (long long)n;
+	return real_malloc(n);
+}
+static void *count_realloc(void *p, size_t n)
+{
+	long long before = p ? (long long)malloc_usable_size(p) : 0;
+	if ((long long)n > before)
+		requested += (long long)n - before;
+	return real_realloc(p, n);
+}
+static char *count_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = count_malloc(n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+static void counting_start(void)
+{
+	xmlMemGet(&real_free, &real_malloc, &real_realloc, &real_strdup);
+	requested = 0;
+	xmlMemSetup(real_free, count_malloc, count_realloc, count_strdup);
+}
+
+static long long counting_end(void)
+{
+	xmlMemSetup(real_free, real_malloc, real_realloc, real_strdup);
+	return requested;
+}
+
+/* --- documents --------------------------------------------------------------------------------- */
+
+/* n valid series of one study, their UIDs and links in @p buf (freed with free). */
+typedef struct many {
+	tu_series *t;
+	cdaimg_series *s;
+	char *buf;
+	cdaimg_identifier id;
+	cdaimg_study study;
+} many;
+
+static void many_init(many *m, size_t n)
+{
+	m->t = calloc(n, sizeof *m->t);
+	m->s = calloc(n, sizeof *m->s);
+	m->buf = malloc(n * 512);
+	assert_true(m->t && m->s && m->buf);
+	for (size_t i = 0; i < n; i++) {
+		char *series = m->buf + i * 512, *sop = series + 64, *link = series + 128;
+		snprintf(series, 64, "urn:oid:" STUDY ".%zu", i + 1);
+		snprintf(sop, 64, "urn:oid:" STUDY ".%zu.1", i + 1);
+		snprintf(link, 384,
+		         "http://www.example.org/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" STUDY
+		         ".%zu&objectUID=" STUDY ".%zu.1&contentType=application/dicom",
+		         i + 1, i + 1);
+		tu_series_init(&m->t[i]);
+		m->t[i].series_id.value = series;
+		m->t[i].sop_id.value = sop;
+		m->t[i].s.link.reference = link;
+		m->s[i] = m->t[i].s;
+		m->s[i].ids = &m->t[i].series_id;
+		m->s[i].instances = &m->t[i].inst;
+		m->t[i].inst.ids = &m->t[i].sop_id;
+		m->t[i].inst.sop_class = (cdaimg_concept){&m->t[i].sop_class, 1, NULL};
+		m->s[i].modality = (cdaimg_concept){&m->t[i].modality, 1, NULL};
+		m->s[i].link.kind = (cdaimg_concept){&m->t[i].kind, 1, NULL};
+		m->s[i].link.media_type = (cdaimg_concept){&m->t[i].media, 1, NULL};
+	}
+	m->id = (cdaimg_identifier){"urn:dicom:uid", "urn:oid:" STUDY};
+	m->study = (cdaimg_study){.ids = &m->id, .n_ids = 1, .date = "2020-08-23T22:30:00+02:00", .series = m->s,
+	                          .n_series = n};
+}
+
+static void many_free(many *m)
+{
+	free(m->t);
+	free(m->s);
+	free(m->buf);
+}
+
+/* An IMG-CR-IMG document of one study of @p n series: a Study Act per series. */
+static xmlDocPtr study_document(size_t n)
+{
+	many m;
+	many_init(&m, n);
+	xmlDocPtr doc = NULL;
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_cdaimg_ok(cdaimg_document_build(&doc, &m.study, 1, cdaimg_document_header_sample(), NULL, d), d);
+	cdaimg_diags_free(d);
+	many_free(&m);
+	return doc;
+}
+
+/* The Series Acts (by their template id) of @p n under @p doc, in document order, into @p out. */
+static size_t series_acts(const xmlNode *n, xmlNodePtr *out, size_t k)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (!strcmp((const char *)n->name, "templateId")) {
+			xmlChar *r = xmlGetProp(n, (const xmlChar *)"root");
+			bool series = r && !strcmp((const char *)r, "1.2.840.10008.9.17");
+			xmlFree(r);
+			if (series) {
+				if (out)
+					out[k] = n->parent;
+				k++;
+			}
+		}
+		k = series_acts(n->children, out, k);
+	}
+	return k;
+}
+
+/* The first element named @p name under @p n, depth first. */
+static xmlNodePtr find(xmlNodePtr n, const char *name)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name))
+			return n;
+		xmlNodePtr f = find(n->children, name);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+static cdaimg_values *extract(xmlDocPtr doc, cdaimg_diags *d, x_stats *stats)
+{
+	cdaimg_values *v = NULL;
+	assert_cdaimg_ok(x_extract(&v, doc, d, stats), d);
+	return v;
+}
+
+/* --- extract ----------------------------------------------------------------------------------- */
+
+/* A document gives each series of a study its own Study Act: they are merged
+ * into one study by growing its series array by doubling, not by copying the
+ * whole array once per act (issue 22: 5,000 series took 14 s and 1.9 GB). */
+static void scale__merged_study_acts_copy_each_series_a_bounded_number_of_times(void **state)
+{
+	(void)state;
+	size_t n = UNDER_VALGRIND() ? 300 : 3000;
+	xmlDocPtr doc = study_document(n);
+	x_stats stats;
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = extract(doc, d, &stats);
+	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_WARNING), 0);
+	assert_int_equal(cdaimg_values_count(v), 1);
+	const cdaimg_study *st = cdaimg_values_get(v, 0)->study;
+	assert_int_equal(st->n_series, n);
+	assert_string_equal(st->series[0].ids[0].value, "urn:oid:" STUDY ".1");
+	char last[64];
+	snprintf(last, sizeof last, "urn:oid:" STUDY ".%zu", n);
+	assert_string_equal(st->series[n - 1].ids[0].value, last);
+	/* doubling: each series copied at most about 3 times (n^2/2 before) */
+	if (stats.series_copied > 3 * n)
+		fail_msg("%zu series copied for %zu series", stats.series_copied, n);
+	cdaimg_values_free(v);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+}
+
+/* What extraction allocates grows as the document does: 4 times the series,
+ * about 4 times the bytes (16 times when the merge was quadratic). */
+static void scale__extract_allocates_in_proportion_to_the_document(void **state)
+{
+	(void)state;
+	size_t n = UNDER_VALGRIND() ? 100 : 500;
+	long long bytes[2];
+	for (int i = 0; i < 2; i++) {
+		xmlDocPtr doc = study_document(i ? 4 * n : n);
+		cdaimg_diags *d = cdaimg_diags_new();
+		cdaimg_values *v = NULL;
+		counting_start();
+		cdaimg_status st = cdaimg_extract_doc(&v, doc, d);
+		bytes[i] = counting_end();
+		assert_cdaimg_ok(st, d);
+		cdaimg_values_free(v);
+		cdaimg_diags_free(d);
+		xmlFreeDoc(doc);
+	}
+	if (bytes[1] > 5 * bytes[0])
+		fail_msg("%lld bytes for %zu series, %lld for %zu", bytes[0], n, bytes[1], 4 * n);
+}
+
+/* A valid document makes no element path: the link checks make theirs only
+ * when they report (issue 22: 80 % of the time went to paths nobody read). */
+static void scale__no_element_path_without_a_diagnostic(void **state)
+{
+	(void)state;
+	size_t n = UNDER_VALGRIND() ? 100 : 1000;
+	xmlDocPtr doc = study_document(n);
+	x_stats stats;
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = extract(doc, d, &stats);
+	assert_int_equal(cdaimg_diags_count(d), 0);
+	assert_int_equal(stats.paths, 0);
+	cdaimg_values_free(v);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+}
+
+/* When every series is reported, the paths, in document order, cost their
+ * depth and not the number of entries before them. */
+static void scale__element_paths_of_diagnostics_cost_their_depth(void **state)
+{
+	(void)state;
+	size_t n = UNDER_VALGRIND() ? 200 : 2000;
+	xmlDocPtr doc = study_document(n);
+	xmlNodePtr *acts = malloc(n * sizeof *acts);
+	assert_non_null(acts);
+	assert_int_equal(series_acts(doc->children, acts, 0), n);
+	for (size_t i = 0; i < n; i++) {
+		/* a link to another study (a link check's warning) and no mediaType (one of extract's own) */
+		xmlNodePtr text = find(find(acts[i]->children, "observation")->children, "text");
+		xmlNodePtr ref = find(text->children, "reference");
+		xmlSetProp(ref, (const xmlChar *)"value",
+		           (const xmlChar *)"http://www.example.org/wado?requestType=WADO&studyUID=1.2.3&seriesUID=1.2.3.4"
+		                            "&objectUID=1.2.3.4.5&contentType=application/dicom");
+		xmlUnsetProp(text, (const xmlChar *)"mediaType");
+	}
+	x_stats stats;
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = extract(doc, d, &stats);
+	assert_true(cdaimg_diags_count(d) >= 2 * n);
+	assert_true(stats.paths >= 2 * n);
+	/* each path looks at a few siblings per level (some 12 levels), not at the n entries before */
+	if (stats.path_steps > 60 * stats.paths)
+		fail_msg("%zu siblings looked at for %zu paths of %zu entries", stats.path_steps, stats.paths, n);
+	/* and they are the paths cdaimg_node_path gives */
+	const cdaimg_diag *last = cdaimg_diags_get(d, cdaimg_diags_count(d) - 1);
+	char *want = cdaimg_node_path(find(find(acts[n - 1]->children, "observation")->children, "reference"));
+	assert_non_null(want);
+	assert_string_equal(last->path, want);
+	cdaimg_free(want);
+	cdaimg_values_free(v);
+	cdaimg_diags_free(d);
+	free(acts);
+	xmlFreeDoc(doc);
+}
+
+/* --- element paths through a memo -------------------------------------------------------------- */
+
+static size_t elements(xmlNodePtr n, xmlNodePtr *out, size_t k)
+{
+	for (; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE) {
+			if (out)
+				out[k] = n;
+			k = elements(n->children, out, k + 1);
+		}
+	return k;
+}
+
+/* node_path_memo gives what cdaimg_node_path gives, whatever the order asked. */
+static void scale__memo_paths_are_the_node_paths(void **state)
+{
+	(void)state;
+	static const char xml[] = "<r><a/><b><c/><c><d/><d/></c><a/></b><a><c/></a><b/>text<a/><b><c/></b></r>";
+	xmlDocPtr doc = xmlReadMemory(xml, (int)sizeof xml - 1, NULL, NULL, 0);
+	assert_non_null(doc);
+	xmlNodePtr all[32];
+	size_t n = elements(doc->children, all, 0);
+	assert_int_equal(n, 14);
+	path_memo m = {0};
+	/* document order, then backwards, then every other one */
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t j = 0; j < n; j++) {
+			size_t i = pass == 0 ? j : pass == 1 ? n - 1 - j : (j * 7) % n;
+			char *want = cdaimg_node_path(all[i]), *got = node_path_memo(&m, all[i]);
+			assert_non_null(want);
+			assert_non_null(got);
+			assert_string_equal(got, want);
+			cdaimg_free(want);
+			cdaimg_free(got);
+		}
+	}
+	xmlFreeDoc(doc);
+}
+
+/* --- narrative references ---------------------------------------------------------------------- */
+
+/* A document of @p n Series Acts whose description is the narrative content
+ * "d" of @p len bytes (malloc'd). */
+static char *shared_ref_document(size_t n, size_t len)
+{
+	size_t cap = len + n * 256 + 512, k = 0;
+	char *s = malloc(cap);
+	assert_non_null(s);
+	k += (size_t)snprintf(s + k, cap - k, "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><component><structuredBody>"
+	                                      "<component><section><text><content ID=\"d\">");
+	for (size_t i = 0; i < len; i++)
+		s[k++] = i % 64 == 63 ? ' ' : 'x';
+	k += (size_t)snprintf(s + k, cap - k, "</content></text>");
+	for (size_t i = 0; i < n; i++)
+		k += (size_t)snprintf(s + k, cap - k,
+		                      "<entry><act classCode=\"ACT\" moodCode=\"EVN\"><templateId root=\"1.2.840.10008.9.17\"/>"
+		                      "<id root=\"1.2.3.%zu\"/><text><reference value=\"#d\"/></text></act></entry>",
+		                      i + 1);
+	snprintf(s + k, cap - k, "</section></component></structuredBody></component></ClinicalDocument>");
+	return s;
+}
+
+static int count_refused(const cdaimg_diags *d)
+{
+	int k = 0;
+	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
+		const cdaimg_diag *g = cdaimg_diags_get(d, i);
+		k += g->severity == CDAIMG_SEV_ERROR && strstr(g->message, "read again for this reference") != NULL;
+	}
+	return k;
+}
+
+/* A narrative referenced by many series is read once and shared: not copied
+ * per series (issue 22: 100 references to 5 MB took 2 GB). */
+static void scale__a_referenced_narrative_is_read_once(void **state)
+{
+	(void)state;
+	size_t n = 100, len = 4000;
+	char *xml = shared_ref_document(n, len);
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), NULL, NULL, 0);
+	assert_non_null(doc);
+	cdaimg_diags *d = cdaimg_diags_new();
+	x_stats stats;
+	counting_start();
+	cdaimg_values *v = NULL;
+	cdaimg_status st = x_extract(&v, doc, d, &stats);
+	long long bytes = counting_end();
+	assert_cdaimg_ok(st, d);
+	assert_int_equal(count_refused(d), 0);
+	assert_int_equal(cdaimg_values_count(v), n);
+	const char *div = cdaimg_values_get(v, 0)->series->description.div;
+	assert_non_null(div);
+	assert_true(strlen(div) > len);
+	for (size_t i = 1; i < n; i++)
+		assert_ptr_equal(cdaimg_values_get(v, i)->series->description.div, div);
+	assert_int_equal(stats.repeated, (n - 1) * strlen(div));
+	/* n copies would be 400 kB */
+	if (bytes > 200 * 1000)
+		fail_msg("%lld bytes allocated for %zu references to %zu bytes", bytes, n, len);
+	cdaimg_values_free(v);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+	free(xml);
+}
+
+/* What references give again is capped by the document's size (and 1 MiB):
+ * past it, the text is refused at the reference, with an error. */
+static void scale__repeated_narrative_text_is_capped(void **state)
+{
+	(void)state;
+	size_t n = 40, len = 200 * 1000; /* 7.8 MB repeated for a document of 0.2 MB */
+	char *xml = shared_ref_document(n, len);
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), NULL, NULL, 0);
+	assert_non_null(doc);
+	cdaimg_diags *d = cdaimg_diags_new();
+	x_stats stats;
+	cdaimg_values *v = extract(doc, d, &stats);
+	size_t refused = (size_t)count_refused(d), kept = n - refused;
+	const char *div = cdaimg_values_get(v, 0)->series->description.div;
+	assert_non_null(div);
+	/* repeats up to 0.2 MB + 1 MiB: the first read and 6 repeats of 0.2 MB */
+	assert_true(refused > 0);
+	assert_true((kept - 1) * strlen(div) >= len + X_REPEAT_SLACK - strlen(div));
+	assert_true(stats.repeated <= strlen(xml) + X_REPEAT_SLACK);
+	for (size_t i = 0; i < n; i++)
+		assert_true((cdaimg_values_get(v, i)->series->description.div != NULL) == (i < kept));
+	char at[160];
+	snprintf(at, sizeof at, "/ClinicalDocument/component/structuredBody/component/section/entry[%zu]/act/text/reference",
+	         kept + 1);
+	int first = tu_find_diag(d, CDAIMG_D_EXTRACT, at);
+	assert_true(first >= 0);
+	assert_non_null(strstr(cdaimg_diags_get(d, (size_t)first)->message, "read again for this reference"));
+	cdaimg_values_free(v);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
+	free(xml);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(scale__merged_study_acts_copy_each_series_a_bounded_number_of_times),
+		cmocka_unit_test(scale__extract_allocates_in_proportion_to_the_document),
+		cmocka_unit_test(scale__no_element_path_without_a_diagnostic),
+		cmocka_unit_test(scale__element_paths_of_diagnostics_cost_their_depth),
+		cmocka_unit_test(scale__memo_paths_are_the_node_paths),
+		cmocka_unit_test(scale__a_referenced_narrative_is_read_once),
+		cmocka_unit_test(scale__repeated_narrative_text_is_capped),
+	};
+	cdaimg_global_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -86,7 +86,10 @@ prep_study *check_study(check_ctx *c, const fpath *at, const cdaimg_study *s);
 /* The @p n studies of a catalog (at "[i]" when there are several). NULL on error. */
 prep_study **check_studies(check_ctx *c, const cdaimg_study *studies, size_t n);
 /* The Study Instance UIDs of @p ps, each followed by ";": the seed of the ids
- * derived from the studies (docs/mapping.md). In @p a; NULL when out of memory. */
+ * derived from the studies (docs/mapping.md); past SEED_MAX bytes, "sha1:" and
+ * the 40 hexadecimal digits of their SHA-1 instead, so that an id costs the
+ * same whatever the number of studies. In @p a; NULL when out of memory. */
+#define SEED_MAX 1024
 const char *prep_seed(arena *a, prep_study *const *ps, size_t n);
 /* Warn (or, for @p act in an IMG-CR-IMG document, refuse) about what a Study
  * Act (@p act) or a catalog built on its own cannot carry: the accession

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "sha1.h"
 #include "target.h"
 #include "uid.h"
 
@@ -185,6 +186,18 @@ const char *prep_seed(arena *a, prep_study *const *ps, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		sb_add(&b, ps[i]->ids[0].root);
 		sb_addc(&b, ';');
+	}
+	if (b.s && !b.failed && b.len > SEED_MAX) {
+		/* every derived id hashes its seed, and a document derives some per study */
+		unsigned char digest[20];
+		sha1_ctx c;
+		sha1_init(&c);
+		sha1_update(&c, b.s, b.len);
+		sha1_final(&c, digest);
+		b.len = 0;
+		sb_add(&b, "sha1:");
+		for (int i = 0; i < 20; i++)
+			sb_addf(&b, "%02x", digest[i]);
 	}
 	char *s = b.s && !b.failed ? arena_strdup(a, b.s) : NULL;
 	sb_free(&b);

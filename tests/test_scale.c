@@ -10,6 +10,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "check.h"
 #include "docread.h"
 #include "extract.h"
 #include "testutil.h"
@@ -408,6 +409,45 @@ static void scale__repeated_narrative_text_is_capped(void **state)
 	free(xml);
 }
 
+/* --- build --------------------------------------------------------------------------------------- */
+
+/* The seed of the ids derived from the studies: their UIDs as they are for a
+ * few studies (the documents of before are unchanged), their digest for many,
+ * so that each of the ids a document derives per study costs the same
+ * whatever the number of studies (issue 22: 20,000 studies took 90 s). */
+static void scale__the_seed_of_derived_ids_is_bounded(void **state)
+{
+	(void)state;
+	size_t n = 200;
+	prep_id *ids = calloc(n, sizeof *ids);
+	prep_study *ps = calloc(n, sizeof *ps), **pp = calloc(n, sizeof *pp);
+	char(*uid)[64] = calloc(n, sizeof *uid);
+	assert_true(ids && ps && pp && uid);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(uid[i], sizeof uid[i], "1.2.250.1.999.22.%zu", 1000000 + i);
+		ids[i].root = uid[i];
+		ps[i].ids = &ids[i];
+		ps[i].n_ids = 1;
+		pp[i] = &ps[i];
+	}
+	arena a = {0};
+	const char *few = prep_seed(&a, pp, 2);
+	assert_string_equal(few, "1.2.250.1.999.22.1000000;1.2.250.1.999.22.1000001;");
+	const char *big = prep_seed(&a, pp, n);
+	assert_non_null(big);
+	assert_int_equal(strlen(big), 45);
+	assert_memory_equal(big, "sha1:", 5);
+	/* still a function of every UID */
+	uid[n - 1][strlen(uid[n - 1]) - 1] = 'x';
+	const char *other = prep_seed(&a, pp, n);
+	assert_string_not_equal(big, other);
+	arena_release(&a);
+	free(ids);
+	free(ps);
+	free(pp);
+	free(uid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +458,7 @@ int main(void)
 		cmocka_unit_test(scale__memo_paths_are_the_node_paths),
 		cmocka_unit_test(scale__a_referenced_narrative_is_read_once),
 		cmocka_unit_test(scale__repeated_narrative_text_is_capped),
+		cmocka_unit_test(scale__the_seed_of_derived_ids_is_bounded),
 	};
 	cdaimg_global_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* docread.c - safe parsing of documents, readable element paths. */
+#define _POSIX_C_SOURCE 200809L /* O_CLOEXEC */
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/hash.h>
 #include <libxml/parser.h>
@@ -172,10 +177,127 @@ xmlDocPtr parse_watched(xmlParserCtxtPtr *ctxtp, const char *data, int len, cons
 	return doc;
 }
 
+/* --- attributes per element --------------------------------------------------------------- */
+
+enum { AG_TEXT, AG_LT, AG_BANG, AG_BANG_DASH, AG_COMMENT, AG_CDATA, AG_PI, AG_DECL, AG_END, AG_TAG, AG_QUOTE };
+
+bool attr_guard_feed(attr_guard *g, const char *data, size_t n)
+{
+	const char *p = data, *end = data + n;
+	while (p < end) {
+		unsigned char c = (unsigned char)*p;
+		switch (g->state) {
+		case AG_TEXT: {
+			const char *lt = memchr(p, '<', (size_t)(end - p));
+			if (!lt) {
+				p = end;
+				continue;
+			}
+			p = lt;
+			g->state = AG_LT;
+			break;
+		}
+		case AG_LT:
+			g->state = c == '!' ? AG_BANG : c == '?' ? AG_PI : c == '/' ? AG_END : AG_TAG;
+			g->count = 0;
+			g->run = 0;
+			if (g->state == AG_TAG)
+				continue; /* the byte is the name's first */
+			break;
+		case AG_BANG:
+			g->state = c == '-' ? AG_BANG_DASH : c == '[' ? AG_CDATA : AG_DECL;
+			g->depth = 0;
+			break;
+		case AG_BANG_DASH:
+			g->state = c == '-' ? AG_COMMENT : AG_DECL;
+			break;
+		case AG_COMMENT: /* to "-->" */
+		case AG_CDATA:   /* to "]]>" */
+		case AG_PI:      /* to "?>" */ {
+			char close = g->state == AG_COMMENT ? '-' : g->state == AG_CDATA ? ']' : '?';
+			size_t need = g->state == AG_PI ? 1 : 2;
+			if (c == '>' && g->run >= need)
+				g->state = AG_TEXT;
+			g->run = c == close ? g->run + 1 : 0;
+			break;
+		}
+		case AG_DECL: /* <!DOCTYPE ...> with its internal subset, quotes kept whole */
+			if (c == '"' || c == '\'') {
+				g->quote = c;
+				g->back = AG_DECL;
+				g->state = AG_QUOTE;
+			} else if (c == '[') {
+				g->depth++;
+			} else if (c == ']' && g->depth) {
+				g->depth--;
+			} else if (c == '>' && !g->depth) {
+				g->state = AG_TEXT;
+			}
+			break;
+		case AG_END: {
+			const char *gt = memchr(p, '>', (size_t)(end - p));
+			p = gt ? gt : end;
+			if (gt)
+				g->state = AG_TEXT;
+			break;
+		}
+		case AG_TAG:
+			if (c == '"' || c == '\'') {
+				g->quote = c;
+				g->back = AG_TAG;
+				g->state = AG_QUOTE;
+			} else if (c == '=') {
+				if (++g->count > DOC_MAX_ATTRIBUTES) {
+					g->at = g->seen + (size_t)(p - data);
+					return false;
+				}
+			} else if (c == '>') {
+				g->state = AG_TEXT;
+			}
+			break;
+		case AG_QUOTE: {
+			const char *q = memchr(p, g->quote, (size_t)(end - p));
+			p = q ? q : end;
+			if (q)
+				g->state = g->back;
+			break;
+		}
+		}
+		if (p < end)
+			p++;
+	}
+	g->seen += n;
+	return true;
+}
+
+long line_at(const char *data, size_t offset)
+{
+	long line = 1;
+	for (const char *p = data, *end = data + offset; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		line++;
+	return line;
+}
+
+bool attr_guard_check(const char *data, size_t len, diag_ctx *dc)
+{
+	attr_guard g = {0};
+	if (attr_guard_feed(&g, data, len))
+		return true;
+	attr_guard_report(dc, line_at(data, g.at));
+	return false;
+}
+
+void attr_guard_report(diag_ctx *dc, long line)
+{
+	dc_err_at(dc, CDAIMG_D_XML, "", line, 0,
+	          "an element with more than %d attributes (the most cdaimg reads on one element): not parsed",
+	          DOC_MAX_ATTRIBUTES);
+}
+
 cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc)
 {
 	*out = NULL;
-	if (len > (size_t)INT32_MAX) {
+	if (len > DOC_MAX_BYTES) {
 		dc_err(dc, CDAIMG_D_XML, url ? url : "", "document larger than 2 GiB");
 		return CDAIMG_EPARSE;
 	}
@@ -183,6 +305,8 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 		dc_err(dc, CDAIMG_D_XML, "", "empty input");
 		return CDAIMG_EPARSE;
 	}
+	if (!attr_guard_check(data, len, dc))
+		return CDAIMG_EPARSE;
 	xmlParserCtxtPtr ctxt;
 	bool oom;
 	xmlDocPtr doc = parse_watched(&ctxt, data, (int)len, url, SAFE_OPTIONS, &oom);
@@ -235,40 +359,107 @@ cdaimg_status cdaimg_doc_read_memory(xmlDocPtr *out, const char *data, size_t le
 	return dc.nomem && st == CDAIMG_OK ? CDAIMG_ENOMEM : st;
 }
 
-cdaimg_status read_file_all(const char *path, char **data, size_t *len, diag_ctx *dc)
+/* read(2) into @p buf, again when interrupted; what read returns. */
+static ssize_t read_some(int fd, char *buf, size_t n)
+{
+	ssize_t r;
+	do
+		r = read(fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static cdaimg_status too_large(diag_ctx *dc, const char *path, size_t max, const char *what)
+{
+	dc_err(dc, CDAIMG_D_IO, path, "larger than %zu bytes, the most a document may have: %s", max, what);
+	return CDAIMG_EIO;
+}
+
+/* Read @p fd (named @p path) whole into *data: a regular file in one
+ * allocation of its size, anything else in a buffer doubling from 64 KB;
+ * never more than @p max bytes. */
+static cdaimg_status read_fd_max(int fd, const char *path, size_t max, char **data, size_t *len, diag_ctx *dc)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		dc_err(dc, CDAIMG_D_IO, path, "read error: %s", strerror(errno));
+		return CDAIMG_EIO;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		dc_err(dc, CDAIMG_D_IO, path, "read error: %s", strerror(EISDIR));
+		return CDAIMG_EIO;
+	}
+	bool regular = S_ISREG(st.st_mode) && st.st_size >= 0;
+	if (regular && (uintmax_t)st.st_size > max)
+		return too_large(dc, path, max, "not read");
+	size_t cap = regular ? (size_t)st.st_size + 1 : max < 65536 ? max + 1 : 65536, n = 0;
+	char *buf = cd_malloc(cap);
+	cdaimg_status status = CDAIMG_OK;
+	while (buf) {
+		ssize_t r;
+		if (n + 1 < cap) {
+			r = read_some(fd, buf + n, cap - 1 - n);
+		} else {
+			/* full: one byte more says whether the input goes on (a regular file that grew, a stream) */
+			char more;
+			if ((r = read_some(fd, &more, 1)) == 1) {
+				if (n >= max) {
+					status = too_large(dc, path, max, "reading stopped");
+					break;
+				}
+				size_t bigger = cap > max / 2 ? max + 1 : 2 * cap;
+				char *b = cd_realloc(buf, bigger);
+				if (!b) {
+					status = CDAIMG_ENOMEM;
+					break;
+				}
+				buf = b;
+				cap = bigger;
+				buf[n] = more;
+			}
+		}
+		if (r < 0) {
+			dc_err(dc, CDAIMG_D_IO, path, "read error: %s", strerror(errno));
+			status = CDAIMG_EIO;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (!buf || status == CDAIMG_ENOMEM) {
+		/* stop at the first failed allocation: nothing more is read */
+		cd_free(buf);
+		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory reading the file");
+		return CDAIMG_ENOMEM;
+	}
+	if (status != CDAIMG_OK) {
+		cd_free(buf);
+		return status;
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return CDAIMG_OK;
+}
+
+cdaimg_status read_file_max(const char *path, size_t max, char **data, size_t *len, diag_ctx *dc)
 {
 	*data = NULL;
 	*len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		dc_err(dc, CDAIMG_D_IO, path, "cannot open: %s", strerror(errno));
 		return CDAIMG_EIO;
 	}
-	strbuf b = {0};
-	char chunk[65536];
-	size_t n;
-	errno = 0;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		sb_addn(&b, chunk, n);
-	int rerr = ferror(f) ? (errno ? errno : EIO) : 0; /* EISDIR for a folder */
-	fclose(f);
-	if (rerr) {
-		sb_free(&b);
-		dc_err(dc, CDAIMG_D_IO, path, "read error: %s", strerror(rerr));
-		return CDAIMG_EIO;
-	}
-	if (b.failed) {
-		sb_free(&b);
-		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory reading the file");
-		return CDAIMG_ENOMEM;
-	}
-	*len = b.len;
-	*data = sb_take(&b);
-	if (!*data) {
-		dc_err(dc, CDAIMG_D_NOMEM, path, "out of memory reading the file");
-		return CDAIMG_ENOMEM;
-	}
-	return CDAIMG_OK;
+	cdaimg_status st = read_fd_max(fd, path, max, data, len, dc);
+	close(fd);
+	return st;
+}
+
+cdaimg_status read_file_all(const char *path, char **data, size_t *len, diag_ctx *dc)
+{
+	return read_file_max(path, DOC_MAX_BYTES, data, len, dc);
 }
 
 cdaimg_status cdaimg_doc_read_file(xmlDocPtr *out, const char *path, cdaimg_diags *diags)

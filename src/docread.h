@@ -26,6 +26,33 @@ typedef struct path_memo {
 /* cdaimg_node_path of @p node through @p m (NULL: none kept); caller frees with cd_free. */
 char *node_path_memo(path_memo *m, const xmlNode *node);
 
+/* At most this many attributes (namespace declarations included) on one
+ * element of a document parsed: libxml2 2.9's parser compares each attribute
+ * of an element with the ones before it, so that n attributes cost n^2
+ * (80,000 on one element: 13 s). A scan of the bytes before the parser
+ * (attr_guard) refuses more; CDA has a few per element. */
+#define DOC_MAX_ATTRIBUTES 256
+typedef struct attr_guard {
+	int state, back;        /* where the scan is (docread.c), and where a quoted value returns */
+	unsigned char quote;    /* the quote of the value being skipped */
+	size_t count, run, depth; /* attributes of the start tag; closing characters seen; [ ] depth */
+	size_t seen;            /* bytes fed before this chunk */
+	size_t at;              /* the offset of the attribute one too many */
+} attr_guard;
+/* Scan the next @p n bytes of a document (zero-initialised @p g at its start):
+ * false once a start tag has more than DOC_MAX_ATTRIBUTES attributes (g->at:
+ * the offset of the '=' of the one too many). Comments, CDATA sections,
+ * processing instructions and the DOCTYPE are skipped; quoted values are kept
+ * whole. */
+bool attr_guard_feed(attr_guard *g, const char *data, size_t n);
+/* The whole of the document @p data through a guard; false (reported at the
+ * line of the attribute one too many) when an element has too many. */
+bool attr_guard_check(const char *data, size_t len, diag_ctx *dc);
+/* The error of a guard that said false, at @p line of the document. */
+void attr_guard_report(diag_ctx *dc, long line);
+/* The line of byte @p offset of @p data (from 1). */
+long line_at(const char *data, size_t offset);
+
 /* Parse with the safe options (see docread.c). */
 cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc);
 /* Between start and end, every error libxml2 raises in this thread that is
@@ -48,7 +75,14 @@ bool nomem_watch_end(nomem_watch *w);
  * an allocation failure: the document, if any, may then lack parts of the
  * input. The context's _private is used. */
 xmlDocPtr parse_watched(xmlParserCtxtPtr *ctxtp, const char *data, int len, const char *url, int options, bool *oom);
-/* Read a whole file into memory (caller frees with cd_free). */
+/* The largest document parsed: what libxml2 takes in one buffer (an int). */
+#define DOC_MAX_BYTES ((size_t)INT32_MAX)
+/* Read a whole file into memory (caller frees with cd_free), NUL-terminated:
+ * at most @p max bytes. A regular file larger than that is refused before
+ * anything is read; any other input (a pipe, a device) once @p max + 1
+ * bytes are read; reading stops at the first failed allocation. */
+cdaimg_status read_file_max(const char *path, size_t max, char **data, size_t *len, diag_ctx *dc);
+/* The same with max DOC_MAX_BYTES. */
 cdaimg_status read_file_all(const char *path, char **data, size_t *len, diag_ctx *dc);
 /* Copy @p text into @p msg as one line of valid UTF-8, trailing blanks removed. */
 void one_line(char *msg, size_t n, const char *text);

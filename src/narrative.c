@@ -190,6 +190,12 @@ char *narrative_text(arena *a, diag_ctx *dc, const char *div)
 		dc_err(dc, CDAIMG_D_NARRATIVE, "", "a narrative div larger than 2 GiB");
 		return NULL;
 	}
+	attr_guard g = {0};
+	if (!attr_guard_feed(&g, div, len)) {
+		dc_err(dc, CDAIMG_D_NARRATIVE, "", "an element of the div has more than %d attributes (the most cdaimg reads on one element)",
+		       DOC_MAX_ATTRIBUTES);
+		return NULL;
+	}
 	xmlParserCtxtPtr ctxt;
 	bool oom;
 	xmlDocPtr doc = parse_watched(&ctxt, div, (int)len, NULL, DIV_OPTIONS, &oom);

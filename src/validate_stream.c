@@ -76,6 +76,9 @@ typedef struct sv {
 	size_t have, used;
 	int read_errno;
 	bool content; /* a byte other than white space was read: the input is not empty */
+	attr_guard guard; /* attributes per element, counted before the parser sees them */
+	long lines;       /* newlines read before the chunk in buf */
+	long crowded;     /* the line of an element with too many attributes; 0: none */
 } sv;
 
 static void stop(sv *s) { xmlStopParser(s->pc); }
@@ -291,7 +294,7 @@ static void sax_init(xmlSAXHandler *h)
 static int pull(void *ud, char *out, int len)
 {
 	sv *s = ud;
-	if (s->oom || s->entities || s->undeclared || s->wf_code)
+	if (s->oom || s->entities || s->undeclared || s->wf_code || s->crowded)
 		return 0;
 	if (s->used == s->have) {
 		ssize_t n;
@@ -305,6 +308,12 @@ static int pull(void *ud, char *out, int len)
 		s->have = (size_t)n;
 		s->used = 0;
 		s->content = s->content || !text_blank(s->buf, s->have);
+		size_t before = s->guard.seen;
+		if (!attr_guard_feed(&s->guard, s->buf, s->have)) {
+			s->crowded = s->lines + line_at(s->buf, s->guard.at - before);
+			return 0;
+		}
+		s->lines += line_at(s->buf, s->have) - 1;
 	}
 	size_t k = s->have - s->used < (size_t)len ? s->have - s->used : (size_t)len;
 	memcpy(out, s->buf + s->used, k);
@@ -337,6 +346,10 @@ static cdaimg_status outcome(sv *s, xmlSchemaValidCtxtPtr vc)
 	if (s->read_errno) {
 		dc_err(dc, CDAIMG_D_IO, s->name, "read error: %s", strerror(s->read_errno));
 		return CDAIMG_EIO;
+	}
+	if (s->crowded) {
+		attr_guard_report(dc, s->crowded);
+		return CDAIMG_EPARSE;
 	}
 	if ((!s->pc->wellFormed || s->wf_code) && !s->content) {
 		dc_err(dc, CDAIMG_D_XML, "", "empty input");

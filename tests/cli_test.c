@@ -424,6 +424,52 @@ static void cli__read_errors_exit_3(void **state)
 	done(&r);
 }
 
+/* A file of @p n bytes of white space and an "x" (not a document, not JSON). */
+static const char *sized_file(const char *name, size_t n)
+{
+	const char *path = tmp(name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	for (size_t i = 0; i + 1 < n; i++)
+		fputc(' ', f);
+	fputc('x', f);
+	fclose(f);
+	return path;
+}
+
+/* Inputs past the cap: a file larger is refused before it is read, one of the
+ * cap exactly is read; an endless input (/dev/zero) stops once past the cap
+ * (issue 22: validate on /dev/zero never ended; the cap refused a file one
+ * byte under it). The cap is 1 GiB; lowered here to 1,000 bytes. */
+static void cli__inputs_over_the_cap_are_refused(void **state)
+{
+	(void)state;
+	size_t saved = cli_max_input;
+	cli_max_input = 1000;
+	char want[512];
+	const char *const cmds[][3] = {{"validate", NULL}, {"extract", NULL}, {"build", NULL}};
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		const char *over = sized_file("over", 1001);
+		run_result r = RUN(cmds[i][0], over);
+		assert_int_equal(r.rc, CLI_IO);
+		snprintf(want, sizeof want, "%s: larger than 1000 bytes, the most an input may have: not read\n", over);
+		assert_string_equal(r.err, want);
+		done(&r);
+		/* the cap itself is read: the input is then refused for what it holds, not its size */
+		r = RUN(cmds[i][0], sized_file("at", 1000));
+		assert_int_equal(r.rc, CLI_INVALID);
+		assert_null(strstr(r.err, "larger than"));
+		done(&r);
+		r = RUN(cmds[i][0], "/dev/zero");
+		assert_int_equal(r.rc, CLI_IO);
+		assert_string_equal(r.err, "/dev/zero: larger than 1000 bytes, the most an input may have: reading stopped\n");
+		done(&r);
+	}
+	unlink(tmp("over"));
+	unlink(tmp("at"));
+	cli_max_input = saved;
+}
+
 static void cli__array_gives_an_entries_list(void **state)
 {
 	(void)state;
@@ -1584,6 +1630,7 @@ int main(void)
 		cmocka_unit_test(cli__output_replaced_atomically_keeping_its_mode),
 		cmocka_unit_test(cli__write_errors_exit_3_and_leave_nothing),
 		cmocka_unit_test(cli__read_errors_exit_3),
+		cmocka_unit_test(cli__inputs_over_the_cap_are_refused),
 		cmocka_unit_test(cli__array_gives_an_entries_list),
 		cmocka_unit_test(cli__large_batch_is_streamed),
 		cmocka_unit_test(cli__profiles),

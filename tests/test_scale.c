@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -448,6 +450,236 @@ static void scale__the_seed_of_derived_ids_is_bounded(void **state)
 	free(uid);
 }
 
+/* --- input caps ------------------------------------------------------------------------------- */
+
+static char scratch[64];
+
+static const char *sized(size_t n)
+{
+	snprintf(scratch, sizeof scratch, "/tmp/cdaimg-scale-%ld.xml", (long)getpid());
+	FILE *f = fopen(scratch, "wb");
+	assert_non_null(f);
+	for (size_t i = 0; i < n; i++)
+		fputc('<', f);
+	fclose(f);
+	return scratch;
+}
+
+static bool said(const cdaimg_diags *d, const char *words)
+{
+	for (size_t i = 0; i < cdaimg_diags_count(d); i++)
+		if (strstr(cdaimg_diags_get(d, i)->message, words))
+			return true;
+	return false;
+}
+
+/* A file of the cap is read whole; one byte more is refused before anything is
+ * read: no buffer is allocated for it (issue 22: the 1 GiB cap read the whole
+ * file first, and refused a file one byte under it). */
+static void scale__a_file_over_the_cap_is_refused_unread(void **state)
+{
+	(void)state;
+	size_t max = 100000;
+	for (size_t n = max - 1; n <= max + 1; n++) {
+		const char *path = sized(n);
+		cdaimg_diags *d = cdaimg_diags_new();
+		diag_ctx dc = {.diags = d};
+		char *data = NULL;
+		size_t len = 0;
+		counting_start();
+		cdaimg_status st = read_file_max(path, max, &data, &len, &dc);
+		long long bytes = counting_end();
+		if (n <= max) {
+			assert_cdaimg_ok(st, d);
+			assert_int_equal(len, n);
+			assert_int_equal(data[n], '\0');
+			/* one allocation of the file's size */
+			assert_true(bytes <= (long long)n + 1 + 4096);
+		} else {
+			assert_int_equal(st, CDAIMG_EIO);
+			assert_true(said(d, "not read"));
+			assert_null(data);
+			assert_true(bytes < 4096);
+		}
+		cd_free(data);
+		cdaimg_diags_free(d);
+		unlink(path);
+	}
+}
+
+/* An endless input stops once past the cap, with an error; the buffer never
+ * holds more than the cap (issue 22: validate on /dev/zero never ended). */
+static void scale__an_endless_input_stops_at_the_cap(void **state)
+{
+	(void)state;
+	size_t max = 1 << 20;
+	cdaimg_diags *d = cdaimg_diags_new();
+	diag_ctx dc = {.diags = d};
+	char *data = NULL;
+	size_t len = 0;
+	counting_start();
+	cdaimg_status st = read_file_max("/dev/zero", max, &data, &len, &dc);
+	long long bytes = counting_end();
+	assert_int_equal(st, CDAIMG_EIO);
+	assert_true(said(d, "larger than 1048576 bytes"));
+	assert_true(said(d, "reading stopped"));
+	assert_null(data);
+	assert_true(bytes <= (long long)max + 4096);
+	cdaimg_diags_free(d);
+}
+
+/* Reading stops at the first failed allocation, with out of memory; it used
+ * to go on reading (an endless input: for ever) once its buffer could not grow. */
+static size_t fail_above;
+static void *small_realloc(void *p, size_t n) { return n > fail_above ? NULL : real_realloc(p, n); }
+static void *small_malloc(size_t n) { return n > fail_above ? NULL : real_malloc(n); }
+
+static void scale__reading_stops_at_a_failed_allocation(void **state)
+{
+	(void)state;
+	cdaimg_diags *d = cdaimg_diags_new();
+	diag_ctx dc = {.diags = d};
+	char *data = NULL;
+	size_t len = 0;
+	fail_above = 1 << 18;
+	xmlMemGet(&real_free, &real_malloc, &real_realloc, &real_strdup);
+	xmlMemSetup(real_free, small_malloc, small_realloc, real_strdup);
+	cdaimg_status st = read_file_all("/dev/zero", &data, &len, &dc);
+	xmlMemSetup(real_free, real_malloc, real_realloc, real_strdup);
+	assert_int_equal(st, CDAIMG_ENOMEM);
+	assert_null(data);
+	cdaimg_diags_free(d);
+}
+
+/* A pipe is read up to its end, within the cap, and refused past it. */
+static void scale__a_pipe_is_read_within_the_cap(void **state)
+{
+	(void)state;
+	for (int over = 0; over < 2; over++) {
+		size_t n = over ? 5001 : 5000;
+		int fds[2];
+		assert_int_equal(pipe(fds), 0);
+		char buf[5001], path[64];
+		memset(buf, '<', sizeof buf);
+		assert_int_equal(write(fds[1], buf, n), (ssize_t)n); /* within the pipe's buffer */
+		close(fds[1]);
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fds[0]);
+		cdaimg_diags *d = cdaimg_diags_new();
+		diag_ctx dc = {.diags = d};
+		char *data = NULL;
+		size_t len = 0;
+		cdaimg_status st = read_file_max(path, 5000, &data, &len, &dc);
+		if (over) {
+			assert_int_equal(st, CDAIMG_EIO);
+			assert_true(said(d, "reading stopped"));
+		} else {
+			assert_cdaimg_ok(st, d);
+			assert_int_equal(len, n);
+		}
+		cd_free(data);
+		cdaimg_diags_free(d);
+		close(fds[0]);
+	}
+}
+
+/* --- attributes per element ----------------------------------------------------------------- */
+
+/* "<r>", then line 2: an element with @p n attributes (a0="1" ...), then
+ * markup whose '=' are no attributes; malloc'd. */
+static char *attributes_doc(size_t n)
+{
+	size_t cap = n * 16 + 16384, k = 0;
+	char *s = malloc(cap);
+	assert_non_null(s);
+	k += (size_t)snprintf(s, cap, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ClinicalDocument xmlns=\"urn:hl7-org:v3\">\n<e");
+	for (size_t i = 0; i < n; i++)
+		k += (size_t)snprintf(s + k, cap - k, " a%zu=\"1\"", i);
+	k += (size_t)snprintf(s + k, cap - k, "/>\n<f b=\"");
+	for (size_t i = 0; i < 300; i++)
+		k += (size_t)snprintf(s + k, cap - k, "x=1 ");
+	k += (size_t)snprintf(s + k, cap - k, "\" c='>='/><!--");
+	for (size_t i = 0; i < 300; i++)
+		k += (size_t)snprintf(s + k, cap - k, " a%zu=\"1\"", i);
+	k += (size_t)snprintf(s + k, cap - k, " --><![CDATA[<g");
+	for (size_t i = 0; i < 300; i++)
+		k += (size_t)snprintf(s + k, cap - k, " a%zu=1", i);
+	k += (size_t)snprintf(s + k, cap - k, "]]><?pi");
+	for (size_t i = 0; i < 300; i++)
+		k += (size_t)snprintf(s + k, cap - k, " a=1");
+	snprintf(s + k, cap - k, "?></ClinicalDocument>\n");
+	return s;
+}
+
+/* The guard counts the attributes of start tags only, whatever the chunks
+ * the bytes come in: DOC_MAX_ATTRIBUTES pass, one more does not. */
+static void scale__the_attribute_guard_counts_start_tags_only(void **state)
+{
+	(void)state;
+	for (size_t n = DOC_MAX_ATTRIBUTES; n <= DOC_MAX_ATTRIBUTES + 1; n++) {
+		char *doc = attributes_doc(n);
+		size_t len = strlen(doc);
+		xmlDocPtr parsed = xmlReadMemory(doc, (int)len, NULL, NULL, XML_PARSE_NONET);
+		assert_non_null(parsed); /* well-formed: the '=' of the other markup are no attributes */
+		xmlFreeDoc(parsed);
+		for (size_t chunk = 1; chunk <= len; chunk = chunk < 8 ? chunk + 1 : chunk * 7) {
+			attr_guard g = {0};
+			bool ok = true;
+			for (size_t at = 0; at < len && ok; at += chunk)
+				ok = attr_guard_feed(&g, doc + at, at + chunk < len ? chunk : len - at);
+			assert_int_equal(ok, n <= DOC_MAX_ATTRIBUTES);
+			if (!ok)
+				assert_int_equal(line_at(doc, g.at), 3);
+		}
+		free(doc);
+	}
+}
+
+/* A document with an element of many attributes is refused before libxml2
+ * parses it, tree or stream (issue 22: 200,000 attributes took over 300 s in
+ * its parser, 80,000 take 13 s). */
+static void scale__an_element_of_too_many_attributes_is_refused(void **state)
+{
+	(void)state;
+	char *doc = attributes_doc(20000);
+	size_t len = strlen(doc);
+	cdaimg_diags *d = cdaimg_diags_new();
+	xmlDocPtr parsed = NULL;
+	assert_int_equal(cdaimg_doc_read_memory(&parsed, doc, len, "many.xml", d), CDAIMG_EPARSE);
+	assert_null(parsed);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	const cdaimg_diag *g = cdaimg_diags_get(d, 0);
+	assert_int_equal(g->line, 3);
+	assert_non_null(strstr(g->message, "more than 256 attributes"));
+	cdaimg_diags_clear(d);
+	const char *path = sized(0);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(doc, 1, len, f), len);
+	fclose(f);
+	assert_int_equal(cdaimg_schema_validate_stream_file(tu_schema(CDAIMG_SCHEMA_ANS), path, d), CDAIMG_EPARSE);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	g = cdaimg_diags_get(d, 0);
+	assert_int_equal(g->line, 3);
+	assert_non_null(strstr(g->message, "more than 256 attributes"));
+	/* a narrative div likewise */
+	cdaimg_diags_clear(d);
+	tu_series t;
+	tu_series_init(&t);
+	char *div = malloc(20000 * 16 + 128), *o = div;
+	assert_non_null(div);
+	o += sprintf(o, "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p");
+	for (int i = 0; i < 20000; i++)
+		o += sprintf(o, " a%d=\"1\"", i);
+	sprintf(o, ">text</p></div>");
+	t.s.description = (cdaimg_narrative){.status = "generated", .div = div};
+	assert_int_equal(cdaimg_series_check(&t.s, NULL, d), CDAIMG_EINVALID);
+	assert_diag(d, CDAIMG_D_NARRATIVE, "description.div");
+	free(div);
+	unlink(path);
+	cdaimg_diags_free(d);
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,7 +691,15 @@ int main(void)
 		cmocka_unit_test(scale__a_referenced_narrative_is_read_once),
 		cmocka_unit_test(scale__repeated_narrative_text_is_capped),
 		cmocka_unit_test(scale__the_seed_of_derived_ids_is_bounded),
+		cmocka_unit_test(scale__a_file_over_the_cap_is_refused_unread),
+		cmocka_unit_test(scale__an_endless_input_stops_at_the_cap),
+		cmocka_unit_test(scale__reading_stops_at_a_failed_allocation),
+		cmocka_unit_test(scale__a_pipe_is_read_within_the_cap),
+		cmocka_unit_test(scale__the_attribute_guard_counts_start_tags_only),
+		cmocka_unit_test(scale__an_element_of_too_many_attributes_is_refused),
 	};
 	cdaimg_global_init();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	tu_schemas_free();
+	return failed;
 }

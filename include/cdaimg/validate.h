@@ -136,7 +136,9 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_stream_fd(const cdaimg_schema
 /**
  * Parse an XML document safely: no network, no entity substitution, no DTD
  * loading, no XInclude, size limits kept; a DTD that declares entities is
- * refused (CDA needs none; the DTD is otherwise ignored). Well-formedness errors are
+ * refused (CDA needs none; the DTD is otherwise ignored), and so is an element
+ * with more than 256 attributes (before libxml2 parses it: its parser takes
+ * time in the square of an element's attributes). Well-formedness errors are
  * CDAIMG_D_XML diagnostics with their line.
  * @param[out] out  caller frees with xmlFreeDoc()
  * @param url       name used in messages (may be NULL)
@@ -144,7 +146,9 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_stream_fd(const cdaimg_schema
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_doc_read_memory(xmlDocPtr *out, const char *data, size_t len,
                                                    const char *url, cdaimg_diags *diags);
-/** As cdaimg_doc_read_memory, from a file; CDAIMG_EIO when it cannot be read. */
+/** As cdaimg_doc_read_memory, from a file; CDAIMG_EIO when it cannot be read
+ *  or holds more than 2 GiB - 1 bytes (a regular file is refused before it is
+ *  read, anything else once past that size). */
 CDAIMG_EXPORT cdaimg_status cdaimg_doc_read_file(xmlDocPtr *out, const char *path, cdaimg_diags *diags);
 
 /**

@@ -102,9 +102,19 @@ bool cli_only_empty(const cdaimg_diags *d);
 /* cli_error for a status that is not about the values (memory, I/O, internal). */
 void cli_status_error(cli *c, const char *file, cdaimg_status st);
 
+/* io.c: the largest input read, in bytes (CLI_MAX_INPUT; the tests set less). */
+#define CLI_MAX_INPUT ((size_t)1 << 30)
+extern size_t cli_max_input;
 /* io.c: read @p path ("-" = standard input) whole; CLI_OK or CLI_IO (message printed).
- * *data is NUL-terminated; free it with free(). */
+ * *data is NUL-terminated; free it with free(). A regular file over
+ * cli_max_input bytes is refused before reading, any other input once past
+ * it; reading stops at the first failed allocation. */
 int cli_read(cli *c, const char *path, char **data, size_t *len);
+/* io.c: for a command that hands a file name to the library: 0 for a regular
+ * file within cli_max_input bytes (or a folder, or nothing: the library says
+ * why), -1 for a larger one (message printed, not read), 1 for anything else
+ * (a device, a pipe), which the command reads with cli_read instead. */
+int cli_input_kind(cli *c, const char *path);
 /* Write @p len bytes to @p path: NULL or "-" = c->out; a regular file (or a
  * new one) atomically (temporary file in the same folder, fsync, rename);
  * anything else (device, pipe) in place. CLI_OK or CLI_IO (message printed;

@@ -199,13 +199,16 @@ static void checker_free(checker *k)
 
 static cdaimg_status read_doc(cli *c, const char *path, xmlDocPtr *doc, cdaimg_diags *d)
 {
-	if (strcmp(path, "-") != 0)
+	int kind = strcmp(path, "-") ? cli_input_kind(c, path) : 1;
+	if (kind < 0)
+		return CDAIMG_EIO;
+	if (kind == 0)
 		return cdaimg_doc_read_file(doc, path, d);
 	char *data = NULL;
 	size_t len = 0;
 	if (cli_read(c, path, &data, &len) != CLI_OK)
 		return CDAIMG_EIO;
-	cdaimg_status st = cdaimg_doc_read_memory(doc, data, len, "-", d);
+	cdaimg_status st = cdaimg_doc_read_memory(doc, data, len, path, d);
 	free(data);
 	return st;
 }
@@ -271,7 +274,7 @@ static int validate_file(cli *c, const checker *k, const char *path, const valid
 	else
 		st = read_doc(c, path, &doc, d);
 	if (st == CDAIMG_EIO || st == CDAIMG_ENOMEM) {
-		/* the library's diagnostics say what failed (cli_read said it for "-") */
+		/* the library's diagnostics say what failed (or cli_read did, when it read the input) */
 		if (st == CDAIMG_ENOMEM && !cdaimg_diags_count(d))
 			cli_status_error(c, name, st);
 		cli_diags(c, name, d);

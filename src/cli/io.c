@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,38 +14,79 @@
 
 #include "cli.h"
 
-/* Inputs larger than this are refused (the JSON and XML parsers keep all in memory). */
-#define CLI_MAX_INPUT ((size_t)1 << 30)
+size_t cli_max_input = CLI_MAX_INPUT;
 
-static int read_stream(cli *c, FILE *f, const char *name, char **data, size_t *len)
+static int too_large(cli *c, const char *name, const char *what)
 {
-	size_t cap = 1 << 16, n = 0;
+	cli_error(c, name, CDAIMG_D_IO, "larger than %zu bytes, the most an input may have: %s", cli_max_input, what);
+	return CLI_IO;
+}
+
+/* read(2), again when interrupted. */
+static ssize_t read_some(int fd, char *buf, size_t n)
+{
+	ssize_t r;
+	do
+		r = read(fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* Read @p fd whole: a regular file in one allocation of its size (refused
+ * before reading when it is over the limit), anything else in a buffer
+ * doubling from 64 KB up to the limit; stops at the first failed allocation. */
+static int read_fd(cli *c, int fd, const char *name, char **data, size_t *len)
+{
+	size_t max = cli_max_input;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		cli_error(c, name, CDAIMG_D_IO, "cannot read: %s", strerror(errno));
+		return CLI_IO;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		cli_error(c, name, CDAIMG_D_IO, "cannot read: it is a directory");
+		return CLI_IO;
+	}
+	bool regular = S_ISREG(st.st_mode) && st.st_size >= 0;
+	if (regular && (uintmax_t)st.st_size > max)
+		return too_large(c, name, "not read");
+	size_t cap = regular ? (size_t)st.st_size + 1 : max < 65536 ? max + 1 : 65536, n = 0;
 	char *buf = malloc(cap);
 	while (buf) {
-		n += fread(buf + n, 1, cap - n - 1, f);
-		if (ferror(f) || feof(f))
-			break;
-		if (cap >= CLI_MAX_INPUT) {
-			cli_error(c, name, CDAIMG_D_IO, "larger than %zu bytes", CLI_MAX_INPUT);
+		ssize_t r;
+		if (n + 1 < cap) {
+			r = read_some(fd, buf + n, cap - 1 - n);
+		} else {
+			/* full: one byte more says whether the input goes on */
+			char more;
+			if ((r = read_some(fd, &more, 1)) == 1) {
+				if (n >= max) {
+					free(buf);
+					return too_large(c, name, "reading stopped");
+				}
+				size_t bigger = cap > max / 2 ? max + 1 : 2 * cap;
+				char *b = realloc(buf, bigger);
+				if (!b) {
+					free(buf);
+					buf = NULL;
+					break;
+				}
+				buf = b;
+				cap = bigger;
+				buf[n] = more;
+			}
+		}
+		if (r < 0) {
+			cli_error(c, name, CDAIMG_D_IO, "cannot read: %s", strerror(errno));
 			free(buf);
 			return CLI_IO;
 		}
-		char *bigger = realloc(buf, cap * 2);
-		if (!bigger) {
-			free(buf);
-			buf = NULL;
+		if (r == 0)
 			break;
-		}
-		buf = bigger;
-		cap *= 2;
+		n += (size_t)r;
 	}
 	if (!buf) {
 		cli_error(c, name, CDAIMG_D_NOMEM, "out of memory");
-		return CLI_IO;
-	}
-	if (ferror(f)) {
-		cli_error(c, name, CDAIMG_D_IO, "cannot read: %s", strerror(errno));
-		free(buf);
 		return CLI_IO;
 	}
 	buf[n] = '\0';
@@ -58,22 +100,30 @@ int cli_read(cli *c, const char *path, char **data, size_t *len)
 	*data = NULL;
 	*len = 0;
 	if (!strcmp(path, "-"))
-		return read_stream(c, stdin, cli_name(path), data, len);
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		cli_error(c, path, CDAIMG_D_IO, "cannot read: it is a directory");
-		return CLI_IO;
-	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+		return read_fd(c, STDIN_FILENO, cli_name(path), data, len);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		cli_error(c, path, CDAIMG_D_IO, "cannot read: %s", strerror(errno));
 		return CLI_IO;
 	}
-	int rc = read_stream(c, f, path, data, len);
-	fclose(f);
+	int rc = read_fd(c, fd, path, data, len);
+	close(fd);
 	return rc;
 }
 
+int cli_input_kind(cli *c, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || S_ISDIR(st.st_mode))
+		return 0; /* the library says why it cannot be read */
+	if (!S_ISREG(st.st_mode))
+		return 1;
+	if ((uintmax_t)st.st_size > cli_max_input) {
+		too_large(c, path, "not read");
+		return -1;
+	}
+	return 0;
+}
 
 /* Mode of a new file: what open(2) would give (0666 less the umask), or the old file's. */
 static mode_t new_mode(const struct stat *old, bool exists)

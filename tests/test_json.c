@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "testutil.h"
+#include "values.h"
 
 /* The example of INPUT.md. */
 static const char example[] =
@@ -393,6 +396,61 @@ static void json__write_keeps_a_link_of_text_only(void **state)
 	cdaimg_values_free(v);
 }
 
+/* The writer writes as it walks the values, without jansson's tree, in the
+ * layout of jansson's dump: a text read by jansson and dumped again (with
+ * the same indentation) is the same text, for every flag, escapes included. */
+static void assert_as_jansson_dumps(const char *text, unsigned flags)
+{
+	json_error_t err;
+	json_t *j = json_loads(text, 0, &err);
+	if (!j)
+		fail_msg("jansson cannot read the writer's text: %s\n%s", err.text, text);
+	char *again = json_dumps(j, (flags & CDAIMG_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2));
+	assert_non_null(again);
+	size_t n = strlen(again);
+	assert_int_equal(strlen(text), n + 1);
+	assert_memory_equal(text, again, n);
+	assert_int_equal(text[n], '\n');
+	free(again);
+	json_decref(j);
+}
+
+static void json__write_is_what_jansson_dumps(void **state)
+{
+	(void)state;
+	const char *t =
+		"[{\"resourceType\":\"FrSerieImagerie\",\"uuidSerie\":[{\"system\":\"urn:dicom:uid\","
+		"\"value\":\"urn:oid:1.2.3\"},{\"value\":\"x\"}],\"description\":{\"status\":\"generated\","
+		"\"div\":\"q\\\" b\\\\ s/ \\b\\f\\n\\r\\t \\u0001\\u001f \\u007f \\u00e9 \\u2028 \\ud83d\\ude00\"},"
+		"\"instanceSOP\":[{\"nombreCadresReferences\":2147483647,\"referenceWado\":{\"reference\":\"http://a/b?c=d&e\"}},"
+		"{\"statut\":\"new\"}]},"
+		"{\"resourceType\":\"FrExamenImagerie\",\"dateActe\":\"2024\",\"serieImagerie\":[{\"date\":\"2024\","
+		"\"instanceSOP\":{\"statut\":\"new\"}}]}]";
+	cdaimg_values *v = read_ok(t, NULL);
+	const unsigned flags[] = {0, CDAIMG_JSON_COMPACT, CDAIMG_JSON_ARRAY, CDAIMG_JSON_ARRAY | CDAIMG_JSON_COMPACT};
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		char *w = write_ok(v, flags[i]);
+		assert_non_null(strstr(w, "\\u0001\\u001F"));
+		assert_as_jansson_dumps(w, flags[i]);
+		cdaimg_free(w);
+	}
+	cdaimg_values_free(v);
+	/* one item, and none */
+	v = read_ok("{\"resourceType\":\"FrSerieImagerie\",\"date\":\"2024\"}", NULL);
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		char *w = write_ok(v, flags[i]);
+		assert_as_jansson_dumps(w, flags[i]);
+		cdaimg_free(w);
+	}
+	cdaimg_values_free(v);
+	v = values_new(); /* the reader takes no empty array */
+	assert_non_null(v);
+	char *w = write_ok(v, 0);
+	assert_string_equal(w, "[]\n");
+	cdaimg_free(w);
+	cdaimg_values_free(v);
+}
+
 /* --- the document header (--header) -------------------------------------------------------- */
 
 static const char header_text[] = "{\"title\": \"CR de scanner\", \"patient_given\": \"JEANNE\",\n"
@@ -648,6 +706,7 @@ int main(void)
 		cmocka_unit_test(json__write_then_read_gives_the_same_values),
 		cmocka_unit_test(json__write_keeps_frames_and_instance_links),
 		cmocka_unit_test(json__write_keeps_a_link_of_text_only),
+		cmocka_unit_test(json__write_is_what_jansson_dumps),
 		cmocka_unit_test(json__header_fields_by_their_c_names),
 		cmocka_unit_test(json__header_coded_values_both_ways),
 		cmocka_unit_test(json__header_errors_name_the_member),

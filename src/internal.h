@@ -110,6 +110,9 @@ void dc_warn(diag_ctx *dc, cdaimg_diag_code code, const char *path, const char *
 	__attribute__((format(printf, 4, 5)))
 #endif
 	;
+/* Append the diagnostics of @p from to @p to (either may be NULL), then
+ * clear @p from; false when out of memory. */
+bool diags_move(cdaimg_diags *to, cdaimg_diags *from);
 /* The status a finished operation returns for this context. */
 cdaimg_status dc_status(const diag_ctx *dc);
 

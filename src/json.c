@@ -450,6 +450,109 @@ static cdaimg_status read_text(jreader *r, const char *text, size_t len,
 
 static void read_root_into(jreader *r, const json_t *root, void *vals) { read_root(r, root, vals); }
 
+/* --- an array read item by item ------------------------------------------------------------ */
+
+/* Items of a top-level array found in the text, before any is parsed. */
+typedef struct span {
+	size_t start, len;
+} span;
+
+/* The items of the array @p text holds (it starts with '[' after white
+ * space): their spans into *out (cd_malloc'd), their number into *n; 1. 0,
+ * with nothing allocated, when the text is not that simple (anything but
+ * white space and commas between items, something after the array, nesting
+ * near jansson's limit, no item): jansson then reads it whole, and says what
+ * is wrong as it always did. -1 when out of memory. */
+static int split_array(const char *text, size_t len, span **out, size_t *n)
+{
+	size_t i = strspn(text, " \t\r\n") + 1, cap = 0, depth = 0, start = 0;
+	span *items = NULL;
+	bool in_string = false, in_item = false, ok = false, nomem = false;
+	*out = NULL;
+	*n = 0;
+	for (; i < len; i++) {
+		char c = text[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (depth == 0 && (c == ',' || c == ']')) {
+			if (!in_item)
+				break; /* "[," or ",," or ",]": jansson says so */
+			if (*n == cap) {
+				size_t bigger = cap ? 2 * cap : 1024;
+				span *more = cd_realloc(items, bigger * sizeof *more);
+				if (!more) {
+					nomem = true;
+					break;
+				}
+				items = more;
+				cap = bigger;
+			}
+			items[(*n)++] = (span){start, i - start};
+			in_item = false;
+			if (c == ']') {
+				ok = text_blank(text + i + 1, len - i - 1);
+				break;
+			}
+			continue;
+		}
+		if (!in_item) {
+			in_item = true;
+			start = i;
+		}
+		if (c == '"')
+			in_string = true;
+		else if (c == '{' || c == '[')
+			depth++;
+		else if (c == '}' || c == ']')
+			depth--;
+		if (depth >= 1000 || depth == (size_t)-1)
+			break;
+	}
+	if (!ok || !*n) {
+		cd_free(items);
+		*n = 0;
+		return nomem ? -1 : 0;
+	}
+	*out = items;
+	return 1;
+}
+
+/* Read the array's items one at a time, each parsed, read and freed before
+ * the next: jansson's tree of the whole array is some ten times the text.
+ * Diagnostics go to @p held until the end: a syntax error in an item gives
+ * CDAIMG_EPARSE without a word, for the caller to read the text whole (the
+ * same messages as ever, no value's diagnostic before them). */
+static cdaimg_status read_items(jreader *r, const char *text, const span *items, size_t n, cdaimg_values *vals)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_error_t err;
+		json_t *item = json_loadb(text + items[i].start, items[i].len, JSON_REJECT_DUPLICATES, &err);
+		if (!item) {
+#if JANSSON_VERSION_HEX >= 0x020b00
+			if (json_error_code(&err) == json_error_out_of_memory) {
+				nomem(r);
+				return CDAIMG_ENOMEM;
+			}
+#endif
+			return CDAIMG_EPARSE;
+		}
+		size_t old = push_index(r, i);
+		read_item(r, item, vals);
+		pop(r, old);
+		json_decref(item);
+		if (r->dc.nomem)
+			return CDAIMG_ENOMEM;
+	}
+	return dc_status(&r->dc);
+}
+
 cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len, unsigned flags,
                                cdaimg_diags *diags)
 {
@@ -463,7 +566,41 @@ cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len
 		return CDAIMG_ENOMEM;
 	}
 	r.a = &vals->arena;
-	cdaimg_status st = read_text(&r, text, len, read_root_into, vals);
+	cdaimg_status st = CDAIMG_EPARSE;
+	const char *t = text && len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? text + 3 : text; /* read_text's BOM */
+	size_t tlen = len - (size_t)(t - text), n;
+	span *items;
+	int split = t && tlen && t[strspn(t, " \t\r\n")] == '[' ? split_array(t, tlen, &items, &n) : 0;
+	if (split < 0) {
+		cdaimg_values_free(vals);
+		nomem(&r);
+		return CDAIMG_ENOMEM;
+	}
+	if (split) {
+		cdaimg_diags *held = diags ? cdaimg_diags_new() : NULL;
+		jreader ir = {NULL, {.diags = held}, (flags & CDAIMG_JSON_STRICT) != 0, "$", 1};
+		ir.a = r.a;
+		st = diags && !held ? CDAIMG_ENOMEM : read_items(&ir, t, items, n, vals);
+		cd_free(items);
+		if (st == CDAIMG_ENOMEM) {
+			nomem(&r);
+		} else if (st != CDAIMG_EPARSE && !diags_move(diags, held)) {
+			nomem(&r);
+			st = CDAIMG_ENOMEM;
+		}
+		cdaimg_diags_free(held);
+		if (st == CDAIMG_EPARSE) {
+			/* an item is not well-formed JSON: read it all again, as ever */
+			cdaimg_values_free(vals);
+			if (!(vals = values_new())) {
+				nomem(&r);
+				return CDAIMG_ENOMEM;
+			}
+			r.a = &vals->arena;
+		}
+	}
+	if (st == CDAIMG_EPARSE)
+		st = read_text(&r, text, len, read_root_into, vals);
 	if (st != CDAIMG_OK)
 		cdaimg_values_free(vals);
 	else

@@ -451,6 +451,44 @@ static void json__write_is_what_jansson_dumps(void **state)
 	cdaimg_values_free(v);
 }
 
+/* Arrays are read item by item (test_scale): what is said is what reading the
+ * whole text says. A syntax error in a later item is the only diagnostic, at
+ * its line and column in the whole text (the earlier items' value errors are
+ * not reported before it); value errors name their item. */
+static void json__an_array_read_item_by_item_says_what_the_whole_says(void **state)
+{
+	(void)state;
+	const char *bad_value = "{\"resourceType\":\"FrSerieImagerie\",\"date\":3}";
+	const char *good = "{\"resourceType\":\"FrSerieImagerie\",\"date\":\"2024\"}";
+	char text[512];
+	snprintf(text, sizeof text, "[%s,\n%s,\n{\"a\":}]", bad_value, good);
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = NULL;
+	assert_int_equal(cdaimg_json_read(&v, text, strlen(text), 0, d), CDAIMG_EPARSE);
+	assert_null(v);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	const cdaimg_diag *g = cdaimg_diags_get(d, 0);
+	json_error_t err;
+	assert_null(json_loads(text, JSON_REJECT_DUPLICATES, &err));
+	assert_int_equal(g->code, CDAIMG_D_JSON);
+	assert_int_equal(g->line, err.line);
+	assert_int_equal(g->column, err.column);
+	assert_int_equal(g->line, 3);
+	cdaimg_diags_clear(d);
+	snprintf(text, sizeof text, "[%s,\n%s,\n%s]", good, bad_value, good);
+	assert_int_equal(cdaimg_json_read(&v, text, strlen(text), CDAIMG_JSON_STRICT, d), CDAIMG_EINVALID);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	assert_string_equal(cdaimg_diags_get(d, 0)->path, "$[1].date");
+	cdaimg_diags_clear(d);
+	/* something after the array, a missing item: jansson's words */
+	snprintf(text, sizeof text, "[%s] x", good);
+	assert_int_equal(cdaimg_json_read(&v, text, strlen(text), 0, d), CDAIMG_EPARSE);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	assert_null(json_loads(text, 0, &err));
+	assert_string_equal(cdaimg_diags_get(d, 0)->message, err.text);
+	cdaimg_diags_free(d);
+}
+
 /* --- the document header (--header) -------------------------------------------------------- */
 
 static const char header_text[] = "{\"title\": \"CR de scanner\", \"patient_given\": \"JEANNE\",\n"
@@ -647,6 +685,21 @@ static cdaimg_status json_call(void *arg)
 	return st == CDAIMG_OK ? cdaimg_json_write(&a->out, a->v, 0, NULL) : st;
 }
 
+/* An array of two items (read item by item), one with a warning, then written. */
+static cdaimg_status array_call(void *arg)
+{
+	json_arg *a = arg;
+	*a = (json_arg){0};
+	char text[4096];
+	snprintf(text, sizeof text, "[%s,\n{\"resourceType\": \"FrSerieImagerie\", \"dtae\": \"2024\"}]", example);
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_status st = a->read = d ? cdaimg_json_read(&a->v, text, strlen(text), 0, d) : CDAIMG_ENOMEM;
+	if (st == CDAIMG_OK && cdaimg_diags_count(d) != 1)
+		oom_problem("json: %zu diagnostics for the array, 1 expected", cdaimg_diags_count(d));
+	cdaimg_diags_free(d);
+	return st == CDAIMG_OK ? cdaimg_json_write(&a->out, a->v, 0, NULL) : st;
+}
+
 /* The header read, then written. */
 static cdaimg_status header_call(void *arg)
 {
@@ -685,6 +738,9 @@ static void json__out_of_memory_at_every_allocation(void **state)
 	const oom_case values = {.name = "cdaimg_json_read + cdaimg_json_write", .arg = &a, .call = json_call,
 	                         .done = json_done, .final = CDAIMG_OK, .max_unseen = 0};
 	assert_true(oom_run(&values) > 3); /* the loop really failed allocations */
+	const oom_case array = {.name = "cdaimg_json_read of an array + cdaimg_json_write", .arg = &a, .call = array_call,
+	                        .done = json_done, .final = CDAIMG_OK, .max_unseen = 0};
+	assert_true(oom_run(&array) > 3);
 	const oom_case header = {.name = "cdaimg_json_read_header + cdaimg_json_write_header", .arg = &a,
 	                         .call = header_call, .done = json_done, .final = CDAIMG_OK, .max_unseen = 0};
 	assert_true(oom_run(&header) > 0);
@@ -707,6 +763,7 @@ int main(void)
 		cmocka_unit_test(json__write_keeps_frames_and_instance_links),
 		cmocka_unit_test(json__write_keeps_a_link_of_text_only),
 		cmocka_unit_test(json__write_is_what_jansson_dumps),
+		cmocka_unit_test(json__an_array_read_item_by_item_says_what_the_whole_says),
 		cmocka_unit_test(json__header_fields_by_their_c_names),
 		cmocka_unit_test(json__header_coded_values_both_ways),
 		cmocka_unit_test(json__header_errors_name_the_member),

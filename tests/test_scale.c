@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -411,6 +412,103 @@ static void scale__repeated_narrative_text_is_capped(void **state)
 	free(xml);
 }
 
+/* --- JSON arrays ---------------------------------------------------------------------------- */
+
+/* Peak of the bytes held through libxml2's allocator (ours) and jansson's. */
+static long long live, peak;
+
+static void held(long long delta)
+{
+	live += delta;
+	if (live > peak)
+		peak = live;
+}
+static void *peak_malloc(size_t n)
+{
+	void *p = real_malloc(n);
+	if (p)
+		held((long long)malloc_usable_size(p));
+	return p;
+}
+static void peak_free(void *p)
+{
+	if (p)
+		held(-(long long)malloc_usable_size(p));
+	real_free(p);
+}
+static void *peak_realloc(void *p, size_t n)
+{
+	long long before = p ? (long long)malloc_usable_size(p) : 0;
+	void *q = real_realloc(p, n);
+	if (q)
+		held((long long)malloc_usable_size(q) - before);
+	return q;
+}
+static char *peak_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = peak_malloc(n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+static void *jansson_malloc(size_t n)
+{
+	void *p = malloc(n);
+	if (p)
+		held((long long)malloc_usable_size(p));
+	return p;
+}
+static void jansson_free(void *p)
+{
+	if (p)
+		held(-(long long)malloc_usable_size(p));
+	free(p);
+}
+
+/* A JSON array is read item by item: the memory it takes is the values' (about
+ * the text's size), not jansson's tree of the whole array (ten times the text;
+ * issue 22: 1,000,000 series, 853 MB of JSON, took 9.3 GB). */
+static void scale__a_json_array_is_read_item_by_item(void **state)
+{
+	(void)state;
+	size_t n = UNDER_VALGRIND() ? 300 : 3000;
+	many m;
+	many_init(&m, 1);
+	strbuf b = {0};
+	sb_add(&b, "[");
+	for (size_t i = 0; i < n; i++)
+		sb_addf(&b,
+		        "%s{\"resourceType\":\"FrSerieImagerie\",\"uuidSerie\":[{\"system\":\"urn:dicom:uid\",\"value\":"
+		        "\"urn:oid:" STUDY ".%zu\"}],\"code\":{\"coding\":[{\"system\":"
+		        "\"http://dicom.nema.org/resources/ontology/DCM\",\"code\":\"CT\"}]},\"date\":\"2024-07-05\","
+		        "\"instanceSOP\":{\"uuidSOPInstance\":[{\"system\":\"urn:dicom:uid\",\"value\":\"urn:oid:" STUDY
+		        ".%zu.1\"}],\"statut\":\"completed\"},\"referenceWado\":{\"reference\":\"%s\"}}",
+		        i ? ",\n" : "", i + 1, i + 1, m.t[0].s.link.reference);
+	sb_add(&b, "]");
+	many_free(&m);
+	assert_false(b.failed);
+	cdaimg_values *v = NULL;
+	cdaimg_diags *d = cdaimg_diags_new();
+	xmlMemGet(&real_free, &real_malloc, &real_realloc, &real_strdup);
+	live = peak = 0;
+	xmlMemSetup(peak_free, peak_malloc, peak_realloc, peak_strdup);
+	json_set_alloc_funcs(jansson_malloc, jansson_free);
+	cdaimg_status st = cdaimg_json_read(&v, b.s, b.len, 0, d);
+	json_set_alloc_funcs(malloc, free);
+	xmlMemSetup(real_free, real_malloc, real_realloc, real_strdup);
+	assert_cdaimg_ok(st, d);
+	assert_int_equal(cdaimg_values_count(v), n);
+	char last[64];
+	snprintf(last, sizeof last, "urn:oid:" STUDY ".%zu", n);
+	assert_string_equal(cdaimg_values_get(v, n - 1)->series->ids[0].value, last);
+	if (peak > 2 * (long long)b.len)
+		fail_msg("%lld bytes held at most for %zu bytes of JSON", peak, b.len);
+	cdaimg_values_free(v);
+	cdaimg_diags_free(d);
+	sb_free(&b);
+}
+
 /* --- build --------------------------------------------------------------------------------------- */
 
 /* The seed of the ids derived from the studies: their UIDs as they are for a
@@ -690,6 +788,7 @@ int main(void)
 		cmocka_unit_test(scale__memo_paths_are_the_node_paths),
 		cmocka_unit_test(scale__a_referenced_narrative_is_read_once),
 		cmocka_unit_test(scale__repeated_narrative_text_is_capped),
+		cmocka_unit_test(scale__a_json_array_is_read_item_by_item),
 		cmocka_unit_test(scale__the_seed_of_derived_ids_is_bounded),
 		cmocka_unit_test(scale__a_file_over_the_cap_is_refused_unread),
 		cmocka_unit_test(scale__an_endless_input_stops_at_the_cap),

@@ -8,7 +8,8 @@
 # CDAIMG is the command, CDAIMG_BENCH the benchmark (it writes the documents
 # of `--validate --out`); both from a Release build. WORKDIR (default: a new
 # folder under /tmp) keeps the inputs. SIZES (default "2000 8000 32000 64000")
-# are the series counts; STUDIES (default 20000) the studies of the build case.
+# are the series counts; STUDIES (default 20000) the studies of the build case,
+# JSON_SERIES (default 200000) the series of the JSON array built as entries.
 # Each line: case, wall s, CPU s (user + system), peak RSS MB, items/s (wall).
 set -eu
 [ $# -ge 2 ] || { echo "usage: sh bench/scale.sh CDAIMG CDAIMG_BENCH [WORKDIR]" >&2; exit 2; }
@@ -17,6 +18,7 @@ bench=$2
 work=${3:-$(mktemp -d /tmp/cdaimg-scale-XXXXXX)}
 sizes=${SIZES:-2000 8000 32000 64000}
 studies=${STUDIES:-20000}
+json_series=${JSON_SERIES:-200000}
 gen="python3 $(dirname "$0")/scale_gen.py"
 mkdir -p "$work"
 
@@ -53,6 +55,9 @@ echo "    (JSON written: $written; $(grep -c 'read again' "$work/err" || true) r
 [ -f "$work/studies$studies.json" ] || $gen studies "$studies" 1 >"$work/studies$studies.json"
 run "build --as document, $studies studies" "$studies" \
 	"$cdaimg" build --as document --sample-header -o /dev/null "$work/studies$studies.json"
+[ -f "$work/series$json_series.json" ] || $gen series "$json_series" >"$work/series$json_series.json"
+run "build, a JSON array of $json_series series" "$json_series" \
+	"$cdaimg" build -o /dev/null "$work/series$json_series.json"
 n=$(echo "$sizes" | awk '{ print $NF }')
 [ -f "$work/study$n.json" ] && run "build --as document, one study of $n series" "$n" \
 	"$cdaimg" build --as document --sample-header -o /dev/null "$work/study$n.json"

@@ -452,6 +452,15 @@ static void read_root_into(jreader *r, const json_t *root, void *vals) { read_ro
 
 /* --- an array read item by item ------------------------------------------------------------ */
 
+/* The white space at the start of the @p n bytes at @p s (not NUL-terminated). */
+static size_t blank_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		i++;
+	return i;
+}
+
 /* Items of a top-level array found in the text, before any is parsed. */
 typedef struct span {
 	size_t start, len;
@@ -465,7 +474,7 @@ typedef struct span {
  * is wrong as it always did. -1 when out of memory. */
 static int split_array(const char *text, size_t len, span **out, size_t *n)
 {
-	size_t i = strspn(text, " \t\r\n") + 1, cap = 0, depth = 0, start = 0;
+	size_t i = blank_prefix(text, len) + 1, cap = 0, depth = 0, start = 0;
 	span *items = NULL;
 	bool in_string = false, in_item = false, ok = false, nomem = false;
 	*out = NULL;
@@ -570,7 +579,8 @@ cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len
 	const char *t = text && len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? text + 3 : text; /* read_text's BOM */
 	size_t tlen = len - (size_t)(t - text), n;
 	span *items;
-	int split = t && tlen && t[strspn(t, " \t\r\n")] == '[' ? split_array(t, tlen, &items, &n) : 0;
+	size_t lead = t ? blank_prefix(t, tlen) : 0;
+	int split = t && lead < tlen && t[lead] == '[' ? split_array(t, tlen, &items, &n) : 0;
 	if (split < 0) {
 		cdaimg_values_free(vals);
 		nomem(&r);

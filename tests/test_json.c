@@ -323,6 +323,17 @@ static void json__text_need_not_be_nul_terminated(void **state)
 	assert_string_equal(cdaimg_values_get(v, 0)->series->date, "2024");
 	cdaimg_values_free(v);
 	assert_int_equal(cdaimg_json_read(&v, buf, strlen(buf), 0, d), CDAIMG_EPARSE);
+	/* an array (read item by item) and white space in a block of their exact size
+	 * (AddressSanitizer and valgrind see a byte read past it; fuzz_json found one) */
+	static const char arr[] = "  [{\"resourceType\":\"FrSerieImagerie\",\"date\":\"2024\"}]";
+	char *exact = malloc(sizeof arr - 1);
+	assert_non_null(exact);
+	memcpy(exact, arr, sizeof arr - 1);
+	assert_cdaimg_ok(cdaimg_json_read(&v, exact, sizeof arr - 1, 0, d), d);
+	assert_int_equal(cdaimg_values_count(v), 1);
+	cdaimg_values_free(v);
+	assert_int_equal(cdaimg_json_read(&v, exact, 2, 0, d), CDAIMG_EPARSE); /* "  " */
+	free(exact);
 	assert_int_equal(cdaimg_json_read(NULL, buf, 1, 0, d), CDAIMG_EARG);
 	assert_int_equal(cdaimg_json_read(&v, NULL, 1, 0, d), CDAIMG_EARG);
 	cdaimg_diags_free(d);

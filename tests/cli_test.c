@@ -1570,6 +1570,64 @@ static void cli__sample_header_is_explicit(void **state)
 	             study);
 }
 
+/* --- hostile input (issue 22) -------------------------------------------------------------- */
+
+/* A file holding @p prefix then the bytes of @p src. */
+static void write_prefixed(const char *path, const char *prefix, size_t plen, const char *src)
+{
+	size_t len;
+	char *text = tu_read(src, &len);
+	assert_non_null(text);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(prefix, 1, plen, f), plen);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+	free(text);
+}
+
+/* A UTF-8 byte order mark before an array is ignored, as docs/input.md says:
+ * every item is built (it used to be read as one item: 1 series of 2). */
+static void cli__bom_before_an_array_is_ignored(void **state)
+{
+	(void)state;
+	const char *in = tmp("bom-batch.json");
+	write_prefixed(in, "\xEF\xBB\xBF", 3, sample("samples/batch.json"));
+	run_result r = RUN("build", in);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	char *want = read_text(sample("samples/batch.xml"));
+	assert_string_equal(r.out, want);
+	free(want);
+	done(&r);
+	/* an array of studies made into a section: both studies, as without the mark */
+	run_result plain = RUN("build", "--as", "section", sample("samples/study-ct-tap.json"));
+	assert_int_equal(plain.rc, 0);
+	const char *studies = tmp("bom-studies.json");
+	char *one = read_text(sample("samples/study-ct-tap.json"));
+	char *two = malloc(2 * strlen(one) + 16);
+	assert_non_null(two);
+	sprintf(two, "\xEF\xBB\xBF[%s]", one);
+	write_file(studies, two);
+	r = RUN("build", "--as", "section", studies);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, plain.out);
+	done(&r);
+	done(&plain);
+	free(one);
+	free(two);
+	/* and a header file that starts with one */
+	const char *hdr = tmp("bom-header.json");
+	write_prefixed(hdr, "\xEF\xBB\xBF", 3, sample("samples/headers/study-ct-tap.json"));
+	r = RUN("build", "--as", "document", "--header", hdr, sample("samples/study-ct-tap.json"));
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.out, "<family qualifier=\"BR\">MARTIN</family>");
+	done(&r);
+	unlink(in);
+	unlink(studies);
+	unlink(hdr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1611,6 +1669,7 @@ int main(void)
 		cmocka_unit_test(cli__header_typo_is_an_error),
 		cmocka_unit_test(cli__header_missing_identities_named),
 		cmocka_unit_test(cli__sample_header_is_explicit),
+		cmocka_unit_test(cli__bom_before_an_array_is_ignored),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	xmlCleanupParser();

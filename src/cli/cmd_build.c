@@ -202,9 +202,12 @@ static void item_prefix(char *buf, size_t size, bool array, size_t i)
 		snprintf(buf, size, "$");
 }
 
-/* Is the JSON text an array (its first non-blank byte is '[')? */
+/* Is the JSON text an array (its first non-blank byte is '[', after the
+ * UTF-8 byte order mark the reader ignores)? */
 static bool json_is_array_text(const char *text)
 {
+	if (!strncmp(text, "\xEF\xBB\xBF", 3))
+		text += 3;
 	text += strspn(text, " \t\r\n");
 	return *text == '[';
 }

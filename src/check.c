@@ -64,7 +64,18 @@ char *check_dup(check_ctx *c, const char *s)
 	return d;
 }
 
-bool check_text(check_ctx *c, const fpath *at, const char *s)
+/* A value longer than @p max bytes is refused (NULL is fine). */
+static bool short_enough(check_ctx *c, const fpath *at, const char *s, size_t max)
+{
+	if (!s || memchr(s, '\0', max + 1))
+		return true;
+	dc_err(&c->dc, CDAIMG_D_TEXT, cfield(c, at),
+	       "longer than %zu bytes, the most a value may have: XML readers (libxml2) refuse such text back", max);
+	return false;
+}
+
+/* The text of @p s, of any length. */
+static bool xml_text(check_ctx *c, const fpath *at, const char *s)
 {
 	size_t off;
 	if (s && !*s) {
@@ -77,6 +88,11 @@ bool check_text(check_ctx *c, const fpath *at, const char *s)
 		dc_err(&c->dc, CDAIMG_D_TEXT, cfield(c, at), "%s at byte %zu: XML 1.0 cannot carry this text", why,
 		       off);
 	return why == NULL;
+}
+
+bool check_text(check_ctx *c, const fpath *at, const char *s)
+{
+	return short_enough(c, at, s, CHECK_MAX_VALUE) && xml_text(c, at, s);
 }
 
 static bool starts(const char *s, const char *prefix) { return s && !strncmp(s, prefix, strlen(prefix)); }
@@ -244,11 +260,14 @@ const char *check_narrative(check_ctx *c, const fpath *at, const cdaimg_narrativ
 		return NULL;
 	if (nar->text)
 		return plain_narrative(c, FIELD(at, "text"), nar->text);
-	if (!check_text(c, FIELD(at, "div"), nar->div))
+	/* the markup is not written, its text is: the text has the limit */
+	if (!xml_text(c, FIELD(at, "div"), nar->div))
 		return NULL;
 	diag_ctx sub = dc_sub(&c->dc);
 	sub.prefix = FIELD(at, "div");
 	char *text = narrative_text(c->arena, &sub, nar->div);
 	dc_join(&c->dc, &sub);
+	if (text && !short_enough(c, FIELD(at, "div"), text, CHECK_MAX_VALUE))
+		return NULL;
 	return text && *text ? text : NULL;
 }

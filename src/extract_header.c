@@ -47,7 +47,8 @@ static const char *text_of(xctx *x, const xmlNode *n)
 }
 
 /* The extension of the first id of @p owner under the field's root, without
- * the prefix the build adds to a number of its plain length. */
+ * the prefix the build writes: exactly the number the build takes back; any
+ * other extension is reported and left out. */
 static const char *number_of(xctx *x, const xmlNode *owner, const header_field *t)
 {
 	const xmlNode *id = x_child(owner, "id");
@@ -60,7 +61,12 @@ static const char *number_of(xctx *x, const xmlNode *owner, const header_field *
 		return NULL;
 	}
 	size_t p = strlen(t->prefix);
-	return strlen(v) == p + t->plain_len && !strncmp(v, t->prefix, p) ? v + p : v;
+	if (strlen(v) == p + t->plain_len && !strncmp(v, t->prefix, p) && strspn(v + p, t->chars) == t->plain_len)
+		return v + p;
+	char q[256];
+	x_diag(x, CDAIMG_SEV_ERROR, id, "%s: %s is not %s as the build writes it (\"%s\" then %zu characters: %s); left out",
+	       t->label, x_quote(x, q, v), t->what, t->prefix, t->plain_len, t->chars_name);
+	return NULL;
 }
 
 /* A string field: the attribute or the text of its element, in the form the

@@ -221,6 +221,50 @@ static void header__refused_values_left_out(void **state)
 	cdaimg_diags_free(d);
 }
 
+/* The RPPS and FINESS numbers come back without exactly the prefix the
+ * build writes; an extension that is not the prefix and the number is
+ * reported and left out ("1234567890" written as given used to come back as
+ * "234567890", "12 <script>" as is). */
+static void header__numbers_read_exactly(void **state)
+{
+	(void)state;
+	xmlDocPtr doc = build(&full);
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_document_header *h = read_back(doc, d);
+	assert_string_equal(h->author_rpps, "10001234567");
+	assert_string_equal(h->organization_id, "750000001");
+	cdaimg_free(h);
+	const char *author = "/cda:ClinicalDocument/cda:author/cda:assignedAuthor/cda:id";
+	const char *custodian = "/cda:ClinicalDocument/cda:custodian/cda:assignedCustodian/"
+	                        "cda:representedCustodianOrganization/cda:id";
+	static const char *const bad_rpps[] = {"12 <script>", "10001234567", "9100012345678", "91000123456x"};
+	for (size_t i = 0; i < sizeof bad_rpps / sizeof *bad_rpps; i++) {
+		set_attr(doc, author, "extension", bad_rpps[i]);
+		cdaimg_diags_clear(d);
+		h = read_back(doc, d);
+		expect_diag(d, CDAIMG_SEV_ERROR, DOC "/author/assignedAuthor/id", "is not the author's RPPS number");
+		assert_null(h->author_rpps);
+		cdaimg_free(h);
+	}
+	set_attr(doc, author, "extension", "800000000001");
+	set_attr(doc, custodian, "extension", "234567890");
+	cdaimg_diags_clear(d);
+	h = read_back(doc, d);
+	expect_diag(d, CDAIMG_SEV_ERROR, DOC "/custodian/assignedCustodian/representedCustodianOrganization/id",
+	            "is not the FINESS number");
+	assert_null(h->organization_id);
+	assert_string_equal(h->author_rpps, "00000000001");
+	cdaimg_free(h);
+	set_attr(doc, custodian, "extension", "12A0000001");
+	cdaimg_diags_clear(d);
+	h = read_back(doc, d);
+	assert_int_equal(cdaimg_diags_count(d), 0);
+	assert_string_equal(h->organization_id, "2A0000001");
+	cdaimg_free(h);
+	xmlFreeDoc(doc);
+	cdaimg_diags_free(d);
+}
+
 /* Remove the node @p xpath selects (prefix cda:). */
 static void remove_node(xmlDocPtr doc, const char *xpath)
 {
@@ -357,6 +401,7 @@ int main(void)
 		cmocka_unit_test(header__round_trip),
 		cmocka_unit_test(header__sample_values),
 		cmocka_unit_test(header__refused_values_left_out),
+		cmocka_unit_test(header__numbers_read_exactly),
 		cmocka_unit_test(header__coded_values_read_back),
 		cmocka_unit_test(header__other_roots_and_missing_parts),
 		cmocka_unit_test(header__json_both_ways),

@@ -136,24 +136,16 @@ bool check_sop_class(check_ctx *c, const fpath *at, const cdaimg_concept *k, pre
 
 bool check_status(check_ctx *c, const fpath *at, const char *status, const char **out)
 {
-	static const char *const codes[] = {"aborted", "active", "cancelled", "completed",
-	                                    "held",    "new",    "suspended", NULL};
 	if (!status) {
 		dc_err(&c->dc, CDAIMG_D_REQUIRED, cfield(c, at), "the status is required (D3), e.g. \"completed\"");
 		return false;
 	}
-	for (int i = 0; codes[i]; i++) {
-		if (!strcmp(status, codes[i])) {
-			*out = codes[i];
-			return true;
-		}
-	}
+	if ((*out = act_status_of(status)) != NULL)
+		return true;
 	if (!check_text(c, at, status))
 		return false;
 	dc_err(&c->dc, CDAIMG_D_STATUS, cfield(c, at),
-	       "\"%.40s\" is not an HL7 ActStatus code; expected one of aborted, active, cancelled, completed, "
-	       "held, new, suspended",
-	       status);
+	       "\"%.40s\" is not an HL7 ActStatus code; expected one of " ACT_STATUS_CODES, status);
 	return false;
 }
 

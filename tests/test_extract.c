@@ -233,6 +233,52 @@ static void extract__bad_uid_reported(void **state)
 	cdaimg_diags_free(d);
 }
 
+/* D3: a statusCode the build would refuse (a code that is no ActStatus, a
+ * nullFlavor) is an error, and nothing is read for it (issue 22: "bogus"
+ * came back as the statut without an error). */
+static void extract__status_the_build_refuses(void **state)
+{
+	(void)state;
+	static const char *const bad[][2] = {
+		{"<statusCode code=\"bogus\"/>", "is not an HL7 ActStatus code"},
+		{"<statusCode nullFlavor=\"UNK\"/>", "nullFlavor"},
+		{"<statusCode code=\"Completed\"/>", "is not an HL7 ActStatus code"},
+		{"<statusCode/>", "no code attribute"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char xml[2048];
+		snprintf(xml, sizeof xml,
+		         HL7_OPEN SERIES_OPEN("1.2.3.1") SOP_OPEN("1.2.3.1.1") SOP_CODE "%s" LINK(RS("1.2.3.1", "1.2.3.1.1"))
+		                 SOP_CLOSE "</act>" HL7_CLOSE,
+		         bad[i][0]);
+		cdaimg_diags *d = cdaimg_diags_new();
+		cdaimg_values *v = extract(xml, d);
+		const cdaimg_series *s = only_series(v);
+		assert_null(s->instances[0].status);
+		const cdaimg_diag *g = diag_at(d, CDAIMG_D_EXTRACT, "/section/act/entryRelationship/observation/statusCode");
+		assert_int_equal(g->severity, CDAIMG_SEV_ERROR);
+		if (!strstr(g->message, bad[i][1]))
+			fail_msg("%s: %s", bad[i][0], g->message);
+		cdaimg_values_free(v);
+		cdaimg_diags_free(d);
+	}
+	/* every ActStatus code is read as it is */
+	static const char *const good[] = {"aborted", "active", "cancelled", "completed", "held", "new", "suspended"};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char xml[2048];
+		snprintf(xml, sizeof xml,
+		         HL7_OPEN SERIES_OPEN("1.2.3.1") SOP_OPEN("1.2.3.1.1") SOP_CODE
+		         "<statusCode code=\"%s\"/>" LINK(RS("1.2.3.1", "1.2.3.1.1")) SOP_CLOSE "</act>" HL7_CLOSE,
+		         good[i]);
+		cdaimg_diags *d = cdaimg_diags_new();
+		cdaimg_values *v = extract(xml, d);
+		assert_string_equal(only_series(v)->instances[0].status, good[i]);
+		assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_WARNING), 0);
+		cdaimg_values_free(v);
+		cdaimg_diags_free(d);
+	}
+}
+
 /* D1: the modality is the qualifier named 121139, else any qualifier's value,
  * else a code other than 113015. */
 static void extract__modality_forms(void **state)
@@ -905,6 +951,7 @@ int main(void)
 		cmocka_unit_test(extract__test_series_fields),
 		cmocka_unit_test(extract__identifiers),
 		cmocka_unit_test(extract__bad_uid_reported),
+		cmocka_unit_test(extract__status_the_build_refuses),
 		cmocka_unit_test(extract__modality_forms),
 		cmocka_unit_test(extract__dates),
 		cmocka_unit_test(extract__frames),

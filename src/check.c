@@ -197,9 +197,20 @@ prep_id *check_identifiers(check_ctx *c, const fpath *at, const cdaimg_identifie
 		return NULL;
 	/* the items of the list: "uuidSerie[i]" */
 	const fpath *first = ITEM(at->up, at->name, 0);
-	bool ok = check_text(c, FIELD(first, "system"), ids[0].system);
+	const char *sys = ids[0].system;
+	bool ok = check_text(c, FIELD(first, "system"), sys);
 	out[0].root = uid_identifier(c, FIELD(first, "value"), &ids[0]);
 	ok = ok && out[0].root;
+	/* the DICOM UID is written as a root alone: a system is not carried,
+	 * and reading back gives urn:dicom:uid */
+	if (ok && sys && strcmp(sys, SYS_DICOM_UID) && strcmp(sys, SYS_URI)) {
+		strbuf b = {0};
+		dc_warn(&c->dc, CDAIMG_D_IGNORED, cpath(c, first, "system"),
+		        "system %s is not written: the first identifier is the DICOM UID, written as a root alone (it "
+		        "comes back as " SYS_DICOM_UID "); ignored",
+		        quoted(&b, sys));
+		sb_free(&b);
+	}
 	for (size_t i = 1; i < n; i++)
 		ok = extra_identifier(c, ITEM(at->up, at->name, i), &ids[i], &out[i]) && ok;
 	*n_out = n;

@@ -175,6 +175,40 @@ static void check__identifiers_of_other_systems(void **state)
 	expect_invalid("a second identifier's system not an OID", &t.s, NULL, CDAIMG_D_IDENTIFIER, "uuidSerie[1].system");
 }
 
+/* The first identifier is written as a root alone: a system other than
+ * urn:dicom:uid or urn:ietf:rfc:3986 is lost, and a warning says so (issue
+ * 22: it was dropped silently). */
+static void check__first_identifier_system_not_written_warned(void **state)
+{
+	(void)state;
+	static const char *const quiet[] = {NULL, "urn:dicom:uid", "urn:ietf:rfc:3986"};
+	static const char *const lost[] = {"urn:oid:1.2.250.1.999", "http://example.org/uids", "urn:dicom:UID"};
+	cdaimg_diags *d = cdaimg_diags_new();
+	for (size_t i = 0; i < sizeof quiet / sizeof *quiet; i++) {
+		tu_series t;
+		tu_series_init(&t);
+		t.series_id.system = quiet[i];
+		t.sop_id.system = quiet[i];
+		cdaimg_diags_clear(d);
+		assert_cdaimg_ok(cdaimg_series_check(&t.s, NULL, d), d);
+		assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_WARNING), 0);
+	}
+	for (size_t i = 0; i < sizeof lost / sizeof *lost; i++) {
+		tu_series t;
+		tu_series_init(&t);
+		t.series_id.system = lost[i];
+		t.sop_id.system = lost[i];
+		cdaimg_diags_clear(d);
+		assert_cdaimg_ok(cdaimg_series_check(&t.s, NULL, d), d);
+		assert_diag(d, CDAIMG_D_IGNORED, "uuidSerie[0].system");
+		assert_diag(d, CDAIMG_D_IGNORED, "instanceSOP.uuidSOPInstance[0].system");
+		const cdaimg_diag *g = cdaimg_diags_get(d, (size_t)tu_find_diag(d, CDAIMG_D_IGNORED, "uuidSerie[0].system"));
+		assert_int_equal(g->severity, CDAIMG_SEV_WARNING);
+		assert_non_null(strstr(g->message, lost[i]));
+	}
+	cdaimg_diags_free(d);
+}
+
 static void check__value_set_membership_warning_when_not_strict(void **state)
 {
 	tu_series t;
@@ -307,6 +341,7 @@ int main(void)
 		cmocka_unit_test(check__bad_values_refused),
 		cmocka_unit_test(check__empty_lists_refused),
 		cmocka_unit_test(check__identifiers_of_other_systems),
+		cmocka_unit_test(check__first_identifier_system_not_written_warned),
 		cmocka_unit_test(check__value_set_membership_warning_when_not_strict),
 		cmocka_unit_test(check__fixed_series_code_is_ignored),
 		cmocka_unit_test(check__coded_value_text_is_ignored),

@@ -350,6 +350,13 @@ static cdaimg_status outcome(sv *s, xmlSchemaValidCtxtPtr vc)
 		          s->wf_code ? s->wf_column : err ? err->int2 : 0, "not well-formed: %s", msg);
 		return CDAIMG_EPARSE;
 	}
+	if (s->pc->input && s->pc->input->cur < s->pc->input->end) {
+		/* libxml2 (2.9) stops reading at a NUL byte: as doc_parse, refused */
+		dc_err_at(dc, CDAIMG_D_XML, "", s->pc->input->line, 0,
+		          "not well-formed: a NUL byte at byte %ld; XML cannot carry it, and nothing after it is read",
+		          xmlByteConsumed(s->pc));
+		return CDAIMG_EPARSE;
+	}
 	if (s->doctype)
 		dc_warn(dc, CDAIMG_D_XML, s->name, "the document's DOCTYPE is ignored (no DTD loading)");
 	if (s->unlisted)

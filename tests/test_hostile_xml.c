@@ -684,6 +684,62 @@ static void narrative_div_out_of_memory(void **state)
 	assert_true(a.at_div > 5); /* the parse of the div ran out of memory, reported at the div */
 }
 
+/* One verdict for one input (issue 22), whichever reader: the parse (memory
+ * and file), the validation (tree and stream) and the extraction refuse a
+ * NUL byte anywhere, content after the root element, and a reference to an
+ * entity declared nowhere (an external DTD, never loaded, might declare it:
+ * extraction read "1.2.3&leak;" as "1.2.3", the tree validation failed
+ * internally, the stream refused it). */
+static void one_verdict_for_every_reader(void **state)
+{
+	(void)state;
+	static const char doc[] = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>";
+	static const char *const tails[] = {"\0", "\n\0\n", "\0<x/>", "\0junk", "junk", "<x/>", "\n<?pi?>\0"};
+	static const size_t tail_len[] = {1, 3, 5, 5, 4, 4, 9};
+	for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+		char xml[256];
+		memcpy(xml, doc, sizeof doc - 1);
+		memcpy(xml + sizeof doc - 1, tails[i], tail_len[i]);
+		char name[32];
+		snprintf(name, sizeof name, "trailing-%zu", i);
+		xmlFreeDoc(hostile(name, xml, sizeof doc - 1 + tail_len[i], WANT_PARSE_ERROR));
+	}
+	/* a NUL in a document of several chunks, far from the start */
+	size_t n = 200000;
+	char *big = malloc(n);
+	assert_non_null(big);
+	memset(big, ' ', n);
+	memcpy(big, doc, sizeof doc - 1);
+	big[150000] = '\0';
+	xmlFreeDoc(hostile("nul-far", big, n, WANT_PARSE_ERROR));
+	free(big);
+	/* a NUL inside the document was refused already */
+	xmlFreeDoc(hostile("nul-inside", "<a>\0</a>", 8, WANT_PARSE_ERROR));
+	/* undeclared entities under an external DTD, in an attribute and in text */
+	hostile_str("undeclared-in-attribute",
+	            "<!DOCTYPE act SYSTEM \"cda.dtd\"><act xmlns=\"urn:hl7-org:v3\">"
+	            "<id root=\"1.2.3&leak;\"/></act>",
+	            WANT_PARSE_ERROR);
+	hostile_str("undeclared-in-text",
+	            "<!DOCTYPE act SYSTEM \"cda.dtd\"><act xmlns=\"urn:hl7-org:v3\"><text>&leak;</text></act>",
+	            WANT_PARSE_ERROR);
+	/* the message names the entity and its line */
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = NULL;
+	static const char leak[] = "<!DOCTYPE act SYSTEM \"cda.dtd\">\n<act xmlns=\"urn:hl7-org:v3\">\n"
+	                           "<id root=\"1.2.3&leak;\"/></act>";
+	assert_int_equal(cdaimg_extract_memory(&v, leak, sizeof leak - 1, d), CDAIMG_EPARSE);
+	assert_null(v);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	assert_int_equal(cdaimg_diags_get(d, 0)->line, 3);
+	assert_non_null(strstr(cdaimg_diags_get(d, 0)->message, "the entity 'leak'"));
+	cdaimg_diags_free(d);
+	/* white space after the root, and a plain DOCTYPE, stay fine */
+	hostile_str("trailing-blanks", "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>\n \t\r\n", WANT_OK);
+	hostile_str("doctype-alone", "<!DOCTYPE act SYSTEM \"cda.dtd\"><act xmlns=\"urn:hl7-org:v3\">&amp;</act>",
+	            WANT_OK);
+}
+
 /* F13: what libxml2 raises while cdaimg parses (encoding conversion errors
  * come without the parser context) does not reach standard error. (No
  * encoding that glibc loads as a module: valgrind reports glibc's loader.) */
@@ -744,6 +800,7 @@ int main(void)
 		cmocka_unit_test(narrative_div_declared_encoding),
 		cmocka_unit_test(narrative_div_out_of_memory),
 		cmocka_unit_test(parse_messages_not_on_stderr),
+		cmocka_unit_test(one_verdict_for_every_reader),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -90,7 +90,7 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_entry(const cdaimg_schema *sc
  * does; a document (an xmlDocPtr cast to xmlNodePtr) whole when its root is a
  * ClinicalDocument, as an entry when its root is another HL7 element, entry
  * by entry when it is the <entries> list that `cdaimg build` writes for an
- * array.
+ * array (a list without an entry is not valid: CDAIMG_ENOTVALID, "no entry").
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_node(const cdaimg_schema *schema, xmlNodePtr node,
                                                         cdaimg_diags *diags);
@@ -106,12 +106,10 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *sch
  * as safe as cdaimg_doc_read_memory's (no network, no entity substitution, no
  * DTD loading, libxml2's limits kept; a DTD that declares entities is refused)
  * and the statuses are those of cdaimg_schema_validate_file for the same
- * document, with one exception: a reference to an entity declared nowhere
- * (possible when the DOCTYPE names an external DTD, which is not loaded) is
- * refused here (CDAIMG_EPARSE), where cdaimg_schema_validate_file cannot
- * validate it (CDAIMG_EINTERNAL), or finds the document invalid before it
- * reaches the reference (CDAIMG_ENOTVALID). The whole document is validated, whatever
- * its root element (use cdaimg_schema_validate_entry for a lone entry).
+ * document (a reference to an entity declared nowhere, possible when the
+ * DOCTYPE names an external DTD, which is not loaded, is CDAIMG_EPARSE in
+ * both). The whole document is validated, whatever its root element (use
+ * cdaimg_schema_validate_entry for a lone entry).
  *
  * Each violation is a CDAIMG_D_SCHEMA diagnostic with the line of the start
  * tag of the element concerned and its path. Positions in the path are given
@@ -136,8 +134,11 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_stream_fd(const cdaimg_schema
 /**
  * Parse an XML document safely: no network, no entity substitution, no DTD
  * loading, no XInclude, size limits kept; a DTD that declares entities is
- * refused (CDA needs none; the DTD is otherwise ignored). Well-formedness errors are
- * CDAIMG_D_XML diagnostics with their line.
+ * refused (CDA needs none; the DTD is otherwise ignored), and so is a
+ * reference to an entity declared nowhere (possible when the DOCTYPE names
+ * an external DTD). A NUL byte, even after the root element, and any other
+ * content after it, make the document not well-formed. Well-formedness
+ * errors are CDAIMG_D_XML diagnostics with their line.
  * @param[out] out  caller frees with xmlFreeDoc()
  * @param url       name used in messages (may be NULL)
  * @return CDAIMG_OK, CDAIMG_EPARSE, CDAIMG_ENOMEM.

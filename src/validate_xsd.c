@@ -203,12 +203,20 @@ cdaimg_status cdaimg_schema_validate_node(const cdaimg_schema *schema, xmlNodePt
 	if (root->ns || strcmp((const char *)root->name, "entries") != 0)
 		return cdaimg_schema_validate_doc(schema, doc, diags);
 	cdaimg_status st = CDAIMG_OK;
+	size_t n = 0;
 	for (xmlNodePtr k = root->children; k; k = k->next) {
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
+		n++;
 		cdaimg_status s = cdaimg_schema_validate_entry(schema, k, diags);
 		if (st == CDAIMG_OK || s == CDAIMG_ENOMEM)
 			st = s;
+	}
+	if (!n) {
+		/* nothing checked is not a verdict: `cdaimg build` never writes an empty list */
+		dc_add(&dc, CDAIMG_SEV_ERROR, CDAIMG_D_SCHEMA, "/entries", xmlGetLineNo(root), NULL,
+		       "no entry: the <entries> list holds no element to validate");
+		return dc.nomem ? CDAIMG_ENOMEM : CDAIMG_ENOTVALID;
 	}
 	return st;
 }

@@ -1628,6 +1628,143 @@ static void cli__bom_before_an_array_is_ignored(void **state)
 	unlink(hdr);
 }
 
+/* A file of @p len bytes (NULs allowed). */
+static void write_bytes(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+/* One input, one verdict: validate, validate --stream and extract all exit 1
+ * with the same message (an undeclared entity in a Series UID was dropped by
+ * extract, exit 0, while validate exited 3 and --stream 1), and NUL bytes
+ * are refused by every reader. */
+static void cli__one_verdict_for_one_input(void **state)
+{
+	(void)state;
+	char *entry = read_text(sample("samples/ct-iid.xml"));
+	const char *decl = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+	assert_int_equal(strncmp(entry, decl, strlen(decl)), 0);
+	const char *uid = "<id root=\"1.2.250.1.999.1.2.3.1\"/>";
+	char *at = strstr(entry, uid);
+	assert_non_null(at);
+	char *leak = malloc(strlen(entry) + 128);
+	assert_non_null(leak);
+	sprintf(leak, "%s<!DOCTYPE act SYSTEM \"x.dtd\">\n%.*s<id root=\"1.2.250.1.999.1.2.3.1&leak;\"/>%s", decl,
+	        (int)(at - entry - strlen(decl)), entry + strlen(decl), at + strlen(uid));
+	const char *in = tmp("leak.xml");
+	write_file(in, leak);
+	static const char *const modes[][3] = {{"validate", NULL, NULL}, {"validate", "--stream", NULL},
+	                                       {"extract", NULL, NULL}};
+	char want[512];
+	snprintf(want, sizeof want,
+	         "%s:6: the document refers to the entity 'leak', declared nowhere cdaimg reads (no DTD loading); CDA "
+	         "needs none [xml]\n",
+	         in);
+	for (size_t i = 0; i < 3; i++) {
+		run_result r = modes[i][1] ? RUN(modes[i][0], modes[i][1], in) : RUN(modes[i][0], in);
+		if (r.rc != CLI_INVALID || !strstr(r.err, want))
+			fail_msg("%s %s: exit %d\n%s", modes[i][0], modes[i][1] ? modes[i][1] : "", r.rc, r.err);
+		assert_string_equal(r.out, "");
+		done(&r);
+	}
+	/* a NUL byte after the root element: not well-formed for every reader */
+	const char *nul = tmp("nul.xml");
+	char *sample_doc = read_text(sample("samples/sample.xml"));
+	size_t n = strlen(sample_doc);
+	char *with_nul = malloc(n + 8);
+	assert_non_null(with_nul);
+	memcpy(with_nul, sample_doc, n);
+	memcpy(with_nul + n, "\0junk", 5);
+	write_bytes(nul, with_nul, n + 5);
+	for (size_t i = 0; i < 3; i++) {
+		run_result r = modes[i][1] ? RUN(modes[i][0], modes[i][1], nul) : RUN(modes[i][0], nul);
+		if (r.rc != CLI_INVALID || !strstr(r.err, "a NUL byte at byte"))
+			fail_msg("%s %s: exit %d\n%s", modes[i][0], modes[i][1] ? modes[i][1] : "", r.rc, r.err);
+		done(&r);
+	}
+	/* and JSON values and headers */
+	char *json = read_text(sample("samples/ct-iid.json"));
+	size_t jn = strlen(json);
+	char *json_nul = malloc(jn + 2);
+	assert_non_null(json_nul);
+	memcpy(json_nul, json, jn);
+	json_nul[jn] = '\0';
+	const char *jin = tmp("nul.json");
+	write_bytes(jin, json_nul, jn + 1);
+	run_result r = RUN("build", jin);
+	assert_int_equal(r.rc, CLI_INVALID);
+	done(&r);
+	const char *hdr = tmp("nul-header.json");
+	char *h = read_text(sample("samples/headers/study-ct-tap.json"));
+	size_t hn = strlen(h);
+	char *h_nul = malloc(hn + 2);
+	assert_non_null(h_nul);
+	memcpy(h_nul, h, hn);
+	h_nul[hn] = '\0';
+	write_bytes(hdr, h_nul, hn + 1);
+	r = RUN("build", "--as", "document", "--header", hdr, sample("samples/study-ct-tap.json"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_string_equal(r.out, "");
+	done(&r);
+	unlink(in);
+	unlink(nul);
+	unlink(jin);
+	unlink(hdr);
+	free(h);
+	free(h_nul);
+	free(json);
+	free(json_nul);
+	free(sample_doc);
+	free(with_nul);
+	free(leak);
+	free(entry);
+}
+
+/* extract refuses what build refuses: a statusCode that is no ActStatus. */
+static void cli__extract_refuses_a_bogus_status(void **state)
+{
+	(void)state;
+	char *entry = read_text(sample("samples/ct-iid.xml"));
+	char *at = strstr(entry, "<statusCode code=\"completed\"/>");
+	assert_non_null(at);
+	memcpy(at + strlen("<statusCode code=\""), "bogus\"/>    ", strlen("completed\"/>"));
+	const char *in = tmp("bogus.xml");
+	write_file(in, entry);
+	run_result r = RUN("extract", in);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_string_equal(r.out, "");
+	assert_contains(r.err, "statusCode \"bogus\" is not an HL7 ActStatus code");
+	done(&r);
+	unlink(in);
+	free(entry);
+}
+
+/* An <entries> list without an entry is not valid (it was "valid": nothing checked). */
+static void cli__empty_entries_list_is_not_valid(void **state)
+{
+	(void)state;
+	const char *in = tmp("entries.xml");
+	write_file(in, "<entries/>\n");
+	run_result r = RUN("validate", in);
+	assert_int_equal(r.rc, CLI_INVALID);
+	char want[512];
+	snprintf(want, sizeof want,
+	         "%s:1: /entries: no entry: the <entries> list holds no element to validate [schema]\n%s: not valid: 1 "
+	         "error\n",
+	         in, in);
+	assert_string_equal(r.err, want);
+	done(&r);
+	write_file(in, "<entries>\n  <!-- none -->\n</entries>\n");
+	r = RUN("validate", "--no-rules", in);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "no entry");
+	done(&r);
+	unlink(in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1670,6 +1807,9 @@ int main(void)
 		cmocka_unit_test(cli__header_missing_identities_named),
 		cmocka_unit_test(cli__sample_header_is_explicit),
 		cmocka_unit_test(cli__bom_before_an_array_is_ignored),
+		cmocka_unit_test(cli__one_verdict_for_one_input),
+		cmocka_unit_test(cli__extract_refuses_a_bogus_status),
+		cmocka_unit_test(cli__empty_entries_list_is_not_valid),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	xmlCleanupParser();

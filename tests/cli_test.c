@@ -1765,6 +1765,79 @@ static void cli__empty_entries_list_is_not_valid(void **state)
 	unlink(in);
 }
 
+/* extract --header-out writes both files or neither (the header was
+ * written first: a failed run left a new header beside old values), and
+ * refuses one file for both, however it is spelt. */
+static void cli__extract_writes_both_outputs_or_neither(void **state)
+{
+	(void)state;
+	const char *doc = sample("samples/study-ct-tap.header.document.xml");
+	const char *hdr = tmp("both-header.json"), *vals = tmp("both-values.json");
+	write_file(hdr, "old header\n");
+	write_file(vals, "old values\n");
+	int before = count_files();
+	/* the values cannot be written: the header is left as it was */
+	char missing[300];
+	snprintf(missing, sizeof missing, "%s/no-such-folder/v.json", tmpdir);
+	run_result r = RUN("extract", "--header-out", hdr, "-o", missing, doc);
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	r = RUN("extract", "--header-out", hdr, "-o", "/dev/full", doc);
+	assert_int_equal(r.rc, CLI_IO);
+	assert_contains(r.err, "/dev/full: cannot write: No space left on device");
+	done(&r);
+	r = RUN("extract", "--header-out", missing, "-o", vals, doc);
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	char *h = read_text(hdr), *v = read_text(vals);
+	assert_string_equal(h, "old header\n");
+	assert_string_equal(v, "old values\n");
+	free(h);
+	free(v);
+	assert_int_equal(count_files(), before); /* no temporary file left */
+	/* both written */
+	r = RUN("extract", "--header-out", hdr, "-o", vals, doc);
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	h = read_text(hdr);
+	v = read_text(vals);
+	assert_contains(h, "\"patient_family\": \"MARTIN\"");
+	assert_contains(v, "\"resourceType\": \"FrExamenImagerie\"");
+	free(h);
+	free(v);
+	/* one file named twice: a usage error, nothing written */
+	char same[300], dotted[300], sym[300], hard[300];
+	snprintf(same, sizeof same, "%s/./both-values.json", tmpdir);
+	snprintf(dotted, sizeof dotted, "%s/../%s/both-values.json", tmpdir, strrchr(tmpdir, '/') + 1);
+	snprintf(sym, sizeof sym, "%s/link.json", tmpdir);
+	snprintf(hard, sizeof hard, "%s/hard.json", tmpdir);
+	assert_int_equal(symlink(vals, sym), 0);
+	assert_int_equal(link(vals, hard), 0);
+	char *values_before = read_text(vals);
+	const char *const twins[] = {vals, same, dotted, sym, hard};
+	for (size_t i = 0; i < sizeof twins / sizeof *twins; i++) {
+		r = RUN("extract", "--header-out", twins[i], "-o", vals, doc);
+		if (r.rc != CLI_USAGE || !strstr(r.err, "cannot go to the same file"))
+			fail_msg("--header-out %s -o %s: exit %d\n%s", twins[i], vals, r.rc, r.err);
+		done(&r);
+	}
+	/* files not there yet, spelt two ways */
+	char fresh[300];
+	snprintf(fresh, sizeof fresh, "%s/./fresh.json", tmpdir);
+	r = RUN("extract", "--header-out", fresh, "-o", tmp("fresh.json"), doc);
+	assert_int_equal(r.rc, CLI_USAGE);
+	done(&r);
+	assert_int_equal(access(tmp("fresh.json"), F_OK), -1);
+	v = read_text(vals);
+	assert_string_equal(v, values_before);
+	free(v);
+	free(values_before);
+	unlink(sym);
+	unlink(hard);
+	unlink(hdr);
+	unlink(vals);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1810,6 +1883,7 @@ int main(void)
 		cmocka_unit_test(cli__one_verdict_for_one_input),
 		cmocka_unit_test(cli__extract_refuses_a_bogus_status),
 		cmocka_unit_test(cli__empty_entries_list_is_not_valid),
+		cmocka_unit_test(cli__extract_writes_both_outputs_or_neither),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	xmlCleanupParser();

@@ -27,7 +27,8 @@ static void extract_help(cli *c)
 	      "written as an object, several as an array.\n"
 	      "  -o, --output FILE  write FILE atomically (default or '-': standard output)\n"
 	      "  --header-out FILE  also write the document's header as JSON, in the form\n"
-	      "                     'cdaimg build --as document --header' reads (a document only)\n"
+	      "                     'cdaimg build --as document --header' reads (a document only);\n"
+	      "                     both files are written, or neither\n"
 	      "  --diagnostics text|json  problems as text lines or JSON lines (see cdaimg(1))\n"
 	      "\n"
 	      "Exit status: 0 written; 1 not well-formed, or problems found (nothing written);\n"
@@ -58,6 +59,9 @@ static int parse_args(cli *c, int argc, char **argv, extract_args *x)
 		return cli_usage(c, "an input file is needed (or '-' for standard input)");
 	if (x->header_out && !strcmp(x->header_out, "-") && (!x->output || !strcmp(x->output, "-")))
 		return cli_usage(c, "the values and the header cannot both go to standard output");
+	if (x->header_out && x->output && strcmp(x->output, "-") && cli_same_file(x->output, x->header_out))
+		return cli_usage(c, "the values and the header cannot go to the same file ('%s' and '%s')", x->output,
+		                 x->header_out);
 	return -1;
 }
 
@@ -117,10 +121,9 @@ int cli_cmd_extract(cli *c, int argc, char **argv)
 		goto done;
 	}
 	cli_diags(c, name, d);
-	/* the header file first: when it cannot be written, neither is the rest */
-	rc = header_json ? cli_write(c, x.header_out, header_json, strlen(header_json)) : CLI_OK;
-	if (rc == CLI_OK)
-		rc = cli_write(c, x.output, json, strlen(json));
+	/* both files or neither */
+	rc = header_json ? cli_write_two(c, x.header_out, header_json, strlen(header_json), x.output, json, strlen(json))
+	                 : cli_write(c, x.output, json, strlen(json));
 done:
 	cdaimg_free(json);
 	cdaimg_free(header_json);

@@ -262,18 +262,17 @@ void cli_sink_abort(cli_sink *s)
 	s->tmp = s->link_target = NULL;
 }
 
-int cli_sink_commit(cli *c, cli_sink *s)
+/* Everything but the rename: flushed, synced, closed, the temporary file
+ * named. s->failed tells how it went. */
+static void sink_prepare(cli_sink *s)
 {
 	if (s->file) {
 		if (!s->failed && fflush(s->file) != 0)
 			sink_fail(s, "write", errno);
-		if (s->failed) {
-			cli_error(c, cli_out_name(NULL), CDAIMG_D_IO, "cannot write: %s", strerror(s->err));
-			clearerr(s->file);
-			return CLI_IO;
-		}
-		return CLI_OK;
+		return;
 	}
+	if (s->fd < 0)
+		return;
 	if (!s->failed && (s->tmp || s->unnamed) && fsync(s->fd) != 0)
 		sink_fail(s, "sync", errno);
 	if (!s->failed && s->unnamed)
@@ -281,6 +280,19 @@ int cli_sink_commit(cli *c, cli_sink *s)
 	if (close(s->fd) != 0)
 		sink_fail(s, "write", errno);
 	s->fd = -1;
+}
+
+/* The rename into place of a prepared sink, and the report of a failure. */
+static int sink_finish(cli *c, cli_sink *s)
+{
+	if (s->file) {
+		if (s->failed) {
+			cli_error(c, cli_out_name(NULL), CDAIMG_D_IO, "cannot write: %s", strerror(s->err));
+			clearerr(s->file);
+			return CLI_IO;
+		}
+		return CLI_OK;
+	}
 	if (!s->failed && s->tmp && rename(s->tmp, s->target) != 0)
 		sink_fail(s, "replace", errno);
 	int rc = CLI_OK;
@@ -296,6 +308,12 @@ int cli_sink_commit(cli *c, cli_sink *s)
 	return rc;
 }
 
+int cli_sink_commit(cli *c, cli_sink *s)
+{
+	sink_prepare(s);
+	return sink_finish(c, s);
+}
+
 int cli_write(cli *c, const char *path, const char *data, size_t len)
 {
 	cli_sink s;
@@ -304,6 +322,66 @@ int cli_write(cli *c, const char *path, const char *data, size_t len)
 		return rc;
 	cli_sink_write(&s, data, len);
 	return cli_sink_commit(c, &s);
+}
+
+int cli_write_two(cli *c, const char *path1, const char *data1, size_t len1, const char *path2, const char *data2,
+                  size_t len2)
+{
+	cli_sink s[2];
+	const char *data[2] = {data1, data2};
+	size_t len[2] = {len1, len2};
+	int rc = cli_sink_open(c, path1, &s[0]);
+	if (rc != CLI_OK)
+		return rc;
+	if ((rc = cli_sink_open(c, path2, &s[1])) != CLI_OK) {
+		cli_sink_abort(&s[0]);
+		return rc;
+	}
+	/* a file that can wait first, written in full and synced; then what
+	 * cannot (standard output, a device), only if that went well; the
+	 * renames last */
+	int first = cli_sink_replaceable(&s[0]) ? 0 : 1, second = 1 - first;
+	cli_sink_write(&s[first], data[first], len[first]);
+	sink_prepare(&s[first]);
+	if (!s[first].failed) {
+		cli_sink_write(&s[second], data[second], len[second]);
+		sink_prepare(&s[second]);
+	}
+	if (s[first].failed || s[second].failed) {
+		for (int i = 0; i < 2; i++) {
+			cli_sink *k = &s[i ? second : first];
+			if (k->failed)
+				rc = sink_finish(c, k); /* says what failed, removes its temporary file */
+			else
+				cli_sink_abort(k);
+		}
+		return rc;
+	}
+	rc = sink_finish(c, &s[first]);
+	if (rc != CLI_OK) {
+		cli_sink_abort(&s[second]);
+		return rc;
+	}
+	return sink_finish(c, &s[second]);
+}
+
+bool cli_same_file(const char *a, const char *b)
+{
+	if (!strcmp(a, b))
+		return true;
+	struct stat sa, sb;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	/* not both there yet: the same name in the same folder */
+	char *da = dir_of(a), *db = dir_of(b);
+	char *ra = da ? realpath(da, NULL) : NULL, *rb = db ? realpath(db, NULL) : NULL;
+	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+	bool same = ra && rb && !strcmp(ra, rb) && !strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b);
+	free(da);
+	free(db);
+	free(ra);
+	free(rb);
+	return same;
 }
 
 int cli_write_doc(cli *c, const char *path, xmlDocPtr doc)

@@ -1772,7 +1772,9 @@ static void cli__extract_writes_both_outputs_or_neither(void **state)
 {
 	(void)state;
 	const char *doc = sample("samples/study-ct-tap.header.document.xml");
-	const char *hdr = tmp("both-header.json"), *vals = tmp("both-values.json");
+	char hdr[300], vals[300]; /* tmp()'s buffers are reused */
+	snprintf(hdr, sizeof hdr, "%s", tmp("both-header.json"));
+	snprintf(vals, sizeof vals, "%s", tmp("both-values.json"));
 	write_file(hdr, "old header\n");
 	write_file(vals, "old values\n");
 	int before = count_files();
@@ -1826,6 +1828,13 @@ static void cli__extract_writes_both_outputs_or_neither(void **state)
 	snprintf(fresh, sizeof fresh, "%s/./fresh.json", tmpdir);
 	r = RUN("extract", "--header-out", fresh, "-o", tmp("fresh.json"), doc);
 	assert_int_equal(r.rc, CLI_USAGE);
+	done(&r);
+	assert_int_equal(access(tmp("fresh.json"), F_OK), -1);
+	/* so is one file for build --values-out and -o */
+	r = RUN("build", "--from", "dicom-json", "--base", "https://pacs.example.org/wado", "--values-out", fresh, "-o",
+	        tmp("fresh.json"), sample("samples/ct-iid.json"));
+	assert_int_equal(r.rc, CLI_USAGE);
+	assert_contains(r.err, "cannot go to the same file");
 	done(&r);
 	assert_int_equal(access(tmp("fresh.json"), F_OK), -1);
 	v = read_text(vals);

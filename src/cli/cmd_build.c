@@ -170,6 +170,9 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 		return cli_usage(c, "--into puts studies into a report: no --as, no --header, no --sample-header");
 	if (b->into && !strcmp(b->into, "-") && !strcmp(b->input, "-"))
 		return cli_usage(c, "the report and the input cannot both be standard input");
+	if (b->dicom.values_out && b->output && strcmp(b->output, "-") && cli_same_file(b->output, b->dicom.values_out))
+		return cli_usage(c, "the document and the values cannot go to the same file ('%s' and '%s')", b->output,
+		                 b->dicom.values_out);
 	return -1;
 }
 

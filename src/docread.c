@@ -57,13 +57,30 @@ void one_line(char *msg, size_t n, const char *text)
 		msg[off] = '\0';
 }
 
-static bool dtd_declares_entities(xmlDocPtr doc)
+static void note_external(void *payload, void *data, const xmlChar *name)
+{
+	(void)name;
+	const xmlEntity *e = payload;
+	if (e->etype != XML_INTERNAL_GENERAL_ENTITY && e->etype != XML_INTERNAL_PARAMETER_ENTITY &&
+	    e->etype != XML_INTERNAL_PREDEFINED_ENTITY)
+		*(bool *)data = true;
+}
+
+/* Does the DTD declare entities (only external ones, with @p internal_ok)? */
+static bool dtd_declares_entities(xmlDocPtr doc, bool internal_ok)
 {
 	const xmlDtd *dtd = doc->intSubset;
 	if (!dtd)
 		return false;
-	return (dtd->entities && xmlHashSize((xmlHashTablePtr)dtd->entities) > 0) ||
-	       (dtd->pentities && xmlHashSize((xmlHashTablePtr)dtd->pentities) > 0);
+	if (!internal_ok)
+		return (dtd->entities && xmlHashSize((xmlHashTablePtr)dtd->entities) > 0) ||
+		       (dtd->pentities && xmlHashSize((xmlHashTablePtr)dtd->pentities) > 0);
+	bool external = false;
+	if (dtd->entities)
+		xmlHashScan((xmlHashTablePtr)dtd->entities, note_external, &external);
+	if (dtd->pentities)
+		xmlHashScan((xmlHashTablePtr)dtd->pentities, note_external, &external);
+	return external;
 }
 
 #if LIBXML_VERSION >= 21200
@@ -104,7 +121,8 @@ static void note_error(void *ud, CD_XMLERROR *err)
 static void note_reference(void *ud, const xmlChar *name)
 {
 	xmlParserCtxtPtr ctxt = ud;
-	note_entity(ctxt->_private, name, ctxt->input ? ctxt->input->line : 0);
+	if (!ctxt->myDoc || !xmlGetDocEntity(ctxt->myDoc, name)) /* declared ones are judged by the caller */
+		note_entity(ctxt->_private, name, ctxt->input ? ctxt->input->line : 0);
 	xmlSAX2Reference(ud, name);
 }
 
@@ -171,7 +189,8 @@ xmlDocPtr parse_watched(xmlParserCtxtPtr *ctxtp, const char *data, int len, cons
 	return doc;
 }
 
-cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc)
+static cdaimg_status parse_checked(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc,
+                                   bool internal_entities)
 {
 	*out = NULL;
 	if (len > (size_t)INT32_MAX) {
@@ -200,11 +219,14 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 		}
 		xmlFreeDoc(doc);
 		doc = NULL;
-	} else if (dtd_declares_entities(doc)) {
+	} else if (dtd_declares_entities(doc, internal_entities)) {
 		/* Never expanded by the parser, entities would still be walked into by
 		 * the schema validator and by XPath string values: refuse them. */
 		dc_err(dc, CDAIMG_D_XML, url ? url : "",
-		       "the document's DTD declares entities; CDA needs none and cdaimg does not expand them");
+		       internal_entities
+		               ? "the document's DTD declares external entities; a schema is read from its own file "
+		                 "only, and cdaimg does not expand them"
+		               : "the document's DTD declares entities; CDA needs none and cdaimg does not expand them");
 		xmlFreeDoc(doc);
 		doc = NULL;
 		st = CDAIMG_EPARSE;
@@ -238,6 +260,16 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 	}
 	*out = doc;
 	return st;
+}
+
+cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc)
+{
+	return parse_checked(out, data, len, url, dc, false);
+}
+
+cdaimg_status doc_parse_schema(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc)
+{
+	return parse_checked(out, data, len, url, dc, true);
 }
 
 cdaimg_status cdaimg_doc_read_memory(xmlDocPtr *out, const char *data, size_t len, const char *url,

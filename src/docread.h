@@ -12,6 +12,10 @@
 
 /* Parse with the safe options (see docread.c). */
 cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc);
+/* The same for a file of a schema (xsd_load.c): a DTD may declare internal
+ * entities (the W3C's XMLSchema.xsd declares a parameter entity), not
+ * external ones. */
+cdaimg_status doc_parse_schema(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc);
 /* Between start and end, every error libxml2 raises in this thread that is
  * not for a context with a handler set by us goes to a handler of ours
  * (nothing reaches stderr or the caller's handlers); end restores the

@@ -8,6 +8,7 @@
 #include "drive.h"
 #include "schema.h"
 #include "target.h"
+#include "xsd_load.h"
 
 typedef struct collector {
 	diag_ctx *dc;
@@ -63,10 +64,22 @@ cdaimg_status cdaimg_schema_load_file(cdaimg_schema **out, const char *xsd_path,
 		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
+	/* local files only, no entity (xsd_load.c): an include or import from
+	 * the network is refused, and so is the schema */
+	xsd_guard g;
+	if (!xsd_guard_begin(&g, &dc)) {
+		xmlSchemaFreeParserCtxt(pc);
+		cd_free(s);
+		return CDAIMG_EPARSE;
+	}
 	collector col = {&dc, CDAIMG_D_SCHEMA_LOAD, false, NULL};
 	xmlSchemaSetParserStructuredErrors(pc, collect, &col);
 	s->xsd = xmlSchemaParse(pc);
 	xmlSchemaFreeParserCtxt(pc);
+	if (xsd_guard_end(&g) || dc.nomem) {
+		xmlSchemaFree(s->xsd); /* libxml2 skips an import it could not read */
+		s->xsd = NULL;
+	}
 	if (!s->xsd) {
 		cd_free(s);
 		if (dc.nomem)

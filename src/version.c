@@ -4,6 +4,7 @@
 #include <libxml/xmlschemastypes.h>
 
 #include "internal.h"
+#include "xsd_load.h"
 
 const char *cdaimg_version(void) { return CDAIMG_VERSION_STRING; }
 
@@ -36,4 +37,5 @@ void cdaimg_global_init(void)
 {
 	xmlInitParser();
 	xmlSchemaInitTypes();
+	xsd_guard_install(); /* schemas read local files only (xsd_load.c) */
 }

@@ -60,7 +60,19 @@ typedef struct cdaimg_schema cdaimg_schema;
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_load(cdaimg_schema **out, cdaimg_schema_kind kind, const char *dir,
                                                cdaimg_diags *diags);
-/** Load any XSD file by path (same statuses as cdaimg_schema_load). */
+/**
+ * Load any XSD file by path (same statuses as cdaimg_schema_load). The file
+ * and everything it includes, imports or redefines are read from local files
+ * (paths, file: URIs) only, each parsed as cdaimg_doc_read_memory parses a
+ * document but that internal entities may be declared: a location of
+ * another scheme (http:, ftp:), a file declaring an external entity, or not
+ * well-formed, fails the load (CDAIMG_EPARSE, a CDAIMG_D_SCHEMA_LOAD
+ * diagnostic naming it); nothing is fetched, no catalog is read, and
+ * libxml2's messages are diagnostics, never lines on stderr. This takes an
+ * external entity loader of cdaimg's, which cdaimg_global_init() installs
+ * (it hands every other load to the loader it found): a program that sets
+ * its own loader does so before, or schemas fail to load.
+ */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_load_file(cdaimg_schema **out, const char *xsd_path,
                                                     cdaimg_diags *diags);
 /** Free a schema. NULL is a no-op. */

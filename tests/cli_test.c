@@ -1847,6 +1847,37 @@ static void cli__extract_writes_both_outputs_or_neither(void **state)
 	unlink(vals);
 }
 
+/* -o naming a dangling symbolic link: refused, exit 3, the link kept and
+ * nothing created (the link used to be replaced by a regular file). */
+static void cli__dangling_symlink_output_refused(void **state)
+{
+	(void)state;
+	char link_path[300], target[300];
+	snprintf(link_path, sizeof link_path, "%s", tmp("dangling.xml"));
+	snprintf(target, sizeof target, "%s", tmp("missing-target.xml"));
+	assert_int_equal(symlink(target, link_path), 0);
+	int before = count_files();
+	run_result r = RUN("build", "-o", link_path, sample("samples/ct-iid.json"));
+	assert_int_equal(r.rc, CLI_IO);
+	char want[1024];
+	snprintf(want, sizeof want, "%s: cannot write: a symbolic link to '%s', which does not exist (No such file or directory)\n",
+	         link_path, target);
+	assert_string_equal(r.err, want);
+	done(&r);
+	struct stat st;
+	assert_int_equal(lstat(link_path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(access(target, F_OK), -1);
+	assert_int_equal(count_files(), before);
+	/* the same for extract's two outputs: neither written */
+	r = RUN("extract", "--header-out", tmp("h.json"), "-o", link_path,
+	        sample("samples/study-ct-tap.header.document.xml"));
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	assert_int_equal(count_files(), before);
+	unlink(link_path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1893,6 +1924,7 @@ int main(void)
 		cmocka_unit_test(cli__extract_refuses_a_bogus_status),
 		cmocka_unit_test(cli__empty_entries_list_is_not_valid),
 		cmocka_unit_test(cli__extract_writes_both_outputs_or_neither),
+		cmocka_unit_test(cli__dangling_symlink_output_refused),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	xmlCleanupParser();

@@ -171,8 +171,20 @@ int cli_sink_open(cli *c, const char *path, cli_sink *s)
 		return CLI_OK;
 	}
 	struct stat st;
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 		s->link_target = realpath(path, NULL); /* replace the file the link points to, keep the link */
+		if (!s->link_target) {
+			/* dangling (or a loop): refused, rather than replaced by a file or followed to a name
+			 * nobody looked at */
+			int err = errno;
+			char to[PATH_MAX];
+			ssize_t n = readlink(path, to, sizeof to - 1);
+			to[n > 0 ? n : 0] = '\0';
+			cli_error(c, path, CDAIMG_D_IO, "cannot write: a symbolic link to '%s', which does not exist (%s)", to,
+			          strerror(err));
+			return CLI_IO;
+		}
+	}
 	s->target = s->link_target ? s->link_target : path;
 	bool exists = stat(s->target, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode)) {

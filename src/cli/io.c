@@ -6,7 +6,10 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/tree.h>
@@ -134,17 +137,72 @@ static char *dir_of(const char *path)
 	return d;
 }
 
+/* A temporary file of ours older than this, and locked by nobody, was left
+ * by a writer that was killed (F12): removed by the next write of the same
+ * output. */
+#define STALE_SECONDS 60
+
+/* Is @p name ".<base>.XXXXXX" (six letters or digits), a temporary file of
+ * the output named @p base? */
+static bool temp_of(const char *name, const char *base)
+{
+	size_t b = strlen(base);
+	if (name[0] != '.' || strncmp(name + 1, base, b) || name[b + 1] != '.' || strlen(name + b + 2) != 6)
+		return false;
+	for (const char *p = name + b + 2; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			return false;
+	return true;
+}
+
+/* Remove the temporary files a killed writer of @p target left (where the
+ * file system has no O_TMPFILE, they have names): of our name pattern for
+ * this very output, regular files of this user, untouched for STALE_SECONDS,
+ * and not locked (every writer holds a lock on its temporary file until it
+ * is renamed: the lock dies with the process). Best effort: anything else is
+ * left alone. */
+static void remove_stale_temps(const char *target)
+{
+	char *dir = dir_of(target);
+	const char *slash = strrchr(target, '/'), *base = slash ? slash + 1 : target;
+	DIR *d = dir ? opendir(dir) : NULL;
+	time_t now = time(NULL);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (!temp_of(e->d_name, base))
+			continue;
+		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && st.st_nlink == 1 &&
+		    now - st.st_mtime >= STALE_SECONDS && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			struct stat again; /* still the file just locked */
+			if (fstatat(dirfd(d), e->d_name, &again, AT_SYMLINK_NOFOLLOW) == 0 && again.st_ino == st.st_ino &&
+			    again.st_dev == st.st_dev)
+				unlinkat(dirfd(d), e->d_name, 0);
+		}
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
 /* A temporary file next to @p path, renamed over it by cli_sink_commit.
  * Where the file system allows it the file has no name until then
- * (O_TMPFILE), so a process killed while writing leaves nothing behind. */
+ * (O_TMPFILE), so a process killed while writing leaves nothing behind;
+ * elsewhere the next write of the same output removes what it left. The
+ * file is locked while it is ours. */
 static int open_atomic(cli *c, cli_sink *s, const struct stat *old, bool exists)
 {
+	remove_stale_temps(s->target);
 #ifdef O_TMPFILE
 	char *dir = dir_of(s->target);
 	s->fd = dir ? open(dir, O_TMPFILE | O_WRONLY, 0600) : -1;
 	free(dir);
 	if (s->fd >= 0) {
 		s->unnamed = true;
+		(void)flock(s->fd, LOCK_EX); /* held once it has a name, until renamed; best effort */
 		if (fchmod(s->fd, new_mode(old, exists)) != 0)
 			sink_fail(s, "set the mode", errno);
 		return CLI_OK;
@@ -156,6 +214,7 @@ static int open_atomic(cli *c, cli_sink *s, const struct stat *old, bool exists)
 		cli_error(c, s->path, CDAIMG_D_IO, "cannot write: %s", s->tmp ? strerror(errno) : "out of memory");
 		return CLI_IO;
 	}
+	(void)flock(s->fd, LOCK_EX); /* best effort: a file system without locks keeps it 60 s */
 	if (fchmod(s->fd, new_mode(old, exists)) != 0)
 		sink_fail(s, "set the mode", errno);
 	return CLI_OK;

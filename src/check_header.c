@@ -83,7 +83,8 @@ static const char *header_value(check_ctx *c, const header_field *t, const char 
 		if (strlen(v) != t->plain_len || strspn(v, t->chars) != t->plain_len) {
 			strbuf b = {0};
 			sb_add_quoted(&b, v);
-			dc_err(&c->dc, CDAIMG_D_IDENTIFIER, cfield(c, at), "%s is not %s: %zu characters (%s) expected, without the prefix \"%s\" the build writes",
+			dc_err(&c->dc, CDAIMG_D_IDENTIFIER, cfield(c, at),
+			       "%s is not %s: %zu characters (%s) expected, without the prefix \"%s\" the build writes",
 			       b.s && !b.failed ? b.s : "the value", t->what, t->plain_len, t->chars_name, t->prefix);
 			sb_free(&b);
 			return NULL;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * xsd_load.c - what libxml2 reads while cdaimg loads an XML Schema.
  *

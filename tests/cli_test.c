@@ -1860,8 +1860,9 @@ static void cli__dangling_symlink_output_refused(void **state)
 	run_result r = RUN("build", "-o", link_path, sample("samples/ct-iid.json"));
 	assert_int_equal(r.rc, CLI_IO);
 	char want[1024];
-	snprintf(want, sizeof want, "%s: cannot write: a symbolic link to '%s', which does not exist (No such file or directory)\n",
-	         link_path, target);
+	snprintf(want, sizeof want,
+	         "%s: cannot write: a symbolic link to '%s', which does not exist (No such file or directory)\n", link_path,
+	         target);
 	assert_string_equal(r.err, want);
 	done(&r);
 	struct stat st;

@@ -204,7 +204,8 @@ static void schema_includes_from_the_network_refused(void **state)
 	schema_refused("inc.xsd", "http://127.0.0.1:");
 	/* an import: libxml2 skips an import it cannot read, with a warning;
 	 * the schema it then makes is incomplete, and refused */
-	write_fmt("imp.xsd", XS_OPEN "  <xs:import namespace=\"urn:x\" schemaLocation=\"http://127.0.0.1:%d/x.xsd\"/>\n" XS_CLOSE, port);
+	write_fmt("imp.xsd",
+	          XS_OPEN "  <xs:import namespace=\"urn:x\" schemaLocation=\"http://127.0.0.1:%d/x.xsd\"/>\n" XS_CLOSE, port);
 	schema_refused("imp.xsd", "http://127.0.0.1:");
 	write_fmt("redef.xsd", XS_OPEN "  <xs:redefine schemaLocation=\"http://127.0.0.1:%d/x.xsd\"/>\n" XS_CLOSE, port);
 	schema_refused("redef.xsd", "http://127.0.0.1:");

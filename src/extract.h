@@ -60,6 +60,11 @@ const char *x_ts(xctx *x, const xmlNode *at, const char *ts);
 /* D6: the text of an ED (inline, or where its reference points) as a FHIR Narrative. */
 void x_narrative(xctx *x, const xmlNode *ed, cdaimg_narrative *out);
 
+/* Every Series Act under @p top (a document, or an element of one: itself
+ * included), as cdaimg_extract_doc reads a document; the accession numbers
+ * of the orders when @p top is the document or its root. */
+cdaimg_status x_extract_node(cdaimg_values **out, const xmlNode *top, diag_ctx *dc);
+
 /* --- extract_values.c ---------------------------------------------------------------------- */
 /* Every <id> child of @p el; the first one kept is a DICOM UID slot (D2). */
 void x_ids(xctx *x, const xmlNode *el, const cdaimg_identifier **out, size_t *n_out);

@@ -96,8 +96,8 @@ bool rh_url_ok(const char *url)
 	if (url[0] == '/' && url[1] == '/') /* a host without a scheme */
 		return false;
 	size_t n = strcspn(url, ":/?#");
-	if (url[n] != ':')
-		return true; /* relative */
+	if (url[n] != ':') /* relative: its first segment no character reference either */
+		return strcspn(url, "&;") >= n;
 	return (n == 4 && !strncasecmp(url, "http", 4)) || (n == 5 && !strncasecmp(url, "https", 5));
 }
 

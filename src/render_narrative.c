@@ -110,8 +110,9 @@ static void href(rctx *r, const xmlNode *n, const char *attr, bool fragment_only
 		rh_text(r, v);
 		sb_addc(&r->b, '"');
 	} else if (fragment_only || !rh_href(r, v)) {
-		rh_warn(r, n, "link target %s not rendered as a link: only http, https and relative URLs are",
-		        fragment_only ? "reference" : "URL");
+		rh_warn(r, n, fragment_only ? "the footnote reference is not a plain ID: not rendered as a link"
+		                            : "the link's URL is not rendered as a link: only http, https and relative "
+		                              "URLs are");
 	}
 }
 

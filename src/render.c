@@ -14,7 +14,7 @@
 #include "render.h"
 
 static const char style[] =
-	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2733;background:#f4f6f8;"
+	"*{box-sizing:border-box}body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2733;background:#f4f6f8;"
 	"margin:0;padding:1.5em}"
 	"main,.cda-header,.imaging,.page{max-width:72em;margin:0 auto 1em}"
 	"h1{font-size:1.5em;margin:.2em 0 .6em}h2{font-size:1.25em}h3{font-size:1.1em}h4,h5,h6{font-size:1em}"

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "dicom.h"
+#include <cdaimg/dicom.h>
 #include "internal.h"
 
 /* The attributes of cdaimg_dicom_instance, by index (source excluded). */

@@ -24,7 +24,7 @@
 
 #include "datetime.h"
 #include "docread.h"
-#include "extract.h"
+#include "extract_int.h"
 #include "narrative.h"
 
 void x_nomem(xctx *x) { x->dc.nomem = true; }

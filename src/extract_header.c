@@ -4,7 +4,7 @@
  * document has it. */
 #include <string.h>
 
-#include "extract.h"
+#include "extract_int.h"
 #include "header.h"
 #include "uid.h"
 

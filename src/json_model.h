@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "values.h"
+#include "values_int.h"
 
 typedef struct otype otype;
 

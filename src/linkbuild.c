@@ -3,7 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "imagelink.h"
+#include <cdaimg/imagelink.h>
 #include "link.h"
 #include "profile.h"
 #include "uid.h"

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "build.h"
+#include <cdaimg/build.h>
 #include "valuesets.h"
 
 /* The entries whose template ids depend on the family. */

@@ -195,7 +195,7 @@ static void build_with_header(const uint8_t *data, size_t size, unsigned flags)
 		}
 		xmlFreeDoc(doc);
 	}
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	cdaimg_diags_free(d);
 }
 

@@ -489,7 +489,7 @@ cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diag
 		return CDAIMG_ENOMEM;
 	}
 	*out = v;
-	return CDAIMG_OK;
+	return x.dc.errors ? CDAIMG_EINVALID : CDAIMG_OK;
 }
 
 /* Parse @p data (@p len bytes, named @p url) safely and extract from it. */
@@ -501,6 +501,8 @@ static cdaimg_status extract_text(cdaimg_values **out, const char *data, size_t 
 		st = CDAIMG_ENOMEM;
 	if (st == CDAIMG_OK)
 		st = cdaimg_extract_doc(out, doc, dc->diags);
+	if (st == CDAIMG_OK && dc->errors)
+		st = CDAIMG_EINVALID; /* the parse reported one */
 	xmlFreeDoc(doc);
 	return st;
 }

@@ -228,5 +228,5 @@ cdaimg_status cdaimg_extract_header(cdaimg_document_header **out, xmlDocPtr doc,
 		return CDAIMG_ENOMEM;
 	}
 	*out = packed;
-	return CDAIMG_OK;
+	return x.dc.errors ? CDAIMG_EINVALID : CDAIMG_OK;
 }

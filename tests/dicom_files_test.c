@@ -128,12 +128,12 @@ static void dicom_files__every_pydicom_file(void **state)
 		cdaimg_dicom_set *set = cdaimg_dicom_set_new();
 		cdaimg_status st = cdaimg_dicom_set_add_file(set, names[i], d);
 		if (st != CDAIMG_OK && st != CDAIMG_EINVALID)
-			fail_msg("%s: status %s", names[i], cdaimg_status_str(st));
+			fail_msg("%s: status %s", names[i], cdaimg_status_name(st));
 		cdaimg_values *v = NULL;
 		if (st == CDAIMG_OK) {
 			st = cdaimg_dicom_set_studies(&v, set, &o, d);
 			if (st != CDAIMG_OK && st != CDAIMG_EINVALID)
-				fail_msg("%s: status %s", names[i], cdaimg_status_str(st));
+				fail_msg("%s: status %s", names[i], cdaimg_status_name(st));
 			assert_true((st == CDAIMG_OK) == (v != NULL));
 		} else {
 			not_dicom++;

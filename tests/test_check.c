@@ -35,7 +35,7 @@ static void expect_invalid(const char *what, const cdaimg_series *s, const cdaim
 	int at = tu_find_diag(d, code, path);
 	if (st != CDAIMG_EINVALID || at < 0) {
 		tu_print_diags(d);
-		fail_msg("%s: %s, expected CDAIMG_EINVALID with %s at %s", what, cdaimg_status_str(st),
+		fail_msg("%s: %s, expected CDAIMG_EINVALID with %s at %s", what, cdaimg_status_name(st),
 		         cdaimg_diag_code_name(code), path);
 	}
 	assert_null(out);

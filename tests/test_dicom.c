@@ -441,7 +441,7 @@ static void dicom__json_form_errors(void **state)
 		cdaimg_diags_clear(d);
 		cdaimg_status st = read_text(cases[i].text, &o, d, NULL);
 		if (st != cases[i].st)
-			fail_msg("%s: %s", cases[i].text, cdaimg_status_str(st));
+			fail_msg("%s: %s", cases[i].text, cdaimg_status_name(st));
 		bool at = false;
 		for (size_t k = 0; k < cdaimg_diags_count(d); k++)
 			at |= !strcmp(cdaimg_diags_get(d, k)->path, cases[i].path);

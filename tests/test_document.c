@@ -304,7 +304,7 @@ static void build_reports(const cdaimg_document_header *h, int strict, cdaimg_st
 	if (st != status || tu_find_diag(d, code, path) < 0 ||
 	    cdaimg_diags_get(d, (size_t)tu_find_diag(d, code, path))->severity != sev) {
 		tu_print_diags(d);
-		fail_msg("%s: status %s, expected %s", path, cdaimg_status_str(st), cdaimg_status_str(status));
+		fail_msg("%s: status %s, expected %s", path, cdaimg_status_name(st), cdaimg_status_name(status));
 	}
 	assert_true(status == CDAIMG_OK ? doc != NULL : doc == NULL);
 	xmlFreeDoc(doc);
@@ -545,7 +545,7 @@ static char *build_done(void *arg, cdaimg_status st)
 	if (st != CDAIMG_OK && st != CDAIMG_ENOMEM)
 		tu_print_diags(a->d);
 	if (st != CDAIMG_OK && a->doc)
-		oom_problem("document_build: %s with a document", cdaimg_status_str(st));
+		oom_problem("document_build: %s with a document", cdaimg_status_name(st));
 	char *out = st == CDAIMG_OK ? oom_dump(a->doc, NULL) : NULL;
 	xmlFreeDoc(a->doc);
 	cdaimg_diags_free(a->d);

@@ -47,7 +47,7 @@ static void expect_one_error(cdaimg_diags *d, cdaimg_status st, cdaimg_status st
 {
 	if (st != status) {
 		tu_print_diags(d);
-		fail_msg("status %s, expected %s", cdaimg_status_str(st), cdaimg_status_str(status));
+		fail_msg("status %s, expected %s", cdaimg_status_name(st), cdaimg_status_name(status));
 	}
 	assert_diag(d, code, path);
 	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 1);
@@ -303,7 +303,7 @@ static void json__leading_byte_order_mark_is_ignored(void **state)
 	cdaimg_document_header *h = NULL;
 	assert_cdaimg_ok(cdaimg_json_read_header(&h, "\xEF\xBB\xBF{\"title\": \"t\"}", 17, 0, d), d);
 	assert_string_equal(h->title, "t");
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	free(text);
 	cdaimg_diags_free(d);
 	read_fails("\xEF\xBB\xBF\xEF\xBB\xBF{}", CDAIMG_EPARSE, CDAIMG_D_JSON, "");
@@ -441,7 +441,7 @@ static void json__header_fields_by_their_c_names(void **state)
 	assert_int_equal(h->contraindications[1].n_codings, 2);
 	assert_string_equal(h->contraindications[1].codings[1].system, "urn:oid:1.2.3");
 	assert_string_equal(h->contraindications[1].text, "enceinte");
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 
 	/* every string field of the struct has its member: a table that missed one would leave it NULL */
 	static const char *const names[] = {"document_id_root", "document_id_ext", "set_id_root",    "effective_time",
@@ -462,7 +462,7 @@ static void json__header_fields_by_their_c_names(void **state)
 		assert_non_null(field[i]);
 		assert_string_equal(field[i], want);
 	}
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	cdaimg_diags_free(d);
 }
 
@@ -496,7 +496,7 @@ static void json__header_coded_values_both_ways(void **state)
 	assert_int_equal(cdaimg_json_write_header(&text, &none, 0, d), CDAIMG_EINVALID);
 	assert_null(text);
 	assert_diag(d, CDAIMG_D_TEXT, "display");
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	cdaimg_diags_free(d);
 }
 
@@ -603,11 +603,11 @@ static char *json_done(void *arg, cdaimg_status st)
 {
 	json_arg *a = arg;
 	if (a->read != CDAIMG_OK && (a->v || a->h))
-		oom_problem("json: read %s with an output", cdaimg_status_str(a->read));
+		oom_problem("json: read %s with an output", cdaimg_status_name(a->read));
 	if (a->read == CDAIMG_OK && !(a->v || a->h))
 		oom_problem("json: read OK without an output");
 	if (st != CDAIMG_OK && a->out)
-		oom_problem("json: written %s with text", cdaimg_status_str(st));
+		oom_problem("json: written %s with text", cdaimg_status_name(st));
 	char *text = NULL;
 	if (a->out) {
 		text = malloc(strlen(a->out) + 1);

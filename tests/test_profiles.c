@@ -253,7 +253,7 @@ static void links__refusals(void **state)
 		cdaimg_status st = cdaimg_link_build(&u, &cases[i].p, CDAIMG_PROFILE_FR, d);
 		if (st != CDAIMG_EINVALID || tu_find_diag(d, cases[i].code, cases[i].path) < 0) {
 			tu_print_diags(d);
-			fail_msg("case %zu: %s, expected CDAIMG_EINVALID with %s at %s", i, cdaimg_status_str(st),
+			fail_msg("case %zu: %s, expected CDAIMG_EINVALID with %s at %s", i, cdaimg_status_name(st),
 			         cdaimg_diag_code_name(cases[i].code), cases[i].path);
 		}
 		assert_null(u);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cdaimg/build.h - check values and build CDA entries from them.
+ * cdaimg/build.h - check values and build CDA from them: the Series Act, the
+ * Study Act (FR-DICOM-Examen-imagerie) and the DICOM Object Catalog section
+ * (FR-DICOM-Object-Catalog) with its narrative block (docs/mapping.md,
+ * installed in share/doc/cdaimg/docs/). A whole document: document.h.
  *
  *     cdaimg_options opts = CDAIMG_OPTIONS_INIT;      // FR CI-SIS profile
  *     xmlNodePtr act = NULL;
@@ -26,11 +29,11 @@
 extern "C" {
 #endif
 
-/** Template family of the output (MAPPING.md §5). */
+/** Template family of the output (the template ids of each: docs/mapping.md). */
 typedef enum cdaimg_profile {
 	CDAIMG_PROFILE_FR = 0,    /**< French CI-SIS: PS3.20 + FR template ids (default) */
-	CDAIMG_PROFILE_DICOM = 1, /**< DICOM PS3.20 template ids only (MAPPING.md §5) */
-	CDAIMG_PROFILE_CCDA = 2   /**< C-CDA Diagnostic Imaging Report template ids (MAPPING.md §5) */
+	CDAIMG_PROFILE_DICOM = 1, /**< DICOM PS3.20 template ids only */
+	CDAIMG_PROFILE_CCDA = 2   /**< C-CDA Diagnostic Imaging Report template ids */
 } cdaimg_profile;
 
 /** Build options. Start from CDAIMG_OPTIONS_INIT. */
@@ -90,6 +93,36 @@ CDAIMG_EXPORT cdaimg_status cdaimg_series_build(xmlNodePtr *out, xmlNodePtr pare
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_series_to_string(char **out, size_t *len, const cdaimg_series *series,
                                                     const cdaimg_options *opts, cdaimg_diags *diags);
+
+/**
+ * Check @p study and build its Study Act (with its Series Acts, descriptions
+ * inline) as the last child of @p parent (e.g. an `entry`). Each series is
+ * checked with the study's UID for link consistency; field paths of the
+ * series start with "serieImagerie." (one series) or "serieImagerie[i].".
+ * @param[out] out  the new `act` (owned by parent's document); may be NULL
+ * @return CDAIMG_OK, CDAIMG_EINVALID, CDAIMG_ENOMEM, CDAIMG_EARG. On failure
+ *         the document is unchanged and *out is NULL.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_study_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_study *study,
+                                               const cdaimg_options *opts, cdaimg_diags *diags);
+
+/**
+ * Build the DICOM Object Catalog section holding @p n_studies Study Acts, with
+ * its narrative table; descriptions go into the narrative as <content ID>
+ * and the entries point to them with <reference value="#..."/> (D6).
+ * Narrative IDs are "ex-NN", "ex-NN-serie-NN", "ex-NN-serie-NN-sop-NN"; when
+ * the caller's document already has IDs starting with "ex-", the prefix
+ * becomes "cat2-ex", "cat3-ex", ... so IDs stay unique in the document and
+ * the output stays the same for the same input and document.
+ * @param[out] out  the new `section` (owned by parent's document); may be NULL
+ * @param parent    where the section goes (e.g. a `component`)
+ * @param studies   borrowed; @p n_studies >= 1
+ * @return CDAIMG_OK, CDAIMG_EINVALID, CDAIMG_ENOMEM, CDAIMG_EARG. On failure
+ *         the document is unchanged and *out is NULL.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_section_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_study *studies,
+                                                 size_t n_studies, const cdaimg_options *opts,
+                                                 cdaimg_diags *diags);
 
 /** Free memory returned by cdaimg (strings). NULL is a no-op. */
 CDAIMG_EXPORT void cdaimg_free(void *ptr);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cdaimg/json.h - the JSON form of the logical model (INPUT.md): FHIR-style
+ * cdaimg/json.h - the JSON form of the logical model (docs/input.md,
+ * installed in share/doc/cdaimg/docs/): FHIR-style
  * FrSerieImagerie / FrExamenImagerie objects, or an array of them.
  *
  *     cdaimg_values *v = NULL;
@@ -76,7 +77,7 @@ CDAIMG_EXPORT cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *te
  * (CDAIMG_D_UNKNOWN_MEMBER, naming the nearest member when one is close): a
  * misspelt member would leave its field out.
  * @param[out] out  one block, strings included; caller frees with
- *                  cdaimg_free(). NULL on any error.
+ *                  cdaimg_document_header_free(). NULL on any error.
  * @param text      borrowed; @p len bytes, need not be NUL-terminated
  * @param flags     0 (CDAIMG_JSON_STRICT changes nothing: unknown members are errors)
  * @return CDAIMG_OK (warnings possible), CDAIMG_EPARSE (not JSON),

@@ -611,7 +611,7 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 done:
 	xmlFreeDoc(doc);
 	cdaimg_values_free(v);
-	cdaimg_free(header);
+	cdaimg_document_header_free(header);
 	cdaimg_diags_free(shown);
 	cdaimg_diags_free(scratch);
 	free(text);

@@ -198,13 +198,13 @@ static void use_header(xmlDocPtr doc)
 	}
 	char *json = NULL;
 	cdaimg_diags_clear(d);
-	st = cdaimg_json_write_header(&json, h, 0, d);
+	st = cdaimg_json_write_header(&json, h, NULL, d);
 	if (st != CDAIMG_OK)
 		print_diags(d);
 	FUZZ_REQUIRE(st == CDAIMG_OK, "json_write_header %d on an extracted header", (int)st);
 	cdaimg_document_header *back = NULL;
 	cdaimg_diags_clear(d);
-	st = cdaimg_json_read_header(&back, json, strlen(json), CDAIMG_JSON_STRICT, d);
+	st = cdaimg_json_read_header(&back, json, strlen(json), &(cdaimg_json_options){.strict_members = 1}, d);
 	if (st != CDAIMG_OK)
 		print_diags(d);
 	FUZZ_REQUIRE(st == CDAIMG_OK && back, "written header does not read back (%d):\n%s", (int)st, json);
@@ -230,7 +230,7 @@ static void use_header(xmlDocPtr doc)
 	if (!site_read)
 		hb.anatomical_site = (cdaimg_concept){&fx_site, 1, NULL};
 	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
-	opts.strict = 0;
+	opts.strict_codes = 0;
 	opts.fill_display = 0; /* the build writes the coded values as read */
 	/* an identity the document lacks is not made up: the build refuses it, and
 	 * gets the sample's for the round trip below */
@@ -367,10 +367,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dates_covered_by_rules(doc, d);
 	if (v && cdaimg_values_count(v)) {
 		char *json = NULL;
-		FUZZ_REQUIRE(cdaimg_json_write(&json, v, 0, d) == CDAIMG_OK, "JSON write failed");
+		FUZZ_REQUIRE(cdaimg_json_write(&json, v, NULL, d) == CDAIMG_OK, "JSON write failed");
 		cdaimg_values *back = NULL;
 		cdaimg_diags_clear(d);
-		st = cdaimg_json_read(&back, json, strlen(json), 0, d);
+		st = cdaimg_json_read(&back, json, strlen(json), NULL, d);
 		FUZZ_REQUIRE(st == CDAIMG_OK, "extracted values written as JSON do not read back:\n%s", json);
 		FUZZ_REQUIRE(cdaimg_values_count(back) == cdaimg_values_count(v), "item count changed");
 		cdaimg_values_free(back);

@@ -352,7 +352,7 @@ static int in_value_set(mctx *m, bool sop, const char *code)
 	s.n_instances = 1;
 	cdaimg_options o = CDAIMG_OPTIONS_INIT;
 	o.profile = m->o->profile;
-	o.strict = 1;
+	o.strict_codes = 1;
 	cdaimg_diags *d = cdaimg_diags_new();
 	probe *grown = cd_realloc(m->probes, (m->n_probes + 1) * sizeof *grown);
 	char *copy = cd_strdup(code);
@@ -386,7 +386,7 @@ static const char *profile_name(cdaimg_profile p)
 /* Leave out what is not imaging acquisition: false when the series goes. */
 static bool keep_series(mctx *m, series *se)
 {
-	cdaimg_severity sev = m->o->strict ? CDAIMG_SEV_ERROR : CDAIMG_SEV_WARNING;
+	cdaimg_severity sev = m->o->strict_modalities ? CDAIMG_SEV_ERROR : CDAIMG_SEV_WARNING;
 	const inst *first = se->in[0];
 	int in = in_value_set(m, false, first->v[DA_MODALITY]);
 	if (in < 0)
@@ -612,10 +612,11 @@ static bool base_ok(mctx *m)
 		       "required by the model");
 		return false;
 	}
-	cdaimg_link_params p = {link_kind(m->o), m->o->link_base, "1.2.3", "1.2.3.4", "1.2.3.4.5", NULL, NULL, NULL};
+	cdaimg_link_params p = {link_kind(m->o), m->o->link_base, "1.2.3", "1.2.3.4", "1.2.3.4.5", NULL, NULL, NULL,
+	                        m->o->profile};
 	cdaimg_diags *d = cdaimg_diags_new();
 	char *url = NULL;
-	cdaimg_status st = d ? cdaimg_link_build(&url, &p, m->o->profile, d) : CDAIMG_ENOMEM;
+	cdaimg_status st = d ? cdaimg_link_build(&url, &p, d) : CDAIMG_ENOMEM;
 	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
 		const cdaimg_diag *g = cdaimg_diags_get(d, i);
 		if (g->severity == CDAIMG_SEV_ERROR)
@@ -637,7 +638,7 @@ static cdaimg_status read_back(mctx *m, json_t *root, cdaimg_values **out)
 		return CDAIMG_ENOMEM;
 	}
 	cdaimg_diags *d = cdaimg_diags_new();
-	cdaimg_status st = d ? cdaimg_json_read(out, text, strlen(text), CDAIMG_JSON_STRICT, d) : CDAIMG_ENOMEM;
+	cdaimg_status st = d ? cdaimg_json_read(out, text, strlen(text), &(cdaimg_json_options){.strict_members = 1}, d) : CDAIMG_ENOMEM;
 	for (size_t i = 0; st != CDAIMG_OK && i < cdaimg_diags_count(d); i++) {
 		const cdaimg_diag *g = cdaimg_diags_get(d, i);
 		dc_err(&m->dc, g->code == CDAIMG_D_NOMEM ? CDAIMG_D_NOMEM : CDAIMG_D_INTERNAL, g->path,

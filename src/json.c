@@ -423,7 +423,7 @@ static void read_root(jreader *r, const json_t *root, cdaimg_values *vals)
 }
 
 /* A reader at the top ("$") of the text, reporting to @p diags. */
-#define JREADER(diags, flags) {NULL, {.diags = (diags)}, ((flags) & CDAIMG_JSON_STRICT) != 0, "$", 1}
+#define JREADER(diags, opts) {NULL, {.diags = (diags)}, (opts) && (opts)->strict_members, "$", 1}
 
 /* Parse the text (duplicate keys refused, any value at the top) and hand its
  * top value to @p read, which fills @p dst; the status of both. */
@@ -450,10 +450,10 @@ static cdaimg_status read_text(jreader *r, const char *text, size_t len,
 
 static void read_root_into(jreader *r, const json_t *root, void *vals) { read_root(r, root, vals); }
 
-cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len, unsigned flags,
+cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len, const cdaimg_json_options *opts,
                                cdaimg_diags *diags)
 {
-	jreader r = JREADER(diags, flags);
+	jreader r = JREADER(diags, opts);
 	CD_ARG(&r.dc, out);
 	*out = NULL;
 	CD_ARG(&r.dc, text || len == 0);
@@ -541,10 +541,10 @@ cdaimg_document_header *header_pack(const cdaimg_document_header *h)
 	return out;
 }
 
-cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out, const char *text, size_t len, unsigned flags,
-                                      cdaimg_diags *diags)
+cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out, const char *text, size_t len,
+                                      const cdaimg_json_options *opts, cdaimg_diags *diags)
 {
-	jreader r = JREADER(diags, flags);
+	jreader r = JREADER(diags, opts);
 	r.strict = true; /* a misspelt member would leave its field out: never harmless */
 	CD_ARG(&r.dc, out);
 	*out = NULL;

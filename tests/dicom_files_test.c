@@ -60,7 +60,7 @@ static char *values_text(const char *path, bool json)
 	cdaimg_values *v = NULL;
 	assert_cdaimg_ok(cdaimg_dicom_set_studies(&v, set, &o, d), d);
 	char *out = NULL;
-	assert_cdaimg_ok(cdaimg_json_write(&out, v, 0, d), d);
+	assert_cdaimg_ok(cdaimg_json_write(&out, v, NULL, d), d);
 	cdaimg_values_free(v);
 	cdaimg_dicom_set_free(set);
 	cdaimg_diags_free(d);

@@ -339,11 +339,11 @@ static void dicom__not_imaging_left_out(void **state)
 	assert_diag(d, CDAIMG_D_CODE_UNKNOWN, "$[0]");
 	cdaimg_values_free(v);
 	cdaimg_diags_clear(d);
-	o.strict = 1;
+	o.strict_modalities = 1;
 	assert_int_equal(read_text(both, &o, d, NULL), CDAIMG_EINVALID);
 	assert_msg(d, CDAIMG_SEV_ERROR, "series 1.2.4 left out");
 	cdaimg_diags_clear(d);
-	o.strict = 0;
+	o.strict_modalities = 0;
 	assert_int_equal(read_text(sr, &o, d, NULL), CDAIMG_EINVALID);
 	assert_msg(d, CDAIMG_SEV_ERROR, "no imaging series left");
 	/* a SOP class outside the value set: that instance goes */

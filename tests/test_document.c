@@ -297,7 +297,7 @@ static void build_reports(const cdaimg_document_header *h, int strict, cdaimg_st
 	fx_study f;
 	fx_study_init(&f, 1);
 	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
-	opts.strict = strict;
+	opts.strict_codes = strict;
 	cdaimg_diags *d = cdaimg_diags_new();
 	xmlDocPtr doc = NULL;
 	cdaimg_status st = cdaimg_document_build(&doc, &f.s, 1, h, &opts, d);

@@ -487,13 +487,13 @@ static cdaimg_status op_json(void *vs)
 	cdaimg_diags *d = cdaimg_diags_new();
 	if (!d)
 		return CDAIMG_ENOMEM;
-	cdaimg_status st = cdaimg_json_read(&v, json_text, sizeof json_text - 1, 0, d);
+	cdaimg_status st = cdaimg_json_read(&v, json_text, sizeof json_text - 1, NULL, d);
 	if (st == CDAIMG_OK && cdaimg_values_count(v) == 1) {
 		char *out = NULL;
 		st = cdaimg_series_to_string(&out, NULL, cdaimg_values_get(v, 0)->series, NULL, d);
 		cdaimg_free(out);
 		if (st == CDAIMG_OK) {
-			st = cdaimg_json_write(&out, v, 0, d);
+			st = cdaimg_json_write(&out, v, NULL, d);
 			cdaimg_free(out);
 		}
 	} else if (st == CDAIMG_OK) {
@@ -602,7 +602,7 @@ static cdaimg_status op_header(void *vs)
 	if ((st == CDAIMG_OK || st == CDAIMG_EINVALID) != (s->header != NULL))
 		oom_problem("extract_header: %s with header %p", cdaimg_status_name(st), (void *)s->header);
 	if (st == CDAIMG_OK)
-		st = cdaimg_json_write_header(&s->header_text, s->header, 0, NULL);
+		st = cdaimg_json_write_header(&s->header_text, s->header, NULL, NULL);
 	return st;
 }
 

@@ -633,7 +633,7 @@ static bool sample_identical(const char *name)
 	assert_non_null(json);
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_values *v = NULL;
-	assert_cdaimg_ok(cdaimg_json_read(&v, json, jn, 0, d), d);
+	assert_cdaimg_ok(cdaimg_json_read(&v, json, jn, NULL, d), d);
 	bool array = json[strspn(json, " \t\r\n")] == '[';
 	membuf m = {.fail_after = -1};
 	if (!array)

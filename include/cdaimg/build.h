@@ -36,19 +36,28 @@ typedef enum cdaimg_profile {
 	CDAIMG_PROFILE_CCDA = 2   /**< C-CDA Diagnostic Imaging Report template ids */
 } cdaimg_profile;
 
+/** Language of the display names and headings cdaimg writes. */
+typedef enum cdaimg_lang {
+	CDAIMG_LANG_PROFILE = 0, /**< the profile's: French for FR, English otherwise */
+	CDAIMG_LANG_FR = 1,
+	CDAIMG_LANG_EN = 2
+} cdaimg_lang;
+
 /** Build options. Start from CDAIMG_OPTIONS_INIT. */
 typedef struct cdaimg_options {
 	cdaimg_profile profile; /**< template family; default CDAIMG_PROFILE_FR */
-	/** Language of filled-in display names: "fr" or "en"; NULL = the profile's
-	 *  ("fr" for FR, "en" otherwise). */
-	const char *lang;
+	/** Language of filled-in display names (the Study and Series Acts' codes,
+	 *  the catalog's title and headings); default the profile's. */
+	cdaimg_lang lang;
 	/** Non-zero: fill displayName from the value sets when the input has none. */
 	int fill_display;
-	/** Non-zero: a code outside its value set is an error; zero: a warning. */
-	int strict;
+	/** Non-zero (the default): a code outside its value set is an error;
+	 *  zero: a warning. (Unknown members of the JSON form are another matter:
+	 *  cdaimg_json_options.strict_members.) */
+	int strict_codes;
 } cdaimg_options;
 
-#define CDAIMG_OPTIONS_INIT { CDAIMG_PROFILE_FR, NULL, 1, 1 }
+#define CDAIMG_OPTIONS_INIT { CDAIMG_PROFILE_FR, CDAIMG_LANG_PROFILE, 1, 1 }
 
 /**
  * A new empty document to build entries into: XML 1.0, encoding UTF-8 (so that

@@ -104,9 +104,9 @@ int cli_cmd_extract(cli *c, int argc, char **argv)
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_status st = extract(c, &x, &v, &h, d, &rc);
 	if (st == CDAIMG_OK)
-		st = cdaimg_json_write(&json, v, 0, d);
+		st = cdaimg_json_write(&json, v, NULL, d);
 	if (st == CDAIMG_OK && h)
-		st = cdaimg_json_write_header(&header_json, h, 0, d);
+		st = cdaimg_json_write_header(&header_json, h, NULL, d);
 	const char *name = cli_name(x.input);
 	if (st != CDAIMG_OK) {
 		if (st == CDAIMG_EPARSE && !cli_only_empty(d))

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* dicom_int.h - shared by the DICOM readers (dicom_json.c, dicom_map.c, dicom_tz.c). */
+/* dicom_int.h - shared by the DICOM readers (dicom_json.c, dicom_values.c, dicom_map.c, dicom_tz.c). */
 #ifndef CDAIMG_DICOM_INT_H
 #define CDAIMG_DICOM_INT_H
 

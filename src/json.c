@@ -383,12 +383,11 @@ static void read_item(jreader *r, const json_t *v, cdaimg_values *vals)
 		nomem(r);
 }
 
-/* A jansson error: line, column and text (kept to valid UTF-8, one line). */
-static cdaimg_status syntax_error(jreader *r, const json_error_t *err)
+cdaimg_status json_syntax_error(diag_ctx *dc, const char *path, const json_error_t *err)
 {
 #if JANSSON_VERSION_HEX >= 0x020b00
 	if (json_error_code(err) == json_error_out_of_memory) {
-		nomem(r);
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
 #endif
@@ -401,9 +400,9 @@ static cdaimg_status syntax_error(jreader *r, const json_error_t *err)
 		snprintf(msg, sizeof msg, "a string holds \\u0000, which XML cannot carry");
 	const char *what = strstr(msg, "unable to decode byte") ? "not UTF-8: " : "";
 	if (err->line > 0)
-		dc_err_at(&r->dc, CDAIMG_D_JSON, "", err->line, err->column, "%s%s", what, msg);
+		dc_err_at(dc, CDAIMG_D_JSON, path, err->line, err->column, "%s%s", what, msg);
 	else
-		dc_err(&r->dc, CDAIMG_D_JSON, "", "%s%s", what, msg);
+		dc_err(dc, CDAIMG_D_JSON, path, "%s%s", what, msg);
 	return CDAIMG_EPARSE;
 }
 
@@ -442,7 +441,7 @@ static cdaimg_status read_text(jreader *r, const char *text, size_t len,
 	json_error_t err;
 	json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (!root)
-		return syntax_error(r, &err);
+		return json_syntax_error(&r->dc, "", &err);
 	read(r, root, dst);
 	json_decref(root);
 	return dc_status(&r->dc);

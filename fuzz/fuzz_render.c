@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		                 "<script>alert(1)</script>");
 	html = NULL;
 	cdaimg_diags_clear(d);
-	st = cdaimg_render_report_html(&html, &len, (xmlNodePtr)doc, "f\"<x>", CDAIMG_ENOTVALID, found, d);
+	st = cdaimg_render_report_html(&html, &len, (xmlNodePtr)doc, "f\"<x>", CDAIMG_ENONCONFORMANT, found, d);
 	check_page(st, html, len, d, "report");
 	cdaimg_diags_free(found);
 	xmlFreeDoc(doc);

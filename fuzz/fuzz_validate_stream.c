@@ -124,7 +124,7 @@ static int has_entity_ref(xmlNodePtr n)
  * depends on whether libxml2's validator reaches that node: when it does, it
  * cannot walk it (CDAIMG_EINTERNAL, the case validate.h names); when the
  * validation fails before (e.g. a root element the schema does not declare:
- * the walk stops there), CDAIMG_ENOTVALID. Both are exempt, and only when
+ * the walk stops there), CDAIMG_ENONCONFORMANT. Both are exempt, and only when
  * the tree holds such a node, so any other disagreement still fails. Neither
  * side is CDAIMG_OK there, so the OK-for-OK oracle holds without exception.
  */
@@ -132,7 +132,7 @@ static int statuses_agree(cdaimg_status dom, int dom_entity_ref, cdaimg_status s
 {
 	if (dom == stream)
 		return 1;
-	return stream == CDAIMG_EPARSE && dom_entity_ref && (dom == CDAIMG_EINTERNAL || dom == CDAIMG_ENOTVALID);
+	return stream == CDAIMG_EPARSE && dom_entity_ref && (dom == CDAIMG_EINTERNAL || dom == CDAIMG_ENONCONFORMANT);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -152,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_REQUIRE(close(fd) == 0, "the validator closed the borrowed descriptor");
 	FUZZ_REQUIRE(!generic_msgs, "stream: %zu libxml2 messages on the generic channel (F14), first: %s",
 	             generic_msgs, generic_first);
-	FUZZ_REQUIRE(ss == CDAIMG_OK || ss == CDAIMG_ENOTVALID || ss == CDAIMG_EPARSE || ss == CDAIMG_ENOMEM ||
+	FUZZ_REQUIRE(ss == CDAIMG_OK || ss == CDAIMG_ENONCONFORMANT || ss == CDAIMG_EPARSE || ss == CDAIMG_ENOMEM ||
 	                     ss == CDAIMG_EINTERNAL,
 	             "stream status %d", (int)ss);
 	fuzz_check_diags(ds);
@@ -175,7 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ds_ = cdaimg_schema_validate_doc(fuzz_schema(), doc, dd);
 		xmlFreeDoc(doc);
 	}
-	FUZZ_REQUIRE(ds_ == CDAIMG_OK || ds_ == CDAIMG_ENOTVALID || ds_ == CDAIMG_EPARSE || ds_ == CDAIMG_ENOMEM ||
+	FUZZ_REQUIRE(ds_ == CDAIMG_OK || ds_ == CDAIMG_ENONCONFORMANT || ds_ == CDAIMG_EPARSE || ds_ == CDAIMG_ENOMEM ||
 	                     ds_ == CDAIMG_EINTERNAL,
 	             "DOM status %d", (int)ds_);
 	FUZZ_REQUIRE(!generic_msgs, "DOM: %zu libxml2 messages on the generic channel, first: %s", generic_msgs,

@@ -24,7 +24,7 @@
 
 #include "datetime.h"
 #include "docread.h"
-#include "extract.h"
+#include "extract_int.h"
 #include "narrative.h"
 
 void x_nomem(xctx *x) { x->dc.nomem = true; }
@@ -506,7 +506,8 @@ cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diag
 	*out = NULL;
 	CD_ARG(&dc, doc);
 	cdaimg_global_init();
-	return x_extract_node(out, (const xmlNode *)doc, &dc);
+	cdaimg_status st = x_extract_node(out, (const xmlNode *)doc, &dc);
+	return st == CDAIMG_OK && dc.errors ? CDAIMG_EINVALID : st;
 }
 
 /* Parse @p data (@p len bytes, named @p url) safely and extract from it. */
@@ -518,6 +519,8 @@ static cdaimg_status extract_text(cdaimg_values **out, const char *data, size_t 
 		st = CDAIMG_ENOMEM;
 	if (st == CDAIMG_OK)
 		st = cdaimg_extract_doc(out, doc, dc->diags);
+	if (st == CDAIMG_OK && dc->errors)
+		st = CDAIMG_EINVALID; /* the parse reported one */
 	xmlFreeDoc(doc);
 	return st;
 }

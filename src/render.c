@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "render.h"
+#include "render_int.h"
 
 static const char style[] =
 	"*{box-sizing:border-box}body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2733;background:#f4f6f8;"
@@ -239,12 +239,12 @@ static void verdict(rctx *r, const char *name, cdaimg_status st)
 	}
 	if (st == CDAIMG_OK)
 		sb_add(&r->b, "valid");
-	else if (st == CDAIMG_ENOTVALID)
+	else if (st == CDAIMG_ENONCONFORMANT)
 		sb_addf(&r->b, "not valid: %zu error%s", errors, errors == 1 ? "" : "s");
 	else if (st == CDAIMG_EPARSE)
 		sb_add(&r->b, "not well-formed XML");
 	else
-		rh_text(r, cdaimg_status_str(st));
+		rh_text(r, cdaimg_status_name(st));
 	if (warnings)
 		sb_addf(&r->b, ", %zu warning%s", warnings, warnings == 1 ? "" : "s");
 	sb_add(&r->b, "</p>\n");

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "extract.h"
-#include "render.h"
+#include "extract_int.h"
+#include "render_int.h"
 
 /* The section of the first component from @p comp on that has one. */
 static const xmlNode *section_of(const xmlNode *comp)

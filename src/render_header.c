@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "render.h"
+#include "render_int.h"
 
 /* <tr><th scope="row">label</th><td> ... </td></tr> */
 static void row_start(rctx *r, const char *label)

@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "datetime.h"
-#include "render.h"
+#include "render_int.h"
 #include "target.h"
 
 /* Append @p s escaped; @p attr: for a double-quoted attribute value. */

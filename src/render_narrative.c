@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "render.h"
+#include "render_int.h"
 
 #define MAX_DEPTH 64   /* deeper markup is shown as its text */
 #define MAX_MEDIA 256  /* renderMultiMedia objects looked up in the document */

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "render_int.h"
 
 bool rr_init(rctx *r)
 {

@@ -130,7 +130,7 @@ static cdaimg_status validate(const cdaimg_schema *schema, xmlDocPtr doc, diag_c
 	}
 	if (rc > 0 && !dc->errors)
 		dc_err(dc, CDAIMG_D_SCHEMA, "", "the document is not valid against the schema");
-	return rc ? CDAIMG_ENOTVALID : CDAIMG_OK;
+	return rc ? CDAIMG_ENONCONFORMANT : CDAIMG_OK;
 }
 
 cdaimg_status cdaimg_schema_validate_doc(const cdaimg_schema *schema, xmlDocPtr doc, cdaimg_diags *diags)

@@ -313,6 +313,34 @@ static void cli__strict_turns_unknown_members_into_errors(void **state)
 	done(&r);
 }
 
+/* A code outside its value set is an error; --lax-codes makes it a warning.
+ * (--strict is about JSON members: it does not change this.) */
+static void cli__lax_codes_turns_unknown_codes_into_warnings(void **state)
+{
+	(void)state;
+	char *text = read_text(sample("samples/ct-iid.json"));
+	char *ct = strstr(text, "\"code\": \"CT\"");
+	assert_non_null(ct);
+	memcpy(ct + 9, "ZZ", 2);
+	const char *in = tmp("zz.json"), *out = tmp("zz.xml");
+	write_file(in, text);
+	free(text);
+	run_result r = RUN("build", "--strict", in, "-o", out);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_non_null(strstr(r.err, "[code-unknown]"));
+	assert_null(strstr(r.err, "warning"));
+	assert_int_equal(access(out, F_OK), -1);
+	done(&r);
+	r = RUN("build", "--lax-codes", in, "-o", out);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.err, "warning: "));
+	assert_non_null(strstr(r.err, "[code-unknown]"));
+	assert_int_equal(access(out, F_OK), 0);
+	done(&r);
+	unlink(out);
+	unlink(in);
+}
+
 static void cli__failed_build_keeps_the_previous_file(void **state)
 {
 	(void)state;
@@ -1682,6 +1710,7 @@ int main(void)
 		cmocka_unit_test(cli__build_invalid_input_exact_messages),
 		cmocka_unit_test(cli__build_json_errors),
 		cmocka_unit_test(cli__strict_turns_unknown_members_into_errors),
+		cmocka_unit_test(cli__lax_codes_turns_unknown_codes_into_warnings),
 		cmocka_unit_test(cli__failed_build_keeps_the_previous_file),
 		cmocka_unit_test(cli__output_replaced_atomically_keeping_its_mode),
 		cmocka_unit_test(cli__write_errors_exit_3_and_leave_nothing),

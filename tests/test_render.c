@@ -312,7 +312,7 @@ static void render__official_documents(void **state)
 		cdaimg_status st = cdaimg_render_html(&html, &len, (xmlNodePtr)doc, d);
 		if (st != CDAIMG_OK || cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR)) {
 			tu_print_diags(d);
-			fail_msg("%s: %s", name, cdaimg_status_str(st));
+			fail_msg("%s: %s", name, cdaimg_status_name(st));
 		}
 		if (html_unsafe(html, len, NULL, why, sizeof why))
 			fail_msg("%s: the page holds %s", name, why);
@@ -341,7 +341,7 @@ static void render__report_marks_places(void **state)
 	cdaimg_diags_add(found, CDAIMG_SEV_INFO, CDAIMG_D_RULE, "", 5, NULL, "an info, left out");
 	char *html = NULL, why[256];
 	size_t len = 0;
-	assert_cdaimg_ok(cdaimg_render_report_html(&html, &len, (xmlNodePtr)doc, "x.xml", CDAIMG_ENOTVALID, found,
+	assert_cdaimg_ok(cdaimg_render_report_html(&html, &len, (xmlNodePtr)doc, "x.xml", CDAIMG_ENONCONFORMANT, found,
 	                                           NULL),
 	                 NULL);
 	htmlDocPtr page = NULL;
@@ -414,14 +414,14 @@ static cdaimg_status op_report(void *arg)
 {
 	oom_state *s = arg;
 	s->html = NULL;
-	return cdaimg_render_report_html(&s->html, NULL, (xmlNodePtr)s->doc, "x", CDAIMG_ENOTVALID, s->found, NULL);
+	return cdaimg_render_report_html(&s->html, NULL, (xmlNodePtr)s->doc, "x", CDAIMG_ENONCONFORMANT, s->found, NULL);
 }
 
 static char *oom_done(void *arg, cdaimg_status st)
 {
 	oom_state *s = arg;
 	if (st != CDAIMG_OK && s->html)
-		oom_problem("%s with a page", cdaimg_status_str(st));
+		oom_problem("%s with a page", cdaimg_status_name(st));
 	char *out = s->html ? strdup(s->html) : NULL;
 	cdaimg_free(s->html);
 	s->html = NULL;

@@ -64,8 +64,8 @@ CDAIMG_EXPORT cdaimg_status cdaimg_render_html(char **out, size_t *len, xmlNodeP
  * @param name       borrowed: the name of what was validated, for the title
  *                   (a file name); NULL: none
  * @param verdict    the outcome of the validation: CDAIMG_OK (valid),
- *                   CDAIMG_ENOTVALID, CDAIMG_EPARSE (not well-formed) or
- *                   another failure, said as cdaimg_status_str says it
+ *                   CDAIMG_ENONCONFORMANT, CDAIMG_EPARSE (not well-formed) or
+ *                   another failure, said as cdaimg_status_name says it
  * @param findings   borrowed: the diagnostics of the validation (infos are
  *                   left out); NULL: none
  * @return CDAIMG_OK, CDAIMG_ENOMEM, CDAIMG_EARG. On failure *out is NULL.

@@ -72,7 +72,7 @@ CDAIMG_EXPORT void cdaimg_schema_free(cdaimg_schema *schema);
  * parsed with cdaimg_doc_read_memory/_file (which refuse entity declarations):
  * libxml2's validator walks into entity references of a document parsed
  * otherwise.
- * @return CDAIMG_OK, CDAIMG_ENOTVALID, CDAIMG_ENOMEM, CDAIMG_EINTERNAL.
+ * @return CDAIMG_OK, CDAIMG_ENONCONFORMANT, CDAIMG_ENOMEM, CDAIMG_EINTERNAL.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_doc(const cdaimg_schema *schema, xmlDocPtr doc,
                                                        cdaimg_diags *diags);
@@ -110,7 +110,7 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *sch
  * (possible when the DOCTYPE names an external DTD, which is not loaded) is
  * refused here (CDAIMG_EPARSE), where cdaimg_schema_validate_file cannot
  * validate it (CDAIMG_EINTERNAL), or finds the document invalid before it
- * reaches the reference (CDAIMG_ENOTVALID). The whole document is validated, whatever
+ * reaches the reference (CDAIMG_ENONCONFORMANT). The whole document is validated, whatever
  * its root element (use cdaimg_schema_validate_entry for a lone entry).
  *
  * Each violation is a CDAIMG_D_SCHEMA diagnostic with the line of the start
@@ -120,7 +120,7 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *sch
  * violations are listed, then one diagnostic counts the others.
  * Well-formedness errors are CDAIMG_D_XML diagnostics with their line;
  * violations found before such an error are kept.
- * @return CDAIMG_OK, CDAIMG_ENOTVALID, CDAIMG_EPARSE (not well-formed, or
+ * @return CDAIMG_OK, CDAIMG_ENONCONFORMANT, CDAIMG_EPARSE (not well-formed, or
  *         entities), CDAIMG_EIO, CDAIMG_ENOMEM, CDAIMG_EINTERNAL.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_stream_file(const cdaimg_schema *schema, const char *path,

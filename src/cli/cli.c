@@ -87,7 +87,7 @@ int cli_exit_of(cdaimg_status st)
 	case CDAIMG_OK:
 		return CLI_OK;
 	case CDAIMG_EINVALID:
-	case CDAIMG_ENOTVALID:
+	case CDAIMG_ENONCONFORMANT:
 	case CDAIMG_EPARSE:
 		return CLI_INVALID;
 	case CDAIMG_EIO:

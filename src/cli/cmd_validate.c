@@ -154,7 +154,7 @@ typedef struct checker {
 /* @p file: the schema or rules file, NULL for the ones cdaimg has (--schema ans). */
 static int load_failed(cli *c, const char *what, const char *file, cdaimg_status st, cdaimg_diags *d)
 {
-	cli_error(c, file, CDAIMG_D_SCHEMA_LOAD, "cannot load %s: %s", what, cdaimg_status_str(st));
+	cli_error(c, file, CDAIMG_D_SCHEMA_LOAD, "cannot load %s: %s", what, cdaimg_status_name(st));
 	cli_diags(c, file, d);
 	return CLI_IO;
 }
@@ -254,7 +254,7 @@ static void summary(cli *c, const char *name, const cdaimg_diags *d, cdaimg_stat
 static cdaimg_status check_doc(const checker *k, xmlDocPtr doc, xmlDocPtr *svrl, cdaimg_diags *d)
 {
 	cdaimg_status st = cdaimg_schema_validate_node(k->xsd, (xmlNodePtr)doc, d);
-	if (st != CDAIMG_OK && st != CDAIMG_ENOTVALID)
+	if (st != CDAIMG_OK && st != CDAIMG_ENONCONFORMANT)
 		return st;
 	cdaimg_status r = CDAIMG_OK;
 	if (k->own)

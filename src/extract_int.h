@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* extract.h - the reading of a document back into values, shared by
+/* extract_int.h - the reading of a document back into values, shared by
  * extract.c (the walk, the narrative references, the public calls),
  * extract_values.c (an entry's values) and extract_header.c (the header). */
 #ifndef CDAIMG_EXTRACT_INTERNAL_H
@@ -9,7 +9,7 @@
 
 #include "profile.h"
 #include "target.h"
-#include "values.h"
+#include "values_int.h"
 
 typedef struct id_entry {
 	const char *id;

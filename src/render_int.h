@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* render.h - the HTML page of a document (render.h in include/ says what it
+/* render_int.h - the HTML page of a document (render.h in include/ says what it
  * shows), shared by render.c (the page, the public calls), render_html.c (the
  * writer: escaping, safe URLs, reading the tree), render_header.c (the
  * header), render_narrative.c (the narrative block), render_body.c (sections,

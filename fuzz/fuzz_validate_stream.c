@@ -120,7 +120,7 @@ static int has_entity_ref(xmlNodePtr n)
  * The statuses agree (validate.h). A reference to an entity declared
  * nowhere, well-formed only because the DOCTYPE names an external DTD (never
  * loaded), used to be the one difference (F15: the stream CDAIMG_EPARSE, the
- * DOM CDAIMG_EINTERNAL or CDAIMG_ENOTVALID); both parses now refuse it, and
+ * DOM CDAIMG_EINTERNAL or CDAIMG_ENONCONFORMANT); both parses now refuse it, and
  * a tree never holds an entity reference node.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -140,7 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_REQUIRE(close(fd) == 0, "the validator closed the borrowed descriptor");
 	FUZZ_REQUIRE(!generic_msgs, "stream: %zu libxml2 messages on the generic channel (F14), first: %s",
 	             generic_msgs, generic_first);
-	FUZZ_REQUIRE(ss == CDAIMG_OK || ss == CDAIMG_ENOTVALID || ss == CDAIMG_EPARSE || ss == CDAIMG_ENOMEM ||
+	FUZZ_REQUIRE(ss == CDAIMG_OK || ss == CDAIMG_ENONCONFORMANT || ss == CDAIMG_EPARSE || ss == CDAIMG_ENOMEM ||
 	                     ss == CDAIMG_EINTERNAL,
 	             "stream status %d", (int)ss);
 	fuzz_check_diags(ds);
@@ -162,7 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ds_ = cdaimg_schema_validate_doc(fuzz_schema(), doc, dd);
 		xmlFreeDoc(doc);
 	}
-	FUZZ_REQUIRE(ds_ == CDAIMG_OK || ds_ == CDAIMG_ENOTVALID || ds_ == CDAIMG_EPARSE || ds_ == CDAIMG_ENOMEM ||
+	FUZZ_REQUIRE(ds_ == CDAIMG_OK || ds_ == CDAIMG_ENONCONFORMANT || ds_ == CDAIMG_EPARSE || ds_ == CDAIMG_ENOMEM ||
 	                     ds_ == CDAIMG_EINTERNAL,
 	             "DOM status %d", (int)ds_);
 	FUZZ_REQUIRE(!generic_msgs, "DOM: %zu libxml2 messages on the generic channel, first: %s", generic_msgs,

@@ -24,7 +24,11 @@ bool check_init(check_ctx *c, arena *a, const cdaimg_options *opts, cdaimg_diags
 		dc_err(&c->dc, CDAIMG_D_ARG, "", "unknown profile %d", (int)c->opts->profile);
 		return false;
 	}
-	c->lang = lang_get(c->opts->lang ? c->opts->lang : c->p->lang);
+	c->lang = lang_get(c->opts->lang != CDAIMG_LANG_PROFILE ? c->opts->lang : c->p->lang);
+	if (!c->lang) {
+		dc_err(&c->dc, CDAIMG_D_ARG, "", "unknown language %d", (int)c->opts->lang);
+		return false;
+	}
 	return true;
 }
 

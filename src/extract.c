@@ -24,7 +24,7 @@
 
 #include "datetime.h"
 #include "docread.h"
-#include "extract.h"
+#include "extract_int.h"
 #include "narrative.h"
 
 void x_nomem(xctx *x) { x->dc.nomem = true; }
@@ -398,18 +398,24 @@ static void add_series(xctx *x, const xmlNode *act)
 	push(x, (cdaimg_item){CDAIMG_ITEM_SERIES, s, NULL});
 }
 
+static void scan(xctx *x, const xmlNode *n);
+
+static void scan_node(xctx *x, const xmlNode *n)
+{
+	if (!tg_hl7_or_none(n, NULL))
+		return;
+	if (x_is_act(x, n, ROLE_STUDY))
+		add_study(x, n);
+	else if (x_is_act(x, n, ROLE_SERIES))
+		add_series(x, n);
+	else
+		scan(x, n->children);
+}
+
 static void scan(xctx *x, const xmlNode *n)
 {
-	for (; n && !x->dc.nomem; n = n->next) {
-		if (!tg_hl7_or_none(n, NULL))
-			continue;
-		if (x_is_act(x, n, ROLE_STUDY))
-			add_study(x, n);
-		else if (x_is_act(x, n, ROLE_SERIES))
-			add_series(x, n);
-		else
-			scan(x, n->children);
-	}
+	for (; n && !x->dc.nomem; n = n->next)
+		scan_node(x, n);
 }
 
 /* ps3-20:accessionNumber of the document's orders (inFulfillmentOf/order), in
@@ -466,6 +472,33 @@ static void read_accessions(xctx *x, const xmlNode *root)
 	cd_free(acc);
 }
 
+cdaimg_status x_extract_node(cdaimg_values **out, const xmlNode *top, diag_ctx *dc)
+{
+	*out = NULL;
+	cdaimg_values *v = values_new();
+	if (!v) {
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
+		return CDAIMG_ENOMEM;
+	}
+	xctx x = {*dc, v, &v->arena, top->doc, NULL, 0, 0, false, NULL, NULL};
+	const xmlNode *root = xmlDocGetRootElement(top->doc);
+	if (top->type == XML_DOCUMENT_NODE)
+		scan(&x, top->children);
+	else
+		scan_node(&x, top);
+	if (!x.dc.nomem && root && (top->type == XML_DOCUMENT_NODE || top == root))
+		read_accessions(&x, root);
+	cd_free(x.ids);
+	*dc = x.dc;
+	if (x.dc.nomem) {
+		cdaimg_values_free(v);
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory while reading the document");
+		return CDAIMG_ENOMEM;
+	}
+	*out = v;
+	return CDAIMG_OK;
+}
+
 cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags)
 {
 	diag_ctx dc = {.diags = diags};
@@ -473,23 +506,8 @@ cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diag
 	*out = NULL;
 	CD_ARG(&dc, doc);
 	cdaimg_global_init();
-	cdaimg_values *v = values_new();
-	if (!v) {
-		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
-		return CDAIMG_ENOMEM;
-	}
-	xctx x = {dc, v, &v->arena, doc, NULL, 0, 0, false, NULL, NULL};
-	scan(&x, doc->children);
-	if (!x.dc.nomem)
-		read_accessions(&x, xmlDocGetRootElement(doc));
-	cd_free(x.ids);
-	if (x.dc.nomem) {
-		cdaimg_values_free(v);
-		dc_err(&x.dc, CDAIMG_D_NOMEM, "", "out of memory while reading the document");
-		return CDAIMG_ENOMEM;
-	}
-	*out = v;
-	return CDAIMG_OK;
+	cdaimg_status st = x_extract_node(out, (const xmlNode *)doc, &dc);
+	return st == CDAIMG_OK && dc.errors ? CDAIMG_EINVALID : st;
 }
 
 /* Parse @p data (@p len bytes, named @p url) safely and extract from it. */
@@ -501,6 +519,8 @@ static cdaimg_status extract_text(cdaimg_values **out, const char *data, size_t 
 		st = CDAIMG_ENOMEM;
 	if (st == CDAIMG_OK)
 		st = cdaimg_extract_doc(out, doc, dc->diags);
+	if (st == CDAIMG_OK && dc->errors)
+		st = CDAIMG_EINVALID; /* the parse reported one */
 	xmlFreeDoc(doc);
 	return st;
 }

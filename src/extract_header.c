@@ -4,7 +4,7 @@
  * document has it. */
 #include <string.h>
 
-#include "extract.h"
+#include "extract_int.h"
 #include "header.h"
 #include "uid.h"
 
@@ -124,7 +124,7 @@ static const xmlNode *first_templated(xctx *x, const xmlNode *n, const header_fi
  * its system in FHIR form (a URI cdaimg knows, else urn:oid:); nothing when
  * @p el has no code (a nullFlavor). Reported and left out when the build
  * could not write it: its codeSystem is not one of the field's value set's.
- * Whether the code is in the value set is the build's to judge (opts.strict). */
+ * Whether the code is in the value set is the build's to judge (opts.strict_codes). */
 static void coded_of(xctx *x, const xmlNode *el, const header_field *t, cdaimg_concept *out)
 {
 	const char *code = nonempty(x_attr(x, el, "code")), *oid = x_attr(x, el, "codeSystem");
@@ -234,5 +234,5 @@ cdaimg_status cdaimg_extract_header(cdaimg_document_header **out, xmlDocPtr doc,
 		return CDAIMG_ENOMEM;
 	}
 	*out = packed;
-	return CDAIMG_OK;
+	return x.dc.errors ? CDAIMG_EINVALID : CDAIMG_OK;
 }

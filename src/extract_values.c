@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract.h"
+#include "extract_int.h"
 #include "link.h"
 #include "uid.h"
 

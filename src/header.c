@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "header.h"
+#include "internal.h"
 #include "vocab.h"
 
 #define OID_RPPS "1.2.250.1.71.4.2.1"   /* RPPS numbers (healthcare professionals) */
@@ -125,3 +126,5 @@ static const cdaimg_document_header sample_header = {
 };
 
 const cdaimg_document_header *cdaimg_document_header_sample(void) { return &sample_header; }
+
+void cdaimg_document_header_free(cdaimg_document_header *header) { cd_free(header); }

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "document.h"
+#include <cdaimg/document.h>
 #include "valuesets.h"
 
 /* The fields, in the order of the struct. */

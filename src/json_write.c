@@ -132,9 +132,9 @@ static json_t *w_item(jwriter *w, const cdaimg_item *it)
 }
 
 /* Serialize into our allocator's memory, with a final newline. */
-static char *w_dump(const json_t *root, unsigned flags)
+static char *w_dump(const json_t *root, const cdaimg_json_options *opts)
 {
-	size_t jflags = (flags & CDAIMG_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2);
+	size_t jflags = opts && opts->compact ? JSON_COMPACT : JSON_INDENT(2);
 	size_t n = json_dumpb(root, NULL, 0, jflags);
 	char *buf = n ? cd_malloc(n + 2) : NULL;
 	if (buf && json_dumpb(root, buf, n, jflags) != n) {
@@ -149,13 +149,13 @@ static char *w_dump(const json_t *root, unsigned flags)
 }
 
 /* The text of @p root (consumed) into *out, or what went wrong. */
-static cdaimg_status w_finish(jwriter *w, json_t *root, unsigned flags, char **out)
+static cdaimg_status w_finish(jwriter *w, json_t *root, const cdaimg_json_options *opts, char **out)
 {
 	if (w->dc.errors) {
 		json_decref(root);
 		return CDAIMG_EINVALID;
 	}
-	char *text = w->failed || !root ? NULL : w_dump(root, flags);
+	char *text = w->failed || !root ? NULL : w_dump(root, opts);
 	json_decref(root);
 	if (!text) {
 		dc_err(&w->dc, CDAIMG_D_NOMEM, "", "out of memory while writing JSON");
@@ -165,7 +165,8 @@ static cdaimg_status w_finish(jwriter *w, json_t *root, unsigned flags, char **o
 	return CDAIMG_OK;
 }
 
-cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigned flags, cdaimg_diags *diags)
+cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, const cdaimg_json_options *opts,
+                               cdaimg_diags *diags)
 {
 	jwriter w = {{.diags = diags}, false};
 	CD_ARG(&w.dc, out);
@@ -173,22 +174,22 @@ cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigne
 	CD_ARG(&w.dc, values);
 	size_t n = cdaimg_values_count(values);
 	json_t *root;
-	if (n == 1 && !(flags & CDAIMG_JSON_ARRAY)) {
+	if (n == 1 && !(opts && opts->array)) {
 		root = w_item(&w, cdaimg_values_get(values, 0));
 	} else {
 		root = w_new(&w, json_array());
 		for (size_t i = 0; i < n; i++)
 			w_append(&w, root, w_item(&w, cdaimg_values_get(values, i)));
 	}
-	return w_finish(&w, root, flags, out);
+	return w_finish(&w, root, opts, out);
 }
 
-cdaimg_status cdaimg_json_write_header(char **out, const cdaimg_document_header *header, unsigned flags,
-                                       cdaimg_diags *diags)
+cdaimg_status cdaimg_json_write_header(char **out, const cdaimg_document_header *header,
+                                       const cdaimg_json_options *opts, cdaimg_diags *diags)
 {
 	jwriter w = {{.diags = diags}, false};
 	CD_ARG(&w.dc, out);
 	*out = NULL;
 	CD_ARG(&w.dc, header);
-	return w_finish(&w, w_object(&w, &t_header, header, false), flags, out);
+	return w_finish(&w, w_object(&w, &t_header, header, false), opts, out);
 }

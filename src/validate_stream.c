@@ -370,7 +370,7 @@ static cdaimg_status outcome(sv *s, xmlSchemaValidCtxtPtr vc)
 		return CDAIMG_OK;
 	if (!s->listed)
 		dc_err(dc, CDAIMG_D_SCHEMA, "", "the document is not valid against the schema");
-	return CDAIMG_ENOTVALID;
+	return CDAIMG_ENONCONFORMANT;
 }
 
 static cdaimg_status validate_fd(const cdaimg_schema *schema, int fd, const char *name, diag_ctx *dc)

@@ -143,7 +143,7 @@ static cdaimg_status validate(const cdaimg_schema *schema, xmlDocPtr doc, diag_c
 	}
 	if (rc > 0 && !dc->errors)
 		dc_err(dc, CDAIMG_D_SCHEMA, "", "the document is not valid against the schema");
-	return rc ? CDAIMG_ENOTVALID : CDAIMG_OK;
+	return rc ? CDAIMG_ENONCONFORMANT : CDAIMG_OK;
 }
 
 cdaimg_status cdaimg_schema_validate_doc(const cdaimg_schema *schema, xmlDocPtr doc, cdaimg_diags *diags)
@@ -229,7 +229,7 @@ cdaimg_status cdaimg_schema_validate_node(const cdaimg_schema *schema, xmlNodePt
 		/* nothing checked is not a verdict: `cdaimg build` never writes an empty list */
 		dc_add(&dc, CDAIMG_SEV_ERROR, CDAIMG_D_SCHEMA, "/entries", xmlGetLineNo(root), NULL,
 		       "no entry: the <entries> list holds no element to validate");
-		return dc.nomem ? CDAIMG_ENOMEM : CDAIMG_ENOTVALID;
+		return dc.nomem ? CDAIMG_ENOMEM : CDAIMG_ENONCONFORMANT;
 	}
 	return st;
 }

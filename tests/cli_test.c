@@ -144,7 +144,7 @@ static void cli__no_command_is_a_usage_error(void **state)
 	(void)state;
 	run_result r = RUN(NULL);
 	assert_int_equal(r.rc, CLI_USAGE);
-	assert_string_equal(r.err, "cdaimg: a command is needed: sample, build, validate or extract\n"
+	assert_string_equal(r.err, "cdaimg: a command is needed: sample, build, validate, extract or render\n"
 	                           "Try 'cdaimg --help'.\n");
 	assert_string_equal(r.out, "");
 	done(&r);
@@ -153,7 +153,7 @@ static void cli__no_command_is_a_usage_error(void **state)
 static void cli__help_and_version_on_every_command(void **state)
 {
 	(void)state;
-	static const char *const cmds[] = {"sample", "build", "validate", "extract"};
+	static const char *const cmds[] = {"sample", "build", "validate", "extract", "render"};
 	char version[64];
 	snprintf(version, sizeof version, "cdaimg %s (libxml2 ", CDAIMG_VERSION_STRING);
 	run_result r = RUN("--help");
@@ -165,7 +165,7 @@ static void cli__help_and_version_on_every_command(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_memory_equal(r.out, version, strlen(version));
 	done(&r);
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
 		char usage[64];
 		snprintf(usage, sizeof usage, "Usage: cdaimg %s", cmds[i]);
 		r = RUN(cmds[i], "--help");
@@ -221,6 +221,12 @@ static void cli__usage_errors_exit_2(void **state)
 	             "hl8", "x.xml");
 	EXPECT_USAGE("sample takes no input ('x.json')", "sample", "x.json");
 	EXPECT_USAGE("an input file is needed", "extract");
+	EXPECT_USAGE("an input file is needed", "render");
+	EXPECT_USAGE("one input file only ('b.xml' is extra)", "render", "a.xml", "b.xml");
+	EXPECT_USAGE("--report writes the report of one file; 2 files given", "validate", "--report", "r.html", "a.xml",
+	             "b.xml");
+	EXPECT_USAGE("--report shows the document: it cannot go with --stream", "validate", "--stream", "--report",
+	             "r.html", "a.xml");
 }
 
 /* --- build -------------------------------------------------------------------------------- */
@@ -305,6 +311,34 @@ static void cli__strict_turns_unknown_members_into_errors(void **state)
 	assert_string_equal(r.err, want);
 	assert_int_equal(access(out, F_OK), -1);
 	done(&r);
+}
+
+/* A code outside its value set is an error; --lax-codes makes it a warning.
+ * (--strict is about JSON members: it does not change this.) */
+static void cli__lax_codes_turns_unknown_codes_into_warnings(void **state)
+{
+	(void)state;
+	char *text = read_text(sample("samples/ct-iid.json"));
+	char *ct = strstr(text, "\"code\": \"CT\"");
+	assert_non_null(ct);
+	memcpy(ct + 9, "ZZ", 2);
+	const char *in = tmp("zz.json"), *out = tmp("zz.xml");
+	write_file(in, text);
+	free(text);
+	run_result r = RUN("build", "--strict", in, "-o", out);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_non_null(strstr(r.err, "[code-unknown]"));
+	assert_null(strstr(r.err, "warning"));
+	assert_int_equal(access(out, F_OK), -1);
+	done(&r);
+	r = RUN("build", "--lax-codes", in, "-o", out);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.err, "warning: "));
+	assert_non_null(strstr(r.err, "[code-unknown]"));
+	assert_int_equal(access(out, F_OK), 0);
+	done(&r);
+	unlink(out);
+	unlink(in);
 }
 
 static void cli__failed_build_keeps_the_previous_file(void **state)
@@ -656,6 +690,102 @@ static void cli__validate_reports_a_date_that_does_not_exist(void **state)
 }
 
 /* --- sample, section, document, extract (when the library has them) ---------------------- */
+
+/* --- render, validate --report --------------------------------------------------------------- */
+
+static void cli__render_writes_a_page(void **state)
+{
+	(void)state;
+	int files = count_files();
+	run_result r = RUN("render", sample("samples/sample.xml"));
+	assert_int_equal(r.rc, 0);
+	assert_memory_equal(r.out, "<!DOCTYPE html>\n", 16);
+	assert_contains(r.out, "<h1>CR d’imagerie médicale</h1>");
+	assert_contains(r.out, "<table class=\"imaging\">");
+	assert_string_equal(r.err, "");
+	done(&r);
+	/* to a file, atomically: a document that is not well-formed leaves the previous one */
+	write_file(tmp("page.html"), "previous");
+	write_file(tmp("bad.xml"), "<ClinicalDocument>");
+	r = RUN("render", "-o", tmp("page.html"), tmp("bad.xml"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "bad.xml: not well-formed XML\n");
+	assert_string_equal(r.out, "");
+	done(&r);
+	char *t = read_text(tmp("page.html"));
+	assert_string_equal(t, "previous");
+	free(t);
+	r = RUN("render", "-o", tmp("page.html"), sample("tests/data/render/hostile.xml"));
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.err, "hostile.xml:25: ");
+	assert_contains(r.err, "warning: the link's URL is not rendered as a link: only http, https and relative URLs are [url]");
+	done(&r);
+	t = read_text(tmp("page.html"));
+	assert_null(strstr(t, "<script"));
+	assert_null(strstr(t, "href=\"javascript"));
+	free(t);
+	r = RUN("render", tmp("missing.xml"));
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	r = RUN("render", sample("samples/sample.xml"), "-o", "/dev/full");
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	remove(tmp("page.html"));
+	remove(tmp("bad.xml"));
+	assert_int_equal(count_files(), files);
+}
+
+static void cli__validate_report(void **state)
+{
+	(void)state;
+	int files = count_files();
+	/* the sample with an element the schema does not know in a section: listed, and marked (the
+	 * schema alone: the rule sets take long to load under valgrind) */
+	char *t = read_text(sample("samples/sample.xml"));
+	const char *at = "<section classCode=\"DOCSECT\" moodCode=\"EVN\">";
+	char *p = strstr(t, at);
+	assert_non_null(p);
+	p += strlen(at);
+	char *bad = malloc(strlen(t) + 16);
+	assert_non_null(bad);
+	sprintf(bad, "%.*s<bogus/>%s", (int)(p - t), t, p);
+	write_file(tmp("bad-section.xml"), bad);
+	free(bad);
+	free(t);
+	run_result r = RUN("validate", "--no-rules", "--report", tmp("report.html"), tmp("bad-section.xml"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "bad-section.xml:144: ");
+	done(&r);
+	t = read_text(tmp("report.html"));
+	assert_contains(t, "<h1>Validation report</h1>");
+	assert_contains(t, "bad-section.xml: not valid: ");
+	assert_contains(t, "<li id=\"r-f-1\" value=\"1\" class=\"error\">");
+	assert_contains(t, "<span class=\"line\">line 144</span>");
+	assert_contains(t, "<a class=\"goto\" href=\"#r-s-2\">in the document</a>");
+	assert_contains(t, "<section id=\"r-s-2\" class=\"cda-section marked\">");
+	assert_contains(t, "<li class=\"error\"><a href=\"#r-f-1\">#1</a>");
+	free(t);
+	remove(tmp("bad-section.xml"));
+	/* valid, and not well-formed */
+	r = RUN("validate", "--no-rules", "--report", tmp("report.html"), sample("samples/sample.xml"));
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	t = read_text(tmp("report.html"));
+	assert_contains(t, "<p class=\"verdict ok\">");
+	assert_contains(t, "<h2>0 problems</h2>");
+	free(t);
+	write_file(tmp("bad.xml"), "<ClinicalDocument>");
+	r = RUN("validate", "--no-rules", "--report", tmp("report.html"), tmp("bad.xml"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	done(&r);
+	t = read_text(tmp("report.html"));
+	assert_contains(t, "bad.xml: not well-formed XML</p>");
+	assert_contains(t, "<h2>1 problem</h2>");
+	free(t);
+	remove(tmp("bad.xml"));
+	remove(tmp("report.html"));
+	assert_int_equal(count_files(), files);
+}
 
 static void cli__sample_is_a_valid_document(void **state)
 {
@@ -1107,7 +1237,7 @@ static void cli__help_command(void **state)
 	assert_contains(a.out, "  help       this help; 'cdaimg help COMMAND': that command's help\n");
 	done(&a);
 	done(&b);
-	static const char *const cmds[] = {"sample", "build", "validate", "extract"};
+	static const char *const cmds[] = {"sample", "build", "validate", "extract", "render"};
 	for (size_t i = 0; i < 4; i++) {
 		a = RUN("help", cmds[i]);
 		b = RUN(cmds[i], "--help");
@@ -1133,7 +1263,7 @@ static void cli__version_names_the_libraries_loaded(void **state)
 	char want[128];
 	snprintf(want, sizeof want, "cdaimg %s (libxml2 %ld.%ld.%ld, jansson %s)\n", CDAIMG_VERSION_STRING, v / 10000,
 	         v / 100 % 100, v % 100, jansson_version_str());
-	static const char *const cmds[] = {"sample", "build", "validate", "extract"};
+	static const char *const cmds[] = {"sample", "build", "validate", "extract", "render"};
 	run_result r = RUN("--version");
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.out, want);
@@ -1889,6 +2019,7 @@ int main(void)
 		cmocka_unit_test(cli__build_invalid_input_exact_messages),
 		cmocka_unit_test(cli__build_json_errors),
 		cmocka_unit_test(cli__strict_turns_unknown_members_into_errors),
+		cmocka_unit_test(cli__lax_codes_turns_unknown_codes_into_warnings),
 		cmocka_unit_test(cli__failed_build_keeps_the_previous_file),
 		cmocka_unit_test(cli__output_replaced_atomically_keeping_its_mode),
 		cmocka_unit_test(cli__write_errors_exit_3_and_leave_nothing),
@@ -1902,6 +2033,8 @@ int main(void)
 		cmocka_unit_test(cli__validate_checks_each_entry_of_a_list),
 		cmocka_unit_test(cli__validate_reports_a_date_that_does_not_exist),
 		cmocka_unit_test(cli__sample_is_a_valid_document),
+		cmocka_unit_test(cli__render_writes_a_page),
+		cmocka_unit_test(cli__validate_report),
 		cmocka_unit_test(cli__document_needs_studies),
 		cmocka_unit_test(cli__document_header_from_a_file),
 		cmocka_unit_test(cli__document_header_back),

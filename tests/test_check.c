@@ -35,7 +35,7 @@ static void expect_invalid(const char *what, const cdaimg_series *s, const cdaim
 	int at = tu_find_diag(d, code, path);
 	if (st != CDAIMG_EINVALID || at < 0) {
 		tu_print_diags(d);
-		fail_msg("%s: %s, expected CDAIMG_EINVALID with %s at %s", what, cdaimg_status_str(st),
+		fail_msg("%s: %s, expected CDAIMG_EINVALID with %s at %s", what, cdaimg_status_name(st),
 		         cdaimg_diag_code_name(code), path);
 	}
 	assert_null(out);
@@ -215,7 +215,7 @@ static void check__value_set_membership_warning_when_not_strict(void **state)
 	tu_series_init(&t);
 	t.modality.code = "XX";
 	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
-	opts.strict = 0;
+	opts.strict_codes = 0;
 	cdaimg_diags *d = cdaimg_diags_new();
 	assert_cdaimg_ok(cdaimg_series_check(&t.s, &opts, d), d);
 	int i = tu_find_diag(d, CDAIMG_D_CODE_UNKNOWN, "code.coding[0].code");
@@ -334,9 +334,26 @@ static void check__null_arguments(void **state)
 	cdaimg_diags_free(d);
 }
 
+/* Every code up to the last has a name of its own; past it, "unknown". */
+static void check__every_diag_code_named(void **state)
+{
+	(void)state;
+	for (int i = 0; i <= CDAIMG_D_TARGET; i++) {
+		const char *name = cdaimg_diag_code_name((cdaimg_diag_code)i);
+		if (!strcmp(name, "unknown") || !*name)
+			fail_msg("diagnostic code %d has no name", i);
+		for (int k = 0; k < i; k++)
+			if (!strcmp(name, cdaimg_diag_code_name((cdaimg_diag_code)k)))
+				fail_msg("codes %d and %d are both \"%s\"", k, i, name);
+	}
+	assert_string_equal(cdaimg_diag_code_name((cdaimg_diag_code)(CDAIMG_D_TARGET + 1)), "unknown");
+	assert_string_equal(cdaimg_diag_code_name((cdaimg_diag_code)-1), "unknown");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(check__every_diag_code_named),
 		cmocka_unit_test(check__valid_series_passes),
 		cmocka_unit_test(check__bad_values_refused),
 		cmocka_unit_test(check__empty_lists_refused),

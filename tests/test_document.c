@@ -297,14 +297,14 @@ static void build_reports(const cdaimg_document_header *h, int strict, cdaimg_st
 	fx_study f;
 	fx_study_init(&f, 1);
 	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
-	opts.strict = strict;
+	opts.strict_codes = strict;
 	cdaimg_diags *d = cdaimg_diags_new();
 	xmlDocPtr doc = NULL;
 	cdaimg_status st = cdaimg_document_build(&doc, &f.s, 1, h, &opts, d);
 	if (st != status || tu_find_diag(d, code, path) < 0 ||
 	    cdaimg_diags_get(d, (size_t)tu_find_diag(d, code, path))->severity != sev) {
 		tu_print_diags(d);
-		fail_msg("%s: status %s, expected %s", path, cdaimg_status_str(st), cdaimg_status_str(status));
+		fail_msg("%s: status %s, expected %s", path, cdaimg_status_name(st), cdaimg_status_name(status));
 	}
 	assert_true(status == CDAIMG_OK ? doc != NULL : doc == NULL);
 	xmlFreeDoc(doc);
@@ -650,7 +650,7 @@ static char *build_done(void *arg, cdaimg_status st)
 	if (st != CDAIMG_OK && st != CDAIMG_ENOMEM)
 		tu_print_diags(a->d);
 	if (st != CDAIMG_OK && a->doc)
-		oom_problem("document_build: %s with a document", cdaimg_status_str(st));
+		oom_problem("document_build: %s with a document", cdaimg_status_name(st));
 	char *out = st == CDAIMG_OK ? oom_dump(a->doc, NULL) : NULL;
 	xmlFreeDoc(a->doc);
 	cdaimg_diags_free(a->d);

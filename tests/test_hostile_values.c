@@ -279,7 +279,7 @@ static cdaimg_status build_checked(values *v, const char *what, const char *err_
 	} else {
 		if (st != CDAIMG_EINVALID) {
 			tu_print_diags(d);
-			problem("%s: status %s", what, cdaimg_status_str(st));
+			problem("%s: status %s", what, cdaimg_status_name(st));
 		}
 		assert_null(act);
 		if (!has_error_at(d, err_path)) {
@@ -364,7 +364,7 @@ static void frame_counts(void **state)
 			OBS "/h:entryRelationship/h:observation/h:entryRelationship/h:observation/h:value/h:high/@value",
 			expect);
 		if (st != (cases[i].ok ? CDAIMG_OK : CDAIMG_EINVALID))
-			problem("%s: %s", what, cdaimg_status_str(st));
+			problem("%s: %s", what, cdaimg_status_name(st));
 	}
 	assert_int_equal(problems, 0);
 }
@@ -421,7 +421,7 @@ static void absurd_dates(void **state)
 			                                 which ? OBS "/h:effectiveTime/@value" : ACT "/h:effectiveTime/@value",
 			                                 cases[i].ts ? cases[i].ts : "");
 			if ((st == CDAIMG_OK) != (cases[i].ts != NULL))
-				problem("%s: %s", what, cdaimg_status_str(st));
+				problem("%s: %s", what, cdaimg_status_name(st));
 		}
 	}
 	assert_int_equal(problems, 0);

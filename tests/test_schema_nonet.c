@@ -186,7 +186,7 @@ static void schema_refused(const char *name, const char *part)
 		fail_msg("%s: loading the schema connected to 127.0.0.1:%d", name, port);
 	if (st != CDAIMG_EPARSE) {
 		tu_print_diags(d);
-		fail_msg("%s: %s, expected CDAIMG_EPARSE", name, cdaimg_status_str(st));
+		fail_msg("%s: %s, expected CDAIMG_EPARSE", name, cdaimg_status_name(st));
 	}
 	assert_null(s);
 	assert_said(d, CDAIMG_D_SCHEMA_LOAD, part);

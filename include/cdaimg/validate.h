@@ -84,7 +84,7 @@ CDAIMG_EXPORT void cdaimg_schema_free(cdaimg_schema *schema);
  * parsed with cdaimg_doc_read_memory/_file (which refuse entity declarations):
  * libxml2's validator walks into entity references of a document parsed
  * otherwise.
- * @return CDAIMG_OK, CDAIMG_ENOTVALID, CDAIMG_ENOMEM, CDAIMG_EINTERNAL.
+ * @return CDAIMG_OK, CDAIMG_ENONCONFORMANT, CDAIMG_ENOMEM, CDAIMG_EINTERNAL.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_doc(const cdaimg_schema *schema, xmlDocPtr doc,
                                                        cdaimg_diags *diags);
@@ -102,7 +102,7 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_entry(const cdaimg_schema *sc
  * does; a document (an xmlDocPtr cast to xmlNodePtr) whole when its root is a
  * ClinicalDocument, as an entry when its root is another HL7 element, entry
  * by entry when it is the <entries> list that `cdaimg build` writes for an
- * array (a list without an entry is not valid: CDAIMG_ENOTVALID, "no entry").
+ * array (a list without an entry is not valid: CDAIMG_ENONCONFORMANT, "no entry").
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_node(const cdaimg_schema *schema, xmlNodePtr node,
                                                         cdaimg_diags *diags);
@@ -130,7 +130,7 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *sch
  * violations are listed, then one diagnostic counts the others.
  * Well-formedness errors are CDAIMG_D_XML diagnostics with their line;
  * violations found before such an error are kept.
- * @return CDAIMG_OK, CDAIMG_ENOTVALID, CDAIMG_EPARSE (not well-formed, or
+ * @return CDAIMG_OK, CDAIMG_ENONCONFORMANT, CDAIMG_EPARSE (not well-formed, or
  *         entities), CDAIMG_EIO, CDAIMG_ENOMEM, CDAIMG_EINTERNAL.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_stream_file(const cdaimg_schema *schema, const char *path,

@@ -155,6 +155,7 @@ int cli_cmd_sample(cli *c, int argc, char **argv);
 int cli_cmd_build(cli *c, int argc, char **argv);
 int cli_cmd_validate(cli *c, int argc, char **argv);
 int cli_cmd_extract(cli *c, int argc, char **argv);
+int cli_cmd_render(cli *c, int argc, char **argv);
 
 /* sample.c: the built-in sample study (a CT series with an IID link), static storage. */
 const cdaimg_study *cli_sample_study(void);

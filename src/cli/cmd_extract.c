@@ -79,11 +79,14 @@ static cdaimg_status extract(cli *c, const extract_args *x, cdaimg_values **v, c
 	free(data);
 	if (st == CDAIMG_OK)
 		st = cdaimg_extract_doc(v, doc, d);
-	if (st == CDAIMG_OK && x->header_out)
-		st = cdaimg_extract_header(h, doc, d);
+	if ((st == CDAIMG_OK || st == CDAIMG_EINVALID) && x->header_out) {
+		cdaimg_status sth = cdaimg_extract_header(h, doc, d);
+		if (sth != CDAIMG_OK && st == CDAIMG_OK)
+			st = sth;
+		else if (sth != CDAIMG_OK && sth != CDAIMG_EINVALID)
+			st = sth;
+	}
 	xmlFreeDoc(doc);
-	if (st == CDAIMG_OK && cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR))
-		st = CDAIMG_EINVALID;
 	if (st == CDAIMG_OK && cdaimg_values_count(*v) == 0) {
 		cdaimg_diags_add(d, CDAIMG_SEV_ERROR, CDAIMG_D_EXTRACT, "", 0, NULL,
 		                 "no Series Act (template 1.2.840.10008.9.17) found");
@@ -105,9 +108,9 @@ int cli_cmd_extract(cli *c, int argc, char **argv)
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_status st = extract(c, &x, &v, &h, d, &rc);
 	if (st == CDAIMG_OK)
-		st = cdaimg_json_write(&json, v, 0, d);
+		st = cdaimg_json_write(&json, v, NULL, d);
 	if (st == CDAIMG_OK && h)
-		st = cdaimg_json_write_header(&header_json, h, 0, d);
+		st = cdaimg_json_write_header(&header_json, h, NULL, d);
 	const char *name = cli_name(x.input);
 	if (st != CDAIMG_OK) {
 		if (st == CDAIMG_EPARSE && !cli_only_empty(d))
@@ -127,7 +130,7 @@ int cli_cmd_extract(cli *c, int argc, char **argv)
 done:
 	cdaimg_free(json);
 	cdaimg_free(header_json);
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	cdaimg_values_free(v);
 	cdaimg_diags_free(d);
 	return rc;

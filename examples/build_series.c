@@ -68,7 +68,7 @@ int main(void)
 		cdaimg_diag_format(cdaimg_diags_get(diags, i), line, sizeof line);
 		fprintf(stderr, "%s\n", line);
 	}
-	fprintf(stderr, "%s\n", st == CDAIMG_OK ? "valid: the ANS extended schema and the ANS rules" : cdaimg_status_str(st));
+	fprintf(stderr, "%s\n", st == CDAIMG_OK ? "valid: the ANS extended schema and the ANS rules" : cdaimg_status_name(st));
 
 	cdaimg_conformance_free(official);
 	xmlFreeDoc(doc);

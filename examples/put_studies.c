@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", line);
 	}
 	fprintf(stderr, "%s\n", st == CDAIMG_OK ? "the study is in the report, which passes the official check"
-	                                        : cdaimg_status_str(st));
+	                                        : cdaimg_status_name(st));
 	cdaimg_conformance_free(official);
 	xmlFreeDoc(report);
 	cdaimg_diags_free(diags);

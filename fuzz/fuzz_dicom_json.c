@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.profile = (cdaimg_profile)((flags & 3) % 3);
 	o.pick = o.profile != CDAIMG_PROFILE_FR && (flags & 4) ? CDAIMG_DICOM_ALL : CDAIMG_DICOM_FIRST;
 	o.timezone = zones[(flags >> 3) & 3];
-	o.strict = (flags >> 5) & 1;
+	o.strict_modalities = (flags >> 5) & 1;
 	o.link_kind = kinds[(flags >> 6) & 3];
 	o.link_base = "https://pacs.example.org/dicom-web";
 	cdaimg_diags *d = cdaimg_diags_new();
@@ -68,9 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (v) {
 		FUZZ_REQUIRE(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR) == 0, "values with an error");
 		char *text = NULL;
-		FUZZ_REQUIRE(cdaimg_json_write(&text, v, 0, d) == CDAIMG_OK, "the values do not write");
+		FUZZ_REQUIRE(cdaimg_json_write(&text, v, NULL, d) == CDAIMG_OK, "the values do not write");
 		cdaimg_values *back = NULL;
-		FUZZ_REQUIRE(cdaimg_json_read(&back, text, strlen(text), CDAIMG_JSON_STRICT, d) == CDAIMG_OK,
+		FUZZ_REQUIRE(cdaimg_json_read(&back, text, strlen(text), &(cdaimg_json_options){.strict_members = 1}, d) == CDAIMG_OK,
 		             "the values written do not read back:\n%s", text);
 		FUZZ_REQUIRE(cdaimg_values_count(back) == cdaimg_values_count(v), "study count changed");
 		cdaimg_values_free(back);

@@ -153,15 +153,15 @@ static void missing_identities_named(const cdaimg_study *study, cdaimg_document_
 /* The input read as a document header (--header): a header the library
  * accepts (completed with the sample's identities and site where it has
  * none) must give a document that is XSD- and rule-valid. */
-static void build_with_header(const uint8_t *data, size_t size, unsigned flags)
+static void build_with_header(const uint8_t *data, size_t size, const cdaimg_json_options *opts)
 {
 	static cdaimg_values *study;
-	if (!study && cdaimg_json_read(&study, header_study, sizeof header_study - 1, 0, NULL) != CDAIMG_OK)
+	if (!study && cdaimg_json_read(&study, header_study, sizeof header_study - 1, NULL, NULL) != CDAIMG_OK)
 		abort();
 	const cdaimg_study *st0 = cdaimg_values_get(study, 0)->study;
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_document_header *h = NULL;
-	cdaimg_status st = cdaimg_json_read_header(&h, (const char *)data, size, flags, d);
+	cdaimg_status st = cdaimg_json_read_header(&h, (const char *)data, size, opts, d);
 	fuzz_check_diags(d);
 	FUZZ_REQUIRE((st == CDAIMG_OK) == (h != NULL), "header status %d with %p", (int)st, (void *)h);
 	FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_EPARSE || st == CDAIMG_EINVALID, "header status %d", (int)st);
@@ -195,30 +195,30 @@ static void build_with_header(const uint8_t *data, size_t size, unsigned flags)
 		}
 		xmlFreeDoc(doc);
 	}
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	cdaimg_diags_free(d);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	unsigned flags = size && (data[size - 1] & 1) ? CDAIMG_JSON_STRICT : 0;
+	const cdaimg_json_options opts = {.strict_members = size && (data[size - 1] & 1)};
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_values *v = NULL;
-	cdaimg_status st = cdaimg_json_read(&v, (const char *)data, size, flags, d);
+	cdaimg_status st = cdaimg_json_read(&v, (const char *)data, size, &opts, d);
 	fuzz_check_diags(d);
 	FUZZ_REQUIRE((st == CDAIMG_OK) == (v != NULL), "status %d with values %p", (int)st, (void *)v);
 	FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_EPARSE || st == CDAIMG_EINVALID, "status %d", (int)st);
 	if (v) {
 		build_items(v);
 		char *once = NULL, *twice = NULL;
-		st = cdaimg_json_write(&once, v, 0, d);
+		st = cdaimg_json_write(&once, v, NULL, d);
 		FUZZ_REQUIRE(st == CDAIMG_OK, "write failed: %d", (int)st);
 		cdaimg_values *v2 = NULL;
 		cdaimg_diags_clear(d);
-		st = cdaimg_json_read(&v2, once, strlen(once), 0, d);
+		st = cdaimg_json_read(&v2, once, strlen(once), NULL, d);
 		FUZZ_REQUIRE(st == CDAIMG_OK, "written JSON does not read back:\n%s", once);
 		FUZZ_REQUIRE(cdaimg_values_count(v2) == cdaimg_values_count(v), "item count changed");
-		FUZZ_REQUIRE(cdaimg_json_write(&twice, v2, 0, d) == CDAIMG_OK, "second write failed");
+		FUZZ_REQUIRE(cdaimg_json_write(&twice, v2, NULL, d) == CDAIMG_OK, "second write failed");
 		FUZZ_REQUIRE(!strcmp(once, twice), "not a fixed point:\n%s\n---\n%s", once, twice);
 		cdaimg_free(once);
 		cdaimg_free(twice);
@@ -226,6 +226,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cdaimg_values_free(v);
 	}
 	cdaimg_diags_free(d);
-	build_with_header(data, size, flags);
+	build_with_header(data, size, &opts);
 	return 0;
 }

@@ -68,8 +68,8 @@ static void fill(vals *v, uint8_t flags, int64_t frames, const char *const *f)
 	s->link.reference = f[24];
 	v->o = (cdaimg_options)CDAIMG_OPTIONS_INIT;
 	v->o.fill_display = (flags & 2) != 0;
-	v->o.strict = (flags & 4) != 0;
-	v->o.lang = flags & 8 ? "en" : NULL;
+	v->o.strict_codes = (flags & 4) != 0;
+	v->o.lang = flags & 8 ? CDAIMG_LANG_EN : CDAIMG_LANG_PROFILE;
 	v->o.profile = flags & 32 ? CDAIMG_PROFILE_DICOM : CDAIMG_PROFILE_FR;
 }
 

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_EPARSE || st == CDAIMG_ENOMEM, "status %d", (int)st);
 	if (doc) {
 		st = cdaimg_schema_validate_doc(fuzz_schema(), doc, d);
-		FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENOTVALID,
+		FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENONCONFORMANT,
 		             "validate status %d", (int)st);
 		xmlNodePtr act = find(xmlDocGetRootElement(doc), "act");
 		if (act) {
@@ -42,12 +42,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_REQUIRE(p && p[0] == '/', "bad path");
 			cdaimg_free(p);
 			st = cdaimg_schema_validate_entry(fuzz_schema(), act, d);
-			FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENOTVALID,
+			FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENONCONFORMANT,
 			             "entry status %d", (int)st);
 		}
 		xmlDocPtr svrl = NULL;
 		st = cdaimg_conformance_check_rules(fuzz_conformance(), (xmlNodePtr)doc, &svrl, d);
-		FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENOTVALID, "rules status %d", (int)st);
+		FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_ENONCONFORMANT, "rules status %d", (int)st);
 		FUZZ_REQUIRE(svrl != NULL, "no SVRL report");
 		xmlFreeDoc(svrl);
 		xmlFreeDoc(doc);

@@ -9,6 +9,7 @@
 #include "check.h"
 #include "drive.h"
 #include "emit_dom.h"
+#include "emit_writer.h"
 #include "target.h"
 #include "uid.h"
 
@@ -178,34 +179,31 @@ cdaimg_status cdaimg_series_to_string(char **out, size_t *len, const cdaimg_seri
 		*len = 0;
 	CD_ARG(&dc, series);
 	cdaimg_global_init();
-	xmlDocPtr doc = cdaimg_doc_new();
-	if (!doc) {
-		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
-		return CDAIMG_ENOMEM;
-	}
-	xmlNodePtr root = NULL;
-	cdaimg_status st = build_series(&root, doc, NULL, series, opts, diags);
-	if (st == CDAIMG_OK) {
-		xmlBufferPtr buf = xmlBufferCreate();
-		xmlSaveCtxtPtr save = buf ? xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL) : NULL;
-		long rc = save ? xmlSaveTree(save, root) : -1;
-		if (save && xmlSaveClose(save) < 0)
-			rc = -1;
-		if (rc < 0) {
+	arena a;
+	arena_local room;
+	arena_init_local(&a, &room);
+	check_ctx c;
+	prep_series *ps = check_init(&c, &a, opts, diags) ? check_series(&c, NULL, series) : NULL;
+	cdaimg_status st = dc_status(&c.dc);
+	if (ps && st == CDAIMG_OK) {
+		/* the streaming emitter writes what libxml2 would serialize of the
+		 * tree, and UTF-8 as it is (libxml2 2.9.14 falls back on character
+		 * references when it fails to copy an encoding's name, F18) */
+		emitter e;
+		xw_emitter w;
+		xw_init(&e, &w, NULL);
+		write_series(&e, &(series_arg){{c.p, c.lang}, ps});
+		size_t n = 0;
+		*out = e.failed ? NULL : xw_take(&w, &n);
+		xw_free(&w);
+		if (!*out) {
+			dc_err(&c.dc, CDAIMG_D_NOMEM, "", "out of memory while serializing the entry");
 			st = CDAIMG_ENOMEM;
-		} else {
-			size_t n = (size_t)xmlBufferLength(buf);
-			*out = (char *)xmlBufferDetach(buf);
-			if (!*out)
-				st = CDAIMG_ENOMEM;
-			else if (len)
-				*len = n;
+		} else if (len) {
+			*len = n;
 		}
-		xmlBufferFree(buf);
-		if (st == CDAIMG_ENOMEM)
-			dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory while serializing the entry");
 	}
-	xmlFreeDoc(doc);
+	arena_release(&a);
 	return st;
 }
 

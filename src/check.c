@@ -24,7 +24,11 @@ bool check_init(check_ctx *c, arena *a, const cdaimg_options *opts, cdaimg_diags
 		dc_err(&c->dc, CDAIMG_D_ARG, "", "unknown profile %d", (int)c->opts->profile);
 		return false;
 	}
-	c->lang = lang_get(c->opts->lang ? c->opts->lang : c->p->lang);
+	c->lang = lang_get(c->opts->lang != CDAIMG_LANG_PROFILE ? c->opts->lang : c->p->lang);
+	if (!c->lang) {
+		dc_err(&c->dc, CDAIMG_D_ARG, "", "unknown language %d", (int)c->opts->lang);
+		return false;
+	}
 	return true;
 }
 
@@ -64,7 +68,18 @@ char *check_dup(check_ctx *c, const char *s)
 	return d;
 }
 
-bool check_text(check_ctx *c, const fpath *at, const char *s)
+/* A value longer than @p max bytes is refused (NULL is fine). */
+static bool short_enough(check_ctx *c, const fpath *at, const char *s, size_t max)
+{
+	if (!s || memchr(s, '\0', max + 1))
+		return true;
+	dc_err(&c->dc, CDAIMG_D_TEXT, cfield(c, at),
+	       "longer than %zu bytes, the most a value may have: XML readers (libxml2) refuse such text back", max);
+	return false;
+}
+
+/* The text of @p s, of any length. */
+static bool xml_text(check_ctx *c, const fpath *at, const char *s)
 {
 	size_t off;
 	if (s && !*s) {
@@ -77,6 +92,11 @@ bool check_text(check_ctx *c, const fpath *at, const char *s)
 		dc_err(&c->dc, CDAIMG_D_TEXT, cfield(c, at), "%s at byte %zu: XML 1.0 cannot carry this text", why,
 		       off);
 	return why == NULL;
+}
+
+bool check_text(check_ctx *c, const fpath *at, const char *s)
+{
+	return short_enough(c, at, s, CHECK_MAX_VALUE) && xml_text(c, at, s);
 }
 
 static bool starts(const char *s, const char *prefix) { return s && !strncmp(s, prefix, strlen(prefix)); }
@@ -181,9 +201,20 @@ prep_id *check_identifiers(check_ctx *c, const fpath *at, const cdaimg_identifie
 		return NULL;
 	/* the items of the list: "uuidSerie[i]" */
 	const fpath *first = ITEM(at->up, at->name, 0);
-	bool ok = check_text(c, FIELD(first, "system"), ids[0].system);
+	const char *sys = ids[0].system;
+	bool ok = check_text(c, FIELD(first, "system"), sys);
 	out[0].root = uid_identifier(c, FIELD(first, "value"), &ids[0]);
 	ok = ok && out[0].root;
+	/* the DICOM UID is written as a root alone: a system is not carried,
+	 * and reading back gives urn:dicom:uid */
+	if (ok && sys && strcmp(sys, SYS_DICOM_UID) && strcmp(sys, SYS_URI)) {
+		strbuf b = {0};
+		dc_warn(&c->dc, CDAIMG_D_IGNORED, cpath(c, first, "system"),
+		        "system %s is not written: the first identifier is the DICOM UID, written as a root alone (it "
+		        "comes back as " SYS_DICOM_UID "); ignored",
+		        quoted(&b, sys));
+		sb_free(&b);
+	}
 	for (size_t i = 1; i < n; i++)
 		ok = extra_identifier(c, ITEM(at->up, at->name, i), &ids[i], &out[i]) && ok;
 	*n_out = n;
@@ -244,11 +275,14 @@ const char *check_narrative(check_ctx *c, const fpath *at, const cdaimg_narrativ
 		return NULL;
 	if (nar->text)
 		return plain_narrative(c, FIELD(at, "text"), nar->text);
-	if (!check_text(c, FIELD(at, "div"), nar->div))
+	/* the markup is not written, its text is: the text has the limit */
+	if (!xml_text(c, FIELD(at, "div"), nar->div))
 		return NULL;
 	diag_ctx sub = dc_sub(&c->dc);
 	sub.prefix = FIELD(at, "div");
 	char *text = narrative_text(c->arena, &sub, nar->div);
 	dc_join(&c->dc, &sub);
+	if (text && !short_enough(c, FIELD(at, "div"), text, CHECK_MAX_VALUE))
+		return NULL;
 	return text && *text ? text : NULL;
 }

@@ -42,7 +42,12 @@ void *check_alloc(check_ctx *c, size_t n);
 char *check_dup(check_ctx *c, const char *s);
 
 /* --- check.c ------------------------------------------------------------------------------- */
-/* @p s (NULL passes) is a non-empty text XML 1.0 can carry. */
+/* The longest value (in bytes) the build takes, docs/input.md: libxml2
+ * reads no text node or attribute value longer than 10,000,000 bytes back
+ * (XML_MAX_TEXT_LENGTH), and one text node may join a few values. */
+#define CHECK_MAX_VALUE ((size_t)1 << 20)
+/* @p s (NULL passes) is a non-empty text XML 1.0 can carry, of at most
+ * CHECK_MAX_VALUE bytes. */
 bool check_text(check_ctx *c, const fpath *at, const char *s);
 /* An identifier list: the first a DICOM UID (D2), the rest extra ids. NULL on error. */
 prep_id *check_identifiers(check_ctx *c, const fpath *at, const cdaimg_identifier *ids, size_t n, size_t *n_out);

@@ -40,7 +40,7 @@ bool check_codings_text(check_ctx *c, const fpath *at, const cdaimg_concept *k)
 
 static void not_in_valueset(check_ctx *c, const char *path, const char *code, const char *name, const vs_table *t)
 {
-	dc_add(&c->dc, c->opts->strict ? CDAIMG_SEV_ERROR : CDAIMG_SEV_WARNING, CDAIMG_D_CODE_UNKNOWN, path, 0, NULL,
+	dc_add(&c->dc, c->opts->strict_codes ? CDAIMG_SEV_ERROR : CDAIMG_SEV_WARNING, CDAIMG_D_CODE_UNKNOWN, path, 0, NULL,
 	       "\"%.64s\" is not in %s (%s)", code, name, t->oid);
 }
 
@@ -87,7 +87,7 @@ bool check_modality(check_ctx *c, const fpath *at, const cdaimg_concept *k, prep
 		const vs_entry *named = vs_find(c->lang->modalities, found->code);
 		out->display = named ? named->display : NULL;
 	}
-	return e || !c->opts->strict;
+	return e || !c->opts->strict_codes;
 }
 
 bool check_sop_class(check_ctx *c, const fpath *at, const cdaimg_concept *k, prep_code *out)
@@ -131,29 +131,21 @@ bool check_sop_class(check_ctx *c, const fpath *at, const cdaimg_concept *k, pre
 	out->display = cd->display;
 	if (!out->display && e && c->opts->fill_display)
 		out->display = e->display;
-	return e || !c->opts->strict;
+	return e || !c->opts->strict_codes;
 }
 
 bool check_status(check_ctx *c, const fpath *at, const char *status, const char **out)
 {
-	static const char *const codes[] = {"aborted", "active", "cancelled", "completed",
-	                                    "held",    "new",    "suspended", NULL};
 	if (!status) {
 		dc_err(&c->dc, CDAIMG_D_REQUIRED, cfield(c, at), "the status is required (D3), e.g. \"completed\"");
 		return false;
 	}
-	for (int i = 0; codes[i]; i++) {
-		if (!strcmp(status, codes[i])) {
-			*out = codes[i];
-			return true;
-		}
-	}
+	if ((*out = act_status_of(status)) != NULL)
+		return true;
 	if (!check_text(c, at, status))
 		return false;
 	dc_err(&c->dc, CDAIMG_D_STATUS, cfield(c, at),
-	       "\"%.40s\" is not an HL7 ActStatus code; expected one of aborted, active, cancelled, completed, "
-	       "held, new, suspended",
-	       status);
+	       "\"%.40s\" is not an HL7 ActStatus code; expected one of " ACT_STATUS_CODES, status);
 	return false;
 }
 
@@ -238,7 +230,7 @@ bool check_coded(check_ctx *c, const fpath *at, const cdaimg_concept *k, const v
 	*out = (prep_code){e ? e->code : cd->code, sys, cs ? cs->name : NULL, cd->display};
 	if (!out->display && e && c->opts->fill_display)
 		out->display = e->display;
-	return e || !c->opts->strict;
+	return e || !c->opts->strict_codes;
 }
 
 prep_code *check_coded_list(check_ctx *c, const fpath *at, const cdaimg_concept *ks, size_t n, const vs_table *t,

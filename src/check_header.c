@@ -10,9 +10,10 @@
 /* The path "header.<name>" of a field. */
 static const fpath header_at = {NULL, "header", FP_NONE};
 
-/* Every identity given, no string empty, every text XML text. One
- * diagnostic per field, in the order of the struct. */
-static void header_strings(check_ctx *c, const cdaimg_document_header *h)
+/* Every identity given, no string empty, every string XML text of at most
+ * CHECK_MAX_VALUE bytes. One diagnostic per field, in the order of the
+ * struct; @p bad[f] set for a field refused. */
+static void header_strings(check_ctx *c, const cdaimg_document_header *h, bool *bad)
 {
 	for (hf_id f = 0; f < N_HF_STRINGS; f++) {
 		const header_field *t = &header_fields[f];
@@ -25,8 +26,8 @@ static void header_strings(check_ctx *c, const cdaimg_document_header *h)
 			dc_err(&c->dc, CDAIMG_D_REQUIRED, cfield(c, at), "empty value: %s is required", t->what);
 		else if (v && !*v)
 			dc_err(&c->dc, CDAIMG_D_REQUIRED, cfield(c, at), "empty value; leave the field out for the default");
-		else if (v && (t->kind == HF_TEXT || t->kind == HF_NUMBER))
-			check_text(c, at, v);
+		else if (v)
+			bad[f] = !check_text(c, at, v);
 	}
 }
 
@@ -77,8 +78,17 @@ static const char *header_value(check_ctx *c, const header_field *t, const char 
 		return NULL;
 	}
 	case HF_NUMBER: {
-		if (strlen(v) != t->plain_len)
-			return v;
+		/* exactly the number: the prefix is the build's to write, and what
+		 * extraction takes off (a round trip gives the number back) */
+		if (strlen(v) != t->plain_len || strspn(v, t->chars) != t->plain_len) {
+			strbuf b = {0};
+			sb_add_quoted(&b, v);
+			dc_err(&c->dc, CDAIMG_D_IDENTIFIER, cfield(c, at),
+			       "%s is not %s: %zu characters (%s) expected, without the prefix \"%s\" the build writes",
+			       b.s && !b.failed ? b.s : "the value", t->what, t->plain_len, t->chars_name, t->prefix);
+			sb_free(&b);
+			return NULL;
+		}
 		size_t np = strlen(t->prefix);
 		char *s = check_alloc(c, np + t->plain_len + 1);
 		if (!s)
@@ -120,10 +130,13 @@ static prep_header *check_header(check_ctx *c, const cdaimg_document_header *h, 
 	prep_header *ph = check_alloc(c, sizeof *ph);
 	if (!ph)
 		return NULL;
-	header_strings(c, h);
+	bool bad[N_HF_STRINGS] = {false};
+	header_strings(c, h, bad);
 	header_codes(c, h, ph);
 	for (hf_id f = 0; f < N_HF_STRINGS; f++) {
 		const char *v = hf_string(h, f);
+		if (bad[f])
+			continue;
 		ph->v[f] = v && *v ? header_value(c, &header_fields[f], v, ph)
 		                   : header_default(c, &header_fields[f], seed, study_ts);
 	}

@@ -37,7 +37,7 @@ static const char *built_link(check_ctx *c, const fpath *at, const char *base, p
 	/* an IID link also names the study by its accession number when it has one (D5) */
 	const prep_id *acc = pi->kind == CDAIMG_LINK_IID ? c->accession : NULL;
 	cdaimg_link_params lp = {pi->kind, base, c->study_uid, series_uid, sop_uid,
-	                         acc ? acc->root : NULL, acc ? acc->ext : NULL, NULL};
+	                         acc ? acc->root : NULL, acc ? acc->ext : NULL, NULL, c->opts->profile};
 	const char *url = link_url(c, at, &lp);
 	/* inside a document, an IID link also names the document (idCDA), known later */
 	if (url && pi->kind == CDAIMG_LINK_IID)
@@ -50,7 +50,7 @@ bool relink_in_document(check_ctx *c, prep_instance *pi, const char *study_uid, 
 {
 	const prep_id *acc = accession && accession->ext ? accession : NULL;
 	cdaimg_link_params lp = {CDAIMG_LINK_IID, pi->link_base, study_uid, series_uid, pi->ids[0].root,
-	                         acc ? acc->root : NULL, acc ? acc->ext : NULL, document_id};
+	                         acc ? acc->root : NULL, acc ? acc->ext : NULL, document_id, c->opts->profile};
 	size_t before = c->dc.errors;
 	const char *url = link_url(c, NULL, &lp);
 	if (url)

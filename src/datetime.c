@@ -5,7 +5,7 @@
 
 #include "datetime.h"
 
-static bool digits(const char *s, int n, int *val)
+bool dt_digits(const char *s, int n, int *val)
 {
 	int v = 0;
 	for (int i = 0; i < n; i++) {
@@ -17,7 +17,7 @@ static bool digits(const char *s, int n, int *val)
 	return true;
 }
 
-static int days_in_month(int y, int m)
+int dt_month_days(int y, int m)
 {
 	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
@@ -38,7 +38,7 @@ bool fhir_to_ts(const char *in, char *out, char *why, size_t n)
 {
 	size_t len = strlen(in);
 	int y, mo = 0, d = 0, h, mi, s;
-	if (len < 4 || !digits(in, 4, &y))
+	if (len < 4 || !dt_digits(in, 4, &y))
 		FAIL("not a dateTime (%s)", expected_forms);
 	if (y == 0)
 		FAIL("year 0000 does not exist");
@@ -47,7 +47,7 @@ bool fhir_to_ts(const char *in, char *out, char *why, size_t n)
 	o += 4;
 	if (len == 4)
 		goto done;
-	if (len < 7 || in[4] != '-' || !digits(in + 5, 2, &mo))
+	if (len < 7 || in[4] != '-' || !dt_digits(in + 5, 2, &mo))
 		FAIL("not a dateTime (%s)", expected_forms);
 	if (mo < 1 || mo > 12)
 		FAIL("month %02d does not exist", mo);
@@ -55,9 +55,9 @@ bool fhir_to_ts(const char *in, char *out, char *why, size_t n)
 	o += 2;
 	if (len == 7)
 		goto done;
-	if (len < 10 || in[7] != '-' || !digits(in + 8, 2, &d))
+	if (len < 10 || in[7] != '-' || !dt_digits(in + 8, 2, &d))
 		FAIL("not a dateTime (%s)", expected_forms);
-	if (d < 1 || d > days_in_month(y, mo))
+	if (d < 1 || d > dt_month_days(y, mo))
 		FAIL("%04d-%02d-%02d does not exist", y, mo, d);
 	memcpy(o, in + 8, 2);
 	o += 2;
@@ -66,8 +66,8 @@ bool fhir_to_ts(const char *in, char *out, char *why, size_t n)
 	if (in[10] != 'T')
 		FAIL("not a dateTime (%s)", expected_forms);
 	const char *t = in + 11;
-	if (strlen(t) < 8 || !digits(t, 2, &h) || t[2] != ':' || !digits(t + 3, 2, &mi) || t[5] != ':' ||
-	    !digits(t + 6, 2, &s))
+	if (strlen(t) < 8 || !dt_digits(t, 2, &h) || t[2] != ':' || !dt_digits(t + 3, 2, &mi) || t[5] != ':' ||
+	    !dt_digits(t + 6, 2, &s))
 		FAIL("time must be hh:mm:ss (%s)", expected_forms);
 	if (h > 23 || mi > 59 || s > 59)
 		FAIL("time %.8s does not exist", t);
@@ -93,7 +93,7 @@ bool fhir_to_ts(const char *in, char *out, char *why, size_t n)
 		o += 5;
 	} else if ((*t == '+' || *t == '-') && strlen(t) == 6 && t[3] == ':') {
 		int zh, zm;
-		if (!digits(t + 1, 2, &zh) || !digits(t + 4, 2, &zm))
+		if (!dt_digits(t + 1, 2, &zh) || !dt_digits(t + 4, 2, &zm))
 			FAIL("time zone must be Z or +hh:mm / -hh:mm");
 		if (zh > 14 || zm > 59 || (zh == 14 && zm))
 			FAIL("time zone %s does not exist", t);
@@ -188,18 +188,18 @@ bool ts_check(const char *ts, char *why, size_t n)
 	if (nd != 4 && nd != 6 && nd != 8 && nd != 10 && nd != 12 && nd != 14)
 		FAIL("not an HL7 TS (%s)", form);
 	int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-	digits(ts, 4, &y);
+	dt_digits(ts, 4, &y);
 	if (y == 0)
 		FAIL("year 0000 does not exist");
-	if (nd >= 6 && (!digits(ts + 4, 2, &mo) || mo < 1 || mo > 12))
+	if (nd >= 6 && (!dt_digits(ts + 4, 2, &mo) || mo < 1 || mo > 12))
 		FAIL("month %02d does not exist", mo);
-	if (nd >= 8 && (!digits(ts + 6, 2, &d) || d < 1 || d > days_in_month(y, mo)))
+	if (nd >= 8 && (!dt_digits(ts + 6, 2, &d) || d < 1 || d > dt_month_days(y, mo)))
 		FAIL("%04d-%02d-%02d does not exist", y, mo, d);
-	if (nd >= 10 && (!digits(ts + 8, 2, &h) || h > 23))
+	if (nd >= 10 && (!dt_digits(ts + 8, 2, &h) || h > 23))
 		FAIL("hour %02d does not exist", h);
-	if (nd >= 12 && (!digits(ts + 10, 2, &mi) || mi > 59))
+	if (nd >= 12 && (!dt_digits(ts + 10, 2, &mi) || mi > 59))
 		FAIL("minute %02d does not exist", mi);
-	if (nd >= 14 && (!digits(ts + 12, 2, &s) || s > 59))
+	if (nd >= 14 && (!dt_digits(ts + 12, 2, &s) || s > 59))
 		FAIL("second %02d does not exist", s);
 	const char *rest = ts + nd;
 	if (*rest == '.') {
@@ -214,7 +214,7 @@ bool ts_check(const char *ts, char *why, size_t n)
 	}
 	if (*rest == '+' || *rest == '-') {
 		int v = 0;
-		if (strlen(rest) != 5 || !digits(rest + 1, 4, &v))
+		if (strlen(rest) != 5 || !dt_digits(rest + 1, 4, &v))
 			FAIL("not an HL7 TS (%s)", form);
 		if (v % 100 > 59 || v > 1400)
 			FAIL("time zone %s does not exist", rest);

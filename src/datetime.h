@@ -8,6 +8,11 @@
 
 #define TS_MAX 32
 
+/* The @p n decimal digits at @p s as a number in *val; false when one is not a digit. */
+bool dt_digits(const char *s, int n, int *val);
+/* The days of month @p m (1 to 12) of year @p y in the Gregorian calendar. */
+int dt_month_days(int y, int m);
+
 /* FHIR dateTime -> HL7 TS keeping the precision given. @p out holds TS_MAX
  * bytes. On failure returns false and @p why says what is wrong. */
 bool fhir_to_ts(const char *in, char *out, char *why, size_t n);

@@ -55,11 +55,41 @@ const cdaimg_diag *cdaimg_diags_get(const cdaimg_diags *diags, size_t i)
 const char *cdaimg_diag_code_name(cdaimg_diag_code code)
 {
 	static const char *const names[] = {
-#define CDAIMG_X_NAME_(name, str) str,
-		CDAIMG_DIAG_CODES(CDAIMG_X_NAME_)
-#undef CDAIMG_X_NAME_
+		[CDAIMG_D_REQUIRED] = "required",
+		[CDAIMG_D_CARDINALITY] = "cardinality",
+		[CDAIMG_D_TEXT] = "text",
+		[CDAIMG_D_UID] = "uid",
+		[CDAIMG_D_IDENTIFIER] = "identifier",
+		[CDAIMG_D_DATE] = "date",
+		[CDAIMG_D_CODE_SYSTEM] = "code-system",
+		[CDAIMG_D_CODE_UNKNOWN] = "code-unknown",
+		[CDAIMG_D_STATUS] = "status",
+		[CDAIMG_D_MEDIA_TYPE] = "media-type",
+		[CDAIMG_D_LINK_KIND] = "link-kind",
+		[CDAIMG_D_URL] = "url",
+		[CDAIMG_D_URL_PARAM] = "url-param",
+		[CDAIMG_D_URL_MISMATCH] = "url-mismatch",
+		[CDAIMG_D_URL_CONTENT_TYPE] = "url-content-type",
+		[CDAIMG_D_RANGE] = "range",
+		[CDAIMG_D_NARRATIVE] = "narrative",
+		[CDAIMG_D_NARRATIVE_MARKUP] = "narrative-markup",
+		[CDAIMG_D_IGNORED] = "ignored",
+		[CDAIMG_D_PROFILE] = "profile",
+		[CDAIMG_D_XML] = "xml",
+		[CDAIMG_D_SCHEMA] = "schema",
+		[CDAIMG_D_SCHEMA_LOAD] = "schema-load",
+		[CDAIMG_D_RULE] = "rule",
+		[CDAIMG_D_JSON] = "json",
+		[CDAIMG_D_UNKNOWN_MEMBER] = "unknown-member",
+		[CDAIMG_D_EXTRACT] = "extract",
+		[CDAIMG_D_NOMEM] = "nomem",
+		[CDAIMG_D_ARG] = "arg",
+		[CDAIMG_D_IO] = "io",
+		[CDAIMG_D_INTERNAL] = "internal",
+		[CDAIMG_D_DUPLICATE] = "duplicate",
+		[CDAIMG_D_TARGET] = "target",
 	};
-	return (unsigned)code < CDAIMG_D_COUNT_ ? names[code] : "unknown";
+	return (unsigned)code < sizeof names / sizeof names[0] && names[code] ? names[code] : "unknown";
 }
 
 const char *cdaimg_severity_name(cdaimg_severity severity)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* dicom_int.h - shared by the DICOM readers (dicom_json.c, dicom_map.c, dicom_tz.c). */
+/* dicom_int.h - shared by the DICOM readers (dicom_json.c, dicom_values.c, dicom_map.c, dicom_tz.c). */
 #ifndef CDAIMG_DICOM_INT_H
 #define CDAIMG_DICOM_INT_H
 
 #include <stdint.h>
 
-#include "dicom.h"
+#include <cdaimg/dicom.h>
 #include "internal.h"
 
 /* The attributes of cdaimg_dicom_instance, by index (source excluded). */

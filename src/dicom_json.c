@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "dicom_int.h"
+#include "json_model.h"
 
 typedef struct jctx {
 	diag_ctx dc;
@@ -168,22 +169,6 @@ static cdaimg_status read_instance(jctx *j, cdaimg_dicom_set *set, const json_t 
 	return st;
 }
 
-static cdaimg_status syntax_error(jctx *j, const json_error_t *err)
-{
-	char msg[JSON_ERROR_TEXT_LENGTH + 1];
-	snprintf(msg, sizeof msg, "%s", err->text);
-	size_t off;
-	if (text_problem(msg, &off))
-		msg[off] = '\0';
-	if (strstr(msg, "JSON_ALLOW_NUL"))
-		snprintf(msg, sizeof msg, "a string holds \\u0000, which XML cannot carry");
-	if (err->line > 0)
-		dc_err_at(&j->dc, CDAIMG_D_JSON, j->source, err->line, err->column, "%s", msg);
-	else
-		dc_err(&j->dc, CDAIMG_D_JSON, j->source, "%s", msg);
-	return CDAIMG_EPARSE;
-}
-
 cdaimg_status cdaimg_dicom_set_add_json(cdaimg_dicom_set *set, const char *text, size_t len, const char *source,
                                         cdaimg_diags *diags)
 {
@@ -201,7 +186,7 @@ cdaimg_status cdaimg_dicom_set_add_json(cdaimg_dicom_set *set, const char *text,
 	json_error_t err;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (!root)
-		return syntax_error(&j, &err);
+		return json_syntax_error(&j.dc, j.source, &err);
 	size_t before = cdaimg_dicom_set_count(set);
 	cdaimg_status st = CDAIMG_OK;
 	if (!json_is_array(root)) {

@@ -12,318 +12,12 @@
 
 #include <jansson.h>
 
-#include "dicom_int.h"
+#include "dicom_map.h"
 #include "vocab.h"
 
 #define SYS_DCM_URI SYS_DCM
 #define SYS_DCMUID_URI "urn:oid:" OID_DCMUID
 #define CT_IMAGE "1.2.840.10008.5.1.4.1.1.2"
-
-typedef struct inst {
-	const char *const *v; /* attributes; v[DA_COUNT] the source */
-	size_t index;         /* input order */
-	int64_t number, frames;
-	bool has_number, has_frames, dropped;
-	char series_date[48], study_date[48]; /* FHIR dateTime, "" when none */
-} inst;
-
-typedef struct series {
-	inst **in;
-	size_t n, first; /* first: the smallest input index */
-} series;
-
-typedef struct probe {
-	char *code;
-	bool sop, in;
-} probe;
-
-typedef struct mctx {
-	diag_ctx dc;
-	const cdaimg_dicom_options *o;
-	tz_zone zone;
-	bool has_zone;
-	probe *probes;
-	size_t n_probes;
-} mctx;
-
-static const char *uid_problem(const char *s);
-
-/* --- messages -------------------------------------------------------------------------------- */
-
-static void nomem(mctx *m) { dc_err(&m->dc, CDAIMG_D_NOMEM, "", "out of memory"); }
-
-/* `00280008 NumberOfFrames "1A" of SOP instance 1.2.3: <message>` at the instance's source. */
-static void inst_say(mctx *m, const inst *in, size_t attr, cdaimg_severity sev, cdaimg_diag_code code,
-                     const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 6, 7)))
-#endif
-	;
-static void inst_say(mctx *m, const inst *in, size_t attr, cdaimg_severity sev, cdaimg_diag_code code,
-                     const char *fmt, ...)
-{
-	strbuf b = {0};
-	sb_addf(&b, "%s %s ", dicom_attrs[attr].tag, dicom_attrs[attr].keyword);
-	if (in->v[attr]) {
-		sb_add_quoted(&b, in->v[attr]);
-		sb_addc(&b, ' ');
-	}
-	if (in->v[DA_SOP_UID] && attr != DA_SOP_UID) {
-		sb_add(&b, "of SOP instance ");
-		if (uid_problem(in->v[DA_SOP_UID]))
-			sb_add_quoted(&b, in->v[DA_SOP_UID]);
-		else
-			sb_add(&b, in->v[DA_SOP_UID]); /* a UID: whole, as it is */
-	} else {
-		sb_add(&b, "of the instance");
-	}
-	sb_add(&b, ": ");
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	sb_add(&b, msg);
-	if (b.failed)
-		nomem(m);
-	else
-		dc_add(&m->dc, sev, code, in->v[DA_COUNT], 0, NULL, "%s", b.s);
-	sb_free(&b);
-}
-
-/* --- values ---------------------------------------------------------------------------------- */
-
-/* A DICOM UID (PS3.5 9.1): 1 to 64 characters, digits and dots, no empty
- * component, no leading zero. */
-static const char *uid_problem(const char *s)
-{
-	size_t n = strlen(s);
-	if (n > 64)
-		return "longer than 64 characters";
-	const char *c = s;
-	for (;;) {
-		const char *e = c;
-		while (*e >= '0' && *e <= '9')
-			e++;
-		if (e == c)
-			return *e && *e != '.' ? "holds a character other than digits and dots" : "has an empty component";
-		if (*c == '0' && e - c > 1)
-			return "has a component with a leading zero";
-		if (c == s && (e - c > 1 || *c > '2'))
-			return "does not start with 0, 1 or 2, as an OID does";
-		if (!*e)
-			return NULL;
-		if (*e != '.')
-			return "holds a character other than digits and dots";
-		c = e + 1;
-	}
-}
-
-/* IS: an optional sign and up to 12 characters of digits. */
-static bool parse_is(const char *s, int64_t *out)
-{
-	const char *p = s + (*s == '+' || *s == '-');
-	size_t n = strspn(p, "0123456789");
-	if (!n || p[n] || strlen(s) > 12)
-		return false;
-	*out = strtoll(s, NULL, 10);
-	return true;
-}
-
-static bool digits(const char *s, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
-static int month_days(int y, int m)
-{
-	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	return d[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
-}
-
-/* DA "YYYYMMDD" (or ACR-NEMA "YYYY.MM.DD", *acr set) into y, mo, d; NULL or why not. */
-static const char *parse_da(const char *s, int *y, int *mo, int *d, bool *acr)
-{
-	size_t n = strlen(s);
-	*acr = n == 10 && s[4] == '.' && s[7] == '.';
-	int step = *acr ? 1 : 0;
-	if ((n != 8 && !*acr) || !digits(s, 4, y) || !digits(s + 4 + step, 2, mo) || !digits(s + 6 + 2 * step, 2, d))
-		return "not a date YYYYMMDD";
-	if (*y < 1 || *mo < 1 || *mo > 12 || *d < 1 || *d > month_days(*y, *mo))
-		return "this date does not exist";
-	return NULL;
-}
-
-/* TM "HH[MM[SS[.F{1,6}]]]" (or ACR-NEMA "HH:MM[:SS[.F]]", *acr set); frac: the
- * fraction's digits (up to 4 kept: HL7 TS carries no more). */
-static const char *parse_tm(const char *s, int *h, int *mi, int *sec, char frac[8], bool *acr)
-{
-	*mi = *sec = 0;
-	frac[0] = '\0';
-	*acr = strchr(s, ':') != NULL;
-	if (!digits(s, 2, h))
-		return "not a time HHMMSS.FFFFFF";
-	s += 2;
-	if (*s) {
-		s += *acr && *s == ':';
-		if (!digits(s, 2, mi))
-			return "not a time HHMMSS.FFFFFF";
-		s += 2;
-	}
-	if (*s && *s != '.') {
-		s += *acr && *s == ':';
-		if (!digits(s, 2, sec))
-			return "not a time HHMMSS.FFFFFF";
-		s += 2;
-	}
-	if (*s == '.') {
-		size_t f = strspn(s + 1, "0123456789");
-		if (!f || f > 6 || s[1 + f])
-			return "not a time HHMMSS.FFFFFF";
-		snprintf(frac, 8, "%.*s", (int)(f > 4 ? 4 : f), s + 1);
-		s += 1 + f;
-	}
-	if (*s)
-		return "not a time HHMMSS.FFFFFF";
-	if (*h > 23 || *mi > 59 || *sec > 59)
-		return "this time does not exist (or is a leap second, which a dateTime cannot carry)";
-	return NULL;
-}
-
-/* 00080201 "+HHMM" / "-HHMM": seconds east of UTC. */
-static bool parse_offset(const char *s, int *out)
-{
-	int h, mi;
-	if (strlen(s) != 5 || (s[0] != '+' && s[0] != '-') || !digits(s + 1, 2, &h) || !digits(s + 3, 2, &mi) ||
-	    mi > 59 || h > 14 || (h == 14 && mi))
-		return false;
-	*out = (s[0] == '-' ? -1 : 1) * (h * 3600 + mi * 60);
-	return true;
-}
-
-/* The FHIR dateTime of a DA and a TM of @p in into @p out ("" when no date). */
-static bool fhir_datetime(mctx *m, const inst *in, size_t da, size_t tm, char *out, size_t size)
-{
-	out[0] = '\0';
-	const char *date = in->v[da], *time = in->v[tm], *why;
-	if (!date)
-		return true;
-	int y, mo, d, h, mi, s;
-	bool acr;
-	char frac[8];
-	if ((why = parse_da(date, &y, &mo, &d, &acr))) {
-		inst_say(m, in, da, CDAIMG_SEV_ERROR, CDAIMG_D_DATE, "%s", why);
-		return false;
-	}
-	if (acr)
-		inst_say(m, in, da, CDAIMG_SEV_WARNING, CDAIMG_D_DATE, "an ACR-NEMA date; read as %04d-%02d-%02d", y, mo, d);
-	if (!time) {
-		snprintf(out, size, "%04d-%02d-%02d", y, mo, d);
-		return true;
-	}
-	if ((why = parse_tm(time, &h, &mi, &s, frac, &acr))) {
-		inst_say(m, in, tm, CDAIMG_SEV_ERROR, CDAIMG_D_DATE, "%s", why);
-		return false;
-	}
-	if (acr)
-		inst_say(m, in, tm, CDAIMG_SEV_WARNING, CDAIMG_D_DATE, "an ACR-NEMA time; read as %02d:%02d:%02d", h, mi, s);
-	int off;
-	if (in->v[DA_TZ]) {
-		if (!parse_offset(in->v[DA_TZ], &off)) {
-			inst_say(m, in, DA_TZ, CDAIMG_SEV_ERROR, CDAIMG_D_DATE, "not an offset from UTC &ZZXX (+0100, -0500)");
-			return false;
-		}
-	} else if (m->has_zone) {
-		int64_t local = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s;
-		off = tz_offset_local(&m->zone, local);
-	} else {
-		inst_say(m, in, tm, CDAIMG_SEV_ERROR, CDAIMG_D_DATE,
-		         "a time needs its zone, and the instance has no 00080201 TimezoneOffsetFromUTC: give "
-		         "the zone of the acquisition site with --timezone (an offset or a name such as "
-		         "Europe/Paris)");
-		return false;
-	}
-	int a = off < 0 ? -off : off;
-	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d%s%s%c%02d:%02d", y, mo, d, h, mi, s, frac[0] ? "." : "",
-	         frac, off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
-	return true;
-}
-
-static bool text_ok(mctx *m, const inst *in, size_t attr)
-{
-	size_t off;
-	const char *why = in->v[attr] ? text_problem(in->v[attr], &off) : NULL;
-	if (why)
-		inst_say(m, in, attr, CDAIMG_SEV_ERROR, CDAIMG_D_TEXT, "%s (byte %zu)", why, off);
-	return !why;
-}
-
-/* Every attribute of one instance checked and converted. */
-static bool convert(mctx *m, inst *in)
-{
-	bool ok = true;
-	static const size_t required[] = {DA_SOP_UID, DA_STUDY_UID, DA_SERIES_UID, DA_SOP_CLASS, DA_MODALITY};
-	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
-		size_t k = required[i];
-		if (!in->v[k]) {
-			inst_say(m, in, k, CDAIMG_SEV_ERROR, CDAIMG_D_REQUIRED, "required, and absent or empty");
-			ok = false;
-		} else if (!text_ok(m, in, k)) {
-			ok = false;
-		} else if (k != DA_MODALITY && uid_problem(in->v[k])) {
-			inst_say(m, in, k, CDAIMG_SEV_ERROR, CDAIMG_D_UID, "not a DICOM UID (it %s)", uid_problem(in->v[k]));
-			ok = false;
-		}
-	}
-	for (size_t k = DA_SERIES_DESC; k <= DA_STUDY_DESC; k++)
-		ok = text_ok(m, in, k) && ok;
-	ok = text_ok(m, in, DA_ACCESSION) && text_ok(m, in, DA_ISSUER) && ok;
-	if (in->v[DA_INSTANCE_NUMBER] && !(in->has_number = parse_is(in->v[DA_INSTANCE_NUMBER], &in->number))) {
-		inst_say(m, in, DA_INSTANCE_NUMBER, CDAIMG_SEV_ERROR, CDAIMG_D_RANGE, "not an integer");
-		ok = false;
-	}
-	if (in->v[DA_FRAMES]) {
-		if (!(in->has_frames = parse_is(in->v[DA_FRAMES], &in->frames))) {
-			inst_say(m, in, DA_FRAMES, CDAIMG_SEV_ERROR, CDAIMG_D_RANGE, "not an integer");
-			ok = false;
-		} else if (in->frames < 1 || in->frames > INT32_MAX) {
-			inst_say(m, in, DA_FRAMES, CDAIMG_SEV_ERROR, CDAIMG_D_RANGE, "not a number of frames (1 or more)");
-			ok = false;
-		}
-	}
-	ok = text_ok(m, in, DA_STUDY_DATE) && text_ok(m, in, DA_STUDY_TIME) && text_ok(m, in, DA_SERIES_DATE) &&
-	     text_ok(m, in, DA_SERIES_TIME) && text_ok(m, in, DA_TZ) && ok;
-	if (!ok)
-		return false;
-	ok = fhir_datetime(m, in, DA_STUDY_DATE, DA_STUDY_TIME, in->study_date, sizeof in->study_date) && ok;
-	/* the series date, or the study's when the series has none (docs/mapping.md) */
-	if (in->v[DA_SERIES_DATE])
-		ok = fhir_datetime(m, in, DA_SERIES_DATE, DA_SERIES_TIME, in->series_date, sizeof in->series_date) && ok;
-	else
-		memcpy(in->series_date, in->study_date, sizeof in->series_date);
-	/* a time without its date is not used, but a bad one is still said */
-	static const size_t lone[][2] = {{DA_STUDY_DATE, DA_STUDY_TIME}, {DA_SERIES_DATE, DA_SERIES_TIME}};
-	for (size_t i = 0; i < 2; i++) {
-		int h, mi, s;
-		char frac[8];
-		bool acr;
-		const char *why = !in->v[lone[i][0]] && in->v[lone[i][1]]
-		                          ? parse_tm(in->v[lone[i][1]], &h, &mi, &s, frac, &acr)
-		                          : NULL;
-		if (why) {
-			inst_say(m, in, lone[i][1], CDAIMG_SEV_ERROR, CDAIMG_D_DATE, "%s", why);
-			ok = false;
-		}
-	}
-	return ok;
-}
 
 /* --- value sets, through the library's own check --------------------------------------------- */
 
@@ -352,7 +46,7 @@ static int in_value_set(mctx *m, bool sop, const char *code)
 	s.n_instances = 1;
 	cdaimg_options o = CDAIMG_OPTIONS_INIT;
 	o.profile = m->o->profile;
-	o.strict = 1;
+	o.strict_codes = 1;
 	cdaimg_diags *d = cdaimg_diags_new();
 	probe *grown = cd_realloc(m->probes, (m->n_probes + 1) * sizeof *grown);
 	char *copy = cd_strdup(code);
@@ -361,7 +55,7 @@ static int in_value_set(mctx *m, bool sop, const char *code)
 		cd_free(copy);
 		if (grown)
 			m->probes = grown;
-		nomem(m);
+		dm_nomem(m);
 		return -1;
 	}
 	m->probes = grown;
@@ -386,13 +80,13 @@ static const char *profile_name(cdaimg_profile p)
 /* Leave out what is not imaging acquisition: false when the series goes. */
 static bool keep_series(mctx *m, series *se)
 {
-	cdaimg_severity sev = m->o->strict ? CDAIMG_SEV_ERROR : CDAIMG_SEV_WARNING;
+	cdaimg_severity sev = m->o->strict_modalities ? CDAIMG_SEV_ERROR : CDAIMG_SEV_WARNING;
 	const inst *first = se->in[0];
 	int in = in_value_set(m, false, first->v[DA_MODALITY]);
 	if (in < 0)
 		return false;
 	if (!in) {
-		inst_say(m, first, DA_MODALITY, sev, CDAIMG_D_CODE_UNKNOWN,
+		dm_say(m, first, DA_MODALITY, sev, CDAIMG_D_CODE_UNKNOWN,
 		         "series %s left out: its modality is not an imaging acquisition modality of the %s profile "
 		         "(JDV_ModaliteAcquisition_CISIS)",
 		         first->v[DA_SERIES_UID], profile_name(m->o->profile));
@@ -404,13 +98,13 @@ static bool keep_series(mctx *m, series *se)
 		if (x->dropped)
 			continue;
 		if (strcmp(x->v[DA_MODALITY], first->v[DA_MODALITY]))
-			inst_say(m, x, DA_MODALITY, CDAIMG_SEV_WARNING, CDAIMG_D_IGNORED,
+			dm_say(m, x, DA_MODALITY, CDAIMG_SEV_WARNING, CDAIMG_D_IGNORED,
 			         "not the modality of the series' first instance (%s): the series is %s",
 			         first->v[DA_SOP_UID], first->v[DA_MODALITY]);
 		if ((in = in_value_set(m, true, x->v[DA_SOP_CLASS])) < 0)
 			return false;
 		if (!in) {
-			inst_say(m, x, DA_SOP_CLASS, sev, CDAIMG_D_CODE_UNKNOWN,
+			dm_say(m, x, DA_SOP_CLASS, sev, CDAIMG_D_CODE_UNKNOWN,
 			         "left out of series %s: not a SOP class of the %s profile (JDV_SOPClass_CISIS)",
 			         x->v[DA_SERIES_UID], profile_name(m->o->profile));
 			x->dropped = true;
@@ -559,8 +253,8 @@ static json_t *accession_json(mctx *m, const inst *rep)
 	if (!rep->v[DA_ACCESSION])
 		return NULL;
 	const char *issuer = rep->v[DA_ISSUER], *type = rep->v[DA_ISSUER_TYPE];
-	if (!issuer || !type || strcmp(type, "ISO") || uid_problem(issuer)) {
-		inst_say(m, rep, DA_ACCESSION, CDAIMG_SEV_WARNING, CDAIMG_D_IGNORED,
+	if (!issuer || !type || strcmp(type, "ISO") || dm_uid_problem(issuer)) {
+		dm_say(m, rep, DA_ACCESSION, CDAIMG_SEV_WARNING, CDAIMG_D_IGNORED,
 		         "left out: a CDA accession number needs the OID of its issuer (00080051 "
 		         "IssuerOfAccessionNumberSequence, 00400032 UniversalEntityID of type ISO)%s",
 		         issuer ? ", which is not an OID of type ISO here" : ", which the instance does not give");
@@ -586,7 +280,7 @@ static json_t *study_json(mctx *m, const series_key *ks, size_t n, bool *ok)
 	if (rep->study_date[0]) /* the study act's effectiveTime, which the model requires (dateActe) */
 		put(o, "dateActe", json_string(rep->study_date), ok);
 	else
-		inst_say(m, rep, DA_STUDY_DATE, CDAIMG_SEV_ERROR, CDAIMG_D_REQUIRED,
+		dm_say(m, rep, DA_STUDY_DATE, CDAIMG_SEV_ERROR, CDAIMG_D_REQUIRED,
 		         "required (the date of the study, dateActe), and absent or empty");
 	if (rep->v[DA_STUDY_DESC])
 		put(o, "description", narrative(rep->v[DA_STUDY_DESC]), ok);
@@ -612,17 +306,18 @@ static bool base_ok(mctx *m)
 		       "required by the model");
 		return false;
 	}
-	cdaimg_link_params p = {link_kind(m->o), m->o->link_base, "1.2.3", "1.2.3.4", "1.2.3.4.5", NULL, NULL, NULL};
+	cdaimg_link_params p = {link_kind(m->o), m->o->link_base, "1.2.3", "1.2.3.4", "1.2.3.4.5", NULL, NULL, NULL,
+	                        m->o->profile};
 	cdaimg_diags *d = cdaimg_diags_new();
 	char *url = NULL;
-	cdaimg_status st = d ? cdaimg_link_build(&url, &p, m->o->profile, d) : CDAIMG_ENOMEM;
+	cdaimg_status st = d ? cdaimg_link_build(&url, &p, d) : CDAIMG_ENOMEM;
 	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
 		const cdaimg_diag *g = cdaimg_diags_get(d, i);
 		if (g->severity == CDAIMG_SEV_ERROR)
 			dc_err(&m->dc, g->code, "link_base", "%s", g->message);
 	}
 	if (st == CDAIMG_ENOMEM)
-		nomem(m);
+		dm_nomem(m);
 	cdaimg_free(url);
 	cdaimg_diags_free(d);
 	return st == CDAIMG_OK;
@@ -633,18 +328,18 @@ static cdaimg_status read_back(mctx *m, json_t *root, cdaimg_values **out)
 {
 	char *text = json_dumps(root, JSON_COMPACT);
 	if (!text) {
-		nomem(m);
+		dm_nomem(m);
 		return CDAIMG_ENOMEM;
 	}
 	cdaimg_diags *d = cdaimg_diags_new();
-	cdaimg_status st = d ? cdaimg_json_read(out, text, strlen(text), CDAIMG_JSON_STRICT, d) : CDAIMG_ENOMEM;
+	cdaimg_status st = d ? cdaimg_json_read(out, text, strlen(text), &(cdaimg_json_options){.strict_members = 1}, d) : CDAIMG_ENOMEM;
 	for (size_t i = 0; st != CDAIMG_OK && i < cdaimg_diags_count(d); i++) {
 		const cdaimg_diag *g = cdaimg_diags_get(d, i);
 		dc_err(&m->dc, g->code == CDAIMG_D_NOMEM ? CDAIMG_D_NOMEM : CDAIMG_D_INTERNAL, g->path,
 		       "the values made from the DICOM attributes do not read back: %s", g->message);
 	}
 	if (st == CDAIMG_ENOMEM && !d)
-		nomem(m);
+		dm_nomem(m);
 	cdaimg_diags_free(d);
 	free(text);
 	return st == CDAIMG_OK ? CDAIMG_OK : st == CDAIMG_ENOMEM ? CDAIMG_ENOMEM : CDAIMG_EINTERNAL;
@@ -657,7 +352,7 @@ static void map_all(mctx *m, inst **by_uid, size_t n, json_t *root)
 	series *ss = cd_calloc(n, sizeof *ss);
 	series_key *ks = cd_calloc(n, sizeof *ks);
 	if (!ss || !ks) {
-		nomem(m);
+		dm_nomem(m);
 		goto done;
 	}
 	size_t ns = 0;
@@ -667,7 +362,7 @@ static void map_all(mctx *m, inst **by_uid, size_t n, json_t *root)
 		    !strcmp(x->v[DA_SERIES_UID], by_uid[i - 1]->v[DA_SERIES_UID])) {
 			series *se = &ss[ns - 1];
 			if (!strcmp(x->v[DA_SOP_UID], by_uid[i - 1]->v[DA_SOP_UID])) {
-				inst_say(m, x, DA_SOP_UID, CDAIMG_SEV_WARNING, CDAIMG_D_DUPLICATE,
+				dm_say(m, x, DA_SOP_UID, CDAIMG_SEV_WARNING, CDAIMG_D_DUPLICATE,
 				         "given twice (also at %s); kept once", by_uid[i - 1]->v[DA_COUNT]);
 				continue;
 			}
@@ -717,7 +412,7 @@ static void map_all(mctx *m, inst **by_uid, size_t n, json_t *root)
 			ok = false;
 	}
 	if (!ok)
-		nomem(m);
+		dm_nomem(m);
 done:
 	cd_free(ss);
 	cd_free(ks);
@@ -746,7 +441,7 @@ cdaimg_status cdaimg_dicom_set_studies(cdaimg_values **out, const cdaimg_dicom_s
 	inst **by_uid = cd_calloc(n ? n : 1, sizeof *by_uid);
 	json_t *root = json_array();
 	if (!ins || !by_uid || !root) {
-		nomem(&m);
+		dm_nomem(&m);
 		goto done;
 	}
 	if (!n) {
@@ -757,7 +452,7 @@ cdaimg_status cdaimg_dicom_set_studies(cdaimg_values **out, const cdaimg_dicom_s
 		ins[i].v = dicom_set_get(set, i);
 		ins[i].index = i;
 		by_uid[i] = &ins[i];
-		convert(&m, &ins[i]);
+		dm_convert(&m, &ins[i]);
 	}
 	if (!m.dc.errors && !m.dc.nomem)
 		map_all(&m, by_uid, n, root);

@@ -8,8 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/hash.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 
 #include "docread.h"
 
@@ -96,13 +98,30 @@ void one_line(char *msg, size_t n, const char *text)
 		msg[off] = '\0';
 }
 
-static bool dtd_declares_entities(xmlDocPtr doc)
+static void note_external(void *payload, void *data, const xmlChar *name)
+{
+	(void)name;
+	const xmlEntity *e = payload;
+	if (e->etype != XML_INTERNAL_GENERAL_ENTITY && e->etype != XML_INTERNAL_PARAMETER_ENTITY &&
+	    e->etype != XML_INTERNAL_PREDEFINED_ENTITY)
+		*(bool *)data = true;
+}
+
+/* Does the DTD declare entities (only external ones, with @p internal_ok)? */
+static bool dtd_declares_entities(xmlDocPtr doc, bool internal_ok)
 {
 	const xmlDtd *dtd = doc->intSubset;
 	if (!dtd)
 		return false;
-	return (dtd->entities && xmlHashSize((xmlHashTablePtr)dtd->entities) > 0) ||
-	       (dtd->pentities && xmlHashSize((xmlHashTablePtr)dtd->pentities) > 0);
+	if (!internal_ok)
+		return (dtd->entities && xmlHashSize((xmlHashTablePtr)dtd->entities) > 0) ||
+		       (dtd->pentities && xmlHashSize((xmlHashTablePtr)dtd->pentities) > 0);
+	bool external = false;
+	if (dtd->entities)
+		xmlHashScan((xmlHashTablePtr)dtd->entities, note_external, &external);
+	if (dtd->pentities)
+		xmlHashScan((xmlHashTablePtr)dtd->pentities, note_external, &external);
+	return external;
 }
 
 #if LIBXML_VERSION >= 21200
@@ -111,6 +130,16 @@ static bool dtd_declares_entities(xmlDocPtr doc)
 #define CD_XMLERROR xmlError
 #endif
 
+/* An entity referred to, which the parser did not expand: @p name (at most
+ * 100 bytes of it) at @p line, the first one. */
+static void note_entity(parse_notes *n, const xmlChar *name, long line)
+{
+	if (n->entity[0])
+		return;
+	snprintf(n->entity, sizeof n->entity, "%s", name && *name ? (const char *)name : "?");
+	n->entity_line = line;
+}
+
 /* The structured error handlers of parse_watched: nothing goes to stderr,
  * and an allocation failure is remembered even when later errors follow it.
  * The context's (@p ud is the context) and this thread's (@p ud is the
@@ -118,8 +147,24 @@ static bool dtd_declares_entities(xmlDocPtr doc)
 static void note_error(void *ud, CD_XMLERROR *err)
 {
 	xmlParserCtxtPtr ctxt = ud;
+	parse_notes *n = ctxt->_private;
 	if (err && err->code == XML_ERR_NO_MEMORY)
-		ctxt->_private = ctxt;
+		n->oom = true;
+	/* an undeclared entity where an external DTD (never loaded) might
+	 * declare it: also said through the reference callback (note_reference) */
+	if (err && err->code == XML_WAR_UNDECLARED_ENTITY)
+		note_entity(n, (const xmlChar *)err->str1, err->line);
+}
+
+/* The SAX reference callback: the parser met an entity reference it does
+ * not expand (an undeclared one, in content or in an attribute value). The
+ * tree still gets its entity reference node. */
+static void note_reference(void *ud, const xmlChar *name)
+{
+	xmlParserCtxtPtr ctxt = ud;
+	if (!ctxt->myDoc || !xmlGetDocEntity(ctxt->myDoc, name)) /* declared ones are judged by the caller */
+		note_entity(ctxt->_private, name, ctxt->input ? ctxt->input->line : 0);
+	xmlSAX2Reference(ud, name);
 }
 
 #ifdef LIBXML_THREAD_ENABLED
@@ -160,19 +205,27 @@ bool nomem_watch_end(nomem_watch *w)
 	return w->seen || (last && last->code == XML_ERR_NO_MEMORY);
 }
 
-xmlDocPtr parse_watched(xmlParserCtxtPtr *ctxtp, const char *data, int len, const char *url, int options, bool *oom)
+xmlDocPtr parse_watched(xmlParserCtxtPtr *ctxtp, const char *data, int len, const char *url, int options,
+                        parse_notes *notes)
 {
+	memset(notes, 0, sizeof *notes);
 	nomem_watch w;
 	nomem_watch_start(&w);
 	xmlDocPtr doc = NULL;
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (ctxt) {
 		ctxt->sax->serror = note_error;
-		ctxt->_private = NULL;
+		ctxt->sax->reference = note_reference;
+		ctxt->_private = notes;
 		doc = xmlCtxtReadMemory(ctxt, data, len, url, NULL, options);
+		/* a NUL byte ends libxml2's reading (2.9): what follows was not
+		 * read, and the document seems well-formed */
+		notes->unread = ctxt->input && ctxt->input->cur < ctxt->input->end;
+		notes->unread_at = notes->unread ? xmlByteConsumed(ctxt) : 0;
+		notes->unread_line = notes->unread ? ctxt->input->line : 0;
 	}
 	const xmlError *err = ctxt ? xmlCtxtGetLastError(ctxt) : NULL;
-	*oom = nomem_watch_end(&w) || !ctxt || ctxt->_private != NULL || (err && err->code == XML_ERR_NO_MEMORY);
+	notes->oom = nomem_watch_end(&w) || !ctxt || notes->oom || (err && err->code == XML_ERR_NO_MEMORY);
 	*ctxtp = ctxt;
 	return doc;
 }
@@ -294,7 +347,8 @@ void attr_guard_report(diag_ctx *dc, long line)
 	          DOC_MAX_ATTRIBUTES);
 }
 
-cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc)
+static cdaimg_status parse_checked(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc,
+                                   bool internal_entities)
 {
 	*out = NULL;
 	if (len > DOC_MAX_BYTES) {
@@ -308,12 +362,12 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 	if (!attr_guard_check(data, len, dc))
 		return CDAIMG_EPARSE;
 	xmlParserCtxtPtr ctxt;
-	bool oom;
-	xmlDocPtr doc = parse_watched(&ctxt, data, (int)len, url, SAFE_OPTIONS, &oom);
+	parse_notes notes;
+	xmlDocPtr doc = parse_watched(&ctxt, data, (int)len, url, SAFE_OPTIONS, &notes);
 	cdaimg_status st = CDAIMG_OK;
 	const xmlError *err = ctxt ? xmlCtxtGetLastError(ctxt) : NULL;
-	if (oom || !doc || !ctxt->wellFormed) {
-		if (oom) {
+	if (notes.oom || !doc || !ctxt->wellFormed) {
+		if (notes.oom) {
 			dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 			st = CDAIMG_ENOMEM;
 		} else {
@@ -325,11 +379,32 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 		}
 		xmlFreeDoc(doc);
 		doc = NULL;
-	} else if (dtd_declares_entities(doc)) {
+	} else if (dtd_declares_entities(doc, internal_entities)) {
 		/* Never expanded by the parser, entities would still be walked into by
 		 * the schema validator and by XPath string values: refuse them. */
 		dc_err(dc, CDAIMG_D_XML, url ? url : "",
-		       "the document's DTD declares entities; CDA needs none and cdaimg does not expand them");
+		       internal_entities
+		               ? "the document's DTD declares external entities; a schema is read from its own file "
+		                 "only, and cdaimg does not expand them"
+		               : "the document's DTD declares entities; CDA needs none and cdaimg does not expand them");
+		xmlFreeDoc(doc);
+		doc = NULL;
+		st = CDAIMG_EPARSE;
+	} else if (notes.unread) {
+		/* the same verdict as for any content after the root element */
+		dc_err_at(dc, CDAIMG_D_XML, "", notes.unread_line, 0,
+		          "not well-formed: a NUL byte at byte %ld; XML cannot carry it, and nothing after it is read",
+		          notes.unread_at);
+		xmlFreeDoc(doc);
+		doc = NULL;
+		st = CDAIMG_EPARSE;
+	} else if (notes.entity[0]) {
+		/* one verdict with the streaming validation (validate_stream.c): an
+		 * entity it would have to expand from a DTD it does not load */
+		dc_add(dc, CDAIMG_SEV_ERROR, CDAIMG_D_XML, url ? url : "", notes.entity_line, NULL,
+		       "the document refers to the entity '%s', declared nowhere cdaimg reads (no DTD loading); "
+		       "CDA needs none",
+		       notes.entity);
 		xmlFreeDoc(doc);
 		doc = NULL;
 		st = CDAIMG_EPARSE;
@@ -345,6 +420,16 @@ cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char
 	}
 	*out = doc;
 	return st;
+}
+
+cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc)
+{
+	return parse_checked(out, data, len, url, dc, false);
+}
+
+cdaimg_status doc_parse_schema(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc)
+{
+	return parse_checked(out, data, len, url, dc, true);
 }
 
 cdaimg_status cdaimg_doc_read_memory(xmlDocPtr *out, const char *data, size_t len, const char *url,

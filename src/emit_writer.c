@@ -333,6 +333,18 @@ int xw_newline(xw_emitter *w)
 	return 0;
 }
 
+char *xw_take(xw_emitter *w, size_t *len)
+{
+	if (w->nomem || w->ioerr || !reserve(w, 1))
+		return NULL;
+	char *s = w->buf;
+	s[w->len] = '\0';
+	*len = w->len;
+	w->buf = NULL;
+	w->len = w->cap = 0;
+	return s;
+}
+
 void xw_free(xw_emitter *w)
 {
 	cd_free(w->buf);

@@ -47,6 +47,10 @@ typedef struct xw_mark {
 
 void xw_init(emitter *e, xw_emitter *w, xmlOutputBufferPtr out);
 void xw_free(xw_emitter *w);
+/* The bytes written so far (an emitter with no output buffer), NUL-terminated,
+ * in our allocator's memory: the caller frees them with cd_free. The emitter is
+ * left empty. NULL when out of memory (or after a failed write). */
+char *xw_take(xw_emitter *w, size_t *len);
 /* Hand the buffered bytes to the output buffer (0, or -1 on I/O error). */
 int xw_flush(xw_emitter *w);
 /* How many bytes wait for xw_flush. */

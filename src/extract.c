@@ -24,7 +24,7 @@
 
 #include "datetime.h"
 #include "docread.h"
-#include "extract.h"
+#include "extract_int.h"
 #include "narrative.h"
 
 void x_nomem(xctx *x) { x->dc.nomem = true; }
@@ -486,18 +486,24 @@ static void add_series(xctx *x, const xmlNode *act)
 	push(x, (cdaimg_item){CDAIMG_ITEM_SERIES, s, NULL});
 }
 
+static void scan(xctx *x, const xmlNode *n);
+
+static void scan_node(xctx *x, const xmlNode *n)
+{
+	if (!tg_hl7_or_none(n, NULL))
+		return;
+	if (x_is_act(x, n, ROLE_STUDY))
+		add_study(x, n);
+	else if (x_is_act(x, n, ROLE_SERIES))
+		add_series(x, n);
+	else
+		scan(x, n->children);
+}
+
 static void scan(xctx *x, const xmlNode *n)
 {
-	for (; n && !x->dc.nomem; n = n->next) {
-		if (!tg_hl7_or_none(n, NULL))
-			continue;
-		if (x_is_act(x, n, ROLE_STUDY))
-			add_study(x, n);
-		else if (x_is_act(x, n, ROLE_SERIES))
-			add_series(x, n);
-		else
-			scan(x, n->children);
-	}
+	for (; n && !x->dc.nomem; n = n->next)
+		scan_node(x, n);
 }
 
 /* ps3-20:accessionNumber of the document's orders (inFulfillmentOf/order), in
@@ -554,22 +560,23 @@ static void read_accessions(xctx *x, const xmlNode *root)
 	cd_free(acc);
 }
 
-cdaimg_status x_extract(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags, x_stats *stats)
+/* What x_extract_node does, with its counts in *stats (may be NULL). */
+static cdaimg_status extract_node(cdaimg_values **out, const xmlNode *top, diag_ctx *dc, x_stats *stats)
 {
-	diag_ctx dc = {.diags = diags};
-	CD_ARG(&dc, out);
 	*out = NULL;
-	CD_ARG(&dc, doc);
-	cdaimg_global_init();
 	cdaimg_values *v = values_new();
 	if (!v) {
-		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
-	xctx x = {.dc = dc, .v = v, .a = &v->arena, .doc = doc};
-	scan(&x, doc->children);
-	if (!x.dc.nomem)
-		read_accessions(&x, xmlDocGetRootElement(doc));
+	xctx x = {.dc = *dc, .v = v, .a = &v->arena, .doc = top->doc};
+	const xmlNode *root = xmlDocGetRootElement(top->doc);
+	if (top->type == XML_DOCUMENT_NODE)
+		scan(&x, top->children);
+	else
+		scan_node(&x, top);
+	if (!x.dc.nomem && root && (top->type == XML_DOCUMENT_NODE || top == root))
+		read_accessions(&x, root);
 	cd_free(x.ids);
 	cd_free(x.studies);
 	if (stats) {
@@ -577,13 +584,30 @@ cdaimg_status x_extract(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags,
 		stats->paths = x.memo.paths;
 		stats->path_steps = x.memo.steps;
 	}
+	*dc = x.dc;
 	if (x.dc.nomem) {
 		cdaimg_values_free(v);
-		dc_err(&x.dc, CDAIMG_D_NOMEM, "", "out of memory while reading the document");
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory while reading the document");
 		return CDAIMG_ENOMEM;
 	}
 	*out = v;
 	return CDAIMG_OK;
+}
+
+cdaimg_status x_extract_node(cdaimg_values **out, const xmlNode *top, diag_ctx *dc)
+{
+	return extract_node(out, top, dc, NULL);
+}
+
+cdaimg_status x_extract(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags, x_stats *stats)
+{
+	diag_ctx dc = {.diags = diags};
+	CD_ARG(&dc, out);
+	*out = NULL;
+	CD_ARG(&dc, doc);
+	cdaimg_global_init();
+	cdaimg_status st = extract_node(out, (const xmlNode *)doc, &dc, stats);
+	return st == CDAIMG_OK && dc.errors ? CDAIMG_EINVALID : st;
 }
 
 cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags)
@@ -600,6 +624,8 @@ static cdaimg_status extract_text(cdaimg_values **out, const char *data, size_t 
 		st = CDAIMG_ENOMEM;
 	if (st == CDAIMG_OK)
 		st = cdaimg_extract_doc(out, doc, dc->diags);
+	if (st == CDAIMG_OK && dc->errors)
+		st = CDAIMG_EINVALID; /* the parse reported one */
 	xmlFreeDoc(doc);
 	return st;
 }

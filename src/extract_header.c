@@ -4,7 +4,7 @@
  * document has it. */
 #include <string.h>
 
-#include "extract.h"
+#include "extract_int.h"
 #include "header.h"
 #include "uid.h"
 
@@ -47,7 +47,8 @@ static const char *text_of(xctx *x, const xmlNode *n)
 }
 
 /* The extension of the first id of @p owner under the field's root, without
- * the prefix the build adds to a number of its plain length. */
+ * the prefix the build writes: exactly the number the build takes back; any
+ * other extension is reported and left out. */
 static const char *number_of(xctx *x, const xmlNode *owner, const header_field *t)
 {
 	const xmlNode *id = x_child(owner, "id");
@@ -60,7 +61,12 @@ static const char *number_of(xctx *x, const xmlNode *owner, const header_field *
 		return NULL;
 	}
 	size_t p = strlen(t->prefix);
-	return strlen(v) == p + t->plain_len && !strncmp(v, t->prefix, p) ? v + p : v;
+	if (strlen(v) == p + t->plain_len && !strncmp(v, t->prefix, p) && strspn(v + p, t->chars) == t->plain_len)
+		return v + p;
+	char q[256];
+	x_diag(x, CDAIMG_SEV_ERROR, id, "%s: %s is not %s as the build writes it (\"%s\" then %zu characters: %s); left out",
+	       t->label, x_quote(x, q, v), t->what, t->prefix, t->plain_len, t->chars_name);
+	return NULL;
 }
 
 /* A string field: the attribute or the text of its element, in the form the
@@ -118,7 +124,7 @@ static const xmlNode *first_templated(xctx *x, const xmlNode *n, const header_fi
  * its system in FHIR form (a URI cdaimg knows, else urn:oid:); nothing when
  * @p el has no code (a nullFlavor). Reported and left out when the build
  * could not write it: its codeSystem is not one of the field's value set's.
- * Whether the code is in the value set is the build's to judge (opts.strict). */
+ * Whether the code is in the value set is the build's to judge (opts.strict_codes). */
 static void coded_of(xctx *x, const xmlNode *el, const header_field *t, cdaimg_concept *out)
 {
 	const char *code = nonempty(x_attr(x, el, "code")), *oid = x_attr(x, el, "codeSystem");
@@ -228,5 +234,5 @@ cdaimg_status cdaimg_extract_header(cdaimg_document_header **out, xmlDocPtr doc,
 		return CDAIMG_ENOMEM;
 	}
 	*out = packed;
-	return CDAIMG_OK;
+	return x.dc.errors ? CDAIMG_EINVALID : CDAIMG_OK;
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract.h"
+#include "extract_int.h"
 #include "link.h"
 #include "uid.h"
 
@@ -140,13 +140,24 @@ const char *x_time(xctx *x, const xmlNode *owner)
 	return ts ? x_ts(x, at, ts) : NULL;
 }
 
+/* D3: the status. No statusCode (C-CDA and the ANS example write none) is a
+ * warning; a statusCode the build would refuse, without a code (a
+ * nullFlavor) or with one that is not an ActStatus, an error. */
 static const char *read_status(xctx *x, const xmlNode *obs)
 {
 	const xmlNode *sc = x_child(obs, "statusCode");
-	const char *code = x_attr(x, sc, "code");
-	if (!code)
-		x_diag(x, CDAIMG_SEV_WARNING, sc ? sc : obs, "no statusCode/@code: the statut of the SOP instance is absent");
-	return x_dup(x, code);
+	const char *code = x_attr(x, sc, "code"), *known = act_status_of(code);
+	char q[256];
+	if (!sc)
+		x_diag(x, CDAIMG_SEV_WARNING, obs, "no statusCode/@code: the statut of the SOP instance is absent");
+	else if (!code)
+		x_diag(x, CDAIMG_SEV_ERROR, sc,
+		       "statusCode without a code (%s): the statut of the SOP instance, which the build requires, is absent",
+		       x_attr(x, sc, "nullFlavor") ? "a nullFlavor" : "no code attribute");
+	else if (!known)
+		x_diag(x, CDAIMG_SEV_ERROR, sc, "statusCode %s is not an HL7 ActStatus code (" ACT_STATUS_CODES ")",
+		       x_quote(x, q, code));
+	return known;
 }
 
 static bool parse_count(const char *s, int64_t *n)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "header.h"
+#include "internal.h"
 #include "vocab.h"
 
 #define OID_RPPS "1.2.250.1.71.4.2.1"   /* RPPS numbers (healthcare professionals) */
@@ -43,7 +44,8 @@ const header_field header_fields[N_HF] = {
 	                      .what = "the patient's date of birth", .at = PATIENT "/birthTime", .attr = "value"},
 	[HF_AUTHOR_RPPS] = {.name = "author_rpps", .off = OFF(author_rpps), .kind = HF_NUMBER,
 	                    .what = "the author's RPPS number", .at = AUTHOR, .label = "the author", .root = OID_RPPS,
-	                    .prefix = "8", .plain_len = 11},
+	                    .prefix = "8", .plain_len = 11,
+	                    .chars = "0123456789", .chars_name = "digits"},
 	[HF_AUTHOR_GIVEN] = {.name = "author_given", .off = OFF(author_given), .kind = HF_TEXT,
 	                     .what = "the author's given name", .at = AUTHOR "/assignedPerson/name/given"},
 	[HF_AUTHOR_FAMILY] = {.name = "author_family", .off = OFF(author_family), .kind = HF_TEXT,
@@ -54,7 +56,9 @@ const header_field header_fields[N_HF] = {
 	[HF_ORGANIZATION_ID] = {.name = "organization_id", .off = OFF(organization_id), .kind = HF_NUMBER,
 	                        .what = "the FINESS number of the organization (the author's and the custodian)",
 	                        .at = ORGANIZATION, .label = "the custodian organization", .root = OID_FINESS,
-	                        .prefix = "1", .plain_len = 9},
+	                        .prefix = "1", .plain_len = 9,
+	                        /* 2A and 2B: the departments of Corsica */
+	                        .chars = "0123456789AB", .chars_name = "digits, or A or B (Corsica: 2A, 2B)"},
 	/* the targetSiteCode of the FR-DICOM-Technique-imagerie procedures (the same in each) */
 	[HF_ANATOMICAL_SITE] = {.name = "anatomical_site", .off = OFF(anatomical_site), .kind = HF_CODE,
 	                        .what = "the anatomical site", .at = "procedure", .attr = "targetSiteCode",
@@ -122,3 +126,5 @@ static const cdaimg_document_header sample_header = {
 };
 
 const cdaimg_document_header *cdaimg_document_header_sample(void) { return &sample_header; }
+
+void cdaimg_document_header_free(cdaimg_document_header *header) { cd_free(header); }

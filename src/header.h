@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "document.h"
+#include <cdaimg/document.h>
 #include "valuesets.h"
 
 /* The fields, in the order of the struct. */
@@ -73,10 +73,11 @@ typedef struct header_field {
 	const char *at, *attr;
 	const char *tid, *code;
 	const char *label; /* what messages call it (an OID, a number, a code) */
-	/* HF_NUMBER: the root of its id, and the prefix written before a number
-	 * of plain_len characters */
+	/* HF_NUMBER: the root of its id, and the prefix written before a number,
+	 * which is plain_len characters of `chars` (`chars_name` in messages) */
 	const char *root, *prefix;
 	size_t plain_len;
+	const char *chars, *chars_name;
 	/* HF_CODE, HF_CODES: the value set, and its name in messages */
 	const vs_table *vs;
 	const char *vs_name;

@@ -9,7 +9,7 @@
 
 #include <libxml/xmlmemory.h>
 
-#include "cdaimg.h"
+#include <cdaimg/cdaimg.h>
 
 /*
  * Allocation: every allocation of ours goes through libxml2's allocator

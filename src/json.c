@@ -383,12 +383,11 @@ static void read_item(jreader *r, const json_t *v, cdaimg_values *vals)
 		nomem(r);
 }
 
-/* A jansson error: line, column and text (kept to valid UTF-8, one line). */
-static cdaimg_status syntax_error(jreader *r, const json_error_t *err)
+cdaimg_status json_syntax_error(diag_ctx *dc, const char *path, const json_error_t *err)
 {
 #if JANSSON_VERSION_HEX >= 0x020b00
 	if (json_error_code(err) == json_error_out_of_memory) {
-		nomem(r);
+		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
 #endif
@@ -401,9 +400,9 @@ static cdaimg_status syntax_error(jreader *r, const json_error_t *err)
 		snprintf(msg, sizeof msg, "a string holds \\u0000, which XML cannot carry");
 	const char *what = strstr(msg, "unable to decode byte") ? "not UTF-8: " : "";
 	if (err->line > 0)
-		dc_err_at(&r->dc, CDAIMG_D_JSON, "", err->line, err->column, "%s%s", what, msg);
+		dc_err_at(dc, CDAIMG_D_JSON, path, err->line, err->column, "%s%s", what, msg);
 	else
-		dc_err(&r->dc, CDAIMG_D_JSON, "", "%s%s", what, msg);
+		dc_err(dc, CDAIMG_D_JSON, path, "%s%s", what, msg);
 	return CDAIMG_EPARSE;
 }
 
@@ -423,7 +422,7 @@ static void read_root(jreader *r, const json_t *root, cdaimg_values *vals)
 }
 
 /* A reader at the top ("$") of the text, reporting to @p diags. */
-#define JREADER(diags, flags) {NULL, {.diags = (diags)}, ((flags) & CDAIMG_JSON_STRICT) != 0, "$", 1}
+#define JREADER(diags, opts) {NULL, {.diags = (diags)}, (opts) && (opts)->strict_members, "$", 1}
 
 /* Parse the text (duplicate keys refused, any value at the top) and hand its
  * top value to @p read, which fills @p dst; the status of both. */
@@ -442,7 +441,7 @@ static cdaimg_status read_text(jreader *r, const char *text, size_t len,
 	json_error_t err;
 	json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (!root)
-		return syntax_error(r, &err);
+		return json_syntax_error(&r->dc, "", &err);
 	read(r, root, dst);
 	json_decref(root);
 	return dc_status(&r->dc);
@@ -562,10 +561,10 @@ static cdaimg_status read_items(jreader *r, const char *text, const span *items,
 	return dc_status(&r->dc);
 }
 
-cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len, unsigned flags,
+cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len, const cdaimg_json_options *opts,
                                cdaimg_diags *diags)
 {
-	jreader r = JREADER(diags, flags);
+	jreader r = JREADER(diags, opts);
 	CD_ARG(&r.dc, out);
 	*out = NULL;
 	CD_ARG(&r.dc, text || len == 0);
@@ -588,7 +587,7 @@ cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len
 	}
 	if (split) {
 		cdaimg_diags *held = diags ? cdaimg_diags_new() : NULL;
-		jreader ir = {NULL, {.diags = held}, (flags & CDAIMG_JSON_STRICT) != 0, "$", 1};
+		jreader ir = {NULL, {.diags = held}, opts && opts->strict_members, "$", 1};
 		ir.a = r.a;
 		st = diags && !held ? CDAIMG_ENOMEM : read_items(&ir, t, items, n, vals);
 		cd_free(items);
@@ -688,10 +687,10 @@ cdaimg_document_header *header_pack(const cdaimg_document_header *h)
 	return out;
 }
 
-cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out, const char *text, size_t len, unsigned flags,
-                                      cdaimg_diags *diags)
+cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out, const char *text, size_t len,
+                                      const cdaimg_json_options *opts, cdaimg_diags *diags)
 {
-	jreader r = JREADER(diags, flags);
+	jreader r = JREADER(diags, opts);
 	r.strict = true; /* a misspelt member would leave its field out: never harmless */
 	CD_ARG(&r.dc, out);
 	*out = NULL;

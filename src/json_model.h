@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "values.h"
+#include <jansson.h>
+
+#include "values_int.h"
 
 typedef struct otype otype;
 
@@ -43,5 +45,10 @@ bool member_at(const otype *t, size_t i, member *out);
 
 /* The address of the member at offset @p off of @p obj. */
 static inline void *field(const void *obj, size_t off) { return (char *)(uintptr_t)obj + off; }
+
+/* A jansson parse error as one diagnostic at @p path: its line, column and
+ * text (kept to valid UTF-8, one line); CDAIMG_EPARSE, or CDAIMG_ENOMEM when
+ * jansson ran out of memory. (json.c) */
+cdaimg_status json_syntax_error(diag_ctx *dc, const char *path, const json_error_t *err);
 
 #endif

@@ -204,9 +204,9 @@ static void w_item(jwriter *w, const cdaimg_item *it, size_t depth)
 		w_object(w, &t_series, it->series, true, depth);
 }
 
-static jwriter w_start(cdaimg_diags *diags, unsigned flags)
+static jwriter w_start(cdaimg_diags *diags, const cdaimg_json_options *opts)
 {
-	return (jwriter){.dc = {.diags = diags}, .indent = (flags & CDAIMG_JSON_COMPACT) ? 0 : 2};
+	return (jwriter){.dc = {.diags = diags}, .indent = opts && opts->compact ? 0 : 2};
 }
 
 /* The text written, with a final newline, into *out; or what went wrong. */
@@ -226,14 +226,15 @@ static cdaimg_status w_finish(jwriter *w, char **out)
 	return CDAIMG_OK;
 }
 
-cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigned flags, cdaimg_diags *diags)
+cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, const cdaimg_json_options *opts,
+                               cdaimg_diags *diags)
 {
-	jwriter w = w_start(diags, flags);
+	jwriter w = w_start(diags, opts);
 	CD_ARG(&w.dc, out);
 	*out = NULL;
 	CD_ARG(&w.dc, values);
 	size_t n = cdaimg_values_count(values);
-	if (n == 1 && !(flags & CDAIMG_JSON_ARRAY)) {
+	if (n == 1 && !(opts && opts->array)) {
 		w_item(&w, cdaimg_values_get(values, 0), 0);
 	} else {
 		sb_addc(&w.b, '[');
@@ -250,10 +251,10 @@ cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigne
 	return w_finish(&w, out);
 }
 
-cdaimg_status cdaimg_json_write_header(char **out, const cdaimg_document_header *header, unsigned flags,
-                                       cdaimg_diags *diags)
+cdaimg_status cdaimg_json_write_header(char **out, const cdaimg_document_header *header,
+                                       const cdaimg_json_options *opts, cdaimg_diags *diags)
 {
-	jwriter w = w_start(diags, flags);
+	jwriter w = w_start(diags, opts);
 	CD_ARG(&w.dc, out);
 	*out = NULL;
 	CD_ARG(&w.dc, header);

@@ -3,7 +3,7 @@
 #ifndef CDAIMG_LINK_H
 #define CDAIMG_LINK_H
 
-#include "imagelink.h"
+#include <cdaimg/imagelink.h>
 #include "internal.h"
 
 /* Not a kind of link cdaimg knows (no cdaimg_link_kind is 0). */

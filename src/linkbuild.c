@@ -3,7 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "imagelink.h"
+#include <cdaimg/imagelink.h>
 #include "link.h"
 #include "profile.h"
 #include "uid.h"
@@ -138,11 +138,13 @@ cdaimg_status link_build(char **out, const cdaimg_link_params *p, const profile_
 	return CDAIMG_OK;
 }
 
-cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *p, cdaimg_profile profile, cdaimg_diags *diags)
+cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *p, cdaimg_diags *diags)
 {
 	diag_ctx dc = {.diags = diags};
 	CD_ARG(&dc, out);
 	*out = NULL;
 	CD_ARG(&dc, p);
-	return link_build(out, p, profile_get(profile), &dc);
+	const profile_def *prof = profile_get(p->profile);
+	CD_ARG(&dc, prof);
+	return link_build(out, p, prof, &dc);
 }

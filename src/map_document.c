@@ -297,7 +297,7 @@ static void imaging_act(doc_ctx *d, size_t i)
 	technique(d, s, i, id);
 	snprintf(salt, sizeof salt, "catalog-%zu", i);
 	derived_uid(uid, d->seed, salt);
-	catalog_opts co = {"ex", i + 1, uid, lang_get("fr")}; /* the document is French */
+	catalog_opts co = {"ex", i + 1, uid, lang_get(CDAIMG_LANG_FR)}; /* the document is French */
 	prep_study *one[1] = {d->d->studies[i]};
 	em_start(e, "component");
 	map_catalog(e, d->m, one, 1, &co);

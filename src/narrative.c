@@ -197,10 +197,10 @@ char *narrative_text(arena *a, diag_ctx *dc, const char *div)
 		return NULL;
 	}
 	xmlParserCtxtPtr ctxt;
-	bool oom;
-	xmlDocPtr doc = parse_watched(&ctxt, div, (int)len, NULL, DIV_OPTIONS, &oom);
+	parse_notes notes;
+	xmlDocPtr doc = parse_watched(&ctxt, div, (int)len, NULL, DIV_OPTIONS, &notes);
 	xmlFreeParserCtxt(ctxt);
-	if (oom) {
+	if (notes.oom) {
 		/* the document, if any, may lack parts of the div */
 		xmlFreeDoc(doc);
 		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory");

@@ -10,7 +10,7 @@
 
 #include "arena.h"
 #include "internal.h"
-#include "imagelink.h"
+#include <cdaimg/imagelink.h>
 #include "header.h"
 #include "profile.h"
 

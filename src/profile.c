@@ -21,7 +21,7 @@ static const profile_def profiles[] = {
 		        [ROLE_FRAMES] = {"1.2.250.1.213.1.1.3.164"},
 		        [ROLE_BOUNDARY] = {"1.2.250.1.213.1.1.3.166"},
 		        [ROLE_CATALOG] = {CDA_CATALOG, "1.2.250.1.213.1.1.2.217"}},
-		.lang = "fr",
+		.lang = CDAIMG_LANG_FR,
 		.cisis = true,
 		.one_instance = true,
 		.act_per_series = true,
@@ -34,7 +34,7 @@ static const profile_def profiles[] = {
 		        [ROLE_SERIES] = {PS320_SERIES},
 		        [ROLE_SOP] = {PS320_SOP},
 		        [ROLE_CATALOG] = {CDA_CATALOG}},
-		.lang = "en",
+		.lang = CDAIMG_LANG_EN,
 		.frames_as_list = true,
 		.one_id = true,
 		.bare_sop_in_catalog = true,
@@ -49,7 +49,7 @@ static const profile_def profiles[] = {
 		        [ROLE_FRAMES] = {"2.16.840.1.113883.10.20.6.2.10"},
 		        [ROLE_BOUNDARY] = {"2.16.840.1.113883.10.20.6.2.11"},
 		        [ROLE_CATALOG] = {CDA_CATALOG}},
-		.lang = "en",
+		.lang = CDAIMG_LANG_EN,
 		.frames_as_list = true,
 		.series_id_root = true,
 	},
@@ -87,4 +87,7 @@ static const lang_names english = {
 	.modalities = &vs_modality_en,
 };
 
-const lang_names *lang_get(const char *lang) { return lang && !strcmp(lang, "fr") ? &french : &english; }
+const lang_names *lang_get(cdaimg_lang lang)
+{
+	return lang == CDAIMG_LANG_FR ? &french : lang == CDAIMG_LANG_EN ? &english : NULL;
+}

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "build.h"
+#include <cdaimg/build.h>
 #include "valuesets.h"
 
 /* The entries whose template ids depend on the family. */
@@ -29,7 +29,7 @@ typedef struct profile_def {
 	const char *title; /* in messages: "FR", "DICOM PS3.20", "C-CDA" */
 	/* the template ids written on each entry, NULL past the last */
 	const char *tid[N_ROLES][2];
-	const char *lang;  /* the display language when the options give none */
+	cdaimg_lang lang;  /* the display language when the options give none */
 	bool cisis;        /* French CI-SIS: what French documents' rules want (IMG-CR-IMG
 	                      documents are built with it), IID links by the ANS recipe (D5) */
 	bool frames_as_list;  /* D4: one INT value per frame, not an IVL_INT */
@@ -58,7 +58,7 @@ typedef struct lang_names {
 	const vs_table *modalities;            /* where the modality codes' display names are */
 } lang_names;
 
-/* French for "fr", English for anything else (and NULL). */
-const lang_names *lang_get(const char *lang);
+/* The names of @p lang (CDAIMG_LANG_FR or CDAIMG_LANG_EN); NULL for any other value. */
+const lang_names *lang_get(cdaimg_lang lang);
 
 #endif

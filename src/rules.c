@@ -455,7 +455,7 @@ static cdaimg_status check(const cdaimg_conformance *c, xmlNodePtr node, bool xs
 	CD_ARG(&dc, node_ok(node));
 	cdaimg_global_init();
 	cdaimg_status st = xsd ? cdaimg_schema_validate_node(c->xsd, node, diags) : CDAIMG_OK;
-	if (st != CDAIMG_OK && st != CDAIMG_ENOTVALID)
+	if (st != CDAIMG_OK && st != CDAIMG_ENONCONFORMANT)
 		return st;
 	const cdaimg_rules *sets[5];
 	size_t n = cdaimg_conformance_rules_for(c, node, sets, 5);

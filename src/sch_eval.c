@@ -273,6 +273,6 @@ cdaimg_status sch_eval(const cdaimg_rules *rs, xmlNodePtr top, xmlDocPtr *svrl, 
 		dc_err(dc, CDAIMG_D_NOMEM, "", "out of memory while checking the rules");
 		return CDAIMG_ENOMEM;
 	}
-	return failed ? CDAIMG_ENOTVALID : CDAIMG_OK;
+	return failed ? CDAIMG_ENONCONFORMANT : CDAIMG_OK;
 }
 

@@ -9,7 +9,7 @@
 #include "check.h"
 #include "emit_writer.h"
 #include "map.h"
-#include "stream.h"
+#include <cdaimg/stream.h>
 #include "target.h"
 
 /* Flush to the sink once this much is buffered (between series only, so a

@@ -363,6 +363,13 @@ static cdaimg_status outcome(sv *s, xmlSchemaValidCtxtPtr vc)
 		          s->wf_code ? s->wf_column : err ? err->int2 : 0, "not well-formed: %s", msg);
 		return CDAIMG_EPARSE;
 	}
+	if (s->pc->input && s->pc->input->cur < s->pc->input->end) {
+		/* libxml2 (2.9) stops reading at a NUL byte: as doc_parse, refused */
+		dc_err_at(dc, CDAIMG_D_XML, "", s->pc->input->line, 0,
+		          "not well-formed: a NUL byte at byte %ld; XML cannot carry it, and nothing after it is read",
+		          xmlByteConsumed(s->pc));
+		return CDAIMG_EPARSE;
+	}
 	if (s->doctype)
 		dc_warn(dc, CDAIMG_D_XML, s->name, "the document's DOCTYPE is ignored (no DTD loading)");
 	if (s->unlisted)
@@ -376,7 +383,7 @@ static cdaimg_status outcome(sv *s, xmlSchemaValidCtxtPtr vc)
 		return CDAIMG_OK;
 	if (!s->listed)
 		dc_err(dc, CDAIMG_D_SCHEMA, "", "the document is not valid against the schema");
-	return CDAIMG_ENOTVALID;
+	return CDAIMG_ENONCONFORMANT;
 }
 
 static cdaimg_status validate_fd(const cdaimg_schema *schema, int fd, const char *name, diag_ctx *dc)

@@ -92,5 +92,5 @@ cdaimg_status times_check(xmlNodePtr top, diag_ctx *dc)
 	walk(dc, from, 0);
 	if (dc->nomem)
 		return CDAIMG_ENOMEM;
-	return dc->errors > before ? CDAIMG_ENOTVALID : CDAIMG_OK;
+	return dc->errors > before ? CDAIMG_ENONCONFORMANT : CDAIMG_OK;
 }

@@ -8,6 +8,7 @@
 #include "drive.h"
 #include "schema.h"
 #include "target.h"
+#include "xsd_load.h"
 
 typedef struct collector {
 	diag_ctx *dc;
@@ -63,10 +64,22 @@ cdaimg_status cdaimg_schema_load_file(cdaimg_schema **out, const char *xsd_path,
 		dc_err(&dc, CDAIMG_D_NOMEM, "", "out of memory");
 		return CDAIMG_ENOMEM;
 	}
+	/* local files only, no entity (xsd_load.c): an include or import from
+	 * the network is refused, and so is the schema */
+	xsd_guard g;
+	if (!xsd_guard_begin(&g, &dc)) {
+		xmlSchemaFreeParserCtxt(pc);
+		cd_free(s);
+		return CDAIMG_EPARSE;
+	}
 	collector col = {&dc, CDAIMG_D_SCHEMA_LOAD, false, NULL};
 	xmlSchemaSetParserStructuredErrors(pc, collect, &col);
 	s->xsd = xmlSchemaParse(pc);
 	xmlSchemaFreeParserCtxt(pc);
+	if (xsd_guard_end(&g) || dc.nomem) {
+		xmlSchemaFree(s->xsd); /* libxml2 skips an import it could not read */
+		s->xsd = NULL;
+	}
 	if (!s->xsd) {
 		cd_free(s);
 		if (dc.nomem)
@@ -130,7 +143,7 @@ static cdaimg_status validate(const cdaimg_schema *schema, xmlDocPtr doc, diag_c
 	}
 	if (rc > 0 && !dc->errors)
 		dc_err(dc, CDAIMG_D_SCHEMA, "", "the document is not valid against the schema");
-	return rc ? CDAIMG_ENOTVALID : CDAIMG_OK;
+	return rc ? CDAIMG_ENONCONFORMANT : CDAIMG_OK;
 }
 
 cdaimg_status cdaimg_schema_validate_doc(const cdaimg_schema *schema, xmlDocPtr doc, cdaimg_diags *diags)
@@ -203,12 +216,20 @@ cdaimg_status cdaimg_schema_validate_node(const cdaimg_schema *schema, xmlNodePt
 	if (root->ns || strcmp((const char *)root->name, "entries") != 0)
 		return cdaimg_schema_validate_doc(schema, doc, diags);
 	cdaimg_status st = CDAIMG_OK;
+	size_t n = 0;
 	for (xmlNodePtr k = root->children; k; k = k->next) {
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
+		n++;
 		cdaimg_status s = cdaimg_schema_validate_entry(schema, k, diags);
 		if (st == CDAIMG_OK || s == CDAIMG_ENOMEM)
 			st = s;
+	}
+	if (!n) {
+		/* nothing checked is not a verdict: `cdaimg build` never writes an empty list */
+		dc_add(&dc, CDAIMG_SEV_ERROR, CDAIMG_D_SCHEMA, "/entries", xmlGetLineNo(root), NULL,
+		       "no entry: the <entries> list holds no element to validate");
+		return dc.nomem ? CDAIMG_ENOMEM : CDAIMG_ENONCONFORMANT;
 	}
 	return st;
 }

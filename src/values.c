@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* values.c - value sets that own their memory. */
-#include "values.h"
+#include "values_int.h"
 
 cdaimg_values *values_new(void) { return cd_calloc(1, sizeof(cdaimg_values)); }
 

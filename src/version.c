@@ -4,19 +4,20 @@
 #include <libxml/xmlschemastypes.h>
 
 #include "internal.h"
+#include "xsd_load.h"
 
 const char *cdaimg_version(void) { return CDAIMG_VERSION_STRING; }
 
 int cdaimg_version_hex(void) { return CDAIMG_VERSION_HEX; }
 
-const char *cdaimg_status_str(cdaimg_status status)
+const char *cdaimg_status_name(cdaimg_status status)
 {
 	switch (status) {
 	case CDAIMG_OK:
 		return "success";
 	case CDAIMG_EINVALID:
 		return "invalid input values";
-	case CDAIMG_ENOTVALID:
+	case CDAIMG_ENONCONFORMANT:
 		return "document not valid";
 	case CDAIMG_EARG:
 		return "invalid argument";
@@ -36,4 +37,5 @@ void cdaimg_global_init(void)
 {
 	xmlInitParser();
 	xmlSchemaInitTypes();
+	xsd_guard_install(); /* schemas read local files only (xsd_load.c) */
 }

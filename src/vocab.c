@@ -26,3 +26,12 @@ const code_system *cs_by_uri(const char *uri)
 			return &systems[i];
 	return NULL;
 }
+
+const char *act_status_of(const char *s)
+{
+	static const char *const codes[] = {"aborted", "active", "cancelled", "completed", "held", "new", "suspended"};
+	for (size_t i = 0; s && i < sizeof codes / sizeof codes[0]; i++)
+		if (!strcmp(s, codes[i]))
+			return codes[i];
+	return NULL;
+}

@@ -52,6 +52,11 @@ typedef struct code_system {
 const code_system *cs_by_oid(const char *oid);
 const code_system *cs_by_uri(const char *uri);
 
+/* --- the status of a SOP Instance Observation (D3): an HL7 ActStatus code -------------------- */
+#define ACT_STATUS_CODES "aborted, active, cancelled, completed, held, new, suspended" /* for messages */
+/* The ActStatus code @p s (static storage), or NULL when it is none. */
+const char *act_status_of(const char *s);
+
 /* --- fixed codes ----------------------------------------------------------------------------- */
 /* DCM (their display names, which depend on the language, are in profile.c) */
 #define DCM_STUDY "113014"      /* the code of every Study Act */

@@ -144,7 +144,7 @@ static void cli__no_command_is_a_usage_error(void **state)
 	(void)state;
 	run_result r = RUN(NULL);
 	assert_int_equal(r.rc, CLI_USAGE);
-	assert_string_equal(r.err, "cdaimg: a command is needed: sample, build, validate or extract\n"
+	assert_string_equal(r.err, "cdaimg: a command is needed: sample, build, validate, extract or render\n"
 	                           "Try 'cdaimg --help'.\n");
 	assert_string_equal(r.out, "");
 	done(&r);
@@ -153,7 +153,7 @@ static void cli__no_command_is_a_usage_error(void **state)
 static void cli__help_and_version_on_every_command(void **state)
 {
 	(void)state;
-	static const char *const cmds[] = {"sample", "build", "validate", "extract"};
+	static const char *const cmds[] = {"sample", "build", "validate", "extract", "render"};
 	char version[64];
 	snprintf(version, sizeof version, "cdaimg %s (libxml2 ", CDAIMG_VERSION_STRING);
 	run_result r = RUN("--help");
@@ -165,7 +165,7 @@ static void cli__help_and_version_on_every_command(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_memory_equal(r.out, version, strlen(version));
 	done(&r);
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
 		char usage[64];
 		snprintf(usage, sizeof usage, "Usage: cdaimg %s", cmds[i]);
 		r = RUN(cmds[i], "--help");
@@ -221,6 +221,12 @@ static void cli__usage_errors_exit_2(void **state)
 	             "hl8", "x.xml");
 	EXPECT_USAGE("sample takes no input ('x.json')", "sample", "x.json");
 	EXPECT_USAGE("an input file is needed", "extract");
+	EXPECT_USAGE("an input file is needed", "render");
+	EXPECT_USAGE("one input file only ('b.xml' is extra)", "render", "a.xml", "b.xml");
+	EXPECT_USAGE("--report writes the report of one file; 2 files given", "validate", "--report", "r.html", "a.xml",
+	             "b.xml");
+	EXPECT_USAGE("--report shows the document: it cannot go with --stream", "validate", "--stream", "--report",
+	             "r.html", "a.xml");
 }
 
 /* --- build -------------------------------------------------------------------------------- */
@@ -305,6 +311,34 @@ static void cli__strict_turns_unknown_members_into_errors(void **state)
 	assert_string_equal(r.err, want);
 	assert_int_equal(access(out, F_OK), -1);
 	done(&r);
+}
+
+/* A code outside its value set is an error; --lax-codes makes it a warning.
+ * (--strict is about JSON members: it does not change this.) */
+static void cli__lax_codes_turns_unknown_codes_into_warnings(void **state)
+{
+	(void)state;
+	char *text = read_text(sample("samples/ct-iid.json"));
+	char *ct = strstr(text, "\"code\": \"CT\"");
+	assert_non_null(ct);
+	memcpy(ct + 9, "ZZ", 2);
+	const char *in = tmp("zz.json"), *out = tmp("zz.xml");
+	write_file(in, text);
+	free(text);
+	run_result r = RUN("build", "--strict", in, "-o", out);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_non_null(strstr(r.err, "[code-unknown]"));
+	assert_null(strstr(r.err, "warning"));
+	assert_int_equal(access(out, F_OK), -1);
+	done(&r);
+	r = RUN("build", "--lax-codes", in, "-o", out);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.err, "warning: "));
+	assert_non_null(strstr(r.err, "[code-unknown]"));
+	assert_int_equal(access(out, F_OK), 0);
+	done(&r);
+	unlink(out);
+	unlink(in);
 }
 
 static void cli__failed_build_keeps_the_previous_file(void **state)
@@ -702,6 +736,102 @@ static void cli__validate_reports_a_date_that_does_not_exist(void **state)
 }
 
 /* --- sample, section, document, extract (when the library has them) ---------------------- */
+
+/* --- render, validate --report --------------------------------------------------------------- */
+
+static void cli__render_writes_a_page(void **state)
+{
+	(void)state;
+	int files = count_files();
+	run_result r = RUN("render", sample("samples/sample.xml"));
+	assert_int_equal(r.rc, 0);
+	assert_memory_equal(r.out, "<!DOCTYPE html>\n", 16);
+	assert_contains(r.out, "<h1>CR d’imagerie médicale</h1>");
+	assert_contains(r.out, "<table class=\"imaging\">");
+	assert_string_equal(r.err, "");
+	done(&r);
+	/* to a file, atomically: a document that is not well-formed leaves the previous one */
+	write_file(tmp("page.html"), "previous");
+	write_file(tmp("bad.xml"), "<ClinicalDocument>");
+	r = RUN("render", "-o", tmp("page.html"), tmp("bad.xml"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "bad.xml: not well-formed XML\n");
+	assert_string_equal(r.out, "");
+	done(&r);
+	char *t = read_text(tmp("page.html"));
+	assert_string_equal(t, "previous");
+	free(t);
+	r = RUN("render", "-o", tmp("page.html"), sample("tests/data/render/hostile.xml"));
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.err, "hostile.xml:25: ");
+	assert_contains(r.err, "warning: the link's URL is not rendered as a link: only http, https and relative URLs are [url]");
+	done(&r);
+	t = read_text(tmp("page.html"));
+	assert_null(strstr(t, "<script"));
+	assert_null(strstr(t, "href=\"javascript"));
+	free(t);
+	r = RUN("render", tmp("missing.xml"));
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	r = RUN("render", sample("samples/sample.xml"), "-o", "/dev/full");
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	remove(tmp("page.html"));
+	remove(tmp("bad.xml"));
+	assert_int_equal(count_files(), files);
+}
+
+static void cli__validate_report(void **state)
+{
+	(void)state;
+	int files = count_files();
+	/* the sample with an element the schema does not know in a section: listed, and marked (the
+	 * schema alone: the rule sets take long to load under valgrind) */
+	char *t = read_text(sample("samples/sample.xml"));
+	const char *at = "<section classCode=\"DOCSECT\" moodCode=\"EVN\">";
+	char *p = strstr(t, at);
+	assert_non_null(p);
+	p += strlen(at);
+	char *bad = malloc(strlen(t) + 16);
+	assert_non_null(bad);
+	sprintf(bad, "%.*s<bogus/>%s", (int)(p - t), t, p);
+	write_file(tmp("bad-section.xml"), bad);
+	free(bad);
+	free(t);
+	run_result r = RUN("validate", "--no-rules", "--report", tmp("report.html"), tmp("bad-section.xml"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "bad-section.xml:144: ");
+	done(&r);
+	t = read_text(tmp("report.html"));
+	assert_contains(t, "<h1>Validation report</h1>");
+	assert_contains(t, "bad-section.xml: not valid: ");
+	assert_contains(t, "<li id=\"r-f-1\" value=\"1\" class=\"error\">");
+	assert_contains(t, "<span class=\"line\">line 144</span>");
+	assert_contains(t, "<a class=\"goto\" href=\"#r-s-2\">in the document</a>");
+	assert_contains(t, "<section id=\"r-s-2\" class=\"cda-section marked\">");
+	assert_contains(t, "<li class=\"error\"><a href=\"#r-f-1\">#1</a>");
+	free(t);
+	remove(tmp("bad-section.xml"));
+	/* valid, and not well-formed */
+	r = RUN("validate", "--no-rules", "--report", tmp("report.html"), sample("samples/sample.xml"));
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	t = read_text(tmp("report.html"));
+	assert_contains(t, "<p class=\"verdict ok\">");
+	assert_contains(t, "<h2>0 problems</h2>");
+	free(t);
+	write_file(tmp("bad.xml"), "<ClinicalDocument>");
+	r = RUN("validate", "--no-rules", "--report", tmp("report.html"), tmp("bad.xml"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	done(&r);
+	t = read_text(tmp("report.html"));
+	assert_contains(t, "bad.xml: not well-formed XML</p>");
+	assert_contains(t, "<h2>1 problem</h2>");
+	free(t);
+	remove(tmp("bad.xml"));
+	remove(tmp("report.html"));
+	assert_int_equal(count_files(), files);
+}
 
 static void cli__sample_is_a_valid_document(void **state)
 {
@@ -1153,7 +1283,7 @@ static void cli__help_command(void **state)
 	assert_contains(a.out, "  help       this help; 'cdaimg help COMMAND': that command's help\n");
 	done(&a);
 	done(&b);
-	static const char *const cmds[] = {"sample", "build", "validate", "extract"};
+	static const char *const cmds[] = {"sample", "build", "validate", "extract", "render"};
 	for (size_t i = 0; i < 4; i++) {
 		a = RUN("help", cmds[i]);
 		b = RUN(cmds[i], "--help");
@@ -1179,7 +1309,7 @@ static void cli__version_names_the_libraries_loaded(void **state)
 	char want[128];
 	snprintf(want, sizeof want, "cdaimg %s (libxml2 %ld.%ld.%ld, jansson %s)\n", CDAIMG_VERSION_STRING, v / 10000,
 	         v / 100 % 100, v % 100, jansson_version_str());
-	static const char *const cmds[] = {"sample", "build", "validate", "extract"};
+	static const char *const cmds[] = {"sample", "build", "validate", "extract", "render"};
 	run_result r = RUN("--version");
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.out, want);
@@ -1616,6 +1746,315 @@ static void cli__sample_header_is_explicit(void **state)
 	             study);
 }
 
+/* --- hostile input (issue 22) -------------------------------------------------------------- */
+
+/* A file holding @p prefix then the bytes of @p src. */
+static void write_prefixed(const char *path, const char *prefix, size_t plen, const char *src)
+{
+	size_t len;
+	char *text = tu_read(src, &len);
+	assert_non_null(text);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(prefix, 1, plen, f), plen);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+	free(text);
+}
+
+/* A UTF-8 byte order mark before an array is ignored, as docs/input.md says:
+ * every item is built (it used to be read as one item: 1 series of 2). */
+static void cli__bom_before_an_array_is_ignored(void **state)
+{
+	(void)state;
+	const char *in = tmp("bom-batch.json");
+	write_prefixed(in, "\xEF\xBB\xBF", 3, sample("samples/batch.json"));
+	run_result r = RUN("build", in);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	char *want = read_text(sample("samples/batch.xml"));
+	assert_string_equal(r.out, want);
+	free(want);
+	done(&r);
+	/* an array of studies made into a section: both studies, as without the mark */
+	run_result plain = RUN("build", "--as", "section", sample("samples/study-ct-tap.json"));
+	assert_int_equal(plain.rc, 0);
+	const char *studies = tmp("bom-studies.json");
+	char *one = read_text(sample("samples/study-ct-tap.json"));
+	char *two = malloc(2 * strlen(one) + 16);
+	assert_non_null(two);
+	sprintf(two, "\xEF\xBB\xBF[%s]", one);
+	write_file(studies, two);
+	r = RUN("build", "--as", "section", studies);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, plain.out);
+	done(&r);
+	done(&plain);
+	free(one);
+	free(two);
+	/* and a header file that starts with one */
+	const char *hdr = tmp("bom-header.json");
+	write_prefixed(hdr, "\xEF\xBB\xBF", 3, sample("samples/headers/study-ct-tap.json"));
+	r = RUN("build", "--as", "document", "--header", hdr, sample("samples/study-ct-tap.json"));
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.out, "<family qualifier=\"BR\">MARTIN</family>");
+	done(&r);
+	unlink(in);
+	unlink(studies);
+	unlink(hdr);
+}
+
+/* A file of @p len bytes (NULs allowed). */
+static void write_bytes(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+/* One input, one verdict: validate, validate --stream and extract all exit 1
+ * with the same message (an undeclared entity in a Series UID was dropped by
+ * extract, exit 0, while validate exited 3 and --stream 1), and NUL bytes
+ * are refused by every reader. */
+static void cli__one_verdict_for_one_input(void **state)
+{
+	(void)state;
+	char *entry = read_text(sample("samples/ct-iid.xml"));
+	const char *decl = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+	assert_int_equal(strncmp(entry, decl, strlen(decl)), 0);
+	const char *uid = "<id root=\"1.2.250.1.999.1.2.3.1\"/>";
+	char *at = strstr(entry, uid);
+	assert_non_null(at);
+	char *leak = malloc(strlen(entry) + 128);
+	assert_non_null(leak);
+	sprintf(leak, "%s<!DOCTYPE act SYSTEM \"x.dtd\">\n%.*s<id root=\"1.2.250.1.999.1.2.3.1&leak;\"/>%s", decl,
+	        (int)(at - entry - strlen(decl)), entry + strlen(decl), at + strlen(uid));
+	const char *in = tmp("leak.xml");
+	write_file(in, leak);
+	static const char *const modes[][3] = {{"validate", NULL, NULL}, {"validate", "--stream", NULL},
+	                                       {"extract", NULL, NULL}};
+	char want[512];
+	snprintf(want, sizeof want,
+	         "%s:6: the document refers to the entity 'leak', declared nowhere cdaimg reads (no DTD loading); CDA "
+	         "needs none [xml]\n",
+	         in);
+	for (size_t i = 0; i < 3; i++) {
+		run_result r = modes[i][1] ? RUN(modes[i][0], modes[i][1], in) : RUN(modes[i][0], in);
+		if (r.rc != CLI_INVALID || !strstr(r.err, want))
+			fail_msg("%s %s: exit %d\n%s", modes[i][0], modes[i][1] ? modes[i][1] : "", r.rc, r.err);
+		assert_string_equal(r.out, "");
+		done(&r);
+	}
+	/* a NUL byte after the root element: not well-formed for every reader */
+	const char *nul = tmp("nul.xml");
+	char *sample_doc = read_text(sample("samples/sample.xml"));
+	size_t n = strlen(sample_doc);
+	char *with_nul = malloc(n + 8);
+	assert_non_null(with_nul);
+	memcpy(with_nul, sample_doc, n);
+	memcpy(with_nul + n, "\0junk", 5);
+	write_bytes(nul, with_nul, n + 5);
+	for (size_t i = 0; i < 3; i++) {
+		run_result r = modes[i][1] ? RUN(modes[i][0], modes[i][1], nul) : RUN(modes[i][0], nul);
+		if (r.rc != CLI_INVALID || !strstr(r.err, "a NUL byte at byte"))
+			fail_msg("%s %s: exit %d\n%s", modes[i][0], modes[i][1] ? modes[i][1] : "", r.rc, r.err);
+		done(&r);
+	}
+	/* and JSON values and headers */
+	char *json = read_text(sample("samples/ct-iid.json"));
+	size_t jn = strlen(json);
+	char *json_nul = malloc(jn + 2);
+	assert_non_null(json_nul);
+	memcpy(json_nul, json, jn);
+	json_nul[jn] = '\0';
+	const char *jin = tmp("nul.json");
+	write_bytes(jin, json_nul, jn + 1);
+	run_result r = RUN("build", jin);
+	assert_int_equal(r.rc, CLI_INVALID);
+	done(&r);
+	const char *hdr = tmp("nul-header.json");
+	char *h = read_text(sample("samples/headers/study-ct-tap.json"));
+	size_t hn = strlen(h);
+	char *h_nul = malloc(hn + 2);
+	assert_non_null(h_nul);
+	memcpy(h_nul, h, hn);
+	h_nul[hn] = '\0';
+	write_bytes(hdr, h_nul, hn + 1);
+	r = RUN("build", "--as", "document", "--header", hdr, sample("samples/study-ct-tap.json"));
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_string_equal(r.out, "");
+	done(&r);
+	unlink(in);
+	unlink(nul);
+	unlink(jin);
+	unlink(hdr);
+	free(h);
+	free(h_nul);
+	free(json);
+	free(json_nul);
+	free(sample_doc);
+	free(with_nul);
+	free(leak);
+	free(entry);
+}
+
+/* extract refuses what build refuses: a statusCode that is no ActStatus. */
+static void cli__extract_refuses_a_bogus_status(void **state)
+{
+	(void)state;
+	char *entry = read_text(sample("samples/ct-iid.xml"));
+	char *at = strstr(entry, "<statusCode code=\"completed\"/>");
+	assert_non_null(at);
+	memcpy(at + strlen("<statusCode code=\""), "bogus\"/>    ", strlen("completed\"/>"));
+	const char *in = tmp("bogus.xml");
+	write_file(in, entry);
+	run_result r = RUN("extract", in);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_string_equal(r.out, "");
+	assert_contains(r.err, "statusCode \"bogus\" is not an HL7 ActStatus code");
+	done(&r);
+	unlink(in);
+	free(entry);
+}
+
+/* An <entries> list without an entry is not valid (it was "valid": nothing checked). */
+static void cli__empty_entries_list_is_not_valid(void **state)
+{
+	(void)state;
+	const char *in = tmp("entries.xml");
+	write_file(in, "<entries/>\n");
+	run_result r = RUN("validate", in);
+	assert_int_equal(r.rc, CLI_INVALID);
+	char want[512];
+	snprintf(want, sizeof want,
+	         "%s:1: /entries: no entry: the <entries> list holds no element to validate [schema]\n%s: not valid: 1 "
+	         "error\n",
+	         in, in);
+	assert_string_equal(r.err, want);
+	done(&r);
+	write_file(in, "<entries>\n  <!-- none -->\n</entries>\n");
+	r = RUN("validate", "--no-rules", in);
+	assert_int_equal(r.rc, CLI_INVALID);
+	assert_contains(r.err, "no entry");
+	done(&r);
+	unlink(in);
+}
+
+/* extract --header-out writes both files or neither (the header was
+ * written first: a failed run left a new header beside old values), and
+ * refuses one file for both, however it is spelt. */
+static void cli__extract_writes_both_outputs_or_neither(void **state)
+{
+	(void)state;
+	const char *doc = sample("samples/study-ct-tap.header.document.xml");
+	char hdr[300], vals[300]; /* tmp()'s buffers are reused */
+	snprintf(hdr, sizeof hdr, "%s", tmp("both-header.json"));
+	snprintf(vals, sizeof vals, "%s", tmp("both-values.json"));
+	write_file(hdr, "old header\n");
+	write_file(vals, "old values\n");
+	int before = count_files();
+	/* the values cannot be written: the header is left as it was */
+	char missing[300];
+	snprintf(missing, sizeof missing, "%s/no-such-folder/v.json", tmpdir);
+	run_result r = RUN("extract", "--header-out", hdr, "-o", missing, doc);
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	r = RUN("extract", "--header-out", hdr, "-o", "/dev/full", doc);
+	assert_int_equal(r.rc, CLI_IO);
+	assert_contains(r.err, "/dev/full: cannot write: No space left on device");
+	done(&r);
+	r = RUN("extract", "--header-out", missing, "-o", vals, doc);
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	char *h = read_text(hdr), *v = read_text(vals);
+	assert_string_equal(h, "old header\n");
+	assert_string_equal(v, "old values\n");
+	free(h);
+	free(v);
+	assert_int_equal(count_files(), before); /* no temporary file left */
+	/* both written */
+	r = RUN("extract", "--header-out", hdr, "-o", vals, doc);
+	assert_int_equal(r.rc, 0);
+	done(&r);
+	h = read_text(hdr);
+	v = read_text(vals);
+	assert_contains(h, "\"patient_family\": \"MARTIN\"");
+	assert_contains(v, "\"resourceType\": \"FrExamenImagerie\"");
+	free(h);
+	free(v);
+	/* one file named twice: a usage error, nothing written */
+	char same[300], dotted[300], sym[300], hard[300];
+	snprintf(same, sizeof same, "%s/./both-values.json", tmpdir);
+	snprintf(dotted, sizeof dotted, "%s/../%s/both-values.json", tmpdir, strrchr(tmpdir, '/') + 1);
+	snprintf(sym, sizeof sym, "%s/link.json", tmpdir);
+	snprintf(hard, sizeof hard, "%s/hard.json", tmpdir);
+	assert_int_equal(symlink(vals, sym), 0);
+	assert_int_equal(link(vals, hard), 0);
+	char *values_before = read_text(vals);
+	const char *const twins[] = {vals, same, dotted, sym, hard};
+	for (size_t i = 0; i < sizeof twins / sizeof *twins; i++) {
+		r = RUN("extract", "--header-out", twins[i], "-o", vals, doc);
+		if (r.rc != CLI_USAGE || !strstr(r.err, "cannot go to the same file"))
+			fail_msg("--header-out %s -o %s: exit %d\n%s", twins[i], vals, r.rc, r.err);
+		done(&r);
+	}
+	/* files not there yet, spelt two ways */
+	char fresh[300];
+	snprintf(fresh, sizeof fresh, "%s/./fresh.json", tmpdir);
+	r = RUN("extract", "--header-out", fresh, "-o", tmp("fresh.json"), doc);
+	assert_int_equal(r.rc, CLI_USAGE);
+	done(&r);
+	assert_int_equal(access(tmp("fresh.json"), F_OK), -1);
+	/* so is one file for build --values-out and -o */
+	r = RUN("build", "--from", "dicom-json", "--base", "https://pacs.example.org/wado", "--values-out", fresh, "-o",
+	        tmp("fresh.json"), sample("samples/ct-iid.json"));
+	assert_int_equal(r.rc, CLI_USAGE);
+	assert_contains(r.err, "cannot go to the same file");
+	done(&r);
+	assert_int_equal(access(tmp("fresh.json"), F_OK), -1);
+	v = read_text(vals);
+	assert_string_equal(v, values_before);
+	free(v);
+	free(values_before);
+	unlink(sym);
+	unlink(hard);
+	unlink(hdr);
+	unlink(vals);
+}
+
+/* -o naming a dangling symbolic link: refused, exit 3, the link kept and
+ * nothing created (the link used to be replaced by a regular file). */
+static void cli__dangling_symlink_output_refused(void **state)
+{
+	(void)state;
+	char link_path[300], target[300];
+	snprintf(link_path, sizeof link_path, "%s", tmp("dangling.xml"));
+	snprintf(target, sizeof target, "%s", tmp("missing-target.xml"));
+	assert_int_equal(symlink(target, link_path), 0);
+	int before = count_files();
+	run_result r = RUN("build", "-o", link_path, sample("samples/ct-iid.json"));
+	assert_int_equal(r.rc, CLI_IO);
+	char want[1024];
+	snprintf(want, sizeof want,
+	         "%s: cannot write: a symbolic link to '%s', which does not exist (No such file or directory)\n", link_path,
+	         target);
+	assert_string_equal(r.err, want);
+	done(&r);
+	struct stat st;
+	assert_int_equal(lstat(link_path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(access(target, F_OK), -1);
+	assert_int_equal(count_files(), before);
+	/* the same for extract's two outputs: neither written */
+	r = RUN("extract", "--header-out", tmp("h.json"), "-o", link_path,
+	        sample("samples/study-ct-tap.header.document.xml"));
+	assert_int_equal(r.rc, CLI_IO);
+	done(&r);
+	assert_int_equal(count_files(), before);
+	unlink(link_path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1626,6 +2065,7 @@ int main(void)
 		cmocka_unit_test(cli__build_invalid_input_exact_messages),
 		cmocka_unit_test(cli__build_json_errors),
 		cmocka_unit_test(cli__strict_turns_unknown_members_into_errors),
+		cmocka_unit_test(cli__lax_codes_turns_unknown_codes_into_warnings),
 		cmocka_unit_test(cli__failed_build_keeps_the_previous_file),
 		cmocka_unit_test(cli__output_replaced_atomically_keeping_its_mode),
 		cmocka_unit_test(cli__write_errors_exit_3_and_leave_nothing),
@@ -1640,6 +2080,8 @@ int main(void)
 		cmocka_unit_test(cli__validate_checks_each_entry_of_a_list),
 		cmocka_unit_test(cli__validate_reports_a_date_that_does_not_exist),
 		cmocka_unit_test(cli__sample_is_a_valid_document),
+		cmocka_unit_test(cli__render_writes_a_page),
+		cmocka_unit_test(cli__validate_report),
 		cmocka_unit_test(cli__document_needs_studies),
 		cmocka_unit_test(cli__document_header_from_a_file),
 		cmocka_unit_test(cli__document_header_back),
@@ -1658,6 +2100,12 @@ int main(void)
 		cmocka_unit_test(cli__header_typo_is_an_error),
 		cmocka_unit_test(cli__header_missing_identities_named),
 		cmocka_unit_test(cli__sample_header_is_explicit),
+		cmocka_unit_test(cli__bom_before_an_array_is_ignored),
+		cmocka_unit_test(cli__one_verdict_for_one_input),
+		cmocka_unit_test(cli__extract_refuses_a_bogus_status),
+		cmocka_unit_test(cli__empty_entries_list_is_not_valid),
+		cmocka_unit_test(cli__extract_writes_both_outputs_or_neither),
+		cmocka_unit_test(cli__dangling_symlink_output_refused),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	xmlCleanupParser();

@@ -60,7 +60,7 @@ static char *values_text(const char *path, bool json)
 	cdaimg_values *v = NULL;
 	assert_cdaimg_ok(cdaimg_dicom_set_studies(&v, set, &o, d), d);
 	char *out = NULL;
-	assert_cdaimg_ok(cdaimg_json_write(&out, v, 0, d), d);
+	assert_cdaimg_ok(cdaimg_json_write(&out, v, NULL, d), d);
 	cdaimg_values_free(v);
 	cdaimg_dicom_set_free(set);
 	cdaimg_diags_free(d);
@@ -128,12 +128,12 @@ static void dicom_files__every_pydicom_file(void **state)
 		cdaimg_dicom_set *set = cdaimg_dicom_set_new();
 		cdaimg_status st = cdaimg_dicom_set_add_file(set, names[i], d);
 		if (st != CDAIMG_OK && st != CDAIMG_EINVALID)
-			fail_msg("%s: status %s", names[i], cdaimg_status_str(st));
+			fail_msg("%s: status %s", names[i], cdaimg_status_name(st));
 		cdaimg_values *v = NULL;
 		if (st == CDAIMG_OK) {
 			st = cdaimg_dicom_set_studies(&v, set, &o, d);
 			if (st != CDAIMG_OK && st != CDAIMG_EINVALID)
-				fail_msg("%s: status %s", names[i], cdaimg_status_str(st));
+				fail_msg("%s: status %s", names[i], cdaimg_status_name(st));
 			assert_true((st == CDAIMG_OK) == (v != NULL));
 		} else {
 			not_dicom++;

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Hostile input, faults and concurrency (issue 7): extra settings for the
 # unit tests test_hostile_xml, test_hostile_values, test_oom and test_threads.
-set_tests_properties(test_hostile_xml test_hostile_values test_oom test_threads PROPERTIES
+set_tests_properties(test_hostile_xml test_hostile_values test_oom test_threads test_schema_nonet PROPERTIES
   LABELS "unit;hostile" TIMEOUT 600)
 target_link_libraries(test_threads PRIVATE Threads::Threads)
 # Work in proportion to the input (issue 22): an endless input that is read for

@@ -265,20 +265,20 @@ long oom_run(const oom_case *c)
 	free(c->done ? c->done(c->arg, st) : NULL);
 	st = run_once(c, 0, &want, &total);
 	if (st != c->final)
-		oom_problem("%s: the run without failure returns %s, not %s", c->name, cdaimg_status_str(st),
-		            cdaimg_status_str(c->final));
+		oom_problem("%s: the run without failure returns %s, not %s", c->name, cdaimg_status_name(st),
+		            cdaimg_status_name(c->final));
 	for (long n = 1;; n += stride) {
 		long through = let_through;
 		st = run_once(c, n, &got, &requests);
 		if (trace)
 			fprintf(stderr, "%s: run %ld: %s, %ld requests of libxml2 let through, %ld made\n", c->name, n,
-			        cdaimg_status_str(st), let_through - through, requests);
+			        cdaimg_status_name(st), let_through - through, requests);
 		if (!failed) {
 			/* past the last request (or every request from the n-th on was
 			 * libxml2's, let through): a run without failure again */
 			if (st != c->final || !same(want, got))
 				oom_problem("%s: with no request %ld to fail, the call returns %s and %s result", c->name, n,
-				            cdaimg_status_str(st), same(want, got) ? "the same" : "another");
+				            cdaimg_status_name(st), same(want, got) ? "the same" : "another");
 			free(got);
 			/* a run may make a few requests fewer than the reference run
 			 * (libxml2 hashes with a random seed): go on up to its count */
@@ -293,12 +293,12 @@ long oom_run(const oom_case *c)
 			unseen++;
 			if (env_on("CDAIMG_OOM_VERBOSE")) {
 				fprintf(stderr, "%s: allocation %ld failed, the call returned %s:\n", c->name, n,
-				        cdaimg_status_str(st));
+				        cdaimg_status_name(st));
 				backtrace_symbols_fd(fail_stack, fail_depth, 2);
 			}
 			if (!same(want, got)) {
 				oom_problem("%s: allocation %ld failed, the call returned %s with another result", c->name, n,
-				            cdaimg_status_str(st));
+				            cdaimg_status_name(st));
 				if (env_on("CDAIMG_OOM_VERBOSE"))
 					fprintf(stderr, "--- expected:\n%s\n--- got:\n%s\n", want ? want : "(none)",
 					        got ? got : "(none)");
@@ -307,23 +307,23 @@ long oom_run(const oom_case *c)
 			unreported++;
 			if (env_on("CDAIMG_OOM_VERBOSE")) {
 				fprintf(stderr, "LIBXML2: %s: allocation %ld failed in libxml2, not reported as such; %s\n",
-				        c->name, n, cdaimg_status_str(st));
+				        c->name, n, cdaimg_status_name(st));
 				backtrace_symbols_fd(fail_stack, fail_depth, 2);
 			}
 		} else {
 			oom_problem("%s: allocation %ld failed (%s), the call returned %s", c->name, n,
 			            by_libxml2 ? (said_nomem ? "in libxml2, which reported it" : "in libxml2") : "in cdaimg",
-			            cdaimg_status_str(st));
+			            cdaimg_status_name(st));
 		}
 		free(got);
 	}
 	if (c->max_unseen >= 0 && unseen > c->max_unseen)
 		oom_problem("%s: %ld runs returned %s though an allocation failed (at most %ld)", c->name, unseen,
-		            cdaimg_status_str(c->final), c->max_unseen);
+		            cdaimg_status_name(c->final), c->max_unseen);
 	fprintf(stderr,
 	        "%s: %ld failing runs (%ld ENOMEM, %ld %s, %ld unreported by libxml2), %ld requests of libxml2 let "
 	        "through\n",
-	        c->name, runs, runs - unseen - unreported, unseen, cdaimg_status_str(c->final), unreported, let_through);
+	        c->name, runs, runs - unseen - unreported, unseen, cdaimg_status_name(c->final), unreported, let_through);
 	free(want);
 	oom_hooks_remove();
 	if (problems)

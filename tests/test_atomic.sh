@@ -134,6 +134,42 @@ else
 	ok "killed (status $st): no temporary left"
 fi
 
+# --- the temporary files a killed writer left (F12, on a file system without O_TMPFILE) ----------
+# The next write of the same output removes those of its own name pattern that are regular
+# files of this user, untouched for a minute and locked by nobody; anything else stays.
+mkdir "$T/stale"
+before=$failures
+previous "$T/stale/out.xml"
+old() { printf 'half written\n' >"$T/stale/$1" && touch -d '2 hours ago' "$T/stale/$1"; }
+for n in abc123 XYZ789 000042; do old ".out.xml.$n"; done
+printf 'a live writer\n' >"$T/stale/.out.xml.fresh1"
+old ".other.xml.abc123"
+old ".out.xml.abc1234"
+old "out.xml.abc123"
+ln -s "$T/stale/.out.xml.abc123" "$T/stale/.out.xml.link12"
+holder=
+if command -v flock >/dev/null 2>&1; then
+	old ".out.xml.locked"
+	flock "$T/stale/.out.xml.locked" sleep 30 &
+	holder=$!
+	i=0
+	while flock -n "$T/stale/.out.xml.locked" true && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+fi
+"$CDAIMG" build -o "$T/stale/out.xml" "$INPUT" 2>"$T/err" || fail "stale temporaries: status $?: $(cat "$T/err")"
+for n in abc123 XYZ789 000042; do
+	[ ! -e "$T/stale/.out.xml.$n" ] || fail "stale temporaries: .out.xml.$n left"
+done
+for n in .out.xml.fresh1 .other.xml.abc123 .out.xml.abc1234 out.xml.abc123 .out.xml.link12; do
+	[ -e "$T/stale/$n" ] || [ -L "$T/stale/$n" ] || fail "stale temporaries: $n removed"
+done
+if [ -n "$holder" ]; then
+	[ -e "$T/stale/.out.xml.locked" ] || fail "stale temporaries: a locked one removed"
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+fi
+grep -q "1.2.250.1.999.1.2.3.1.1" "$T/stale/out.xml" || fail "stale temporaries: output not written"
+[ $failures -eq $before ] && ok "stale temporaries of this output removed, the others kept"
+
 # --- outputs that are not regular files: written in place, never replaced ------------------------
 mkfifo "$T/fifo"
 cat "$T/fifo" >"$T/fifo.out" &

@@ -35,7 +35,7 @@ static void expect_invalid(const char *what, const cdaimg_series *s, const cdaim
 	int at = tu_find_diag(d, code, path);
 	if (st != CDAIMG_EINVALID || at < 0) {
 		tu_print_diags(d);
-		fail_msg("%s: %s, expected CDAIMG_EINVALID with %s at %s", what, cdaimg_status_str(st),
+		fail_msg("%s: %s, expected CDAIMG_EINVALID with %s at %s", what, cdaimg_status_name(st),
 		         cdaimg_diag_code_name(code), path);
 	}
 	assert_null(out);
@@ -175,13 +175,47 @@ static void check__identifiers_of_other_systems(void **state)
 	expect_invalid("a second identifier's system not an OID", &t.s, NULL, CDAIMG_D_IDENTIFIER, "uuidSerie[1].system");
 }
 
+/* The first identifier is written as a root alone: a system other than
+ * urn:dicom:uid or urn:ietf:rfc:3986 is lost, and a warning says so (issue
+ * 22: it was dropped silently). */
+static void check__first_identifier_system_not_written_warned(void **state)
+{
+	(void)state;
+	static const char *const quiet[] = {NULL, "urn:dicom:uid", "urn:ietf:rfc:3986"};
+	static const char *const lost[] = {"urn:oid:1.2.250.1.999", "http://example.org/uids", "urn:dicom:UID"};
+	cdaimg_diags *d = cdaimg_diags_new();
+	for (size_t i = 0; i < sizeof quiet / sizeof *quiet; i++) {
+		tu_series t;
+		tu_series_init(&t);
+		t.series_id.system = quiet[i];
+		t.sop_id.system = quiet[i];
+		cdaimg_diags_clear(d);
+		assert_cdaimg_ok(cdaimg_series_check(&t.s, NULL, d), d);
+		assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_WARNING), 0);
+	}
+	for (size_t i = 0; i < sizeof lost / sizeof *lost; i++) {
+		tu_series t;
+		tu_series_init(&t);
+		t.series_id.system = lost[i];
+		t.sop_id.system = lost[i];
+		cdaimg_diags_clear(d);
+		assert_cdaimg_ok(cdaimg_series_check(&t.s, NULL, d), d);
+		assert_diag(d, CDAIMG_D_IGNORED, "uuidSerie[0].system");
+		assert_diag(d, CDAIMG_D_IGNORED, "instanceSOP.uuidSOPInstance[0].system");
+		const cdaimg_diag *g = cdaimg_diags_get(d, (size_t)tu_find_diag(d, CDAIMG_D_IGNORED, "uuidSerie[0].system"));
+		assert_int_equal(g->severity, CDAIMG_SEV_WARNING);
+		assert_non_null(strstr(g->message, lost[i]));
+	}
+	cdaimg_diags_free(d);
+}
+
 static void check__value_set_membership_warning_when_not_strict(void **state)
 {
 	tu_series t;
 	tu_series_init(&t);
 	t.modality.code = "XX";
 	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
-	opts.strict = 0;
+	opts.strict_codes = 0;
 	cdaimg_diags *d = cdaimg_diags_new();
 	assert_cdaimg_ok(cdaimg_series_check(&t.s, &opts, d), d);
 	int i = tu_find_diag(d, CDAIMG_D_CODE_UNKNOWN, "code.coding[0].code");
@@ -300,13 +334,31 @@ static void check__null_arguments(void **state)
 	cdaimg_diags_free(d);
 }
 
+/* Every code up to the last has a name of its own; past it, "unknown". */
+static void check__every_diag_code_named(void **state)
+{
+	(void)state;
+	for (int i = 0; i <= CDAIMG_D_TARGET; i++) {
+		const char *name = cdaimg_diag_code_name((cdaimg_diag_code)i);
+		if (!strcmp(name, "unknown") || !*name)
+			fail_msg("diagnostic code %d has no name", i);
+		for (int k = 0; k < i; k++)
+			if (!strcmp(name, cdaimg_diag_code_name((cdaimg_diag_code)k)))
+				fail_msg("codes %d and %d are both \"%s\"", k, i, name);
+	}
+	assert_string_equal(cdaimg_diag_code_name((cdaimg_diag_code)(CDAIMG_D_TARGET + 1)), "unknown");
+	assert_string_equal(cdaimg_diag_code_name((cdaimg_diag_code)-1), "unknown");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(check__every_diag_code_named),
 		cmocka_unit_test(check__valid_series_passes),
 		cmocka_unit_test(check__bad_values_refused),
 		cmocka_unit_test(check__empty_lists_refused),
 		cmocka_unit_test(check__identifiers_of_other_systems),
+		cmocka_unit_test(check__first_identifier_system_not_written_warned),
 		cmocka_unit_test(check__value_set_membership_warning_when_not_strict),
 		cmocka_unit_test(check__fixed_series_code_is_ignored),
 		cmocka_unit_test(check__coded_value_text_is_ignored),

@@ -339,11 +339,11 @@ static void dicom__not_imaging_left_out(void **state)
 	assert_diag(d, CDAIMG_D_CODE_UNKNOWN, "$[0]");
 	cdaimg_values_free(v);
 	cdaimg_diags_clear(d);
-	o.strict = 1;
+	o.strict_modalities = 1;
 	assert_int_equal(read_text(both, &o, d, NULL), CDAIMG_EINVALID);
 	assert_msg(d, CDAIMG_SEV_ERROR, "series 1.2.4 left out");
 	cdaimg_diags_clear(d);
-	o.strict = 0;
+	o.strict_modalities = 0;
 	assert_int_equal(read_text(sr, &o, d, NULL), CDAIMG_EINVALID);
 	assert_msg(d, CDAIMG_SEV_ERROR, "no imaging series left");
 	/* a SOP class outside the value set: that instance goes */
@@ -441,7 +441,7 @@ static void dicom__json_form_errors(void **state)
 		cdaimg_diags_clear(d);
 		cdaimg_status st = read_text(cases[i].text, &o, d, NULL);
 		if (st != cases[i].st)
-			fail_msg("%s: %s", cases[i].text, cdaimg_status_str(st));
+			fail_msg("%s: %s", cases[i].text, cdaimg_status_name(st));
 		bool at = false;
 		for (size_t k = 0; k < cdaimg_diags_count(d); k++)
 			at |= !strcmp(cdaimg_diags_get(d, k)->path, cases[i].path);

@@ -297,14 +297,14 @@ static void build_reports(const cdaimg_document_header *h, int strict, cdaimg_st
 	fx_study f;
 	fx_study_init(&f, 1);
 	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
-	opts.strict = strict;
+	opts.strict_codes = strict;
 	cdaimg_diags *d = cdaimg_diags_new();
 	xmlDocPtr doc = NULL;
 	cdaimg_status st = cdaimg_document_build(&doc, &f.s, 1, h, &opts, d);
 	if (st != status || tu_find_diag(d, code, path) < 0 ||
 	    cdaimg_diags_get(d, (size_t)tu_find_diag(d, code, path))->severity != sev) {
 		tu_print_diags(d);
-		fail_msg("%s: status %s, expected %s", path, cdaimg_status_str(st), cdaimg_status_str(status));
+		fail_msg("%s: status %s, expected %s", path, cdaimg_status_name(st), cdaimg_status_name(status));
 	}
 	assert_true(status == CDAIMG_OK ? doc != NULL : doc == NULL);
 	xmlFreeDoc(doc);
@@ -380,6 +380,111 @@ static void document__bad_header_reported(void **state)
 	assert_diag(d, CDAIMG_D_DATE, "header.patient_birth");
 	assert_diag(d, CDAIMG_D_IDENTIFIER, "header.document_id_root");
 	assert_diag(d, CDAIMG_D_REQUIRED, "header.title");
+	cdaimg_diags_free(d);
+}
+
+/* The RPPS and FINESS numbers are checked as docs/input.md says (11 digits;
+ * 9 characters), without their prefix: anything else was written as given
+ * ("12 <script>" built and validated; "1234567890" came back from
+ * extraction as "234567890"). */
+static void document__header_numbers_checked(void **state)
+{
+	(void)state;
+	fx_study f;
+	fx_study_init(&f, 1);
+	static const char *const bad_rpps[] = {"12 <script>", "810001234567", "1000123456", "1000123456X",
+	                                       "10001234567 ", "100012345678"};
+	static const char *const bad_finess[] = {"1234567890", "75000000", "75000000C", "2a0000001", "750 00001"};
+	cdaimg_diags *d = cdaimg_diags_new();
+	for (size_t i = 0; i < sizeof bad_rpps / sizeof *bad_rpps; i++) {
+		cdaimg_document_header h = sample_copy();
+		h.author_rpps = bad_rpps[i];
+		xmlDocPtr doc = (xmlDocPtr)1;
+		cdaimg_diags_clear(d);
+		if (cdaimg_document_build(&doc, &f.s, 1, &h, NULL, d) != CDAIMG_EINVALID)
+			fail_msg("author_rpps \"%s\" accepted", bad_rpps[i]);
+		assert_null(doc);
+		assert_diag(d, CDAIMG_D_IDENTIFIER, "header.author_rpps");
+		assert_int_equal(cdaimg_diags_count(d), 1);
+	}
+	for (size_t i = 0; i < sizeof bad_finess / sizeof *bad_finess; i++) {
+		cdaimg_document_header h = sample_copy();
+		h.organization_id = bad_finess[i];
+		xmlDocPtr doc = (xmlDocPtr)1;
+		cdaimg_diags_clear(d);
+		if (cdaimg_document_build(&doc, &f.s, 1, &h, NULL, d) != CDAIMG_EINVALID)
+			fail_msg("organization_id \"%s\" accepted", bad_finess[i]);
+		assert_diag(d, CDAIMG_D_IDENTIFIER, "header.organization_id");
+	}
+	/* a number of its length comes back exactly, a Corsican FINESS included */
+	static const char *const finess[] = {"234567890", "2A0000001", "2B0123456"};
+	for (size_t i = 0; i < sizeof finess / sizeof *finess; i++) {
+		cdaimg_document_header h = sample_copy();
+		h.organization_id = finess[i];
+		h.author_rpps = "00000000001";
+		xmlDocPtr doc = NULL;
+		cdaimg_diags_clear(d);
+		assert_cdaimg_ok(cdaimg_document_build(&doc, &f.s, 1, &h, NULL, d), d);
+		cdaimg_document_header *back = NULL;
+		assert_cdaimg_ok(cdaimg_extract_header(&back, doc, d), d);
+		assert_string_equal(back->organization_id, finess[i]);
+		assert_string_equal(back->author_rpps, "00000000001");
+		cdaimg_free(back);
+		xmlFreeDoc(doc);
+	}
+	cdaimg_diags_free(d);
+}
+
+/* A header value longer than a value may be (docs/input.md: 1 MiB) is
+ * refused, naming the field; one of exactly 1 MiB builds and reads back. */
+static void document__header_value_too_long(void **state)
+{
+	(void)state;
+	fx_study f;
+	fx_study_init(&f, 1);
+	size_t n = (size_t)1 << 20;
+	char *big = malloc(n + 2);
+	assert_non_null(big);
+	memset(big, 'A', n + 1);
+	big[n + 1] = '\0';
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_document_header h = sample_copy();
+	h.patient_family = big;
+	xmlDocPtr doc = (xmlDocPtr)1;
+	assert_int_equal(cdaimg_document_build(&doc, &f.s, 1, &h, NULL, d), CDAIMG_EINVALID);
+	assert_diag(d, CDAIMG_D_TEXT, "header.patient_family");
+	/* an OID as long is refused once, as too long */
+	for (size_t i = 0; i < n; i += 2)
+		memcpy(big + i, "1.", 2);
+	big[n + 1] = '\0';
+	big[n] = '1';
+	h = sample_copy();
+	h.document_id_root = big;
+	cdaimg_diags_clear(d);
+	assert_int_equal(cdaimg_document_build(&doc, &f.s, 1, &h, NULL, d), CDAIMG_EINVALID);
+	assert_diag(d, CDAIMG_D_TEXT, "header.document_id_root");
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	/* 1 MiB exactly: built, and read back whole */
+	memset(big, 'A', n);
+	big[n] = '\0';
+	h = sample_copy();
+	h.patient_family = big;
+	cdaimg_diags_clear(d);
+	doc = NULL;
+	assert_cdaimg_ok(cdaimg_document_build(&doc, &f.s, 1, &h, NULL, d), d);
+	xmlChar *text = NULL;
+	int len = 0;
+	xmlDocDumpMemory(doc, &text, &len);
+	xmlDocPtr back = NULL;
+	assert_cdaimg_ok(cdaimg_doc_read_memory(&back, (const char *)text, (size_t)len, "back", d), d);
+	cdaimg_document_header *hb = NULL;
+	assert_cdaimg_ok(cdaimg_extract_header(&hb, back, d), d);
+	assert_string_equal(hb->patient_family, big);
+	cdaimg_free(hb);
+	xmlFreeDoc(back);
+	xmlFree(text);
+	xmlFreeDoc(doc);
+	free(big);
 	cdaimg_diags_free(d);
 }
 
@@ -545,7 +650,7 @@ static char *build_done(void *arg, cdaimg_status st)
 	if (st != CDAIMG_OK && st != CDAIMG_ENOMEM)
 		tu_print_diags(a->d);
 	if (st != CDAIMG_OK && a->doc)
-		oom_problem("document_build: %s with a document", cdaimg_status_str(st));
+		oom_problem("document_build: %s with a document", cdaimg_status_name(st));
 	char *out = st == CDAIMG_OK ? oom_dump(a->doc, NULL) : NULL;
 	xmlFreeDoc(a->doc);
 	cdaimg_diags_free(a->d);
@@ -635,6 +740,8 @@ int main(void)
 		cmocka_unit_test(document__codes_checked_against_their_value_sets),
 		cmocka_unit_test(document__deterministic),
 		cmocka_unit_test(document__bad_header_reported),
+		cmocka_unit_test(document__header_numbers_checked),
+		cmocka_unit_test(document__header_value_too_long),
 		cmocka_unit_test(document__bad_study_reported_with_paths),
 		cmocka_unit_test(document__args),
 		cmocka_unit_test(document__header_has_no_hidden_defaults),

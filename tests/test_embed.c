@@ -557,7 +557,7 @@ static char *put_done(void *arg, cdaimg_status st)
 	put_arg *a = arg;
 	char *now = oom_dump(a->doc, NULL);
 	if (st != CDAIMG_OK && strcmp(a->orig, now))
-		oom_problem("put_studies: %s and the document changed", cdaimg_status_str(st));
+		oom_problem("put_studies: %s and the document changed", cdaimg_status_name(st));
 	if (st != CDAIMG_OK) {
 		free(now);
 		now = NULL;

@@ -30,11 +30,17 @@
 	"<act classCode=\"ACT\" moodCode=\"EVN\"><templateId root=\"1.2.840.10008.9.16\"/>"       \
 	"<id root=\"" root "\"/><code code=\"113014\" " DCM "/>"
 
-/* Extract @p xml; the call must succeed. */
+/* Extract @p xml; the call must read it, and say CDAIMG_EINVALID exactly when
+ * it reported an error. */
 static cdaimg_values *extract(const char *xml, cdaimg_diags *d)
 {
 	cdaimg_values *v = NULL;
-	assert_cdaimg_ok(cdaimg_extract_memory(&v, xml, strlen(xml), d), d);
+	cdaimg_status st = cdaimg_extract_memory(&v, xml, strlen(xml), d);
+	bool errors = cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR) > 0;
+	if (!errors)
+		assert_cdaimg_ok(st, d);
+	else
+		assert_int_equal(st, CDAIMG_EINVALID);
 	assert_non_null(v);
 	return v;
 }
@@ -231,6 +237,52 @@ static void extract__bad_uid_reported(void **state)
 	                 CDAIMG_SEV_WARNING);
 	cdaimg_values_free(v);
 	cdaimg_diags_free(d);
+}
+
+/* D3: a statusCode the build would refuse (a code that is no ActStatus, a
+ * nullFlavor) is an error, and nothing is read for it (issue 22: "bogus"
+ * came back as the statut without an error). */
+static void extract__status_the_build_refuses(void **state)
+{
+	(void)state;
+	static const char *const bad[][2] = {
+		{"<statusCode code=\"bogus\"/>", "is not an HL7 ActStatus code"},
+		{"<statusCode nullFlavor=\"UNK\"/>", "nullFlavor"},
+		{"<statusCode code=\"Completed\"/>", "is not an HL7 ActStatus code"},
+		{"<statusCode/>", "no code attribute"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char xml[2048];
+		snprintf(xml, sizeof xml,
+		         HL7_OPEN SERIES_OPEN("1.2.3.1") SOP_OPEN("1.2.3.1.1") SOP_CODE "%s" LINK(RS("1.2.3.1", "1.2.3.1.1"))
+		                 SOP_CLOSE "</act>" HL7_CLOSE,
+		         bad[i][0]);
+		cdaimg_diags *d = cdaimg_diags_new();
+		cdaimg_values *v = extract(xml, d);
+		const cdaimg_series *s = only_series(v);
+		assert_null(s->instances[0].status);
+		const cdaimg_diag *g = diag_at(d, CDAIMG_D_EXTRACT, "/section/act/entryRelationship/observation/statusCode");
+		assert_int_equal(g->severity, CDAIMG_SEV_ERROR);
+		if (!strstr(g->message, bad[i][1]))
+			fail_msg("%s: %s", bad[i][0], g->message);
+		cdaimg_values_free(v);
+		cdaimg_diags_free(d);
+	}
+	/* every ActStatus code is read as it is */
+	static const char *const good[] = {"aborted", "active", "cancelled", "completed", "held", "new", "suspended"};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char xml[2048];
+		snprintf(xml, sizeof xml,
+		         HL7_OPEN SERIES_OPEN("1.2.3.1") SOP_OPEN("1.2.3.1.1") SOP_CODE
+		         "<statusCode code=\"%s\"/>" LINK(RS("1.2.3.1", "1.2.3.1.1")) SOP_CLOSE "</act>" HL7_CLOSE,
+		         good[i]);
+		cdaimg_diags *d = cdaimg_diags_new();
+		cdaimg_values *v = extract(xml, d);
+		assert_string_equal(only_series(v)->instances[0].status, good[i]);
+		assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_WARNING), 0);
+		cdaimg_values_free(v);
+		cdaimg_diags_free(d);
+	}
 }
 
 /* D1: the modality is the qualifier named 121139, else any qualifier's value,
@@ -840,9 +892,10 @@ static cdaimg_status extract_call(void *arg)
 static char *extract_done(void *arg, cdaimg_status st)
 {
 	extract_arg *a = arg;
-	if (st != CDAIMG_OK && a->v)
-		oom_problem("extraction: %s with values", cdaimg_status_str(st));
-	char *out = st == CDAIMG_OK ? outcome(a->v, a->d) : NULL;
+	bool read = st == CDAIMG_OK || st == CDAIMG_EINVALID;
+	if (!read && a->v)
+		oom_problem("extraction: %s with values", cdaimg_status_name(st));
+	char *out = read ? outcome(a->v, a->d) : NULL;
 	cdaimg_values_free(a->v);
 	cdaimg_diags_free(a->d);
 	return out;
@@ -853,7 +906,7 @@ static char *extract_done(void *arg, cdaimg_status st)
  * where cdaimg cannot see it (link_kind_infer reads a failed allocation as
  * "no kind"), at most @p max_unseen times, returns exactly what a run without
  * failure returns. */
-static void extract_failing(xmlDocPtr doc, const char *xml, long max_unseen)
+static void extract_failing(xmlDocPtr doc, const char *xml, long max_unseen, cdaimg_status final)
 {
 	extract_arg a = {doc, xml, NULL, NULL};
 	const oom_case c = {.name = doc ? "cdaimg_extract_doc" : "cdaimg_extract_memory",
@@ -861,7 +914,7 @@ static void extract_failing(xmlDocPtr doc, const char *xml, long max_unseen)
 	                    .setup = extract_setup,
 	                    .call = extract_call,
 	                    .done = extract_done,
-	                    .final = CDAIMG_OK,
+	                    .final = final,
 	                    .max_unseen = max_unseen};
 	assert_true(oom_run(&c) > 10);
 }
@@ -872,14 +925,14 @@ static void extract__out_of_memory(void **state)
 	cdaimg_global_init();
 	xmlDocPtr doc = NULL;
 	assert_cdaimg_ok(cdaimg_doc_read_file(&doc, tu_src("tests/data/IMG_CR_IMG_2024.01.xml"), NULL), NULL);
-	extract_failing(doc, NULL, 3); /* link_kind_infer, once per link with "requestType=WADO " */
+	extract_failing(doc, NULL, 3, CDAIMG_OK); /* link_kind_infer, once per link with "requestType=WADO " */
 	xmlFreeDoc(doc);
 	const char *xml = HL7_OPEN "<text><content ID=\"s1\">a<br/>b</content></text>" SERIES_OPEN("1.2.03")
 		"<text><reference value=\"#s1\"/></text><effectiveTime value=\"20230229\"/>"
 		SOP_OPEN("1.2.3.1.1") SOP_CODE LINK("https://h.example.org/wado?requestType=WADO&amp;seriesUID=1.2.3.9")
 		SOP_CLOSE "</act>" SERIES_OPEN("1.2.3.2") "<text><reference value=\"#none\"/></text></act>" HL7_CLOSE;
 	assert_cdaimg_ok(cdaimg_doc_read_memory(&doc, xml, strlen(xml), NULL, NULL), NULL);
-	extract_failing(doc, NULL, 0);
+	extract_failing(doc, NULL, 0, CDAIMG_EINVALID); /* a UID and a date reported */
 	xmlFreeDoc(doc);
 }
 
@@ -892,7 +945,7 @@ static void extract__out_of_memory_while_parsing(void **state)
 	(void)state;
 	cdaimg_global_init();
 	const char *xml = HL7_OPEN SERIES_OPEN("1.2.3.1") SOP("1.2.3.1.1", "1.2.3.1") "</act>" HL7_CLOSE;
-	extract_failing(NULL, xml, 0);
+	extract_failing(NULL, xml, 0, CDAIMG_OK);
 }
 
 int main(void)
@@ -905,6 +958,7 @@ int main(void)
 		cmocka_unit_test(extract__test_series_fields),
 		cmocka_unit_test(extract__identifiers),
 		cmocka_unit_test(extract__bad_uid_reported),
+		cmocka_unit_test(extract__status_the_build_refuses),
 		cmocka_unit_test(extract__modality_forms),
 		cmocka_unit_test(extract__dates),
 		cmocka_unit_test(extract__frames),

@@ -75,7 +75,11 @@ static xmlDocPtr build(const cdaimg_document_header *h)
 static cdaimg_document_header *read_back(xmlDocPtr doc, cdaimg_diags *d)
 {
 	cdaimg_document_header *h = NULL;
-	assert_cdaimg_ok(cdaimg_extract_header(&h, doc, d), d);
+	cdaimg_status st = cdaimg_extract_header(&h, doc, d);
+	if (cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR))
+		assert_int_equal(st, CDAIMG_EINVALID);
+	else
+		assert_cdaimg_ok(st, d);
 	assert_non_null(h);
 	return h;
 }
@@ -115,7 +119,7 @@ static void header__round_trip(void **state)
 	for (size_t i = 0; i < 3; i++)
 		assert_same_concept(&full.contraindications[i], &h->contraindications[i]);
 	rebuilt_same(doc, h);
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	xmlFreeDoc(doc);
 	cdaimg_diags_free(d);
 }
@@ -146,7 +150,7 @@ static void header__sample_values(void **state)
 	assert_int_equal(h->n_contraindications, 0);
 	assert_null(h->contraindications);
 	rebuilt_same(doc, h);
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	xmlFreeDoc(doc);
 	cdaimg_diags_free(d);
 }
@@ -216,7 +220,51 @@ static void header__refused_values_left_out(void **state)
 	assert_diag(d, CDAIMG_D_REQUIRED, "header.patient_gender");
 	assert_diag(d, CDAIMG_D_REQUIRED, "header.patient_birth");
 	assert_diag(d, CDAIMG_D_REQUIRED, "header.author_rpps");
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
+	xmlFreeDoc(doc);
+	cdaimg_diags_free(d);
+}
+
+/* The RPPS and FINESS numbers come back without exactly the prefix the
+ * build writes; an extension that is not the prefix and the number is
+ * reported and left out ("1234567890" written as given used to come back as
+ * "234567890", "12 <script>" as is). */
+static void header__numbers_read_exactly(void **state)
+{
+	(void)state;
+	xmlDocPtr doc = build(&full);
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_document_header *h = read_back(doc, d);
+	assert_string_equal(h->author_rpps, "10001234567");
+	assert_string_equal(h->organization_id, "750000001");
+	cdaimg_document_header_free(h);
+	const char *author = "/cda:ClinicalDocument/cda:author/cda:assignedAuthor/cda:id";
+	const char *custodian = "/cda:ClinicalDocument/cda:custodian/cda:assignedCustodian/"
+	                        "cda:representedCustodianOrganization/cda:id";
+	static const char *const bad_rpps[] = {"12 <script>", "10001234567", "9100012345678", "91000123456x"};
+	for (size_t i = 0; i < sizeof bad_rpps / sizeof *bad_rpps; i++) {
+		set_attr(doc, author, "extension", bad_rpps[i]);
+		cdaimg_diags_clear(d);
+		h = read_back(doc, d);
+		expect_diag(d, CDAIMG_SEV_ERROR, DOC "/author/assignedAuthor/id", "is not the author's RPPS number");
+		assert_null(h->author_rpps);
+		cdaimg_document_header_free(h);
+	}
+	set_attr(doc, author, "extension", "800000000001");
+	set_attr(doc, custodian, "extension", "234567890");
+	cdaimg_diags_clear(d);
+	h = read_back(doc, d);
+	expect_diag(d, CDAIMG_SEV_ERROR, DOC "/custodian/assignedCustodian/representedCustodianOrganization/id",
+	            "is not the FINESS number");
+	assert_null(h->organization_id);
+	assert_string_equal(h->author_rpps, "00000000001");
+	cdaimg_document_header_free(h);
+	set_attr(doc, custodian, "extension", "12A0000001");
+	cdaimg_diags_clear(d);
+	h = read_back(doc, d);
+	assert_int_equal(cdaimg_diags_count(d), 0);
+	assert_string_equal(h->organization_id, "2A0000001");
+	cdaimg_document_header_free(h);
 	xmlFreeDoc(doc);
 	cdaimg_diags_free(d);
 }
@@ -268,7 +316,7 @@ static void header__coded_values_read_back(void **state)
 	assert_int_equal(cdaimg_document_build(&again, &f.s, 1, h, NULL, d), CDAIMG_EINVALID);
 	assert_diag(d, CDAIMG_D_REQUIRED, "header.anatomical_site");
 	assert_diag(d, CDAIMG_D_CODE_UNKNOWN, "header.contraindications[1].coding[0].code");
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	xmlFreeDoc(doc);
 
 	/* a site with a nullFlavor (documents of cdaimg before issue 18): none */
@@ -279,7 +327,7 @@ static void header__coded_values_read_back(void **state)
 	h = read_back(doc, d);
 	assert_int_equal(cdaimg_diags_count(d), 0);
 	assert_int_equal(h->anatomical_site.n_codings, 0);
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	xmlFreeDoc(doc);
 	cdaimg_diags_free(d);
 }
@@ -299,7 +347,7 @@ static void header__other_roots_and_missing_parts(void **state)
 		assert_null(field(h, i));
 	assert_int_equal(h->anatomical_site.n_codings, 0);
 	assert_int_equal(h->n_contraindications, 0);
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	xmlFreeDoc(doc);
 
 	static const char bare[] = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title> </title>"
@@ -313,7 +361,7 @@ static void header__other_roots_and_missing_parts(void **state)
 		if (field(h, i) != h->patient_family)
 			assert_null(field(h, i)); /* the blank title included */
 	assert_string_equal(h->patient_family, "DURAND");
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	xmlFreeDoc(doc);
 
 	assert_int_equal(cdaimg_extract_header(NULL, NULL, d), CDAIMG_EARG);
@@ -326,28 +374,28 @@ static void header__json_both_ways(void **state)
 	(void)state;
 	cdaimg_diags *d = cdaimg_diags_new();
 	char *text = NULL;
-	assert_cdaimg_ok(cdaimg_json_write_header(&text, &full, 0, d), d);
+	assert_cdaimg_ok(cdaimg_json_write_header(&text, &full, NULL, d), d);
 	cdaimg_document_header *h = NULL;
-	assert_cdaimg_ok(cdaimg_json_read_header(&h, text, strlen(text), CDAIMG_JSON_STRICT, d), d);
+	assert_cdaimg_ok(cdaimg_json_read_header(&h, text, strlen(text), &(cdaimg_json_options){.strict_members = 1}, d), d);
 	for (size_t i = 0; i < N_FIELDS; i++)
 		assert_string_equal(field(h, i), field(&full, i));
 	assert_same_concept(&full.anatomical_site, &h->anatomical_site);
 	assert_int_equal(h->n_contraindications, 3);
 	for (size_t i = 0; i < 3; i++)
 		assert_same_concept(&full.contraindications[i], &h->contraindications[i]);
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	cdaimg_free(text);
 	/* NULL fields are left out; members in the order of the struct */
 	cdaimg_document_header some = {.title = "T", .patient_birth = "1961-07-14"};
-	assert_cdaimg_ok(cdaimg_json_write_header(&text, &some, CDAIMG_JSON_COMPACT, d), d);
+	assert_cdaimg_ok(cdaimg_json_write_header(&text, &some, &(cdaimg_json_options){.compact = 1}, d), d);
 	assert_string_equal(text, "{\"title\":\"T\",\"patient_birth\":\"1961-07-14\"}\n");
 	cdaimg_free(text);
 	/* broken UTF-8 is named */
 	some.patient_family = "\xC3(";
-	assert_int_equal(cdaimg_json_write_header(&text, &some, 0, d), CDAIMG_EINVALID);
+	assert_int_equal(cdaimg_json_write_header(&text, &some, NULL, d), CDAIMG_EINVALID);
 	assert_null(text);
 	assert_true(tu_find_diag(d, CDAIMG_D_TEXT, "patient_family") >= 0);
-	assert_int_equal(cdaimg_json_write_header(&text, NULL, 0, d), CDAIMG_EARG);
+	assert_int_equal(cdaimg_json_write_header(&text, NULL, NULL, d), CDAIMG_EARG);
 	cdaimg_diags_free(d);
 }
 
@@ -357,6 +405,7 @@ int main(void)
 		cmocka_unit_test(header__round_trip),
 		cmocka_unit_test(header__sample_values),
 		cmocka_unit_test(header__refused_values_left_out),
+		cmocka_unit_test(header__numbers_read_exactly),
 		cmocka_unit_test(header__coded_values_read_back),
 		cmocka_unit_test(header__other_roots_and_missing_parts),
 		cmocka_unit_test(header__json_both_ways),

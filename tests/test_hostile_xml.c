@@ -198,10 +198,10 @@ static xmlDocPtr hostile(const char *name, const char *xml, size_t len, want w)
 		fail_msg("%s: the parse grew the process by %ld kB", name, max_rss_kb() - rss0);
 	if (w == WANT_OK && st != CDAIMG_OK) {
 		tu_print_diags(d);
-		fail_msg("%s: expected a document, got %s", name, cdaimg_status_str(st));
+		fail_msg("%s: expected a document, got %s", name, cdaimg_status_name(st));
 	}
 	if (w == WANT_PARSE_ERROR && st != CDAIMG_EPARSE)
-		fail_msg("%s: expected CDAIMG_EPARSE, got %s", name, cdaimg_status_str(st));
+		fail_msg("%s: expected CDAIMG_EPARSE, got %s", name, cdaimg_status_name(st));
 	if (st == CDAIMG_EPARSE)
 		assert_diag(d, CDAIMG_D_XML, NULL);
 	assert_true(st == CDAIMG_OK || st == CDAIMG_EPARSE);
@@ -235,11 +235,11 @@ static xmlDocPtr hostile(const char *name, const char *xml, size_t len, want w)
 	if (biggest_refused)
 		fail_msg("%s: schema validation expands the document's entities (asked for %zu bytes at once for "
 		         "a %zu-byte input; status %s)",
-		         name, biggest_refused, len, cdaimg_status_str(st3));
+		         name, biggest_refused, len, cdaimg_status_name(st3));
 	if (st == CDAIMG_EPARSE)
 		assert_int_equal(st3, CDAIMG_EPARSE);
 	else
-		assert_true(st3 == CDAIMG_OK || st3 == CDAIMG_ENOTVALID);
+		assert_true(st3 == CDAIMG_OK || st3 == CDAIMG_ENONCONFORMANT);
 	assert_no_secret(NULL, d);
 	/* validated while read: refused whenever the parse is, never an expansion */
 	cdaimg_diags_clear(d);
@@ -252,8 +252,8 @@ static xmlDocPtr hostile(const char *name, const char *xml, size_t len, want w)
 	if (biggest_refused)
 		fail_msg("%s: streaming validation asked for %zu bytes at once (input: %zu)", name, biggest_refused, len);
 	if (st == CDAIMG_EPARSE && st5 != CDAIMG_EPARSE)
-		fail_msg("%s: the parse refuses it, streaming validation gives %s", name, cdaimg_status_str(st5));
-	assert_true(st5 == CDAIMG_OK || st5 == CDAIMG_ENOTVALID || st5 == CDAIMG_EPARSE);
+		fail_msg("%s: the parse refuses it, streaming validation gives %s", name, cdaimg_status_name(st5));
+	assert_true(st5 == CDAIMG_OK || st5 == CDAIMG_ENONCONFORMANT || st5 == CDAIMG_EPARSE);
 	if (st5 == CDAIMG_EPARSE)
 		assert_diag(d, CDAIMG_D_XML, NULL);
 	assert_no_secret(NULL, d);
@@ -267,7 +267,7 @@ static xmlDocPtr hostile(const char *name, const char *xml, size_t len, want w)
 	if (st == CDAIMG_EPARSE)
 		assert_int_equal(st4, CDAIMG_EPARSE);
 	else
-		assert_int_equal(st4, CDAIMG_OK);
+		assert_int_equal(st4, cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR) ? CDAIMG_EINVALID : CDAIMG_OK);
 	assert_no_secret(NULL, d);
 	cdaimg_values_free(v);
 	assert_no_connection();
@@ -609,7 +609,7 @@ static char *description_text(const char *div)
 	cdaimg_status st = cdaimg_series_to_string(&xml, NULL, &t.s, NULL, d);
 	if (st != CDAIMG_OK) {
 		tu_print_diags(d);
-		fail_msg("%s: %s", div, cdaimg_status_str(st));
+		fail_msg("%s: %s", div, cdaimg_status_name(st));
 	}
 	cdaimg_diags_free(d);
 	return xml;
@@ -660,7 +660,7 @@ static char *div_done(void *arg, cdaimg_status st)
 {
 	div_arg *a = arg;
 	if (tu_find_diag(a->d, CDAIMG_D_NARRATIVE, NULL) >= 0)
-		oom_problem("the div: %s, called malformed", cdaimg_status_str(st));
+		oom_problem("the div: %s, called malformed", cdaimg_status_name(st));
 	a->at_div += st == CDAIMG_ENOMEM && tu_find_diag(a->d, CDAIMG_D_NOMEM, "description.div") >= 0;
 	cdaimg_diags_free(a->d);
 	return NULL;
@@ -682,6 +682,62 @@ static void narrative_div_out_of_memory(void **state)
 	                    .max_unseen = -1};
 	oom_run(&c);
 	assert_true(a.at_div > 5); /* the parse of the div ran out of memory, reported at the div */
+}
+
+/* One verdict for one input (issue 22), whichever reader: the parse (memory
+ * and file), the validation (tree and stream) and the extraction refuse a
+ * NUL byte anywhere, content after the root element, and a reference to an
+ * entity declared nowhere (an external DTD, never loaded, might declare it:
+ * extraction read "1.2.3&leak;" as "1.2.3", the tree validation failed
+ * internally, the stream refused it). */
+static void one_verdict_for_every_reader(void **state)
+{
+	(void)state;
+	static const char doc[] = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>";
+	static const char *const tails[] = {"\0", "\n\0\n", "\0<x/>", "\0junk", "junk", "<x/>", "\n<?pi?>\0"};
+	static const size_t tail_len[] = {1, 3, 5, 5, 4, 4, 9};
+	for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+		char xml[256];
+		memcpy(xml, doc, sizeof doc - 1);
+		memcpy(xml + sizeof doc - 1, tails[i], tail_len[i]);
+		char name[32];
+		snprintf(name, sizeof name, "trailing-%zu", i);
+		xmlFreeDoc(hostile(name, xml, sizeof doc - 1 + tail_len[i], WANT_PARSE_ERROR));
+	}
+	/* a NUL in a document of several chunks, far from the start */
+	size_t n = 200000;
+	char *big = malloc(n);
+	assert_non_null(big);
+	memset(big, ' ', n);
+	memcpy(big, doc, sizeof doc - 1);
+	big[150000] = '\0';
+	xmlFreeDoc(hostile("nul-far", big, n, WANT_PARSE_ERROR));
+	free(big);
+	/* a NUL inside the document was refused already */
+	xmlFreeDoc(hostile("nul-inside", "<a>\0</a>", 8, WANT_PARSE_ERROR));
+	/* undeclared entities under an external DTD, in an attribute and in text */
+	hostile_str("undeclared-in-attribute",
+	            "<!DOCTYPE act SYSTEM \"cda.dtd\"><act xmlns=\"urn:hl7-org:v3\">"
+	            "<id root=\"1.2.3&leak;\"/></act>",
+	            WANT_PARSE_ERROR);
+	hostile_str("undeclared-in-text",
+	            "<!DOCTYPE act SYSTEM \"cda.dtd\"><act xmlns=\"urn:hl7-org:v3\"><text>&leak;</text></act>",
+	            WANT_PARSE_ERROR);
+	/* the message names the entity and its line */
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_values *v = NULL;
+	static const char leak[] = "<!DOCTYPE act SYSTEM \"cda.dtd\">\n<act xmlns=\"urn:hl7-org:v3\">\n"
+	                           "<id root=\"1.2.3&leak;\"/></act>";
+	assert_int_equal(cdaimg_extract_memory(&v, leak, sizeof leak - 1, d), CDAIMG_EPARSE);
+	assert_null(v);
+	assert_int_equal(cdaimg_diags_count(d), 1);
+	assert_int_equal(cdaimg_diags_get(d, 0)->line, 3);
+	assert_non_null(strstr(cdaimg_diags_get(d, 0)->message, "the entity 'leak'"));
+	cdaimg_diags_free(d);
+	/* white space after the root, and a plain DOCTYPE, stay fine */
+	hostile_str("trailing-blanks", "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>\n \t\r\n", WANT_OK);
+	hostile_str("doctype-alone", "<!DOCTYPE act SYSTEM \"cda.dtd\"><act xmlns=\"urn:hl7-org:v3\">&amp;</act>",
+	            WANT_OK);
 }
 
 /* F13: what libxml2 raises while cdaimg parses (encoding conversion errors
@@ -744,6 +800,7 @@ int main(void)
 		cmocka_unit_test(narrative_div_declared_encoding),
 		cmocka_unit_test(narrative_div_out_of_memory),
 		cmocka_unit_test(parse_messages_not_on_stderr),
+		cmocka_unit_test(one_verdict_for_every_reader),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "testutil.h"
-#include "values.h"
+#include "values_int.h"
 
 /* The example of INPUT.md. */
 static const char example[] =
@@ -39,7 +39,7 @@ static const char example[] =
 static cdaimg_values *read_ok(const char *text, cdaimg_diags *d)
 {
 	cdaimg_values *v = NULL;
-	assert_cdaimg_ok(cdaimg_json_read(&v, text, strlen(text), 0, d), d);
+	assert_cdaimg_ok(cdaimg_json_read(&v, text, strlen(text), NULL, d), d);
 	assert_non_null(v);
 	return v;
 }
@@ -50,7 +50,7 @@ static void expect_one_error(cdaimg_diags *d, cdaimg_status st, cdaimg_status st
 {
 	if (st != status) {
 		tu_print_diags(d);
-		fail_msg("status %s, expected %s", cdaimg_status_str(st), cdaimg_status_str(status));
+		fail_msg("status %s, expected %s", cdaimg_status_name(st), cdaimg_status_name(status));
 	}
 	assert_diag(d, code, path);
 	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 1);
@@ -62,7 +62,7 @@ static void read_fails(const char *text, cdaimg_status status, cdaimg_diag_code 
 {
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_values *v = (cdaimg_values *)1;
-	cdaimg_status st = cdaimg_json_read(&v, text, strlen(text), 0, d);
+	cdaimg_status st = cdaimg_json_read(&v, text, strlen(text), NULL, d);
 	assert_null(v);
 	expect_one_error(d, st, status, code, path);
 }
@@ -152,7 +152,7 @@ static void json__syntax_errors_give_line_and_column(void **state)
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_values *v = NULL;
 	const char *text = "{\n  \"resourceType\": \"FrSerieImagerie\",\n  \"date\": ,\n}";
-	assert_int_equal(cdaimg_json_read(&v, text, strlen(text), 0, d), CDAIMG_EPARSE);
+	assert_int_equal(cdaimg_json_read(&v, text, strlen(text), NULL, d), CDAIMG_EPARSE);
 	const cdaimg_diag *g = only_diag(d);
 	assert_int_equal(g->code, CDAIMG_D_JSON);
 	assert_int_equal(g->line, 3);
@@ -173,7 +173,7 @@ static void json__empty_input(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		cdaimg_diags *d = cdaimg_diags_new();
 		cdaimg_values *v = NULL;
-		assert_int_equal(cdaimg_json_read(&v, texts[i], strlen(texts[i]), 0, d), CDAIMG_EPARSE);
+		assert_int_equal(cdaimg_json_read(&v, texts[i], strlen(texts[i]), NULL, d), CDAIMG_EPARSE);
 		assert_null(v);
 		const cdaimg_diag *g = only_diag(d);
 		assert_int_equal(g->code, CDAIMG_D_JSON);
@@ -181,14 +181,14 @@ static void json__empty_input(void **state)
 		assert_string_equal(g->message, "empty input");
 		cdaimg_diags_clear(d);
 		cdaimg_document_header *h = NULL;
-		assert_int_equal(cdaimg_json_read_header(&h, texts[i], strlen(texts[i]), 0, d), CDAIMG_EPARSE);
+		assert_int_equal(cdaimg_json_read_header(&h, texts[i], strlen(texts[i]), NULL, d), CDAIMG_EPARSE);
 		assert_string_equal(only_diag(d)->message, "empty input");
 		cdaimg_diags_free(d);
 	}
 	/* a NUL byte is not white space */
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_values *v = NULL;
-	assert_int_equal(cdaimg_json_read(&v, "\0", 1, 0, d), CDAIMG_EPARSE);
+	assert_int_equal(cdaimg_json_read(&v, "\0", 1, NULL, d), CDAIMG_EPARSE);
 	assert_string_not_equal(only_diag(d)->message, "empty input");
 	cdaimg_diags_free(d);
 }
@@ -207,11 +207,11 @@ static void json__encoding_duplicates_and_numbers_are_errors(void **state)
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_values *v = NULL;
 	const char *bad = "{\"date\":\"\xE9t\xE9\"}";
-	assert_int_equal(cdaimg_json_read(&v, bad, strlen(bad), 0, d), CDAIMG_EPARSE);
+	assert_int_equal(cdaimg_json_read(&v, bad, strlen(bad), NULL, d), CDAIMG_EPARSE);
 	assert_non_null(strstr(only_diag(d)->message, "not UTF-8: unable to decode byte 0xe9"));
 	cdaimg_diags_clear(d);
 	const char *nul = "{\"date\":\"a\\u0000\"}";
-	assert_int_equal(cdaimg_json_read(&v, nul, strlen(nul), 0, d), CDAIMG_EPARSE);
+	assert_int_equal(cdaimg_json_read(&v, nul, strlen(nul), NULL, d), CDAIMG_EPARSE);
 	assert_non_null(strstr(only_diag(d)->message, "a string holds \\u0000, which XML cannot carry"));
 	cdaimg_diags_free(d);
 }
@@ -244,7 +244,7 @@ static void json__wrong_types_name_the_json_path(void **state)
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_values *v = NULL;
 	const char *t = "{\"resourceType\":\"FrSerieImagerie\",\"instanceSOP\":{\"statut\":[]}}";
-	assert_int_equal(cdaimg_json_read(&v, t, strlen(t), 0, d), CDAIMG_EINVALID);
+	assert_int_equal(cdaimg_json_read(&v, t, strlen(t), NULL, d), CDAIMG_EINVALID);
 	assert_string_equal(only_diag(d)->message, "expected a string, found an array");
 	cdaimg_diags_free(d);
 }
@@ -256,7 +256,7 @@ static void json__every_error_is_reported(void **state)
 	cdaimg_values *v = NULL;
 	const char *t = "[{\"resourceType\":\"FrSerieImagerie\",\"date\":1,\"instanceSOP\":{\"statut\":2}},"
 	                "{\"resourceType\":\"FrSerieImagerie\",\"code\":[]}]";
-	assert_int_equal(cdaimg_json_read(&v, t, strlen(t), 0, d), CDAIMG_EINVALID);
+	assert_int_equal(cdaimg_json_read(&v, t, strlen(t), NULL, d), CDAIMG_EINVALID);
 	assert_int_equal(cdaimg_diags_count(d), 3);
 	assert_diag(d, CDAIMG_D_JSON, "$[0].date");
 	assert_diag(d, CDAIMG_D_JSON, "$[0].instanceSOP.statut");
@@ -282,7 +282,7 @@ static void json__unknown_members_warn_or_fail_when_strict(void **state)
 	cdaimg_values_free(v);
 	cdaimg_diags_clear(d);
 	v = (cdaimg_values *)1;
-	assert_int_equal(cdaimg_json_read(&v, t, strlen(t), CDAIMG_JSON_STRICT, d), CDAIMG_EINVALID);
+	assert_int_equal(cdaimg_json_read(&v, t, strlen(t), &(cdaimg_json_options){.strict_members = 1}, d), CDAIMG_EINVALID);
 	assert_null(v);
 	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 3);
 	assert_string_equal(cdaimg_diags_get(d, 1)->message, "FrSOPInstance has no such member");
@@ -299,14 +299,14 @@ static void json__leading_byte_order_mark_is_ignored(void **state)
 	memcpy(text, "\xEF\xBB\xBF", 3);
 	memcpy(text + 3, example, n);
 	cdaimg_values *v = NULL;
-	assert_cdaimg_ok(cdaimg_json_read(&v, text, n + 3, CDAIMG_JSON_STRICT, d), d);
+	assert_cdaimg_ok(cdaimg_json_read(&v, text, n + 3, &(cdaimg_json_options){.strict_members = 1}, d), d);
 	assert_int_equal(cdaimg_values_count(v), 1);
 	assert_string_equal(cdaimg_values_get(v, 0)->series->date, "2024-03-12T10:31:05+01:00");
 	cdaimg_values_free(v);
 	cdaimg_document_header *h = NULL;
-	assert_cdaimg_ok(cdaimg_json_read_header(&h, "\xEF\xBB\xBF{\"title\": \"t\"}", 17, 0, d), d);
+	assert_cdaimg_ok(cdaimg_json_read_header(&h, "\xEF\xBB\xBF{\"title\": \"t\"}", 17, NULL, d), d);
 	assert_string_equal(h->title, "t");
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	free(text);
 	cdaimg_diags_free(d);
 	read_fails("\xEF\xBB\xBF\xEF\xBB\xBF{}", CDAIMG_EPARSE, CDAIMG_D_JSON, "");
@@ -319,30 +319,30 @@ static void json__text_need_not_be_nul_terminated(void **state)
 	char buf[] = "{\"resourceType\":\"FrSerieImagerie\",\"date\":\"2024\"}XXXX";
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_values *v = NULL;
-	assert_cdaimg_ok(cdaimg_json_read(&v, buf, strlen(buf) - 4, 0, d), d);
+	assert_cdaimg_ok(cdaimg_json_read(&v, buf, strlen(buf) - 4, NULL, d), d);
 	assert_string_equal(cdaimg_values_get(v, 0)->series->date, "2024");
 	cdaimg_values_free(v);
-	assert_int_equal(cdaimg_json_read(&v, buf, strlen(buf), 0, d), CDAIMG_EPARSE);
+	assert_int_equal(cdaimg_json_read(&v, buf, strlen(buf), NULL, d), CDAIMG_EPARSE);
 	/* an array (read item by item) and white space in a block of their exact size
 	 * (AddressSanitizer and valgrind see a byte read past it; fuzz_json found one) */
 	static const char arr[] = "  [{\"resourceType\":\"FrSerieImagerie\",\"date\":\"2024\"}]";
 	char *exact = malloc(sizeof arr - 1);
 	assert_non_null(exact);
 	memcpy(exact, arr, sizeof arr - 1);
-	assert_cdaimg_ok(cdaimg_json_read(&v, exact, sizeof arr - 1, 0, d), d);
+	assert_cdaimg_ok(cdaimg_json_read(&v, exact, sizeof arr - 1, NULL, d), d);
 	assert_int_equal(cdaimg_values_count(v), 1);
 	cdaimg_values_free(v);
-	assert_int_equal(cdaimg_json_read(&v, exact, 2, 0, d), CDAIMG_EPARSE); /* "  " */
+	assert_int_equal(cdaimg_json_read(&v, exact, 2, NULL, d), CDAIMG_EPARSE); /* "  " */
 	free(exact);
-	assert_int_equal(cdaimg_json_read(NULL, buf, 1, 0, d), CDAIMG_EARG);
-	assert_int_equal(cdaimg_json_read(&v, NULL, 1, 0, d), CDAIMG_EARG);
+	assert_int_equal(cdaimg_json_read(NULL, buf, 1, NULL, d), CDAIMG_EARG);
+	assert_int_equal(cdaimg_json_read(&v, NULL, 1, NULL, d), CDAIMG_EARG);
 	cdaimg_diags_free(d);
 }
 
-static char *write_ok(const cdaimg_values *v, unsigned flags)
+static char *write_ok(const cdaimg_values *v, const cdaimg_json_options *opts)
 {
 	char *out = NULL;
-	assert_cdaimg_ok(cdaimg_json_write(&out, v, flags, NULL), NULL);
+	assert_cdaimg_ok(cdaimg_json_write(&out, v, opts, NULL), NULL);
 	assert_non_null(out);
 	return out;
 }
@@ -356,13 +356,13 @@ static void json__write_then_read_gives_the_same_values(void **state)
 	free(path);
 	assert_non_null(text);
 	cdaimg_values *v = read_ok(text, NULL);
-	char *w1 = write_ok(v, 0);
+	char *w1 = write_ok(v, NULL);
 	/* the samples are written in the writer's own layout */
 	assert_string_equal(w1, text);
 	cdaimg_values *v2 = read_ok(w1, NULL);
-	char *w2 = write_ok(v2, 0);
+	char *w2 = write_ok(v2, NULL);
 	assert_string_equal(w1, w2);
-	char *arr = write_ok(v2, CDAIMG_JSON_ARRAY | CDAIMG_JSON_COMPACT);
+	char *arr = write_ok(v2, &(cdaimg_json_options){.array = 1, .compact = 1});
 	static const char head[] = "[{\"resourceType\":\"FrExamenImagerie\",\"uuidInstanceExamen\":[{";
 	assert_memory_equal(arr, head, strlen(head));
 	assert_ptr_equal(strchr(arr, '\n'), arr + strlen(arr) - 1); /* one line */
@@ -380,16 +380,16 @@ static void json__write_keeps_frames_and_instance_links(void **state)
 	const char *t = "[{\"resourceType\":\"FrSerieImagerie\",\"instanceSOP\":[{\"nombreCadresReferences\":0,"
 	                "\"referenceWado\":{\"reference\":\"http://a/b\"}},{\"statut\":\"new\"}]}]";
 	cdaimg_values *v = read_ok(t, NULL);
-	char *w = write_ok(v, CDAIMG_JSON_COMPACT);
-	/* one item, written as an object (CDAIMG_JSON_ARRAY keeps the array) */
+	char *w = write_ok(v, &(cdaimg_json_options){.compact = 1});
+	/* one item, written as an object (opts->array keeps the array) */
 	assert_string_equal(w, "{\"resourceType\":\"FrSerieImagerie\",\"instanceSOP\":[{\"nombreCadresReferences\":0,"
 	                       "\"referenceWado\":{\"reference\":\"http://a/b\"}},{\"statut\":\"new\"}]}\n");
 	cdaimg_free(w);
 	cdaimg_diags *d = cdaimg_diags_new();
-	assert_int_equal(cdaimg_json_write(NULL, v, 0, d), CDAIMG_EARG);
+	assert_int_equal(cdaimg_json_write(NULL, v, NULL, d), CDAIMG_EARG);
 	cdaimg_values_free(v);
 	char *out = (char *)1;
-	assert_int_equal(cdaimg_json_write(&out, NULL, 0, d), CDAIMG_EARG);
+	assert_int_equal(cdaimg_json_write(&out, NULL, NULL, d), CDAIMG_EARG);
 	assert_null(out);
 	cdaimg_diags_free(d);
 }
@@ -401,7 +401,7 @@ static void json__write_keeps_a_link_of_text_only(void **state)
 	(void)state;
 	const char *t = "{\"resourceType\":\"FrSerieImagerie\",\"referenceWado\":{\"iHEInvokeImage\":{\"text\":\"IID\"}}}\n";
 	cdaimg_values *v = read_ok(t, NULL);
-	char *w = write_ok(v, CDAIMG_JSON_COMPACT);
+	char *w = write_ok(v, &(cdaimg_json_options){.compact = 1});
 	assert_string_equal(w, t);
 	cdaimg_free(w);
 	cdaimg_values_free(v);
@@ -410,13 +410,13 @@ static void json__write_keeps_a_link_of_text_only(void **state)
 /* The writer writes as it walks the values, without jansson's tree, in the
  * layout of jansson's dump: a text read by jansson and dumped again (with
  * the same indentation) is the same text, for every flag, escapes included. */
-static void assert_as_jansson_dumps(const char *text, unsigned flags)
+static void assert_as_jansson_dumps(const char *text, const cdaimg_json_options *opts)
 {
 	json_error_t err;
 	json_t *j = json_loads(text, 0, &err);
 	if (!j)
 		fail_msg("jansson cannot read the writer's text: %s\n%s", err.text, text);
-	char *again = json_dumps(j, (flags & CDAIMG_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2));
+	char *again = json_dumps(j, opts->compact ? JSON_COMPACT : JSON_INDENT(2));
 	assert_non_null(again);
 	size_t n = strlen(again);
 	assert_int_equal(strlen(text), n + 1);
@@ -438,19 +438,19 @@ static void json__write_is_what_jansson_dumps(void **state)
 		"{\"resourceType\":\"FrExamenImagerie\",\"dateActe\":\"2024\",\"serieImagerie\":[{\"date\":\"2024\","
 		"\"instanceSOP\":{\"statut\":\"new\"}}]}]";
 	cdaimg_values *v = read_ok(t, NULL);
-	const unsigned flags[] = {0, CDAIMG_JSON_COMPACT, CDAIMG_JSON_ARRAY, CDAIMG_JSON_ARRAY | CDAIMG_JSON_COMPACT};
+	const cdaimg_json_options flags[] = {{0, 0, 0}, {.compact = 1}, {.array = 1}, {.array = 1, .compact = 1}};
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
-		char *w = write_ok(v, flags[i]);
+		char *w = write_ok(v, &flags[i]);
 		assert_non_null(strstr(w, "\\u0001\\u001F"));
-		assert_as_jansson_dumps(w, flags[i]);
+		assert_as_jansson_dumps(w, &flags[i]);
 		cdaimg_free(w);
 	}
 	cdaimg_values_free(v);
 	/* one item, and none */
 	v = read_ok("{\"resourceType\":\"FrSerieImagerie\",\"date\":\"2024\"}", NULL);
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
-		char *w = write_ok(v, flags[i]);
-		assert_as_jansson_dumps(w, flags[i]);
+		char *w = write_ok(v, &flags[i]);
+		assert_as_jansson_dumps(w, &flags[i]);
 		cdaimg_free(w);
 	}
 	cdaimg_values_free(v);
@@ -475,7 +475,7 @@ static void json__an_array_read_item_by_item_says_what_the_whole_says(void **sta
 	snprintf(text, sizeof text, "[%s,\n%s,\n{\"a\":}]", bad_value, good);
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_values *v = NULL;
-	assert_int_equal(cdaimg_json_read(&v, text, strlen(text), 0, d), CDAIMG_EPARSE);
+	assert_int_equal(cdaimg_json_read(&v, text, strlen(text), NULL, d), CDAIMG_EPARSE);
 	assert_null(v);
 	assert_int_equal(cdaimg_diags_count(d), 1);
 	const cdaimg_diag *g = cdaimg_diags_get(d, 0);
@@ -487,13 +487,13 @@ static void json__an_array_read_item_by_item_says_what_the_whole_says(void **sta
 	assert_int_equal(g->line, 3);
 	cdaimg_diags_clear(d);
 	snprintf(text, sizeof text, "[%s,\n%s,\n%s]", good, bad_value, good);
-	assert_int_equal(cdaimg_json_read(&v, text, strlen(text), CDAIMG_JSON_STRICT, d), CDAIMG_EINVALID);
+	assert_int_equal(cdaimg_json_read(&v, text, strlen(text), &(cdaimg_json_options){.strict_members = 1}, d), CDAIMG_EINVALID);
 	assert_int_equal(cdaimg_diags_count(d), 1);
 	assert_string_equal(cdaimg_diags_get(d, 0)->path, "$[1].date");
 	cdaimg_diags_clear(d);
 	/* something after the array, a missing item: jansson's words */
 	snprintf(text, sizeof text, "[%s] x", good);
-	assert_int_equal(cdaimg_json_read(&v, text, strlen(text), 0, d), CDAIMG_EPARSE);
+	assert_int_equal(cdaimg_json_read(&v, text, strlen(text), NULL, d), CDAIMG_EPARSE);
 	assert_int_equal(cdaimg_diags_count(d), 1);
 	assert_null(json_loads(text, 0, &err));
 	assert_string_equal(cdaimg_diags_get(d, 0)->message, err.text);
@@ -522,7 +522,7 @@ static void json__header_fields_by_their_c_names(void **state)
 	/* not NUL-terminated: the length is the text's */
 	char *copy = malloc(sizeof header_text - 1);
 	memcpy(copy, header_text, sizeof header_text - 1);
-	assert_cdaimg_ok(cdaimg_json_read_header(&h, copy, sizeof header_text - 1, CDAIMG_JSON_STRICT, d), d);
+	assert_cdaimg_ok(cdaimg_json_read_header(&h, copy, sizeof header_text - 1, &(cdaimg_json_options){.strict_members = 1}, d), d);
 	free(copy);
 	assert_int_equal(cdaimg_diags_count(d), 0);
 	assert_string_equal(h->title, "CR de scanner");
@@ -548,7 +548,7 @@ static void json__header_fields_by_their_c_names(void **state)
 	assert_int_equal(h->contraindications[1].n_codings, 2);
 	assert_string_equal(h->contraindications[1].codings[1].system, "urn:oid:1.2.3");
 	assert_string_equal(h->contraindications[1].text, "enceinte");
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 
 	/* every string field of the struct has its member: a table that missed one would leave it NULL */
 	static const char *const names[] = {"document_id_root", "document_id_ext", "set_id_root",    "effective_time",
@@ -561,7 +561,7 @@ static void json__header_fields_by_their_c_names(void **state)
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		snprintf(all + strlen(all), sizeof all - strlen(all), "%s\"%s\": \"v%zu\"", i ? ", " : "", names[i], i);
 	strcat(all, "}");
-	assert_cdaimg_ok(cdaimg_json_read_header(&h, all, strlen(all), CDAIMG_JSON_STRICT, d), d);
+	assert_cdaimg_ok(cdaimg_json_read_header(&h, all, strlen(all), &(cdaimg_json_options){.strict_members = 1}, d), d);
 	const char *const *field = (const char *const *)(const void *)h;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char want[16];
@@ -569,7 +569,7 @@ static void json__header_fields_by_their_c_names(void **state)
 		assert_non_null(field[i]);
 		assert_string_equal(field[i], want);
 	}
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	cdaimg_diags_free(d);
 }
 
@@ -581,39 +581,39 @@ static void json__header_coded_values_both_ways(void **state)
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_document_header *h = NULL, *back = NULL;
 	char *text = NULL, *again = NULL;
-	assert_cdaimg_ok(cdaimg_json_read_header(&h, header_text, strlen(header_text), CDAIMG_JSON_STRICT, d), d);
-	assert_cdaimg_ok(cdaimg_json_write_header(&text, h, CDAIMG_JSON_COMPACT, d), d);
+	assert_cdaimg_ok(cdaimg_json_read_header(&h, header_text, strlen(header_text), &(cdaimg_json_options){.strict_members = 1}, d), d);
+	assert_cdaimg_ok(cdaimg_json_write_header(&text, h, &(cdaimg_json_options){.compact = 1}, d), d);
 	assert_non_null(strstr(text, ",\"organization_name\":\"Centre \xC3\xA9\",\"anatomical_site\":{\"coding\":[{\"system\":"
 	                             "\"http://snomed.info/sct\",\"code\":\"302551006\"}]},\"contraindications\":[{\"coding\":"));
 	assert_non_null(strstr(text, "],\"text\":\"enceinte\"}]}\n"));
-	assert_cdaimg_ok(cdaimg_json_read_header(&back, text, strlen(text), CDAIMG_JSON_STRICT, d), d);
-	assert_cdaimg_ok(cdaimg_json_write_header(&again, back, CDAIMG_JSON_COMPACT, d), d);
+	assert_cdaimg_ok(cdaimg_json_read_header(&back, text, strlen(text), &(cdaimg_json_options){.strict_members = 1}, d), d);
+	assert_cdaimg_ok(cdaimg_json_write_header(&again, back, &(cdaimg_json_options){.compact = 1}, d), d);
 	assert_string_equal(text, again);
 	cdaimg_free(text);
 	cdaimg_free(again);
 	cdaimg_free(back);
 	/* none given: neither member is written */
 	cdaimg_document_header none = {.title = "T"};
-	assert_cdaimg_ok(cdaimg_json_write_header(&text, &none, CDAIMG_JSON_COMPACT, d), d);
+	assert_cdaimg_ok(cdaimg_json_write_header(&text, &none, &(cdaimg_json_options){.compact = 1}, d), d);
 	assert_string_equal(text, "{\"title\":\"T\"}\n");
 	cdaimg_free(text);
 	/* broken UTF-8 in a coding is named */
 	cdaimg_coding bad = {"http://snomed.info/sct", "302551006", "thorax \xC3("};
 	none.anatomical_site = (cdaimg_concept){&bad, 1, NULL};
-	assert_int_equal(cdaimg_json_write_header(&text, &none, 0, d), CDAIMG_EINVALID);
+	assert_int_equal(cdaimg_json_write_header(&text, &none, NULL, d), CDAIMG_EINVALID);
 	assert_null(text);
 	assert_diag(d, CDAIMG_D_TEXT, "display");
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	cdaimg_diags_free(d);
 }
 
 /* Read a header expecting @p status and one error with @p code at @p path. */
-static void header_fails(const char *text, unsigned flags, cdaimg_status status, cdaimg_diag_code code,
+static void header_fails(const char *text, const cdaimg_json_options *opts, cdaimg_status status, cdaimg_diag_code code,
                          const char *path)
 {
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_document_header *h = (cdaimg_document_header *)1;
-	cdaimg_status st = cdaimg_json_read_header(&h, text, strlen(text), flags, d);
+	cdaimg_status st = cdaimg_json_read_header(&h, text, strlen(text), opts, d);
 	assert_null(h);
 	expect_one_error(d, st, status, code, path);
 }
@@ -621,27 +621,27 @@ static void header_fails(const char *text, unsigned flags, cdaimg_status status,
 static void json__header_errors_name_the_member(void **state)
 {
 	(void)state;
-	header_fails("{\"patient_birth\": 1961}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.patient_birth");
-	header_fails("{\"title\": null}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.title");
-	header_fails("[{\"title\": \"x\"}]", 0, CDAIMG_EINVALID, CDAIMG_D_JSON, "$");
-	header_fails("{\"title\": \"a\", \"title\": \"b\"}", 0, CDAIMG_EPARSE, CDAIMG_D_JSON, "");
-	header_fails("{\"title\": \"a\",}", 0, CDAIMG_EPARSE, CDAIMG_D_JSON, "");
-	header_fails("{\"title\": \"a\\u0000b\"}", 0, CDAIMG_EPARSE, CDAIMG_D_JSON, "");
-	header_fails("{\"patientGiven\": \"x\"}", CDAIMG_JSON_STRICT, CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER,
+	header_fails("{\"patient_birth\": 1961}", NULL, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.patient_birth");
+	header_fails("{\"title\": null}", NULL, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.title");
+	header_fails("[{\"title\": \"x\"}]", NULL, CDAIMG_EINVALID, CDAIMG_D_JSON, "$");
+	header_fails("{\"title\": \"a\", \"title\": \"b\"}", NULL, CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+	header_fails("{\"title\": \"a\",}", NULL, CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+	header_fails("{\"title\": \"a\\u0000b\"}", NULL, CDAIMG_EPARSE, CDAIMG_D_JSON, "");
+	header_fails("{\"patientGiven\": \"x\"}", &(cdaimg_json_options){.strict_members = 1}, CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER,
 	             "$.patientGiven");
-	header_fails("{\"patientGiven\": \"x\"}", 0, CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER, "$.patientGiven");
+	header_fails("{\"patientGiven\": \"x\"}", NULL, CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER, "$.patientGiven");
 	/* the coded members: a CodeableConcept, an array of them, each as FHIR writes it */
-	header_fails("{\"anatomical_site\": \"302551006\"}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.anatomical_site");
-	header_fails("{\"anatomical_site\": [{\"coding\": []}]}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.anatomical_site");
-	header_fails("{\"anatomical_site\": {\"coding\": {\"code\": \"x\"}}}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON,
+	header_fails("{\"anatomical_site\": \"302551006\"}", NULL, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.anatomical_site");
+	header_fails("{\"anatomical_site\": [{\"coding\": []}]}", NULL, CDAIMG_EINVALID, CDAIMG_D_JSON, "$.anatomical_site");
+	header_fails("{\"anatomical_site\": {\"coding\": {\"code\": \"x\"}}}", NULL, CDAIMG_EINVALID, CDAIMG_D_JSON,
 	             "$.anatomical_site.coding");
-	header_fails("{\"contraindications\": {\"coding\": []}}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON,
+	header_fails("{\"contraindications\": {\"coding\": []}}", NULL, CDAIMG_EINVALID, CDAIMG_D_JSON,
 	             "$.contraindications");
-	header_fails("{\"contraindications\": [{\"coding\": [{\"code\": 18}]}]}", 0, CDAIMG_EINVALID, CDAIMG_D_JSON,
+	header_fails("{\"contraindications\": [{\"coding\": [{\"code\": 18}]}]}", NULL, CDAIMG_EINVALID, CDAIMG_D_JSON,
 	             "$.contraindications[0].coding[0].code");
-	header_fails("{\"anatomical_sites\": {}}", CDAIMG_JSON_STRICT, CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER,
+	header_fails("{\"anatomical_sites\": {}}", &(cdaimg_json_options){.strict_members = 1}, CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER,
 	             "$.anatomical_sites");
-	header_fails("{\"contraindications\": [{\"coding\": [{\"sytem\": \"x\"}]}]}", CDAIMG_JSON_STRICT,
+	header_fails("{\"contraindications\": [{\"coding\": [{\"sytem\": \"x\"}]}]}", &(cdaimg_json_options){.strict_members = 1},
 	             CDAIMG_EINVALID, CDAIMG_D_UNKNOWN_MEMBER, "$.contraindications[0].coding[0].sytem");
 
 	/* strict or not, an unknown member of a header is an error (a misspelt
@@ -650,7 +650,7 @@ static void json__header_errors_name_the_member(void **state)
 	cdaimg_document_header *h = (cdaimg_document_header *)1;
 	const char *text = "{\"patient_famly\": \"x\", \"patient_given\": \"y\", \"contraindication\": [],\n"
 	                   " \"zzz\": 1}";
-	assert_int_equal(cdaimg_json_read_header(&h, text, strlen(text), 0, d), CDAIMG_EINVALID);
+	assert_int_equal(cdaimg_json_read_header(&h, text, strlen(text), NULL, d), CDAIMG_EINVALID);
 	assert_null(h);
 	assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), 3);
 	assert_string_equal(cdaimg_diags_get(d, 0)->path, "$.patient_famly");
@@ -669,7 +669,7 @@ static void json__unknown_member_suggests_the_nearest(void **state)
 	cdaimg_diags *d = cdaimg_diags_new();
 	const char *text = "{\"resourceType\": \"FrSerieImagerie\", \"dtae\": \"2024\", \"pacsComment\": \"x\"}";
 	cdaimg_values *v = NULL;
-	assert_cdaimg_ok(cdaimg_json_read(&v, text, strlen(text), 0, d), d);
+	assert_cdaimg_ok(cdaimg_json_read(&v, text, strlen(text), NULL, d), d);
 	assert_int_equal(cdaimg_diags_count(d), 2);
 	assert_string_equal(cdaimg_diags_get(d, 0)->message,
 	                    "FrSerieImagerie has no such member (did you mean \"date\"?); ignored");
@@ -692,8 +692,8 @@ static cdaimg_status json_call(void *arg)
 {
 	json_arg *a = arg;
 	*a = (json_arg){0};
-	cdaimg_status st = a->read = cdaimg_json_read(&a->v, example, strlen(example), 0, NULL);
-	return st == CDAIMG_OK ? cdaimg_json_write(&a->out, a->v, 0, NULL) : st;
+	cdaimg_status st = a->read = cdaimg_json_read(&a->v, example, strlen(example), NULL, NULL);
+	return st == CDAIMG_OK ? cdaimg_json_write(&a->out, a->v, NULL, NULL) : st;
 }
 
 /* An array of two items (read item by item), one with a warning, then written. */
@@ -704,11 +704,11 @@ static cdaimg_status array_call(void *arg)
 	char text[4096];
 	snprintf(text, sizeof text, "[%s,\n{\"resourceType\": \"FrSerieImagerie\", \"dtae\": \"2024\"}]", example);
 	cdaimg_diags *d = cdaimg_diags_new();
-	cdaimg_status st = a->read = d ? cdaimg_json_read(&a->v, text, strlen(text), 0, d) : CDAIMG_ENOMEM;
+	cdaimg_status st = a->read = d ? cdaimg_json_read(&a->v, text, strlen(text), NULL, d) : CDAIMG_ENOMEM;
 	if (st == CDAIMG_OK && cdaimg_diags_count(d) != 1)
 		oom_problem("json: %zu diagnostics for the array, 1 expected", cdaimg_diags_count(d));
 	cdaimg_diags_free(d);
-	return st == CDAIMG_OK ? cdaimg_json_write(&a->out, a->v, 0, NULL) : st;
+	return st == CDAIMG_OK ? cdaimg_json_write(&a->out, a->v, NULL, NULL) : st;
 }
 
 /* The header read, then written. */
@@ -716,8 +716,8 @@ static cdaimg_status header_call(void *arg)
 {
 	json_arg *a = arg;
 	*a = (json_arg){0};
-	cdaimg_status st = a->read = cdaimg_json_read_header(&a->h, header_text, strlen(header_text), 0, NULL);
-	return st == CDAIMG_OK ? cdaimg_json_write_header(&a->out, a->h, 0, NULL) : st;
+	cdaimg_status st = a->read = cdaimg_json_read_header(&a->h, header_text, strlen(header_text), NULL, NULL);
+	return st == CDAIMG_OK ? cdaimg_json_write_header(&a->out, a->h, NULL, NULL) : st;
 }
 
 /* What was written; on failure, no values, header or text. */
@@ -725,11 +725,11 @@ static char *json_done(void *arg, cdaimg_status st)
 {
 	json_arg *a = arg;
 	if (a->read != CDAIMG_OK && (a->v || a->h))
-		oom_problem("json: read %s with an output", cdaimg_status_str(a->read));
+		oom_problem("json: read %s with an output", cdaimg_status_name(a->read));
 	if (a->read == CDAIMG_OK && !(a->v || a->h))
 		oom_problem("json: read OK without an output");
 	if (st != CDAIMG_OK && a->out)
-		oom_problem("json: written %s with text", cdaimg_status_str(st));
+		oom_problem("json: written %s with text", cdaimg_status_name(st));
 	char *text = NULL;
 	if (a->out) {
 		text = malloc(strlen(a->out) + 1);

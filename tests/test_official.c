@@ -217,7 +217,7 @@ static bool same_reports(const char *name, xmlDocPtr doc, const table *verdicts)
 		const row *v = table_find(verdicts, name, check_names[c]);
 		assert_non_null(v);
 		size_t failed = (size_t)atoi(v->cols[3]);
-		assert_int_equal(st, failed ? CDAIMG_ENOTVALID : CDAIMG_OK);
+		assert_int_equal(st, failed ? CDAIMG_ENONCONFORMANT : CDAIMG_OK);
 		assert_int_equal(cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR), failed);
 		pass &= failed == 0;
 		free(got);
@@ -249,9 +249,9 @@ static void official__same_reports_and_verdicts(void **state)
 		bool official_pass = !strcmp(v->cols[2], "yes") && rules_pass;
 		cdaimg_diags *d = cdaimg_diags_new();
 		cdaimg_status st = cdaimg_conformance_check(tu_conformance(), (xmlNodePtr)doc, NULL, d);
-		if (st != (official_pass ? CDAIMG_OK : CDAIMG_ENOTVALID)) {
+		if (st != (official_pass ? CDAIMG_OK : CDAIMG_ENONCONFORMANT)) {
 			tu_print_diags(d);
-			fail_msg("%s: the verdict is %s, the official one %s", name, cdaimg_status_str(st),
+			fail_msg("%s: the verdict is %s, the official one %s", name, cdaimg_status_name(st),
 			         official_pass ? "valid" : "not valid");
 		}
 		rejected += !official_pass;

@@ -107,7 +107,7 @@ static void profiles__fr_keeps_french_and_both_ids(void **state)
 	xmlNodePtr entry = xmlNewDocNode(doc2, NULL, BAD_CAST "entry", NULL);
 	xmlDocSetRootElement(doc2, entry);
 	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
-	opts.lang = "en";
+	opts.lang = CDAIMG_LANG_EN;
 	assert_cdaimg_ok(cdaimg_series_build(&act, entry, &t.s, &opts, d), d);
 	assert_xpath(doc2, act, "count(c:templateId)=2 and c:code/@displayName='Series' and "
 	                        "c:code/c:qualifier/c:value/@displayName='Computed Tomography'");
@@ -197,7 +197,8 @@ static char *link_ok(cdaimg_link_params p, cdaimg_profile profile)
 {
 	char *url = NULL;
 	cdaimg_diags *d = cdaimg_diags_new();
-	assert_cdaimg_ok(cdaimg_link_build(&url, &p, profile, d), d);
+	p.profile = profile;
+	assert_cdaimg_ok(cdaimg_link_build(&url, &p, d), d);
 	cdaimg_diags_free(d);
 	return url;
 }
@@ -205,7 +206,7 @@ static char *link_ok(cdaimg_link_params p, cdaimg_profile profile)
 static void links__each_kind(void **state)
 {
 	cdaimg_link_params p = {CDAIMG_LINK_WADO_URI, "https://pacs.example.org/wado", STUDY, SERIES, SOP, NULL, NULL,
-	                        NULL};
+	                        NULL, CDAIMG_PROFILE_FR};
 	char *u = link_ok(p, CDAIMG_PROFILE_FR);
 	assert_string_equal(u, "https://pacs.example.org/wado?requestType=WADO&studyUID=" STUDY "&seriesUID=" SERIES
 	                       "&objectUID=" SOP "&contentType=application/dicom");
@@ -216,7 +217,7 @@ static void links__each_kind(void **state)
 	assert_string_equal(u, "https://pacs.example.org/dicom-web/studies/" STUDY "/series/" SERIES "/instances/" SOP);
 	cdaimg_free(u);
 	p = (cdaimg_link_params){CDAIMG_LINK_IID, "https://viewer.example.org", STUDY, NULL, NULL, "1.2.250.1.999.7",
-	                         "A 12/3", "1.2.250.1.999.9.42"};
+	                         "A 12/3", "1.2.250.1.999.9.42", CDAIMG_PROFILE_FR};
 	u = link_ok(p, CDAIMG_PROFILE_FR);
 	assert_string_equal(u, "https://viewer.example.org/IHEInvokeImageDisplay?requestType=STUDY&studyUID=" STUDY
 	                       "&Accessionnumber=1.2.250.1.999.7.A%2012%2F3&idCDA=1.2.250.1.999.9.42");
@@ -240,25 +241,31 @@ static void links__refusals(void **state)
 		cdaimg_diag_code code;
 		const char *path;
 	} cases[] = {
-		{{CDAIMG_LINK_WADO_URI, "https://pacs.example.org/wado", STUDY, NULL, SOP, NULL, NULL, NULL},
+		{{CDAIMG_LINK_WADO_URI, "https://pacs.example.org/wado", STUDY, NULL, SOP, NULL, NULL, NULL, CDAIMG_PROFILE_FR},
 		 CDAIMG_D_REQUIRED, "series_uid"},
-		{{CDAIMG_LINK_IID, "https://viewer.example.org", NULL, NULL, NULL, NULL, NULL, NULL}, CDAIMG_D_REQUIRED,
+		{{CDAIMG_LINK_IID, "https://viewer.example.org", NULL, NULL, NULL, NULL, NULL, NULL, CDAIMG_PROFILE_FR}, CDAIMG_D_REQUIRED,
 		 "study_uid"},
-		{{CDAIMG_LINK_WADO_RS, "ftp://pacs", STUDY, SERIES, SOP, NULL, NULL, NULL}, CDAIMG_D_URL, "base"},
-		{{CDAIMG_LINK_WADO_RS, "https://pacs", STUDY, "1.02", SOP, NULL, NULL, NULL}, CDAIMG_D_URL_PARAM, "base"},
+		{{CDAIMG_LINK_WADO_RS, "ftp://pacs", STUDY, SERIES, SOP, NULL, NULL, NULL, CDAIMG_PROFILE_FR}, CDAIMG_D_URL, "base"},
+		{{CDAIMG_LINK_WADO_RS, "https://pacs", STUDY, "1.02", SOP, NULL, NULL, NULL, CDAIMG_PROFILE_FR}, CDAIMG_D_URL_PARAM, "base"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *u = (char *)"x";
 		cdaimg_diags *d = cdaimg_diags_new();
-		cdaimg_status st = cdaimg_link_build(&u, &cases[i].p, CDAIMG_PROFILE_FR, d);
+		cdaimg_status st = cdaimg_link_build(&u, &cases[i].p, d);
 		if (st != CDAIMG_EINVALID || tu_find_diag(d, cases[i].code, cases[i].path) < 0) {
 			tu_print_diags(d);
-			fail_msg("case %zu: %s, expected CDAIMG_EINVALID with %s at %s", i, cdaimg_status_str(st),
+			fail_msg("case %zu: %s, expected CDAIMG_EINVALID with %s at %s", i, cdaimg_status_name(st),
 			         cdaimg_diag_code_name(cases[i].code), cases[i].path);
 		}
 		assert_null(u);
 		cdaimg_diags_free(d);
 	}
+	cdaimg_link_params bad = cases[0].p;
+	bad.series_uid = SERIES;
+	bad.profile = (cdaimg_profile)9;
+	char *u = NULL;
+	assert_int_equal(cdaimg_link_build(&u, &bad, NULL), CDAIMG_EARG);
+	assert_null(u);
 }
 
 /* Every built link, used in a series, passes the series checks (round trip with the URL checks). */
@@ -274,7 +281,7 @@ static void links__built_links_pass_the_series_checks(void **state)
 			                         "1.2.250.1.925.994044.27.123.1876360",
 			                         "1.2.250.1.925.994044.27.123.1876360.1",
 			                         "1.2.250.1.925.994044.27.123.1876360.1.1",
-			                         "1.2.250.1.999.7", "ACC-9", "1.2.250.1.999.9.1"};
+			                         "1.2.250.1.999.7", "ACC-9", "1.2.250.1.999.9.1", (cdaimg_profile)p};
 			char *url = link_ok(lp, (cdaimg_profile)p);
 			t.kind.code = codes[k];
 			t.s.link.reference = url;

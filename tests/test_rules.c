@@ -72,7 +72,7 @@ static void engine__each_behaviour(void **state)
 	cdaimg_rules *r = engine_rules();
 	xmlDocPtr doc = read_doc("tests/data/sch/doc.xml");
 	cdaimg_diags *d = cdaimg_diags_new();
-	assert_int_equal(cdaimg_rules_check(r, (xmlNodePtr)doc, NULL, d), CDAIMG_ENOTVALID);
+	assert_int_equal(cdaimg_rules_check(r, (xmlNodePtr)doc, NULL, d), CDAIMG_ENONCONFORMANT);
 	static const expected want[] = {
 		/* an abstract pattern made concrete: params in context, test and text, in order ($code
 		 * before $codeSystem would have broken "$codeSystem"); a let's value is left as written */
@@ -214,7 +214,7 @@ static void engine__subtree(void **state)
 		holder = holder->next;
 	assert_non_null(holder);
 	cdaimg_diags *d = cdaimg_diags_new();
-	assert_int_equal(cdaimg_rules_check(r, holder, NULL, d), CDAIMG_ENOTVALID);
+	assert_int_equal(cdaimg_rules_check(r, holder, NULL, d), CDAIMG_ENONCONFORMANT);
 	static const expected want[] = {{E, "contexts", "/doc/deep-holder/deep", "union on deep"}};
 	assert_diags(d, want, 1);
 	xmlFreeDoc(doc);
@@ -412,7 +412,7 @@ static void times__impossible_dates(void **state)
 	};
 	for (size_t i = 0; i < sizeof breaks / sizeof breaks[0]; i++)
 		apply(doc, &breaks[i]);
-	assert_int_equal(cdaimg_conformance_check_rules(tu_conformance(), (xmlNodePtr)doc, NULL, d), CDAIMG_ENOTVALID);
+	assert_int_equal(cdaimg_conformance_check_rules(tu_conformance(), (xmlNodePtr)doc, NULL, d), CDAIMG_ENONCONFORMANT);
 	static const struct {
 		const char *path_end, *message_part;
 	} expect[] = {
@@ -446,14 +446,14 @@ static void times__impossible_dates(void **state)
 	doc = parse("<act xmlns=\"urn:hl7-org:v3\"><templateId root=\"1.2.250.1.213.1.1.3.156\"/>"
 	            "<id root=\"1.2.3.4\"/><effectiveTime value=\"20241399\"/></act>");
 	cdaimg_diags_clear(d);
-	assert_int_equal(cdaimg_conformance_check_rules(tu_conformance(), (xmlNodePtr)doc, NULL, d), CDAIMG_ENOTVALID);
+	assert_int_equal(cdaimg_conformance_check_rules(tu_conformance(), (xmlNodePtr)doc, NULL, d), CDAIMG_ENONCONFORMANT);
 	assert_diag(d, CDAIMG_D_DATE, "/act/effectiveTime/@value");
 	xmlFreeDoc(doc);
 	/* elements in no namespace, which extraction reads as HL7 ones (fuzz_extract, F17) */
 	doc = parse("<act><templateId root=\"1.2.840.10008.9.17\"/><id root=\"1.2.3.4\"/>"
 	            "<effectiveTime><low value=\"20241399\"/></effectiveTime></act>");
 	cdaimg_diags_clear(d);
-	assert_int_equal(cdaimg_conformance_check_rules(tu_conformance(), (xmlNodePtr)doc, NULL, d), CDAIMG_ENOTVALID);
+	assert_int_equal(cdaimg_conformance_check_rules(tu_conformance(), (xmlNodePtr)doc, NULL, d), CDAIMG_ENONCONFORMANT);
 	assert_diag(d, CDAIMG_D_DATE, "/act/effectiveTime/low/@value");
 	cdaimg_diags_free(d);
 	xmlFreeDoc(doc);

@@ -289,7 +289,7 @@ static char *section_done(void *arg, cdaimg_status st)
 {
 	section_arg *a = arg;
 	if (st != CDAIMG_OK && a->comp->children)
-		oom_problem("section_build: %s and the document changed", cdaimg_status_str(st));
+		oom_problem("section_build: %s and the document changed", cdaimg_status_name(st));
 	char *out = st == CDAIMG_OK ? oom_dump(a->doc, a->sec) : NULL;
 	cdaimg_diags_free(a->d);
 	xmlFreeDoc(a->doc);

@@ -633,7 +633,7 @@ static bool sample_identical(const char *name)
 	assert_non_null(json);
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_values *v = NULL;
-	assert_cdaimg_ok(cdaimg_json_read(&v, json, jn, 0, d), d);
+	assert_cdaimg_ok(cdaimg_json_read(&v, json, jn, NULL, d), d);
 	bool array = json[strspn(json, " \t\r\n")] == '[';
 	membuf m = {.fail_after = -1};
 	if (!array)
@@ -904,7 +904,7 @@ static cdaimg_status stream_call(void *arg)
 			a->g->t.inst.status = "done";
 		cdaimg_status x = cdaimg_stream_series(st, &a->g->t.s, NULL, a->d);
 		if (!(x == CDAIMG_OK || x == CDAIMG_ENOMEM || (i == 2 && x == CDAIMG_EINVALID)))
-			oom_problem("stream: series %zu: %s", i, cdaimg_status_str(x));
+			oom_problem("stream: series %zu: %s", i, cdaimg_status_name(x));
 	}
 	return cdaimg_stream_close(st, NULL, a->d);
 }
@@ -916,7 +916,7 @@ static char *stream_done(void *arg, cdaimg_status st)
 	if (a->m.len && strstr(a->m.s, "</ClinicalDocument>")) {
 		xmlDocPtr doc = xmlReadMemory(a->m.s, (int)a->m.len, "oom.xml", NULL, XML_PARSE_NONET);
 		if (!doc)
-			oom_problem("stream: %s with a document that is not well-formed", cdaimg_status_str(st));
+			oom_problem("stream: %s with a document that is not well-formed", cdaimg_status_name(st));
 		xmlFreeDoc(doc);
 	}
 	free(a->g);

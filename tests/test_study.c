@@ -42,18 +42,19 @@ static void study__builds_valid_act(void **state)
 
 /* The display names of the fixed codes follow the language asked for, the
  * Study Act's as the Series Act's, whatever the profile (FR once wrote
- * "Examen" on the Study Act and "Series" on the Series Act with lang "en"). */
+ * "Examen" on the Study Act and "Series" on the Series Act with lang "en"); an unknown language is refused. */
 static void study__display_names_follow_lang(void **state)
 {
 	static const struct {
 		cdaimg_profile profile;
-		const char *lang, *study, *series, *modality;
+		cdaimg_lang lang;
+		const char *study, *series, *modality;
 	} cases[] = {
-		{CDAIMG_PROFILE_FR, NULL, "Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9"},
-		{CDAIMG_PROFILE_FR, "en", "Study", "Series", "Modality"},
-		{CDAIMG_PROFILE_DICOM, NULL, "Study", "Series", "Modality"},
-		{CDAIMG_PROFILE_DICOM, "fr", "Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9"},
-		{CDAIMG_PROFILE_CCDA, "fr", "Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9"},
+		{CDAIMG_PROFILE_FR, CDAIMG_LANG_PROFILE, "Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9"},
+		{CDAIMG_PROFILE_FR, CDAIMG_LANG_EN, "Study", "Series", "Modality"},
+		{CDAIMG_PROFILE_DICOM, CDAIMG_LANG_PROFILE, "Study", "Series", "Modality"},
+		{CDAIMG_PROFILE_DICOM, CDAIMG_LANG_FR, "Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9"},
+		{CDAIMG_PROFILE_CCDA, CDAIMG_LANG_FR, "Examen", "S\xC3\xA9rie", "Modalit\xC3\xA9"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		fx_study f;
@@ -84,6 +85,19 @@ static void study__display_names_follow_lang(void **state)
 		cdaimg_diags_free(d);
 		xmlFreeDoc(doc);
 	}
+	fx_study f;
+	fx_study_init(&f, 1);
+	cdaimg_options opts = CDAIMG_OPTIONS_INIT;
+	opts.lang = (cdaimg_lang)7;
+	xmlNodePtr entry, act = NULL;
+	xmlDocPtr doc = new_entry_doc(&entry);
+	cdaimg_diags *d = cdaimg_diags_new();
+	assert_int_equal(cdaimg_study_build(&act, entry, &f.s, &opts, d), CDAIMG_EINVALID); /* as a bad profile */
+	assert_int_equal(cdaimg_diags_get(d, 0)->code, CDAIMG_D_ARG);
+	assert_null(act);
+	assert_null(entry->children);
+	cdaimg_diags_free(d);
+	xmlFreeDoc(doc);
 }
 
 static void study__date_required(void **state)

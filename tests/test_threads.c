@@ -130,7 +130,7 @@ static uint64_t run_job(const job *j)
 		h = mix_int(h, (long)cdaimg_values_count(v));
 		h = mix_diags(h, d);
 		char *json = NULL;
-		if (v && cdaimg_json_write(&json, v, 0, d) == CDAIMG_OK)
+		if (v && cdaimg_json_write(&json, v, NULL, d) == CDAIMG_OK)
 			h = mix_str(h, json);
 		cdaimg_free(json);
 		cdaimg_values_free(v);

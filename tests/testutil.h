@@ -33,7 +33,7 @@ void tu_print_diags(const cdaimg_diags *d);
 		cdaimg_status st_ = (expr);                                                        \
 		if (st_ != CDAIMG_OK) {                                                            \
 			tu_print_diags(diags);                                                     \
-			fail_msg("%s returned %s", #expr, cdaimg_status_str(st_));                 \
+			fail_msg("%s returned %s", #expr, cdaimg_status_name(st_));                 \
 		}                                                                                  \
 	} while (0)
 

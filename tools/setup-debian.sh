@@ -14,4 +14,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 # DICOM in (issue 21): DCMTK's dcmdata for DICOM files (libcdaimg-dicom), its dcm2json for the
 # benchmark and the fixtures, and pydicom's test files (python3-pydicom), which the tests read
 $SUDO apt-get install -y -qq --no-install-recommends libdcmtk-dev dcmtk python3-pydicom >/dev/null
+# The rendered pages are loaded in headless Chromium by a test (tests/test_chromium.sh)
+$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 echo "setup-debian: build dependencies installed"

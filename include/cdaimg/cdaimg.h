@@ -22,6 +22,7 @@
 #include "embed.h"
 #include "rules.h"
 #include "extract.h"
+#include "render.h"
 #include "stream.h"
 #include "json.h"
 #include "dicom.h"

@@ -4,6 +4,10 @@
  *
  * Every fallible cdaimg function returns a cdaimg_status. Details of what went
  * wrong go to the optional cdaimg_diags list the caller passes (see diag.h).
+ * One rule for every call: when it reports an error, it returns an error
+ * status; warnings alone leave CDAIMG_OK. A call that reads (extraction, a
+ * DICOM set) may still hand back what it could read with CDAIMG_EINVALID; its
+ * documentation says so.
  * Status values are append-only: a released number is never reused.
  */
 #ifndef CDAIMG_COMMON_H
@@ -20,18 +24,20 @@ extern "C" {
 
 /** Outcome of a cdaimg call. */
 typedef enum cdaimg_status {
-	CDAIMG_OK = 0,        /**< success (warnings may have been reported) */
-	CDAIMG_EINVALID = 1,  /**< input values are invalid; see the diagnostics */
-	CDAIMG_ENOTVALID = 2, /**< a document is not schema- or rule-valid */
-	CDAIMG_EARG = 3,      /**< a caller bug: NULL or inconsistent argument */
-	CDAIMG_ENOMEM = 4,    /**< an allocation failed; nothing was changed */
-	CDAIMG_EIO = 5,       /**< a file could not be read or written */
-	CDAIMG_EPARSE = 6,    /**< a document or JSON text is not well-formed */
-	CDAIMG_EINTERNAL = 7  /**< a libxml2 call failed for no reason we know */
+	CDAIMG_OK = 0,             /**< success (warnings may have been reported) */
+	CDAIMG_EINVALID = 1,       /**< input values are invalid, or a document read back holds
+	                                invalid values; see the diagnostics */
+	CDAIMG_ENONCONFORMANT = 2, /**< a document does not conform to its schema or rules */
+	CDAIMG_EARG = 3,           /**< a caller bug: NULL or inconsistent argument */
+	CDAIMG_ENOMEM = 4,         /**< an allocation failed; nothing was changed */
+	CDAIMG_EIO = 5,            /**< a file could not be read or written */
+	CDAIMG_EPARSE = 6,         /**< a document or JSON text is not well-formed */
+	CDAIMG_EINTERNAL = 7       /**< a libxml2 call failed for no reason we know */
 } cdaimg_status;
 
-/** A short English description of @p status (static storage, never NULL). */
-CDAIMG_EXPORT const char *cdaimg_status_str(cdaimg_status status);
+/** The name of @p status: a few English words ("invalid input values"), static
+ *  storage, never NULL. */
+CDAIMG_EXPORT const char *cdaimg_status_name(cdaimg_status status);
 
 /**
  * Initialise libxml2 for use by cdaimg (xmlInitParser and the schema types).

@@ -28,48 +28,42 @@ typedef enum cdaimg_severity {
 
 /*
  * Stable diagnostic codes. Each has a short name (cdaimg_diag_code_name) that
- * tools and tests may rely on. Append only.
+ * tools and tests may rely on. Append only: a released number is never reused.
  */
-#define CDAIMG_DIAG_CODES(X)                                                        \
-	X(CDAIMG_D_REQUIRED, "required")                  /* a required value is absent */ \
-	X(CDAIMG_D_CARDINALITY, "cardinality")            /* too many values */             \
-	X(CDAIMG_D_TEXT, "text")                          /* not UTF-8 / not an XML 1.0 char */ \
-	X(CDAIMG_D_UID, "uid")                            /* not a DICOM UID */              \
-	X(CDAIMG_D_IDENTIFIER, "identifier")              /* identifier form (D2) */         \
-	X(CDAIMG_D_DATE, "date")                          /* dateTime (D7) */                \
-	X(CDAIMG_D_CODE_SYSTEM, "code-system")            /* unknown coding system */        \
-	X(CDAIMG_D_CODE_UNKNOWN, "code-unknown")          /* code not in its value set */    \
-	X(CDAIMG_D_STATUS, "status")                      /* statut (D3) */                  \
-	X(CDAIMG_D_MEDIA_TYPE, "media-type")              /* typeMedia (D5) */               \
-	X(CDAIMG_D_LINK_KIND, "link-kind")                /* iHEInvokeImage (D5) */          \
-	X(CDAIMG_D_URL, "url")                            /* malformed link */               \
-	X(CDAIMG_D_URL_PARAM, "url-param")                /* required link part missing */   \
-	X(CDAIMG_D_URL_MISMATCH, "url-mismatch")          /* link UID != entry UID */        \
-	X(CDAIMG_D_URL_CONTENT_TYPE, "url-content-type")  /* WADO-URI w/o contentType */     \
-	X(CDAIMG_D_RANGE, "range")                        /* number out of range */          \
-	X(CDAIMG_D_NARRATIVE, "narrative")                /* narrative div unusable (D6) */  \
-	X(CDAIMG_D_NARRATIVE_MARKUP, "narrative-markup")  /* markup dropped (D6) */          \
-	X(CDAIMG_D_IGNORED, "ignored")                    /* a value carries nothing */      \
-	X(CDAIMG_D_PROFILE, "profile")                    /* not allowed in this profile */  \
-	X(CDAIMG_D_XML, "xml")                            /* document not well-formed */     \
-	X(CDAIMG_D_SCHEMA, "schema")                      /* XML Schema violation */         \
-	X(CDAIMG_D_SCHEMA_LOAD, "schema-load")            /* schema not found/loadable */    \
-	X(CDAIMG_D_RULE, "rule")                          /* template rule failed */         \
-	X(CDAIMG_D_JSON, "json")                          /* JSON syntax or type */          \
-	X(CDAIMG_D_UNKNOWN_MEMBER, "unknown-member")      /* JSON member not in the model */ \
-	X(CDAIMG_D_EXTRACT, "extract")                    /* problem reading a document */   \
-	X(CDAIMG_D_NOMEM, "nomem")                        /* out of memory */                \
-	X(CDAIMG_D_ARG, "arg")                            /* invalid argument */             \
-	X(CDAIMG_D_IO, "io")                              /* file error */                   \
-	X(CDAIMG_D_INTERNAL, "internal")                                                     \
-	X(CDAIMG_D_DUPLICATE, "duplicate")                /* a DICOM UID given twice */ \
-	X(CDAIMG_D_TARGET, "target")                      /* the document has no place for it */
-
 typedef enum cdaimg_diag_code {
-#define CDAIMG_X_ENUM_(name, str) name,
-	CDAIMG_DIAG_CODES(CDAIMG_X_ENUM_)
-#undef CDAIMG_X_ENUM_
-	CDAIMG_D_COUNT_
+	CDAIMG_D_REQUIRED = 0,          /**< "required": a required value is absent */
+	CDAIMG_D_CARDINALITY = 1,       /**< "cardinality": too many values */
+	CDAIMG_D_TEXT = 2,              /**< "text": not UTF-8 / not an XML 1.0 char */
+	CDAIMG_D_UID = 3,               /**< "uid": not a DICOM UID */
+	CDAIMG_D_IDENTIFIER = 4,        /**< "identifier": identifier form (D2) */
+	CDAIMG_D_DATE = 5,              /**< "date": dateTime (D7) */
+	CDAIMG_D_CODE_SYSTEM = 6,       /**< "code-system": unknown coding system */
+	CDAIMG_D_CODE_UNKNOWN = 7,      /**< "code-unknown": code not in its value set */
+	CDAIMG_D_STATUS = 8,            /**< "status": statut (D3) */
+	CDAIMG_D_MEDIA_TYPE = 9,        /**< "media-type": typeMedia (D5) */
+	CDAIMG_D_LINK_KIND = 10,        /**< "link-kind": iHEInvokeImage (D5) */
+	CDAIMG_D_URL = 11,              /**< "url": malformed link */
+	CDAIMG_D_URL_PARAM = 12,        /**< "url-param": required link part missing */
+	CDAIMG_D_URL_MISMATCH = 13,     /**< "url-mismatch": link UID != entry UID */
+	CDAIMG_D_URL_CONTENT_TYPE = 14, /**< "url-content-type": WADO-URI w/o contentType */
+	CDAIMG_D_RANGE = 15,            /**< "range": number out of range */
+	CDAIMG_D_NARRATIVE = 16,        /**< "narrative": narrative div unusable (D6) */
+	CDAIMG_D_NARRATIVE_MARKUP = 17, /**< "narrative-markup": markup dropped (D6) */
+	CDAIMG_D_IGNORED = 18,          /**< "ignored": a value carries nothing */
+	CDAIMG_D_PROFILE = 19,          /**< "profile": not allowed in this profile */
+	CDAIMG_D_XML = 20,              /**< "xml": document not well-formed */
+	CDAIMG_D_SCHEMA = 21,           /**< "schema": XML Schema violation */
+	CDAIMG_D_SCHEMA_LOAD = 22,      /**< "schema-load": schema not found/loadable */
+	CDAIMG_D_RULE = 23,             /**< "rule": template rule failed */
+	CDAIMG_D_JSON = 24,             /**< "json": JSON syntax or type */
+	CDAIMG_D_UNKNOWN_MEMBER = 25,   /**< "unknown-member": JSON member not in the model */
+	CDAIMG_D_EXTRACT = 26,          /**< "extract": problem reading a document */
+	CDAIMG_D_NOMEM = 27,            /**< "nomem": out of memory */
+	CDAIMG_D_ARG = 28,              /**< "arg": invalid argument */
+	CDAIMG_D_IO = 29,               /**< "io": file error */
+	CDAIMG_D_INTERNAL = 30,         /**< "internal": a libxml2 call failed for no known reason */
+	CDAIMG_D_DUPLICATE = 31,        /**< "duplicate": a DICOM UID given twice */
+	CDAIMG_D_TARGET = 32,           /**< "target": the document has no place for it */
 } cdaimg_diag_code;
 
 /** One diagnostic. Owned by its cdaimg_diags, valid until the list is freed or cleared. */

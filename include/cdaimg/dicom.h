@@ -35,7 +35,7 @@
  * Series whose modality is not in the profile's value set (SR, SEG, KO, PR,
  * RTDOSE, ...: not imaging acquisitions), and instances whose SOP class is
  * not in it, are left out with a warning naming them (errors when
- * opts->strict). Bad values are errors naming the tag, its keyword, the value
+ * opts->strict_modalities). Bad values are errors naming the tag, its keyword, the value
  * and the SOP instance: `00280008 NumberOfFrames "1A" of SOP instance 1.2.3:
  * not an integer`; ACR-NEMA forms of dates and times (1997.04.24, 14:04:38)
  * are read with a warning. Diagnostic paths start with the instance's
@@ -109,9 +109,9 @@ typedef struct cdaimg_dicom_options {
 	 *  error. Borrowed. */
 	const char *timezone;
 	cdaimg_dicom_pick pick;      /**< CDAIMG_DICOM_FIRST (default) or CDAIMG_DICOM_ALL */
-	/** Non-zero: a series or an instance left out (not imaging acquisition)
-	 *  is an error, not a warning. */
-	int strict;
+	/** Non-zero: a series or an instance left out (its modality is not an
+	 *  imaging acquisition of the profile's value set) is an error, not a warning. */
+	int strict_modalities;
 } cdaimg_dicom_options;
 
 #define CDAIMG_DICOM_OPTIONS_INIT { CDAIMG_PROFILE_FR, NULL, (cdaimg_link_kind)0, NULL, CDAIMG_DICOM_FIRST, 0 }

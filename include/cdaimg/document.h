@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cdaimg/document.h - around the series: the Study Act (FR-DICOM-Examen-imagerie),
- * the DICOM Object Catalog section (FR-DICOM-Object-Catalog) with its narrative
- * block, and a whole IMG-CR-IMG ClinicalDocument (MAPPING.md §4, D6).
+ * cdaimg/document.h - a whole IMG-CR-IMG ClinicalDocument: its header values
+ * and the call that builds the document around the studies (docs/mapping.md,
+ * installed in share/doc/cdaimg/docs/).
  *
  * Same rules as build.h: every value is checked first, all problems are
- * reported, and on error nothing is added to the caller's document.
+ * reported, and on error nothing is built.
  */
 #ifndef CDAIMG_DOCUMENT_H
 #define CDAIMG_DOCUMENT_H
@@ -15,36 +15,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/**
- * Check @p study and build its Study Act (with its Series Acts, descriptions
- * inline) as the last child of @p parent (e.g. an `entry`). Each series is
- * checked with the study's UID for link consistency; field paths of the
- * series start with "serieImagerie." (one series) or "serieImagerie[i].".
- * @param[out] out  the new `act` (owned by parent's document); may be NULL
- * @return CDAIMG_OK, CDAIMG_EINVALID, CDAIMG_ENOMEM, CDAIMG_EARG. On failure
- *         the document is unchanged and *out is NULL.
- */
-CDAIMG_EXPORT cdaimg_status cdaimg_study_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_study *study,
-                                               const cdaimg_options *opts, cdaimg_diags *diags);
-
-/**
- * Build the DICOM Object Catalog section holding @p n_studies Study Acts, with
- * its narrative table; descriptions go into the narrative as <content ID>
- * and the entries point to them with <reference value="#..."/> (D6).
- * Narrative IDs are "ex-NN", "ex-NN-serie-NN", "ex-NN-serie-NN-sop-NN"; when
- * the caller's document already has IDs starting with "ex-", the prefix
- * becomes "cat2-ex", "cat3-ex", ... so IDs stay unique in the document and
- * the output stays the same for the same input and document.
- * @param[out] out  the new `section` (owned by parent's document); may be NULL
- * @param parent    where the section goes (e.g. a `component`)
- * @param studies   borrowed; @p n_studies >= 1
- * @return CDAIMG_OK, CDAIMG_EINVALID, CDAIMG_ENOMEM, CDAIMG_EARG. On failure
- *         the document is unchanged and *out is NULL.
- */
-CDAIMG_EXPORT cdaimg_status cdaimg_section_build(xmlNodePtr *out, xmlNodePtr parent, const cdaimg_study *studies,
-                                                 size_t n_studies, const cdaimg_options *opts,
-                                                 cdaimg_diags *diags);
 
 /**
  * Header values of an imaging report. Everything is borrowed.
@@ -115,6 +85,11 @@ typedef struct cdaimg_document_header {
  *     h.document_id_root = "1.2.250.1.999.9.42";
  */
 CDAIMG_EXPORT const cdaimg_document_header *cdaimg_document_header_sample(void);
+
+/** Free a header cdaimg returned (cdaimg_json_read_header(),
+ *  cdaimg_extract_header()): one block, its strings included. NULL is a no-op.
+ *  Never for a header of the caller's own or the sample. */
+CDAIMG_EXPORT void cdaimg_document_header_free(cdaimg_document_header *header);
 
 /**
  * Build a complete IMG-CR-IMG ClinicalDocument (header, FR-DICOM-Acte-imagerie

@@ -12,7 +12,9 @@
  * references are resolved; identifiers come back in FHIR form (urn:oid:,
  * urn:dicom:uid); the link kind is inferred from the URL's shape (D5).
  * Problems found while reading are diagnostics with the element's line and
- * path; extraction goes on with the rest of the document.
+ * path; extraction goes on with the rest of the document, and the call returns
+ * CDAIMG_EINVALID when one of them is an error, with what it could read (the
+ * rule of every cdaimg call: an error reported, an error returned).
  *
  * Thread safety: no shared state; different threads may work on different
  * documents and value sets at once (call cdaimg_global_init() first).
@@ -32,13 +34,15 @@ extern "C" {
 
 /**
  * Extract from a parsed document (borrowed, not changed).
- * @param[out] out  caller frees with cdaimg_values_free(); set even when
- *                  problems were reported (it holds what could be read)
- * @return CDAIMG_OK (problems may have been reported as warnings or errors),
- *         CDAIMG_ENOMEM, CDAIMG_EARG.
+ * @param[out] out  caller frees with cdaimg_values_free(); set with
+ *                  CDAIMG_OK and CDAIMG_EINVALID (it then holds what could be
+ *                  read), NULL otherwise
+ * @return CDAIMG_OK (warnings possible), CDAIMG_EINVALID (an error was
+ *         reported), CDAIMG_ENOMEM, CDAIMG_EARG.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags);
-/** Parse safely (no network, no entities, no DTD) and extract; CDAIMG_EPARSE / CDAIMG_EIO too. */
+/** Parse safely (no network, no entities, no DTD) and extract; CDAIMG_EPARSE / CDAIMG_EIO too,
+ *  and CDAIMG_EINVALID for an error of the parse that left a document (an undeclared entity). */
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_memory(cdaimg_values **out, const char *data, size_t len,
                                                   cdaimg_diags *diags);
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_diags *diags);
@@ -68,9 +72,11 @@ CDAIMG_EXPORT cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char 
  * build refuses it. Building a document with the header read from one cdaimg
  * built gives the same header back.
  * @param[out] out  one block, strings included; caller frees with
- *                  cdaimg_free(); set even when problems were reported
- * @return CDAIMG_OK (an error is reported when the root is not a
- *         ClinicalDocument: every field is then NULL), CDAIMG_ENOMEM, CDAIMG_EARG.
+ *                  cdaimg_document_header_free(); set with CDAIMG_OK and
+ *                  CDAIMG_EINVALID, NULL otherwise
+ * @return CDAIMG_OK (warnings possible), CDAIMG_EINVALID (an error was
+ *         reported: a field left out, or a root that is not a
+ *         ClinicalDocument, every field then NULL), CDAIMG_ENOMEM, CDAIMG_EARG.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_header(cdaimg_document_header **out, xmlDocPtr doc,
                                                   cdaimg_diags *diags);

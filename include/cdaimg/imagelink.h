@@ -39,6 +39,7 @@ typedef struct cdaimg_link_params {
 	const char *accession_root; /**< accession number's assigning authority OID (IID, optional) */
 	const char *accession_ext;  /**< accession number (IID, optional) */
 	const char *document_id;    /**< the CDA document id, sent as idCDA by the FR profile (IID, optional) */
+	cdaimg_profile profile;     /**< whose recipe: CDAIMG_PROFILE_FR (0, the default) or another */
 } cdaimg_link_params;
 
 /**
@@ -48,8 +49,7 @@ typedef struct cdaimg_link_params {
  * @param[out] out  caller frees with cdaimg_free()
  * @return CDAIMG_OK, CDAIMG_EINVALID (missing or bad value, reported), CDAIMG_ENOMEM, CDAIMG_EARG.
  */
-CDAIMG_EXPORT cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *params, cdaimg_profile profile,
-                                              cdaimg_diags *diags);
+CDAIMG_EXPORT cdaimg_status cdaimg_link_build(char **out, const cdaimg_link_params *params, cdaimg_diags *diags);
 
 #ifdef __cplusplus
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cdaimg/json.h - the JSON form of the logical model (INPUT.md): FHIR-style
+ * cdaimg/json.h - the JSON form of the logical model (docs/input.md,
+ * installed in share/doc/cdaimg/docs/): FHIR-style
  * FrSerieImagerie / FrExamenImagerie objects, or an array of them.
  *
  *     cdaimg_values *v = NULL;
- *     if (cdaimg_json_read(&v, text, len, 0, diags) == CDAIMG_OK)
+ *     if (cdaimg_json_read(&v, text, len, NULL, diags) == CDAIMG_OK)
  *         for (size_t i = 0; i < cdaimg_values_count(v); i++)
  *             ... cdaimg_values_get(v, i)->series ...
  *     cdaimg_values_free(v);
@@ -31,19 +32,26 @@
 extern "C" {
 #endif
 
-/** cdaimg_json_read: a member the model does not know is an error, not a warning. */
-#define CDAIMG_JSON_STRICT 0x1u
-/** cdaimg_json_write: write an array even for a single item. */
-#define CDAIMG_JSON_ARRAY 0x2u
-/** cdaimg_json_write: no indentation (one line). */
-#define CDAIMG_JSON_COMPACT 0x4u
+/** Options of the JSON calls; NULL or CDAIMG_JSON_OPTIONS_INIT for the defaults. */
+typedef struct cdaimg_json_options {
+	/** cdaimg_json_read: a member the model does not know is an error, not a
+	 *  warning. (Whether a code must be in its value set is the build's:
+	 *  cdaimg_options.strict_codes.) */
+	int strict_members;
+	/** cdaimg_json_write: write an array even for a single item. */
+	int array;
+	/** cdaimg_json_write, cdaimg_json_write_header: one line, no indentation. */
+	int compact;
+} cdaimg_json_options;
+
+#define CDAIMG_JSON_OPTIONS_INIT { 0, 0, 0 }
 
 /**
  * Read the JSON form from memory.
  * @param[out] out  the items, in input order; caller frees with
  *                  cdaimg_values_free(). NULL on any error.
  * @param text      borrowed; @p len bytes, need not be NUL-terminated
- * @param flags     0 or CDAIMG_JSON_STRICT
+ * @param opts      NULL for the defaults; strict_members
  * @param diags     receives every problem (may be NULL): CDAIMG_D_JSON for
  *                  syntax, encoding, duplicate keys, out-of-range numbers and
  *                  wrong types; CDAIMG_D_UNKNOWN_MEMBER for unknown members
@@ -54,8 +62,8 @@ extern "C" {
  *         CDAIMG_EINVALID (JSON, but not the model's form), CDAIMG_ENOMEM,
  *         CDAIMG_EARG.
  */
-CDAIMG_EXPORT cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len, unsigned flags,
-                                             cdaimg_diags *diags);
+CDAIMG_EXPORT cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len,
+                                             const cdaimg_json_options *opts, cdaimg_diags *diags);
 
 /**
  * Read the header values of a whole document (cdaimg_document_build) from a
@@ -76,27 +84,28 @@ CDAIMG_EXPORT cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *te
  * (CDAIMG_D_UNKNOWN_MEMBER, naming the nearest member when one is close): a
  * misspelt member would leave its field out.
  * @param[out] out  one block, strings included; caller frees with
- *                  cdaimg_free(). NULL on any error.
+ *                  cdaimg_document_header_free(). NULL on any error.
  * @param text      borrowed; @p len bytes, need not be NUL-terminated
- * @param flags     0 (CDAIMG_JSON_STRICT changes nothing: unknown members are errors)
+ * @param opts      NULL for the defaults (strict_members changes nothing: unknown
+ *                  members are errors)
  * @return CDAIMG_OK (warnings possible), CDAIMG_EPARSE (not JSON),
  *         CDAIMG_EINVALID (not a header: a member of the wrong type), CDAIMG_ENOMEM, CDAIMG_EARG.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_json_read_header(cdaimg_document_header **out, const char *text, size_t len,
-                                                    unsigned flags, cdaimg_diags *diags);
+                                                    const cdaimg_json_options *opts, cdaimg_diags *diags);
 
 /**
  * Write items in the same JSON form (reading the result gives the same
  * values back). One item is written as an object, several as an array
- * (always an array with CDAIMG_JSON_ARRAY). The text ends with a newline.
+ * (always an array with opts->array). The text ends with a newline.
  * @param[out] out  NUL-terminated UTF-8 text; caller frees with cdaimg_free()
  * @param values    borrowed
- * @param flags     0, CDAIMG_JSON_ARRAY, CDAIMG_JSON_COMPACT
+ * @param opts      NULL for the defaults; array, compact
  * @return CDAIMG_OK, CDAIMG_EINVALID (a string is not valid UTF-8; reported with
  *         its member name), CDAIMG_ENOMEM, CDAIMG_EARG.
  */
-CDAIMG_EXPORT cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values, unsigned flags,
-                                              cdaimg_diags *diags);
+CDAIMG_EXPORT cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *values,
+                                              const cdaimg_json_options *opts, cdaimg_diags *diags);
 
 /**
  * Write a header in the form cdaimg_json_read_header reads: one object, its
@@ -105,12 +114,12 @@ CDAIMG_EXPORT cdaimg_status cdaimg_json_write(char **out, const cdaimg_values *v
  * with a newline.
  * @param[out] out  NUL-terminated UTF-8 text; caller frees with cdaimg_free()
  * @param header    borrowed
- * @param flags     0 or CDAIMG_JSON_COMPACT
+ * @param opts      NULL for the defaults; compact
  * @return CDAIMG_OK, CDAIMG_EINVALID (a string is not valid UTF-8; reported with
  *         its member name), CDAIMG_ENOMEM, CDAIMG_EARG.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_json_write_header(char **out, const cdaimg_document_header *header,
-                                                     unsigned flags, cdaimg_diags *diags);
+                                                     const cdaimg_json_options *opts, cdaimg_diags *diags);
 
 #ifdef __cplusplus
 }

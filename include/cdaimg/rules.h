@@ -94,7 +94,7 @@ CDAIMG_EXPORT const char *cdaimg_rules_skipped(const cdaimg_rules *rules, size_t
  * @param svrl  when not NULL, *svrl receives a new SVRL report (active
  *              patterns, fired rules, failed asserts, successful reports, as
  *              the ANS engine writes them); caller frees with xmlFreeDoc()
- * @return CDAIMG_OK, CDAIMG_ENOTVALID (an assert failed), CDAIMG_ENOMEM, CDAIMG_EARG.
+ * @return CDAIMG_OK, CDAIMG_ENONCONFORMANT (an assert failed), CDAIMG_ENOMEM, CDAIMG_EARG.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_rules_check(const cdaimg_rules *rules, xmlNodePtr node, xmlDocPtr *svrl,
                                                cdaimg_diags *diags);
@@ -137,7 +137,7 @@ CDAIMG_EXPORT size_t cdaimg_conformance_rules_for(const cdaimg_conformance *c, x
  * CDAIMG_D_DATE error; the schema takes "20241399").
  * @param svrl  when not NULL, *svrl receives one SVRL report of every rule set
  *              that ran, in order (caller frees with xmlFreeDoc()).
- * @return CDAIMG_OK, CDAIMG_ENOTVALID, CDAIMG_ENOMEM, CDAIMG_EARG, CDAIMG_EINTERNAL.
+ * @return CDAIMG_OK, CDAIMG_ENONCONFORMANT, CDAIMG_ENOMEM, CDAIMG_EARG, CDAIMG_EINTERNAL.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_conformance_check(const cdaimg_conformance *c, xmlNodePtr node,
                                                      xmlDocPtr *svrl, cdaimg_diags *diags);

@@ -60,7 +60,19 @@ typedef struct cdaimg_schema cdaimg_schema;
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_load(cdaimg_schema **out, cdaimg_schema_kind kind, const char *dir,
                                                cdaimg_diags *diags);
-/** Load any XSD file by path (same statuses as cdaimg_schema_load). */
+/**
+ * Load any XSD file by path (same statuses as cdaimg_schema_load). The file
+ * and everything it includes, imports or redefines are read from local files
+ * (paths, file: URIs) only, each parsed as cdaimg_doc_read_memory parses a
+ * document but that internal entities may be declared: a location of
+ * another scheme (http:, ftp:), a file declaring an external entity, or not
+ * well-formed, fails the load (CDAIMG_EPARSE, a CDAIMG_D_SCHEMA_LOAD
+ * diagnostic naming it); nothing is fetched, no catalog is read, and
+ * libxml2's messages are diagnostics, never lines on stderr. This takes an
+ * external entity loader of cdaimg's, which cdaimg_global_init() installs
+ * (it hands every other load to the loader it found): a program that sets
+ * its own loader does so before, or schemas fail to load.
+ */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_load_file(cdaimg_schema **out, const char *xsd_path,
                                                     cdaimg_diags *diags);
 /** Free a schema. NULL is a no-op. */
@@ -72,7 +84,7 @@ CDAIMG_EXPORT void cdaimg_schema_free(cdaimg_schema *schema);
  * parsed with cdaimg_doc_read_memory/_file (which refuse entity declarations):
  * libxml2's validator walks into entity references of a document parsed
  * otherwise.
- * @return CDAIMG_OK, CDAIMG_ENOTVALID, CDAIMG_ENOMEM, CDAIMG_EINTERNAL.
+ * @return CDAIMG_OK, CDAIMG_ENONCONFORMANT, CDAIMG_ENOMEM, CDAIMG_EINTERNAL.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_doc(const cdaimg_schema *schema, xmlDocPtr doc,
                                                        cdaimg_diags *diags);
@@ -90,7 +102,7 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_entry(const cdaimg_schema *sc
  * does; a document (an xmlDocPtr cast to xmlNodePtr) whole when its root is a
  * ClinicalDocument, as an entry when its root is another HL7 element, entry
  * by entry when it is the <entries> list that `cdaimg build` writes for an
- * array.
+ * array (a list without an entry is not valid: CDAIMG_ENONCONFORMANT, "no entry").
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_node(const cdaimg_schema *schema, xmlNodePtr node,
                                                         cdaimg_diags *diags);
@@ -106,12 +118,10 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *sch
  * as safe as cdaimg_doc_read_memory's (no network, no entity substitution, no
  * DTD loading, libxml2's limits kept; a DTD that declares entities is refused)
  * and the statuses are those of cdaimg_schema_validate_file for the same
- * document, with one exception: a reference to an entity declared nowhere
- * (possible when the DOCTYPE names an external DTD, which is not loaded) is
- * refused here (CDAIMG_EPARSE), where cdaimg_schema_validate_file cannot
- * validate it (CDAIMG_EINTERNAL), or finds the document invalid before it
- * reaches the reference (CDAIMG_ENOTVALID). The whole document is validated, whatever
- * its root element (use cdaimg_schema_validate_entry for a lone entry).
+ * document (a reference to an entity declared nowhere, possible when the
+ * DOCTYPE names an external DTD, which is not loaded, is CDAIMG_EPARSE in
+ * both). The whole document is validated, whatever its root element (use
+ * cdaimg_schema_validate_entry for a lone entry).
  *
  * Each violation is a CDAIMG_D_SCHEMA diagnostic with the line of the start
  * tag of the element concerned and its path. Positions in the path are given
@@ -120,7 +130,7 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_file(const cdaimg_schema *sch
  * violations are listed, then one diagnostic counts the others.
  * Well-formedness errors are CDAIMG_D_XML diagnostics with their line;
  * violations found before such an error are kept.
- * @return CDAIMG_OK, CDAIMG_ENOTVALID, CDAIMG_EPARSE (not well-formed, or
+ * @return CDAIMG_OK, CDAIMG_ENONCONFORMANT, CDAIMG_EPARSE (not well-formed, or
  *         entities), CDAIMG_EIO, CDAIMG_ENOMEM, CDAIMG_EINTERNAL.
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_stream_file(const cdaimg_schema *schema, const char *path,
@@ -136,9 +146,12 @@ CDAIMG_EXPORT cdaimg_status cdaimg_schema_validate_stream_fd(const cdaimg_schema
 /**
  * Parse an XML document safely: no network, no entity substitution, no DTD
  * loading, no XInclude, size limits kept; a DTD that declares entities is
- * refused (CDA needs none; the DTD is otherwise ignored), and so is an element
- * with more than 256 attributes (before libxml2 parses it: its parser takes
- * time in the square of an element's attributes). Well-formedness errors are
+ * refused (CDA needs none; the DTD is otherwise ignored), and so are a
+ * reference to an entity declared nowhere (possible when the DOCTYPE names
+ * an external DTD) and an element with more than 256 attributes (before
+ * libxml2 parses it: its parser takes time in the square of an element's
+ * attributes). A NUL byte, even after the root element, and any other content
+ * after it, make the document not well-formed. Well-formedness errors are
  * CDAIMG_D_XML diagnostics with their line.
  * @param[out] out  caller frees with xmlFreeDoc()
  * @param url       name used in messages (may be NULL)

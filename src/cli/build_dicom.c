@@ -170,7 +170,7 @@ static cdaimg_link_kind kind_of(const char *link)
 static int write_values(cli *c, const char *path, const cdaimg_values *v, cdaimg_diags *d)
 {
 	char *text = NULL;
-	cdaimg_status st = cdaimg_json_write(&text, v, 0, d);
+	cdaimg_status st = cdaimg_json_write(&text, v, NULL, d);
 	if (st != CDAIMG_OK) {
 		cli_status_error(c, cli_out_name(path), st);
 		cli_diags(c, cli_out_name(path), d);
@@ -215,7 +215,7 @@ int cli_dicom_read(cli *c, const cli_dicom *dc, const char *const *inputs, size_
 	o.link_kind = kind_of(dc->link);
 	o.timezone = dc->timezone;
 	o.pick = dc->instance && !strcmp(dc->instance, "all") ? CDAIMG_DICOM_ALL : CDAIMG_DICOM_FIRST;
-	o.strict = strict;
+	o.strict_modalities = strict;
 	cdaimg_status st = cdaimg_dicom_set_studies(out, set, &o, d);
 	if (st != CDAIMG_OK && st != CDAIMG_EINVALID)
 		cli_status_error(c, cli_name(inputs[0]), st);

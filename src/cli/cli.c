@@ -22,6 +22,7 @@ static const char main_help[] =
 	"             entry, DICOM Object Catalog section or whole document\n"
 	"  validate   check CDA files against the XML Schema and the template rules\n"
 	"  extract    read every imaging series of a CDA file back as JSON\n"
+	"  render     show a CDA file as a self-contained HTML page\n"
 	"  help       this help; 'cdaimg help COMMAND': that command's help\n"
 	"\n"
 	"Options (every command):\n"
@@ -86,7 +87,7 @@ int cli_exit_of(cdaimg_status st)
 	case CDAIMG_OK:
 		return CLI_OK;
 	case CDAIMG_EINVALID:
-	case CDAIMG_ENOTVALID:
+	case CDAIMG_ENONCONFORMANT:
 	case CDAIMG_EPARSE:
 		return CLI_INVALID;
 	case CDAIMG_EIO:
@@ -228,6 +229,7 @@ static const struct {
 	{"build", cli_cmd_build},
 	{"validate", cli_cmd_validate},
 	{"extract", cli_cmd_extract},
+	{"render", cli_cmd_render},
 };
 
 /* cdaimg help [COMMAND]: the general help, or the command's own. */
@@ -279,7 +281,7 @@ int cdaimg_cli_run(int argc, char **argv, FILE *out, FILE *err)
 	cdaimg_global_init();
 	int rc;
 	if (argc < 2)
-		rc = cli_usage(&c, "a command is needed: sample, build, validate or extract");
+		rc = cli_usage(&c, "a command is needed: sample, build, validate, extract or render");
 	else
 		rc = run_command(&c, argc - 1, argv + 1);
 	if (fflush(out) != 0 || ferror(out)) {

@@ -146,6 +146,15 @@ bool cli_sink_replaceable(const cli_sink *s);
 int cli_sink_commit(cli *c, cli_sink *s);
 /* Give up: close and remove the temporary file; the target is untouched. */
 void cli_sink_abort(cli_sink *s);
+/* Write two outputs (as cli_write each; not both standard output) all or
+ * none: each file to its temporary file, written and synced, then standard
+ * output or a device if one is, then the renames. On a failure, the files
+ * are untouched (message printed, temporary files removed); CLI_OK or CLI_IO. */
+int cli_write_two(cli *c, const char *path1, const char *data1, size_t len1, const char *path2, const char *data2,
+                  size_t len2);
+/* True when the paths @p a and @p b name one file: the same device and
+ * inode, or for files not there yet the same name in the same folder. */
+bool cli_same_file(const char *a, const char *b);
 /* Serialize @p doc (UTF-8, indented, with an XML declaration) and cli_write it. */
 int cli_write_doc(cli *c, const char *path, xmlDocPtr doc);
 /* Progress on err when it is a terminal and the batch is large (text mode only). */
@@ -156,6 +165,7 @@ int cli_cmd_sample(cli *c, int argc, char **argv);
 int cli_cmd_build(cli *c, int argc, char **argv);
 int cli_cmd_validate(cli *c, int argc, char **argv);
 int cli_cmd_extract(cli *c, int argc, char **argv);
+int cli_cmd_render(cli *c, int argc, char **argv);
 
 /* sample.c: the built-in sample study (a CT series with an IID link), static storage. */
 const cdaimg_study *cli_sample_study(void);

@@ -22,13 +22,14 @@ typedef struct build_args {
 	size_t n_inputs;
 } build_args;
 
-enum { O_AS = 1, O_OUTPUT, O_STRICT, O_PROFILE, O_HEADER, O_SAMPLE_HEADER, O_INTO,
+enum { O_AS = 1, O_OUTPUT, O_STRICT, O_LAX_CODES, O_PROFILE, O_HEADER, O_SAMPLE_HEADER, O_INTO,
        O_FROM, O_BASE, O_LINK, O_TIMEZONE, O_INSTANCE, O_VALUES_OUT };
 
 static const cli_opt build_opts[] = {
 	{O_AS, 0, "as", "entry|section|document"},
 	{O_OUTPUT, 'o', "output", "FILE"},
 	{O_STRICT, 0, "strict", NULL},
+	{O_LAX_CODES, 0, "lax-codes", NULL},
 	{O_PROFILE, 0, "profile", "fr|dicom|ccda"},
 	{O_HEADER, 0, "header", "FILE"},
 	{O_SAMPLE_HEADER, 0, "sample-header", NULL},
@@ -45,7 +46,7 @@ static const cli_opt build_opts[] = {
 static void build_help(cli *c)
 {
 	fputs("Usage: cdaimg build [--as entry|section|document] [--profile fr|dicom|ccda] [-o FILE] [--strict]\n"
-	      "                    [--header HEADER.json | --sample-header] INPUT.json|-\n"
+	      "                    [--lax-codes] [--header HEADER.json | --sample-header] INPUT.json|-\n"
 	      "       cdaimg build --into REPORT.xml [-o FILE] [--strict] STUDIES.json|-\n"
 	      "       cdaimg build --from dicom-json|dicom --base URL [--link KIND] [--timezone ZONE]\n"
 	      "                    [--instance first|all] [--values-out FILE.json] [--as ...] INPUT...\n"
@@ -70,7 +71,9 @@ static void build_help(cli *c)
 	      "                 completed, the rest of the report unchanged; the report is written\n"
 	      "                 whole (to -o FILE, which may be REPORT.xml itself)\n"
 	      "  -o, --output FILE  write FILE atomically (default or '-': standard output)\n"
-	      "      --strict   JSON members the model does not know are errors, not warnings\n"
+	      "      --strict   JSON members the model does not know, and (--from) series and\n"
+	      "                 instances left out, are errors, not warnings\n"
+	      "      --lax-codes  a code outside its value set is a warning, not an error\n"
 	      "      --profile fr|dicom|ccda  template family: French CI-SIS (default), DICOM PS3.20\n"
 	      "                 alone, or C-CDA Diagnostic Imaging Report (English display names;\n"
 	      "                 instanceSOP may then be an array)\n"
@@ -124,6 +127,8 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 			b->into = a.value;
 		} else if (id == O_STRICT) {
 			b->strict = true;
+		} else if (id == O_LAX_CODES) {
+			b->opts.strict_codes = 0;
 		} else if (id == O_FROM) {
 			b->dicom.from = a.value;
 		} else if (id == O_BASE) {
@@ -170,6 +175,9 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 		return cli_usage(c, "--into puts studies into a report: no --as, no --header, no --sample-header");
 	if (b->into && !strcmp(b->into, "-") && !strcmp(b->input, "-"))
 		return cli_usage(c, "the report and the input cannot both be standard input");
+	if (b->dicom.values_out && b->output && strcmp(b->output, "-") && cli_same_file(b->output, b->dicom.values_out))
+		return cli_usage(c, "the document and the values cannot go to the same file ('%s' and '%s')", b->output,
+		                 b->dicom.values_out);
 	return -1;
 }
 
@@ -202,9 +210,12 @@ static void item_prefix(char *buf, size_t size, bool array, size_t i)
 		snprintf(buf, size, "$");
 }
 
-/* Is the JSON text an array (its first non-blank byte is '[')? */
+/* Is the JSON text an array (its first non-blank byte is '[', after the
+ * UTF-8 byte order mark the reader ignores)? */
 static bool json_is_array_text(const char *text)
 {
+	if (!strncmp(text, "\xEF\xBB\xBF", 3))
+		text += 3;
 	text += strspn(text, " \t\r\n");
 	return *text == '[';
 }
@@ -539,7 +550,7 @@ static int read_header(cli *c, const build_args *b, cdaimg_diags *shown, cdaimg_
 	int rc = cli_read(c, b->header, &text, &len);
 	if (rc != CLI_OK)
 		return rc;
-	cdaimg_status st = cdaimg_json_read_header(out, text, len, b->strict ? CDAIMG_JSON_STRICT : 0, shown);
+	cdaimg_status st = cdaimg_json_read_header(out, text, len, &(cdaimg_json_options){.strict_members = b->strict}, shown);
 	free(text);
 	if (st == CDAIMG_EPARSE) {
 		if (!cli_only_empty(shown))
@@ -586,7 +597,7 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 		if ((rc = cli_read(c, b.input, &text, &len)) != CLI_OK)
 			goto done;
 		array = json_is_array_text(text);
-		st = cdaimg_json_read(&v, text, len, b.strict ? CDAIMG_JSON_STRICT : 0, shown);
+		st = cdaimg_json_read(&v, text, len, &(cdaimg_json_options){.strict_members = b.strict}, shown);
 		free(text); /* the values own their strings */
 		text = NULL;
 	}
@@ -611,7 +622,7 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 done:
 	xmlFreeDoc(doc);
 	cdaimg_values_free(v);
-	cdaimg_free(header);
+	cdaimg_document_header_free(header);
 	cdaimg_diags_free(shown);
 	cdaimg_diags_free(scratch);
 	free(text);

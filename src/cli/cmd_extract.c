@@ -27,7 +27,8 @@ static void extract_help(cli *c)
 	      "written as an object, several as an array.\n"
 	      "  -o, --output FILE  write FILE atomically (default or '-': standard output)\n"
 	      "  --header-out FILE  also write the document's header as JSON, in the form\n"
-	      "                     'cdaimg build --as document --header' reads (a document only)\n"
+	      "                     'cdaimg build --as document --header' reads (a document only);\n"
+	      "                     both files are written, or neither\n"
 	      "  --diagnostics text|json  problems as text lines or JSON lines (see cdaimg(1))\n"
 	      "\n"
 	      "Exit status: 0 written; 1 not well-formed, or problems found (nothing written);\n"
@@ -58,6 +59,9 @@ static int parse_args(cli *c, int argc, char **argv, extract_args *x)
 		return cli_usage(c, "an input file is needed (or '-' for standard input)");
 	if (x->header_out && !strcmp(x->header_out, "-") && (!x->output || !strcmp(x->output, "-")))
 		return cli_usage(c, "the values and the header cannot both go to standard output");
+	if (x->header_out && x->output && strcmp(x->output, "-") && cli_same_file(x->output, x->header_out))
+		return cli_usage(c, "the values and the header cannot go to the same file ('%s' and '%s')", x->output,
+		                 x->header_out);
 	return -1;
 }
 
@@ -75,11 +79,14 @@ static cdaimg_status extract(cli *c, const extract_args *x, cdaimg_values **v, c
 	free(data);
 	if (st == CDAIMG_OK)
 		st = cdaimg_extract_doc(v, doc, d);
-	if (st == CDAIMG_OK && x->header_out)
-		st = cdaimg_extract_header(h, doc, d);
+	if ((st == CDAIMG_OK || st == CDAIMG_EINVALID) && x->header_out) {
+		cdaimg_status sth = cdaimg_extract_header(h, doc, d);
+		if (sth != CDAIMG_OK && st == CDAIMG_OK)
+			st = sth;
+		else if (sth != CDAIMG_OK && sth != CDAIMG_EINVALID)
+			st = sth;
+	}
 	xmlFreeDoc(doc);
-	if (st == CDAIMG_OK && cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR))
-		st = CDAIMG_EINVALID;
 	if (st == CDAIMG_OK && cdaimg_values_count(*v) == 0) {
 		cdaimg_diags_add(d, CDAIMG_SEV_ERROR, CDAIMG_D_EXTRACT, "", 0, NULL,
 		                 "no Series Act (template 1.2.840.10008.9.17) found");
@@ -101,9 +108,9 @@ int cli_cmd_extract(cli *c, int argc, char **argv)
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_status st = extract(c, &x, &v, &h, d, &rc);
 	if (st == CDAIMG_OK)
-		st = cdaimg_json_write(&json, v, 0, d);
+		st = cdaimg_json_write(&json, v, NULL, d);
 	if (st == CDAIMG_OK && h)
-		st = cdaimg_json_write_header(&header_json, h, 0, d);
+		st = cdaimg_json_write_header(&header_json, h, NULL, d);
 	const char *name = cli_name(x.input);
 	if (st != CDAIMG_OK) {
 		if (st == CDAIMG_EPARSE && !cli_only_empty(d))
@@ -117,14 +124,13 @@ int cli_cmd_extract(cli *c, int argc, char **argv)
 		goto done;
 	}
 	cli_diags(c, name, d);
-	/* the header file first: when it cannot be written, neither is the rest */
-	rc = header_json ? cli_write(c, x.header_out, header_json, strlen(header_json)) : CLI_OK;
-	if (rc == CLI_OK)
-		rc = cli_write(c, x.output, json, strlen(json));
+	/* both files or neither */
+	rc = header_json ? cli_write_two(c, x.header_out, header_json, strlen(header_json), x.output, json, strlen(json))
+	                 : cli_write(c, x.output, json, strlen(json));
 done:
 	cdaimg_free(json);
 	cdaimg_free(header_json);
-	cdaimg_free(h);
+	cdaimg_document_header_free(h);
 	cdaimg_values_free(v);
 	cdaimg_diags_free(d);
 	return rc;

@@ -46,7 +46,7 @@ int cli_cmd_sample(cli *c, int argc, char **argv)
 	cdaimg_status st = cdaimg_document_build(&doc, cli_sample_study(), 1, &header, NULL, d);
 	int rc;
 	if (st != CDAIMG_OK) {
-		cli_error(c, NULL, CDAIMG_D_INTERNAL, "the sample could not be built: %s", cdaimg_status_str(st));
+		cli_error(c, NULL, CDAIMG_D_INTERNAL, "the sample could not be built: %s", cdaimg_status_name(st));
 		cli_diags(c, NULL, d);
 		rc = cli_exit_of(st);
 		goto done;

@@ -13,6 +13,7 @@ typedef struct validate_args {
 	const char *rules;  /* NULL: the rule sets that apply; else a Schematron file */
 	const char *rules_root; /* the folder document() may read for --rules */
 	const char *svrl;   /* write the SVRL report there */
+	const char *report; /* write the HTML report there */
 	bool no_rules;
 	bool stream; /* schema only, while reading (no tree) */
 	bool info;   /* list the rule sets and what cannot run */
@@ -20,7 +21,7 @@ typedef struct validate_args {
 	size_t n_files;
 } validate_args;
 
-enum { O_SCHEMA = 1, O_NO_RULES, O_STREAM, O_RULES, O_RULES_ROOT, O_SVRL, O_INFO };
+enum { O_SCHEMA = 1, O_NO_RULES, O_STREAM, O_RULES, O_RULES_ROOT, O_SVRL, O_INFO, O_REPORT };
 
 static const cli_opt validate_opts[] = {
 	{O_SCHEMA, 0, "schema", "ans|hl7|hl7-sdtc|PATH"},
@@ -28,6 +29,7 @@ static const cli_opt validate_opts[] = {
 	{O_RULES_ROOT, 0, "rules-root", "DIR"},
 	{O_NO_RULES, 0, "no-rules", NULL},
 	{O_SVRL, 0, "svrl", "FILE"},
+	{O_REPORT, 0, "report", "OUT.html"},
 	{O_STREAM, 0, "stream", NULL},
 	{O_INFO, 0, "rules-info", NULL},
 	{0, 0, NULL, NULL},
@@ -36,7 +38,7 @@ static const cli_opt validate_opts[] = {
 static void validate_help(cli *c)
 {
 	fputs("Usage: cdaimg validate [--schema ans|hl7|hl7-sdtc|PATH] [--rules FILE.sch | --no-rules]\n"
-	      "                       [--svrl FILE] [--stream] FILE...\n"
+	      "                       [--svrl FILE] [--report OUT.html] [--stream] FILE...\n"
 	      "       cdaimg validate --rules-info\n"
 	      "\n"
 	      "The official verdict on CDA files ('-': standard input): the XML Schema, then the\n"
@@ -59,6 +61,9 @@ static void validate_help(cli *c)
 	      "                     folder above FILE.sch's, as in the ANS repository's layout)\n"
 	      "  --no-rules         XML Schema only\n"
 	      "  --svrl FILE        write the rules' SVRL report (one FILE to validate)\n"
+	      "  --report OUT.html  write a report to read in a browser (one FILE): the verdict,\n"
+	      "                     each problem with its rule, message and line, and the\n"
+	      "                     document rendered beside it, the places of the problems marked\n"
 	      "  --stream           XML Schema only (implies --no-rules), validated while reading,\n"
 	      "                     without building a tree: memory stays flat for huge files.\n"
 	      "                     Each file must hold a whole ClinicalDocument.\n"
@@ -87,6 +92,10 @@ static int check_args(cli *c, validate_args *v)
 		return cli_usage(c, "at least one file to validate is needed");
 	if (v->svrl && v->n_files != 1)
 		return cli_usage(c, "--svrl writes the report of one file; %zu files given", v->n_files);
+	if (v->report && v->n_files != 1)
+		return cli_usage(c, "--report writes the report of one file; %zu files given", v->n_files);
+	if (v->report && v->stream)
+		return cli_usage(c, "--report shows the document: it cannot go with --stream");
 	if (v->svrl && (v->no_rules || v->stream))
 		return cli_usage(c, "--svrl needs the rules; it cannot go with --no-rules or --stream");
 	if (v->rules && (v->no_rules || v->stream))
@@ -121,6 +130,8 @@ static int parse_args(cli *c, int argc, char **argv, validate_args *v)
 			v->rules_root = a.value;
 		else if (id == O_SVRL)
 			v->svrl = a.value;
+		else if (id == O_REPORT)
+			v->report = a.value;
 		else if (id == O_NO_RULES)
 			v->no_rules = true;
 		else if (id == O_STREAM)
@@ -143,7 +154,7 @@ typedef struct checker {
 /* @p file: the schema or rules file, NULL for the ones cdaimg has (--schema ans). */
 static int load_failed(cli *c, const char *what, const char *file, cdaimg_status st, cdaimg_diags *d)
 {
-	cli_error(c, file, CDAIMG_D_SCHEMA_LOAD, "cannot load %s: %s", what, cdaimg_status_str(st));
+	cli_error(c, file, CDAIMG_D_SCHEMA_LOAD, "cannot load %s: %s", what, cdaimg_status_name(st));
 	cli_diags(c, file, d);
 	return CLI_IO;
 }
@@ -246,7 +257,7 @@ static void summary(cli *c, const char *name, const cdaimg_diags *d, cdaimg_stat
 static cdaimg_status check_doc(const checker *k, xmlDocPtr doc, xmlDocPtr *svrl, cdaimg_diags *d)
 {
 	cdaimg_status st = cdaimg_schema_validate_node(k->xsd, (xmlNodePtr)doc, d);
-	if (st != CDAIMG_OK && st != CDAIMG_ENOTVALID)
+	if (st != CDAIMG_OK && st != CDAIMG_ENONCONFORMANT)
 		return st;
 	cdaimg_status r = CDAIMG_OK;
 	if (k->own)
@@ -254,6 +265,27 @@ static cdaimg_status check_doc(const checker *k, xmlDocPtr doc, xmlDocPtr *svrl,
 	else if (k->official)
 		r = cdaimg_conformance_check_rules(k->official, (xmlNodePtr)doc, svrl, d);
 	return st == CDAIMG_OK || r == CDAIMG_ENOMEM ? r : st;
+}
+
+/* The HTML report of one file: the verdict, the findings, the document. */
+static int write_report(cli *c, const char *path, xmlDocPtr doc, const char *name, cdaimg_status st,
+                        const cdaimg_diags *found)
+{
+	char *html = NULL;
+	size_t len = 0;
+	cdaimg_diags *d = cdaimg_diags_new();
+	cdaimg_status r = d ? cdaimg_render_report_html(&html, &len, (xmlNodePtr)doc, name, st, found, d)
+	                    : CDAIMG_ENOMEM;
+	int rc = CLI_OK;
+	if (r != CDAIMG_OK) {
+		cli_status_error(c, cli_out_name(path), r);
+		rc = CLI_IO;
+	} else {
+		rc = cli_write(c, path, html, len);
+	}
+	cdaimg_free(html);
+	cdaimg_diags_free(d);
+	return rc;
 }
 
 static int validate_file(cli *c, const checker *k, const char *path, const validate_args *v)
@@ -291,6 +323,10 @@ static int validate_file(cli *c, const checker *k, const char *path, const valid
 	rc = cli_exit_of(st);
 	if (svrl && rc != CLI_IO) {
 		int w = cli_write_doc(c, v->svrl, svrl);
+		rc = w > rc ? w : rc;
+	}
+	if (v->report && rc != CLI_IO) {
+		int w = write_report(c, v->report, doc, name, st, d);
 		rc = w > rc ? w : rc;
 	}
 done:

@@ -7,7 +7,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/tree.h>
@@ -184,17 +187,72 @@ static char *dir_of(const char *path)
 	return d;
 }
 
+/* A temporary file of ours older than this, and locked by nobody, was left
+ * by a writer that was killed (F12): removed by the next write of the same
+ * output. */
+#define STALE_SECONDS 60
+
+/* Is @p name ".<base>.XXXXXX" (six letters or digits), a temporary file of
+ * the output named @p base? */
+static bool temp_of(const char *name, const char *base)
+{
+	size_t b = strlen(base);
+	if (name[0] != '.' || strncmp(name + 1, base, b) || name[b + 1] != '.' || strlen(name + b + 2) != 6)
+		return false;
+	for (const char *p = name + b + 2; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			return false;
+	return true;
+}
+
+/* Remove the temporary files a killed writer of @p target left (where the
+ * file system has no O_TMPFILE, they have names): of our name pattern for
+ * this very output, regular files of this user, untouched for STALE_SECONDS,
+ * and not locked (every writer holds a lock on its temporary file until it
+ * is renamed: the lock dies with the process). Best effort: anything else is
+ * left alone. */
+static void remove_stale_temps(const char *target)
+{
+	char *dir = dir_of(target);
+	const char *slash = strrchr(target, '/'), *base = slash ? slash + 1 : target;
+	DIR *d = dir ? opendir(dir) : NULL;
+	time_t now = time(NULL);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (!temp_of(e->d_name, base))
+			continue;
+		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && st.st_nlink == 1 &&
+		    now - st.st_mtime >= STALE_SECONDS && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			struct stat again; /* still the file just locked */
+			if (fstatat(dirfd(d), e->d_name, &again, AT_SYMLINK_NOFOLLOW) == 0 && again.st_ino == st.st_ino &&
+			    again.st_dev == st.st_dev)
+				unlinkat(dirfd(d), e->d_name, 0);
+		}
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
 /* A temporary file next to @p path, renamed over it by cli_sink_commit.
  * Where the file system allows it the file has no name until then
- * (O_TMPFILE), so a process killed while writing leaves nothing behind. */
+ * (O_TMPFILE), so a process killed while writing leaves nothing behind;
+ * elsewhere the next write of the same output removes what it left. The
+ * file is locked while it is ours. */
 static int open_atomic(cli *c, cli_sink *s, const struct stat *old, bool exists)
 {
+	remove_stale_temps(s->target);
 #ifdef O_TMPFILE
 	char *dir = dir_of(s->target);
 	s->fd = dir ? open(dir, O_TMPFILE | O_WRONLY, 0600) : -1;
 	free(dir);
 	if (s->fd >= 0) {
 		s->unnamed = true;
+		(void)flock(s->fd, LOCK_EX); /* held once it has a name, until renamed; best effort */
 		if (fchmod(s->fd, new_mode(old, exists)) != 0)
 			sink_fail(s, "set the mode", errno);
 		return CLI_OK;
@@ -206,6 +264,7 @@ static int open_atomic(cli *c, cli_sink *s, const struct stat *old, bool exists)
 		cli_error(c, s->path, CDAIMG_D_IO, "cannot write: %s", s->tmp ? strerror(errno) : "out of memory");
 		return CLI_IO;
 	}
+	(void)flock(s->fd, LOCK_EX); /* best effort: a file system without locks keeps it 60 s */
 	if (fchmod(s->fd, new_mode(old, exists)) != 0)
 		sink_fail(s, "set the mode", errno);
 	return CLI_OK;
@@ -221,8 +280,20 @@ int cli_sink_open(cli *c, const char *path, cli_sink *s)
 		return CLI_OK;
 	}
 	struct stat st;
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 		s->link_target = realpath(path, NULL); /* replace the file the link points to, keep the link */
+		if (!s->link_target) {
+			/* dangling (or a loop): refused, rather than replaced by a file or followed to a name
+			 * nobody looked at */
+			int err = errno;
+			char to[PATH_MAX];
+			ssize_t n = readlink(path, to, sizeof to - 1);
+			to[n > 0 ? n : 0] = '\0';
+			cli_error(c, path, CDAIMG_D_IO, "cannot write: a symbolic link to '%s', which does not exist (%s)", to,
+			          strerror(err));
+			return CLI_IO;
+		}
+	}
 	s->target = s->link_target ? s->link_target : path;
 	bool exists = stat(s->target, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode)) {
@@ -312,18 +383,17 @@ void cli_sink_abort(cli_sink *s)
 	s->tmp = s->link_target = NULL;
 }
 
-int cli_sink_commit(cli *c, cli_sink *s)
+/* Everything but the rename: flushed, synced, closed, the temporary file
+ * named. s->failed tells how it went. */
+static void sink_prepare(cli_sink *s)
 {
 	if (s->file) {
 		if (!s->failed && fflush(s->file) != 0)
 			sink_fail(s, "write", errno);
-		if (s->failed) {
-			cli_error(c, cli_out_name(NULL), CDAIMG_D_IO, "cannot write: %s", strerror(s->err));
-			clearerr(s->file);
-			return CLI_IO;
-		}
-		return CLI_OK;
+		return;
 	}
+	if (s->fd < 0)
+		return;
 	if (!s->failed && (s->tmp || s->unnamed) && fsync(s->fd) != 0)
 		sink_fail(s, "sync", errno);
 	if (!s->failed && s->unnamed)
@@ -331,6 +401,19 @@ int cli_sink_commit(cli *c, cli_sink *s)
 	if (close(s->fd) != 0)
 		sink_fail(s, "write", errno);
 	s->fd = -1;
+}
+
+/* The rename into place of a prepared sink, and the report of a failure. */
+static int sink_finish(cli *c, cli_sink *s)
+{
+	if (s->file) {
+		if (s->failed) {
+			cli_error(c, cli_out_name(NULL), CDAIMG_D_IO, "cannot write: %s", strerror(s->err));
+			clearerr(s->file);
+			return CLI_IO;
+		}
+		return CLI_OK;
+	}
 	if (!s->failed && s->tmp && rename(s->tmp, s->target) != 0)
 		sink_fail(s, "replace", errno);
 	int rc = CLI_OK;
@@ -346,6 +429,12 @@ int cli_sink_commit(cli *c, cli_sink *s)
 	return rc;
 }
 
+int cli_sink_commit(cli *c, cli_sink *s)
+{
+	sink_prepare(s);
+	return sink_finish(c, s);
+}
+
 int cli_write(cli *c, const char *path, const char *data, size_t len)
 {
 	cli_sink s;
@@ -354,6 +443,66 @@ int cli_write(cli *c, const char *path, const char *data, size_t len)
 		return rc;
 	cli_sink_write(&s, data, len);
 	return cli_sink_commit(c, &s);
+}
+
+int cli_write_two(cli *c, const char *path1, const char *data1, size_t len1, const char *path2, const char *data2,
+                  size_t len2)
+{
+	cli_sink s[2];
+	const char *data[2] = {data1, data2};
+	size_t len[2] = {len1, len2};
+	int rc = cli_sink_open(c, path1, &s[0]);
+	if (rc != CLI_OK)
+		return rc;
+	if ((rc = cli_sink_open(c, path2, &s[1])) != CLI_OK) {
+		cli_sink_abort(&s[0]);
+		return rc;
+	}
+	/* a file that can wait first, written in full and synced; then what
+	 * cannot (standard output, a device), only if that went well; the
+	 * renames last */
+	int first = cli_sink_replaceable(&s[0]) ? 0 : 1, second = 1 - first;
+	cli_sink_write(&s[first], data[first], len[first]);
+	sink_prepare(&s[first]);
+	if (!s[first].failed) {
+		cli_sink_write(&s[second], data[second], len[second]);
+		sink_prepare(&s[second]);
+	}
+	if (s[first].failed || s[second].failed) {
+		for (int i = 0; i < 2; i++) {
+			cli_sink *k = &s[i ? second : first];
+			if (k->failed)
+				rc = sink_finish(c, k); /* says what failed, removes its temporary file */
+			else
+				cli_sink_abort(k);
+		}
+		return rc;
+	}
+	rc = sink_finish(c, &s[first]);
+	if (rc != CLI_OK) {
+		cli_sink_abort(&s[second]);
+		return rc;
+	}
+	return sink_finish(c, &s[second]);
+}
+
+bool cli_same_file(const char *a, const char *b)
+{
+	if (!strcmp(a, b))
+		return true;
+	struct stat sa, sb;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	/* not both there yet: the same name in the same folder */
+	char *da = dir_of(a), *db = dir_of(b);
+	char *ra = da ? realpath(da, NULL) : NULL, *rb = db ? realpath(db, NULL) : NULL;
+	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+	bool same = ra && rb && !strcmp(ra, rb) && !strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b);
+	free(da);
+	free(db);
+	free(ra);
+	free(rb);
+	return same;
 }
 
 int cli_write_doc(cli *c, const char *path, xmlDocPtr doc)

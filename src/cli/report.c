@@ -165,7 +165,7 @@ void cli_status_error(cli *c, const char *file, cdaimg_status st)
 	                        : st == CDAIMG_EIO  ? CDAIMG_D_IO
 	                        : st == CDAIMG_EARG ? CDAIMG_D_ARG
 	                                            : CDAIMG_D_INTERNAL;
-	cli_error(c, file, code, "%s", cdaimg_status_str(st));
+	cli_error(c, file, code, "%s", cdaimg_status_name(st));
 }
 
 bool cli_only_empty(const cdaimg_diags *d)

@@ -60,7 +60,7 @@ int main(int argc, char **argv)
 		cdaimg_diag_format(cdaimg_diags_get(d, i), line, sizeof line);
 		fprintf(stderr, "%s\n", line);
 	}
-	printf("consumer: %s (schema and %zu rule sets)\n", cdaimg_status_str(st), n_sets);
+	printf("consumer: %s (schema and %zu rule sets)\n", cdaimg_status_name(st), n_sets);
 	cdaimg_conformance_free(official);
 	xmlFreeDoc(doc);
 	cdaimg_diags_free(d);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* extract.h - the reading of a document back into values, shared by
+/* extract_int.h - the reading of a document back into values, shared by
  * extract.c (the walk, the narrative references, the public calls),
  * extract_values.c (an entry's values) and extract_header.c (the header). */
 #ifndef CDAIMG_EXTRACT_INTERNAL_H
@@ -10,7 +10,7 @@
 #include "docread.h"
 #include "profile.h"
 #include "target.h"
-#include "values.h"
+#include "values_int.h"
 
 typedef struct id_entry {
 	const char *id;
@@ -90,6 +90,11 @@ void x_concept(xctx *x, cdaimg_concept *out, const char *system, const char *cod
 const char *x_ts(xctx *x, const xmlNode *at, const char *ts);
 /* D6: the text of an ED (inline, or where its reference points) as a FHIR Narrative. */
 void x_narrative(xctx *x, const xmlNode *ed, cdaimg_narrative *out);
+
+/* Every Series Act under @p top (a document, or an element of one: itself
+ * included), as cdaimg_extract_doc reads a document; the accession numbers
+ * of the orders when @p top is the document or its root. */
+cdaimg_status x_extract_node(cdaimg_values **out, const xmlNode *top, diag_ctx *dc);
 
 /* --- extract_values.c ---------------------------------------------------------------------- */
 /* Every <id> child of @p el; the first one kept is a DICOM UID slot (D2). */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* values.h - building owned value sets (JSON reader, extraction). */
+/* values_int.h - building owned value sets (JSON reader, extraction). */
 #ifndef CDAIMG_VALUES_INTERNAL_H
 #define CDAIMG_VALUES_INTERNAL_H
 

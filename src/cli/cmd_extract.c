@@ -71,13 +71,20 @@ static cdaimg_status extract(cli *c, const extract_args *x, cdaimg_values **v, c
 	if ((*rc = cli_read(c, x->input, &data, &len)) != CLI_OK)
 		return CDAIMG_EIO;
 	xmlDocPtr doc = NULL;
-	cdaimg_status st = cdaimg_doc_read_memory(&doc, data, len, NULL, d);
-	free(data);
-	if (st == CDAIMG_OK)
-		st = cdaimg_extract_doc(v, doc, d);
-	if (st == CDAIMG_OK && x->header_out)
-		st = cdaimg_extract_header(h, doc, d);
-	xmlFreeDoc(doc);
+	cdaimg_status st;
+	if (!x->header_out) {
+		/* read while parsing: the document's tree is never whole in memory */
+		st = cdaimg_extract_memory(v, data, len, d);
+		free(data);
+	} else {
+		st = cdaimg_doc_read_memory(&doc, data, len, NULL, d);
+		free(data);
+		if (st == CDAIMG_OK)
+			st = cdaimg_extract_doc(v, doc, d);
+		if (st == CDAIMG_OK)
+			st = cdaimg_extract_header(h, doc, d);
+		xmlFreeDoc(doc);
+	}
 	if (st == CDAIMG_OK && cdaimg_diags_count_at_least(d, CDAIMG_SEV_ERROR))
 		st = CDAIMG_EINVALID;
 	if (st == CDAIMG_OK && cdaimg_values_count(*v) == 0) {

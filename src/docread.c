@@ -15,9 +15,7 @@
 
 #include "docread.h"
 
-/* No network, no entity substitution, no DTD loading or validation, no
- * XInclude; libxml2's default size and depth limits stay (no XML_PARSE_HUGE). */
-#define SAFE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES)
+#define SAFE_OPTIONS DOC_SAFE_OPTIONS
 
 /* The position of @p k among the element children of its parent named as it
  * is (*pos, from 1) and their number (*total); 0 and 0 without a parent.

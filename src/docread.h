@@ -53,6 +53,11 @@ void attr_guard_report(diag_ctx *dc, long line);
 /* The line of byte @p offset of @p data (from 1). */
 long line_at(const char *data, size_t offset);
 
+/* No network, no entity substitution, no DTD loading or validation, no
+ * XInclude; libxml2's default size and depth limits stay (no XML_PARSE_HUGE). */
+#define DOC_SAFE_OPTIONS \
+	(XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES)
+
 /* Parse with the safe options (see docread.c). */
 cdaimg_status doc_parse(xmlDocPtr *out, const char *data, size_t len, const char *url, diag_ctx *dc);
 /* The same for a file of a schema (xsd_load.c): a DTD may declare internal

@@ -196,7 +196,7 @@ static void add_id(xctx *x, const char *id, const xmlNode *n)
 		x->ids = e;
 		x->cap_ids = cap;
 	}
-	x->ids[x->n_ids] = (id_entry){id, n, x->n_ids, NULL, false};
+	x->ids[x->n_ids] = (id_entry){id, n, x->n_ids, NULL, 0, false, false};
 	x->n_ids++;
 }
 
@@ -237,6 +237,8 @@ static int id_order(const void *a, const void *b)
 /* The first element whose ID attribute is @p id, or NULL. */
 static id_entry *resolve(xctx *x, const char *id)
 {
+	if (x->streaming)
+		return x_stream_id(x, id);
 	if (!x->ids_ready) {
 		x->ids_ready = true;
 		index_ids(x, x->doc->children);
@@ -256,7 +258,7 @@ static id_entry *resolve(xctx *x, const char *id)
 
 /* D6: the text of the nodes from @p first on (narrative.h) as a FHIR
  * Narrative's div, in the arena; NULL when there is none. */
-static const char *text_div(xctx *x, const xmlNode *first, bool newlines)
+const char *x_text_div(xctx *x, const xmlNode *first, bool newlines)
 {
 	strbuf b = {0};
 	markup_text(&b, first, &cda_text, newlines);
@@ -273,19 +275,28 @@ static const char *text_div(xctx *x, const xmlNode *first, bool newlines)
 static const char *referenced_div(xctx *x, const xmlNode *ref, const char *v, id_entry *target)
 {
 	char q[256];
-	if (!target->read) {
-		target->div = text_div(x, target->node->children, false);
-		target->read = !x->dc.nomem;
+	if (x->streaming && !target->read) {
+		x->fallback = true; /* not read as the document went by */
+		return NULL;
+	}
+	if (!target->used) {
+		if (!target->read) {
+			target->div = x_text_div(x, target->node->children, false);
+			target->div_len = target->div ? strlen(target->div) : 0;
+			target->read = !x->dc.nomem;
+		}
+		target->used = true;
 		return target->div;
 	}
-	size_t len = target->div ? strlen(target->div) : 0;
-	if (len > x->doc_bytes + X_REPEAT_SLACK - x->stats.repeated) {
+	size_t len = target->div_len;
+	if (!x->streaming && len > x->doc_bytes + X_REPEAT_SLACK - x->stats.repeated) {
 		x_diag(x, CDAIMG_SEV_ERROR, ref,
 		      "the text of %s, read again for this reference, would take what references repeat past the "
 		      "document's size and 1 MiB (%zu bytes): it is left out",
 		      x_quote(x, q, v), x->doc_bytes + X_REPEAT_SLACK);
 		return NULL;
 	}
+	/* streaming: the document's size is known at its end, where x_extract_streaming checks the total */
 	x->stats.repeated += len;
 	return target->div;
 }
@@ -295,7 +306,7 @@ static const char *referenced_div(xctx *x, const xmlNode *ref, const char *v, id
 static const char *ed_div(xctx *x, const xmlNode *ed)
 {
 	char q[256];
-	const char *div = text_div(x, ed->children, true);
+	const char *div = x_text_div(x, ed->children, true);
 	const xmlNode *ref = x_child(ed, "reference");
 	const char *v = x_attr(x, ref, "value");
 	if (div || !v || !*v)
@@ -445,7 +456,7 @@ static void merge_study(xctx *x, const xmlNode *act, study_slot *into, const cda
 	known->n_series = need;
 }
 
-static void add_study(xctx *x, const xmlNode *act)
+void x_add_study(xctx *x, const xmlNode *act)
 {
 	cdaimg_study *st = arena_alloc(x->a, sizeof *st);
 	if (!st) {
@@ -475,7 +486,7 @@ static void add_study(xctx *x, const xmlNode *act)
 	push(x, (cdaimg_item){CDAIMG_ITEM_STUDY, NULL, st});
 }
 
-static void add_series(xctx *x, const xmlNode *act)
+void x_add_series(xctx *x, const xmlNode *act)
 {
 	cdaimg_series *s = arena_alloc(x->a, sizeof *s);
 	if (!s) {
@@ -493,9 +504,9 @@ static void scan_node(xctx *x, const xmlNode *n)
 	if (!tg_hl7_or_none(n, NULL))
 		return;
 	if (x_is_act(x, n, ROLE_STUDY))
-		add_study(x, n);
+		x_add_study(x, n);
 	else if (x_is_act(x, n, ROLE_SERIES))
-		add_series(x, n);
+		x_add_series(x, n);
 	else
 		scan(x, n->children);
 }
@@ -506,58 +517,61 @@ static void scan(xctx *x, const xmlNode *n)
 		scan_node(x, n);
 }
 
-/* ps3-20:accessionNumber of the document's orders (inFulfillmentOf/order), in
- * order; fills @p out when given. Returns how many. */
-static size_t accession_numbers(const xmlNode *root, const xmlNode **out)
+void x_accessions_of(xctx *x, const xmlNode *f)
 {
-	size_t k = 0;
-	for (const xmlNode *f = x_child(root, "inFulfillmentOf"); f; f = x_sibling(f, "inFulfillmentOf")) {
-		for (const xmlNode *a = x_child(x_child(f, "order"), NULL); a; a = a->next) {
-			if (a->type != XML_ELEMENT_NODE || !a->ns || strcmp((const char *)a->ns->href, PS3_20_NS) ||
-			    strcmp((const char *)a->name, "accessionNumber"))
-				continue;
-			if (out)
-				out[k] = a;
-			k++;
+	for (const xmlNode *a = x_child(x_child(f, "order"), NULL); a && !x->dc.nomem; a = a->next) {
+		if (a->type != XML_ELEMENT_NODE || !a->ns || strcmp((const char *)a->ns->href, PS3_20_NS) ||
+		    strcmp((const char *)a->name, "accessionNumber"))
+			continue;
+		if (x->n_acc == x->cap_acc) {
+			size_t cap = x->cap_acc ? 2 * x->cap_acc : 8;
+			cdaimg_identifier *more = cd_realloc(x->acc, cap * sizeof *more);
+			if (!more) {
+				x_nomem(x);
+				return;
+			}
+			x->acc = more;
+			x->cap_acc = cap;
 		}
+		const char *root_oid = x_attr(x, a, "root"), *ext = x_attr(x, a, "extension");
+		x->acc[x->n_acc++] = (cdaimg_identifier){root_oid ? x_cat(x, "urn:oid:", root_oid) : NULL, x_dup(x, ext)};
 	}
-	return k;
 }
 
-/* The Study Act carries no accession number; a document's orders do, one
- * per study with one (MAPPING.md §4). They are given to the studies, in
- * order, when there are as many as Study Acts; otherwise none is. */
-static void read_accessions(xctx *x, const xmlNode *root)
+void x_give_accessions(xctx *x, long root_line)
 {
-	size_t n_acc = tg_hl7_or_none(root, "ClinicalDocument") ? accession_numbers(root, NULL) : 0, n_st = 0;
+	size_t n_st = 0;
 	for (size_t i = 0; i < x->v->count; i++)
 		n_st += x->v->items[i].kind == CDAIMG_ITEM_STUDY;
-	if (!n_acc)
+	if (!x->n_acc)
 		return;
-	if (n_acc != n_st) {
-		dc_add(&x->dc, CDAIMG_SEV_INFO, CDAIMG_D_EXTRACT, "/ClinicalDocument", xmlGetLineNo(root), NULL,
+	if (x->n_acc != n_st) {
+		dc_add(&x->dc, CDAIMG_SEV_INFO, CDAIMG_D_EXTRACT, "/ClinicalDocument", root_line, NULL,
 		       "%zu accession numbers for %zu Study Acts: which study each belongs to is not known; none is given",
-		       n_acc, n_st);
+		       x->n_acc, n_st);
 		return;
 	}
-	const xmlNode **acc = cd_malloc(n_acc * sizeof *acc);
-	if (!acc) {
-		x_nomem(x);
-		return;
-	}
-	accession_numbers(root, acc);
-	for (size_t i = 0, k = 0; i < x->v->count && !x->dc.nomem; i++) {
+	for (size_t i = 0, k = 0; i < x->v->count; i++) {
 		if (x->v->items[i].kind != CDAIMG_ITEM_STUDY)
 			continue;
 		/* the study was allocated here, in the value set's arena */
 		cdaimg_study *st = (cdaimg_study *)(uintptr_t)x->v->items[i].study;
-		const char *root_oid = x_attr(x, acc[k], "root"), *ext = x_attr(x, acc[k], "extension");
-		if (root_oid)
-			st->accession.system = x_cat(x, "urn:oid:", root_oid);
-		st->accession.value = x_dup(x, ext);
-		k++;
+		st->accession = x->acc[k++];
 	}
-	cd_free(acc);
+}
+
+/* The Study Act carries no accession number; a document's orders do, one
+ * per study with one (MAPPING.md §4, ps3-20:accessionNumber of
+ * inFulfillmentOf/order). They are given to the studies, in order, when
+ * there are as many as Study Acts; otherwise none is. */
+static void read_accessions(xctx *x, const xmlNode *root)
+{
+	if (!tg_hl7_or_none(root, "ClinicalDocument"))
+		return;
+	for (const xmlNode *f = x_child(root, "inFulfillmentOf"); f && !x->dc.nomem; f = x_sibling(f, "inFulfillmentOf"))
+		x_accessions_of(x, f);
+	if (!x->dc.nomem)
+		x_give_accessions(x, xmlGetLineNo(root));
 }
 
 /* What x_extract_node does, with its counts in *stats (may be NULL). */
@@ -579,6 +593,7 @@ static cdaimg_status extract_node(cdaimg_values **out, const xmlNode *top, diag_
 		read_accessions(&x, root);
 	cd_free(x.ids);
 	cd_free(x.studies);
+	cd_free(x.acc);
 	if (stats) {
 		*stats = x.stats;
 		stats->paths = x.memo.paths;
@@ -630,6 +645,13 @@ static cdaimg_status extract_text(cdaimg_values **out, const char *data, size_t 
 	return st;
 }
 
+/* Read while parsing when that says what the tree says; otherwise the tree. */
+static cdaimg_status extract_bytes(cdaimg_values **out, const char *data, size_t len, const char *url, diag_ctx *dc)
+{
+	cdaimg_status st = x_extract_streaming(out, data, len, url, dc->diags, NULL);
+	return st == CDAIMG_EPARSE ? extract_text(out, data, len, url, dc) : st;
+}
+
 cdaimg_status cdaimg_extract_memory(cdaimg_values **out, const char *data, size_t len, cdaimg_diags *diags)
 {
 	diag_ctx dc = {.diags = diags};
@@ -637,7 +659,7 @@ cdaimg_status cdaimg_extract_memory(cdaimg_values **out, const char *data, size_
 	*out = NULL;
 	CD_ARG(&dc, data);
 	cdaimg_global_init();
-	return extract_text(out, data, len, NULL, &dc);
+	return extract_bytes(out, data, len, NULL, &dc);
 }
 
 cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_diags *diags)
@@ -651,7 +673,7 @@ cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_
 	size_t len = 0;
 	cdaimg_status st = read_file_all(path, &data, &len, &dc);
 	if (st == CDAIMG_OK)
-		st = extract_text(out, data, len, path, &dc);
+		st = extract_bytes(out, data, len, path, &dc);
 	cd_free(data);
 	return st;
 }

@@ -17,7 +17,8 @@ typedef struct id_entry {
 	const xmlNode *node;
 	size_t order;
 	const char *div; /* the element's text as a div, once read (shared by every reference) */
-	bool read;
+	size_t div_len;
+	bool read, used; /* div is the text; a reference took it already */
 } id_entry;
 
 /* A study read, by its first identifier's value, and the room of its series array. */
@@ -32,6 +33,7 @@ typedef struct x_stats {
 	size_t paths, path_steps; /* element paths made, siblings looked at to make them */
 	size_t series_copied;     /* series moved when the Study Acts of one study were merged */
 	size_t repeated;          /* bytes of narrative text given again by references */
+	bool streamed;            /* read while parsing (x_extract_streaming), not from a tree */
 } x_stats;
 
 typedef struct xctx {
@@ -48,6 +50,12 @@ typedef struct xctx {
 	size_t n_studies, cap_studies;
 	path_memo memo; /* for the element paths of diagnostics */
 	x_stats stats;
+	cdaimg_identifier *acc; /* the accession numbers of the document's orders, in order */
+	size_t n_acc, cap_acc;
+	/* reading while parsing (extract_stream.c): the IDs met so far by a table
+	 * (id -> index in ids); fallback: what the tree would say may differ */
+	bool streaming, fallback;
+	size_t *id_slots, cap_id_slots;
 } xctx;
 
 /* Narrative text given again by references beyond the first: at most the
@@ -56,6 +64,26 @@ typedef struct xctx {
 
 /* cdaimg_extract_doc, and what it did in *stats when @p stats is not NULL. */
 cdaimg_status x_extract(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags, x_stats *stats);
+
+/* extract_stream.c: the values of the document in @p data read while it is
+ * parsed, one Study or Series Act at a time, when that gives what x_extract
+ * of its tree gives: *out, CDAIMG_OK. Otherwise (any diagnostic, a
+ * reference the walk cannot answer, a parse error...) CDAIMG_EPARSE with
+ * nothing said, for the caller to read the tree. CDAIMG_ENOMEM (reported in
+ * @p diags) when an allocation failed. */
+cdaimg_status x_extract_streaming(cdaimg_values **out, const char *data, size_t len, const char *url,
+                                  cdaimg_diags *diags, x_stats *stats);
+/* The ID @p id met so far (streaming), or NULL. */
+id_entry *x_stream_id(xctx *x, const char *id);
+/* D6: the text of the nodes from @p first on as a div, in the arena; NULL when none. */
+const char *x_text_div(xctx *x, const xmlNode *first, bool newlines);
+/* A Study Act, a Series Act, read into the values (document order). */
+void x_add_study(xctx *x, const xmlNode *act);
+void x_add_series(xctx *x, const xmlNode *act);
+/* The accession numbers of one inFulfillmentOf, kept; given to the studies
+ * at the end (an info diagnostic at @p root_line when they do not match). */
+void x_accessions_of(xctx *x, const xmlNode *f);
+void x_give_accessions(xctx *x, long root_line);
 
 /* --- extract.c: helpers -------------------------------------------------------------------- */
 void x_nomem(xctx *x);

@@ -2,6 +2,7 @@
 /* test_scale.c - work and memory in proportion to the input (issue 22),
  * checked by counting (allocations, copies, siblings looked at), never by
  * timing: what bench/ measures in seconds, these tests pin as counts. */
+#include <dirent.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -513,6 +514,166 @@ static void scale__a_json_array_is_read_item_by_item(void **state)
 	sb_free(&b);
 }
 
+/* --- reading while parsing ---------------------------------------------------------------------- */
+
+/* Everything a run says: status, the JSON of the values, every diagnostic (malloc'd). */
+static char *outcome(cdaimg_status st, const cdaimg_values *v, const cdaimg_diags *d)
+{
+	strbuf b = {0};
+	sb_addf(&b, "%s\n", cdaimg_status_name(st));
+	char *json = NULL;
+	if (v && cdaimg_json_write(&json, v, NULL, NULL) == CDAIMG_OK)
+		sb_add(&b, json);
+	cdaimg_free(json);
+	for (size_t i = 0; i < cdaimg_diags_count(d); i++) {
+		char line[4096];
+		const cdaimg_diag *g = cdaimg_diags_get(d, i);
+		cdaimg_diag_format(g, line, sizeof line);
+		sb_addf(&b, "%s %s\n", cdaimg_severity_name(g->severity), line);
+	}
+	size_t n = b.s ? b.len : 0;
+	char *text = malloc(n + 1);
+	assert_non_null(text);
+	memcpy(text, b.s ? b.s : "", n);
+	text[n] = '\0';
+	sb_free(&b);
+	return text;
+}
+
+/* @p data through the tree (parse, then cdaimg_extract_doc) and through
+ * cdaimg_extract_memory, which reads while parsing when it can: the same
+ * outcome. Returns whether the second was read while parsing. */
+static bool same_both_ways(const char *name, const char *data, size_t len)
+{
+	cdaimg_diags *d = cdaimg_diags_new();
+	xmlDocPtr doc = NULL;
+	cdaimg_values *v = NULL;
+	cdaimg_status st = cdaimg_doc_read_memory(&doc, data, len, NULL, d);
+	if (st == CDAIMG_OK)
+		st = cdaimg_extract_doc(&v, doc, d);
+	xmlFreeDoc(doc);
+	char *tree = outcome(st, v, d);
+	cdaimg_values_free(v);
+	cdaimg_diags_clear(d);
+	v = NULL;
+	x_stats stats = {0};
+	cdaimg_status direct = x_extract_streaming(&v, data, len, NULL, d, &stats);
+	cdaimg_values_free(v);
+	v = NULL;
+	cdaimg_diags_clear(d);
+	st = cdaimg_extract_memory(&v, data, len, d);
+	char *read = outcome(st, v, d);
+	if (strcmp(tree, read))
+		fail_msg("%s: the tree gives\n%s\nreading while parsing gives\n%s", name, tree, read);
+	free(tree);
+	free(read);
+	cdaimg_values_free(v);
+	cdaimg_diags_free(d);
+	return direct == CDAIMG_OK && stats.streamed;
+}
+
+static void both_ways_dir(const char *rel, size_t *files, size_t *streamed)
+{
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s", tu_src(rel));
+	DIR *dh = opendir(dir);
+	assert_non_null(dh);
+	for (struct dirent *e; (e = readdir(dh)) != NULL;) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[2048];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		struct stat sb;
+		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || strstr(e->d_name, ".json") || strstr(e->d_name, ".md"))
+			continue;
+		size_t len;
+		char *data = tu_read(path, &len);
+		assert_non_null(data);
+		*streamed += same_both_ways(path, data, len);
+		(*files)++;
+		free(data);
+	}
+	closedir(dh);
+}
+
+/* Reading while parsing gives what the tree gives, status, values and
+ * diagnostics, on every document of the tests and the fuzz corpora; and the
+ * clean ones (the samples among them) are read so. */
+static void scale__reading_while_parsing_gives_what_the_tree_gives(void **state)
+{
+	(void)state;
+	size_t files = 0, streamed = 0;
+	static const char *const dirs[] = {"samples", "tests/data", "tests/data/official", "fuzz/corpus/fuzz_extract",
+	                                   "fuzz/corpus/fuzz_xml_validate", "fuzz/corpus/fuzz_validate_stream"};
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		both_ways_dir(dirs[i], &files, &streamed);
+	/* and documents of the scale tests: one study of many Study Acts, shared narrative */
+	xmlDocPtr doc = study_document(50);
+	xmlChar *text = NULL;
+	int n = 0;
+	xmlDocDumpMemory(doc, &text, &n);
+	assert_true(same_both_ways("study_document(50)", (const char *)text, (size_t)n));
+	streamed++;
+	files++;
+	xmlFree(text);
+	xmlFreeDoc(doc);
+	char *xml = shared_ref_document(40, 200 * 1000);
+	assert_false(same_both_ways("shared_ref_document(40)", xml, strlen(xml))); /* refused references: the tree */
+	free(xml);
+	xml = shared_ref_document(40, 1000);
+	same_both_ways("shared_ref_document(40, 1000)", xml, strlen(xml));
+	free(xml);
+	print_message("%zu documents, %zu read while parsing\n", files, streamed);
+	assert_true(files > 300);
+	assert_true(streamed >= 10);
+}
+
+/* A document read while parsing never holds its tree: the memory taken grows
+ * with the values, not with the document's nodes (issue 22: extract held the
+ * tree, 30 kB a series). */
+static void scale__reading_while_parsing_holds_one_act_at_a_time(void **state)
+{
+	(void)state;
+	size_t n = UNDER_VALGRIND() ? 200 : 2000;
+	xmlDocPtr doc = study_document(n);
+	xmlChar *text = NULL;
+	int len = 0;
+	xmlDocDumpMemory(doc, &text, &len);
+	xmlFreeDoc(doc);
+	assert_non_null(text);
+	long long at_most[2];
+	for (int stream = 0; stream < 2; stream++) {
+		cdaimg_values *v = NULL;
+		cdaimg_diags *d = cdaimg_diags_new();
+		x_stats stats = {0};
+		xmlMemGet(&real_free, &real_malloc, &real_realloc, &real_strdup);
+		live = peak = 0;
+		xmlMemSetup(peak_free, peak_malloc, peak_realloc, peak_strdup);
+		cdaimg_status st;
+		if (stream) {
+			st = x_extract_streaming(&v, (const char *)text, (size_t)len, NULL, d, &stats);
+		} else {
+			xmlDocPtr parsed = NULL;
+			st = cdaimg_doc_read_memory(&parsed, (const char *)text, (size_t)len, NULL, d);
+			if (st == CDAIMG_OK)
+				st = cdaimg_extract_doc(&v, parsed, d);
+			xmlFreeDoc(parsed);
+		}
+		at_most[stream] = peak;
+		xmlMemSetup(real_free, real_malloc, real_realloc, real_strdup);
+		assert_cdaimg_ok(st, d);
+		assert_int_equal(cdaimg_values_get(v, 0)->study->n_series, n);
+		assert_true(!stream || stats.streamed);
+		cdaimg_values_free(v);
+		cdaimg_diags_free(d);
+	}
+	/* the values are about a tenth of the tree (the text itself is the caller's) */
+	if (at_most[1] * 4 > at_most[0])
+		fail_msg("%lld bytes at most while parsing, %lld with the tree (%d bytes of document)", at_most[1],
+		         at_most[0], len);
+	xmlFree(text);
+}
+
 /* --- build --------------------------------------------------------------------------------------- */
 
 /* The seed of the ids derived from the studies: their UIDs as they are for a
@@ -790,6 +951,8 @@ int main(void)
 		cmocka_unit_test(scale__no_element_path_without_a_diagnostic),
 		cmocka_unit_test(scale__element_paths_of_diagnostics_cost_their_depth),
 		cmocka_unit_test(scale__memo_paths_are_the_node_paths),
+		cmocka_unit_test(scale__reading_while_parsing_gives_what_the_tree_gives),
+		cmocka_unit_test(scale__reading_while_parsing_holds_one_act_at_a_time),
 		cmocka_unit_test(scale__a_referenced_narrative_is_read_once),
 		cmocka_unit_test(scale__repeated_narrative_text_is_capped),
 		cmocka_unit_test(scale__a_json_array_is_read_item_by_item),

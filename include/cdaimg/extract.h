@@ -42,7 +42,11 @@ extern "C" {
  */
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags);
 /** Parse safely (no network, no entities, no DTD) and extract; CDAIMG_EPARSE / CDAIMG_EIO too,
- *  and CDAIMG_EINVALID for an error of the parse that left a document (an undeclared entity). */
+ *  and CDAIMG_EINVALID for an error of the parse that left a document (an undeclared entity).
+ *  The document is read while it is parsed, one Study or Series Act at a time,
+ *  without its whole tree in memory, whenever that says exactly what
+ *  cdaimg_extract_doc says of its tree (no diagnostic, narrative references
+ *  to text already read); otherwise its tree is read. The result is the same. */
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_memory(cdaimg_values **out, const char *data, size_t len,
                                                   cdaimg_diags *diags);
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_diags *diags);

@@ -75,18 +75,23 @@ static cdaimg_status extract(cli *c, const extract_args *x, cdaimg_values **v, c
 	if ((*rc = cli_read(c, x->input, &data, &len)) != CLI_OK)
 		return CDAIMG_EIO;
 	xmlDocPtr doc = NULL;
-	cdaimg_status st = cdaimg_doc_read_memory(&doc, data, len, NULL, d);
-	free(data);
-	if (st == CDAIMG_OK)
-		st = cdaimg_extract_doc(v, doc, d);
-	if ((st == CDAIMG_OK || st == CDAIMG_EINVALID) && x->header_out) {
-		cdaimg_status sth = cdaimg_extract_header(h, doc, d);
-		if (sth != CDAIMG_OK && st == CDAIMG_OK)
-			st = sth;
-		else if (sth != CDAIMG_OK && sth != CDAIMG_EINVALID)
-			st = sth;
+	cdaimg_status st;
+	if (!x->header_out) {
+		/* read while parsing: the document's tree is never whole in memory */
+		st = cdaimg_extract_memory(v, data, len, d);
+		free(data);
+	} else {
+		st = cdaimg_doc_read_memory(&doc, data, len, NULL, d);
+		free(data);
+		if (st == CDAIMG_OK)
+			st = cdaimg_extract_doc(v, doc, d);
+		if (st == CDAIMG_OK || st == CDAIMG_EINVALID) {
+			cdaimg_status sth = cdaimg_extract_header(h, doc, d);
+			if (sth != CDAIMG_OK && (st == CDAIMG_OK || sth != CDAIMG_EINVALID))
+				st = sth;
+		}
+		xmlFreeDoc(doc);
 	}
-	xmlFreeDoc(doc);
 	if (st == CDAIMG_OK && cdaimg_values_count(*v) == 0) {
 		cdaimg_diags_add(d, CDAIMG_SEV_ERROR, CDAIMG_D_EXTRACT, "", 0, NULL,
 		                 "no Series Act (template 1.2.840.10008.9.17) found");

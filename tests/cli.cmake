@@ -2,7 +2,7 @@
 # The cdaimg command's tests: cli_test.c calls cdaimg_cli_run() in-process
 # (the cdaimg_cli static library), so it is not one of the test_*.c programs.
 if(CDAIMG_BUILD_CLI)
-  add_executable(cli_test cli_test.c testutil.c)
+  add_executable(cli_test cli_test.c cli_run.c testutil.c)
   target_link_libraries(cli_test PRIVATE cdaimg_cli PkgConfig::CMOCKA PkgConfig::JANSSON)
   target_include_directories(cli_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   cdaimg_warnings(cli_test)

@@ -9,61 +9,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "testutil.h"
+#include "cli_run.h"
 
 #define BASE "https://pacs.example.org/viewer"
-
-typedef struct run_result {
-	int rc;
-	char *out, *err;
-} run_result;
-
-static char tmpdir[64];
-
-static char *slurp(FILE *f)
-{
-	fflush(f);
-	long n = ftell(f);
-	char *buf = malloc((size_t)(n > 0 ? n : 0) + 1);
-	assert_non_null(buf);
-	rewind(f);
-	size_t got = n > 0 ? fread(buf, 1, (size_t)n, f) : 0;
-	buf[got] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static run_result run(const char *const *args)
-{
-	char *argv[32];
-	int argc = 0;
-	argv[argc++] = (char *)"cdaimg";
-	for (; *args && argc < 31; args++)
-		argv[argc++] = (char *)*args;
-	argv[argc] = NULL;
-	FILE *out = tmpfile(), *err = tmpfile();
-	assert_non_null(out);
-	assert_non_null(err);
-	run_result r;
-	r.rc = cdaimg_cli_run(argc, argv, out, err);
-	r.out = slurp(out);
-	r.err = slurp(err);
-	return r;
-}
-
-#define RUN(...) run((const char *const[]){__VA_ARGS__, NULL})
-
-static void done(run_result *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
-static void assert_contains(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle))
-		fail_msg("expected to find \"%s\" in:\n%s", needle, hay);
-}
 
 static const char *fixture(const char *name)
 {
@@ -76,34 +24,16 @@ static const char *fixture(const char *name)
 	return path[slot];
 }
 
-static const char *tmp(const char *name)
-{
-	static char path[4][256];
-	static int slot;
-	slot = (slot + 1) % 4;
-	snprintf(path[slot], sizeof path[slot], "%s/%s", tmpdir, name);
-	return path[slot];
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static int setup(void **state)
 {
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/cdaimg-cli-dicom-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	(void)state;
+	return cli_setup("cli-dicom");
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	(void)state;
+	return cli_teardown();
 }
 
 static void cli_dicom__usage_errors(void **state)

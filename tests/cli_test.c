@@ -13,128 +13,22 @@
 #include <libxml/parser.h>
 
 #include "cli.h"
-#include "testutil.h"
+#include "cli_run.h"
 
 /* --- harness ------------------------------------------------------------------------------ */
 
-typedef struct run_result {
-	int rc;
-	char *out, *err;
-} run_result;
-
-static char tmpdir[64];
-
-static char *slurp(FILE *f)
-{
-	fflush(f);
-	long n = ftell(f);
-	char *buf = malloc((size_t)(n > 0 ? n : 0) + 1);
-	assert_non_null(buf);
-	rewind(f);
-	size_t got = n > 0 ? fread(buf, 1, (size_t)n, f) : 0;
-	buf[got] = '\0';
-	fclose(f);
-	return buf;
-}
-
-/* Run cdaimg with the NULL-terminated arguments; @p out_file NULL: a temporary file;
- * @p err_file NULL: a temporary file, whose text goes to r.err. */
-static run_result run_full(FILE *out_file, FILE *err_file, const char *const *args)
-{
-	char *argv[32];
-	int argc = 0;
-	argv[argc++] = (char *)"cdaimg";
-	for (; *args && argc < 31; args++)
-		argv[argc++] = (char *)*args;
-	argv[argc] = NULL;
-	FILE *out = out_file ? out_file : tmpfile(), *err = err_file ? err_file : tmpfile();
-	assert_non_null(out);
-	assert_non_null(err);
-	run_result r;
-	r.rc = cdaimg_cli_run(argc, argv, out, err);
-	r.out = out_file ? NULL : slurp(out);
-	r.err = err_file ? NULL : slurp(err);
-	if (out_file)
-		fclose(out_file);
-	return r;
-}
-
 static run_result run_to(FILE *out_file, const char *const *args) { return run_full(out_file, NULL, args); }
-
-#define RUN(...) run_to(NULL, (const char *const[]){__VA_ARGS__, NULL})
-
-static void done(run_result *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
-static void assert_contains(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle))
-		fail_msg("expected to find \"%s\" in:\n%s", needle, hay);
-}
-
-/* A path in the test's temporary folder (static buffer, one at a time per slot). */
-static const char *tmp(const char *name)
-{
-	static char buf[4][256];
-	static int slot;
-	slot = (slot + 1) % 4;
-	snprintf(buf[slot], sizeof buf[slot], "%s/%s", tmpdir, name);
-	return buf[slot];
-}
-
-static const char *sample(const char *name)
-{
-	static char buf[4][1024];
-	static int slot;
-	slot = (slot + 1) % 4;
-	snprintf(buf[slot], sizeof buf[slot], "%s", tu_src(name));
-	return buf[slot];
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static char *read_text(const char *path)
-{
-	char *t = tu_read(path, NULL);
-	if (!t)
-		fail_msg("cannot read %s", path);
-	return t;
-}
-
-/* Number of entries of the temporary folder (a leftover temporary file shows here). */
-static int count_files(void)
-{
-	DIR *d = opendir(tmpdir);
-	assert_non_null(d);
-	int n = 0;
-	for (struct dirent *e; (e = readdir(d));)
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(d);
-	return n;
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/cdaimg-cli-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return cli_setup("cli");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return cli_teardown();
 }
 
 /* --- help, version, usage ----------------------------------------------------------------- */
@@ -234,16 +128,16 @@ static void cli__usage_errors_exit_2(void **state)
 static void cli__build_entry_to_stdout_is_the_committed_sample(void **state)
 {
 	(void)state;
-	run_result r = RUN("build", sample("samples/ct-iid.json"));
+	run_result r = RUN("build", src_path("samples/ct-iid.json"));
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.err, "");
-	char *want = read_text(sample("samples/ct-iid.xml"));
+	char *want = read_text(src_path("samples/ct-iid.xml"));
 	assert_string_equal(r.out, want);
 	assert_contains(r.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<act xmlns=\"urn:hl7-org:v3\"");
 	free(want);
 	done(&r);
 	/* "-o -" is standard output too */
-	r = RUN("build", "-o", "-", sample("samples/xa-multiframe.json"));
+	r = RUN("build", "-o", "-", src_path("samples/xa-multiframe.json"));
 	assert_int_equal(r.rc, 0);
 	assert_contains(r.out, "<high value=\"96\"/>");
 	done(&r);
@@ -253,10 +147,10 @@ static void cli__build_invalid_input_exact_messages(void **state)
 {
 	(void)state;
 	const char *out = tmp("bad.xml");
-	run_result r = RUN("build", "-o", out, "--", sample("samples/invalid/bad-status.json"));
+	run_result r = RUN("build", "-o", out, "--", src_path("samples/invalid/bad-status.json"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	char want[2048];
-	const char *in = sample("samples/invalid/bad-status.json");
+	const char *in = src_path("samples/invalid/bad-status.json");
 	snprintf(want, sizeof want,
 	         "%s: invalid input (1 error)\n"
 	         "%s: $.instanceSOP.statut: \"done\" is not an HL7 ActStatus code; expected one of aborted, active, "
@@ -280,7 +174,7 @@ static void cli__build_json_errors(void **state)
 	snprintf(want, sizeof want, "%s: not valid JSON\n%s:3:16: '}' expected near '-0' [json]\n", in, in);
 	assert_string_equal(r.err, want); /* FILE:LINE:COLUMN, as compilers write it */
 	done(&r);
-	const char *batch = sample("samples/invalid/batch-wrong-type.json");
+	const char *batch = src_path("samples/invalid/batch-wrong-type.json");
 	r = RUN("build", batch);
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want, "%s: invalid input (1 error)\n"
@@ -293,7 +187,7 @@ static void cli__build_json_errors(void **state)
 static void cli__strict_turns_unknown_members_into_errors(void **state)
 {
 	(void)state;
-	const char *in = sample("samples/invalid/unknown-member-strict.json");
+	const char *in = src_path("samples/invalid/unknown-member-strict.json");
 	const char *out = tmp("u.xml");
 	run_result r = RUN("build", in, "-o", out);
 	assert_int_equal(r.rc, 0);
@@ -318,7 +212,7 @@ static void cli__strict_turns_unknown_members_into_errors(void **state)
 static void cli__lax_codes_turns_unknown_codes_into_warnings(void **state)
 {
 	(void)state;
-	char *text = read_text(sample("samples/ct-iid.json"));
+	char *text = read_text(src_path("samples/ct-iid.json"));
 	char *ct = strstr(text, "\"code\": \"CT\"");
 	assert_non_null(ct);
 	memcpy(ct + 9, "ZZ", 2);
@@ -346,7 +240,7 @@ static void cli__failed_build_keeps_the_previous_file(void **state)
 	(void)state;
 	const char *out = tmp("keep.xml");
 	write_file(out, "previous\n");
-	run_result r = RUN("build", "-o", out, sample("samples/invalid/wado-series-mismatch.json"));
+	run_result r = RUN("build", "-o", out, src_path("samples/invalid/wado-series-mismatch.json"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	char *t = read_text(out);
 	assert_string_equal(t, "previous\n");
@@ -362,9 +256,9 @@ static void cli__output_replaced_atomically_keeping_its_mode(void **state)
 	const char *out = tmp("mode.xml");
 	write_file(out, "old\n");
 	assert_int_equal(chmod(out, 0640), 0);
-	run_result r = RUN("build", sample("samples/us-wado-rs.json"), "--output", out);
+	run_result r = RUN("build", src_path("samples/us-wado-rs.json"), "--output", out);
 	assert_int_equal(r.rc, 0);
-	char *got = read_text(out), *want = read_text(sample("samples/us-wado-rs.xml"));
+	char *got = read_text(out), *want = read_text(src_path("samples/us-wado-rs.xml"));
 	assert_string_equal(got, want);
 	free(got);
 	free(want);
@@ -376,7 +270,7 @@ static void cli__output_replaced_atomically_keeping_its_mode(void **state)
 	/* through a symbolic link: the target is replaced, the link stays */
 	const char *link = tmp("link.xml");
 	assert_int_equal(symlink(out, link), 0);
-	r = RUN("build", sample("samples/ct-iid.json"), "-o", link);
+	r = RUN("build", src_path("samples/ct-iid.json"), "-o", link);
 	assert_int_equal(r.rc, 0);
 	struct stat lst;
 	assert_int_equal(lstat(link, &lst), 0);
@@ -393,7 +287,7 @@ static void cli__output_replaced_atomically_keeping_its_mode(void **state)
 static void cli__write_errors_exit_3_and_leave_nothing(void **state)
 {
 	(void)state;
-	const char *in = sample("samples/ct-iid.json");
+	const char *in = src_path("samples/ct-iid.json");
 	char want[512];
 	run_result r = RUN("build", in, "-o", tmp("no-such-dir/out.xml"));
 	assert_int_equal(r.rc, CLI_IO);
@@ -507,10 +401,10 @@ static void cli__inputs_over_the_cap_are_refused(void **state)
 static void cli__array_gives_an_entries_list(void **state)
 {
 	(void)state;
-	run_result r = RUN("build", sample("samples/batch.json"));
+	run_result r = RUN("build", src_path("samples/batch.json"));
 	assert_int_equal(r.rc, 0);
 	assert_contains(r.out, "<entries>\n  <act xmlns=\"urn:hl7-org:v3\"");
-	char *want = read_text(sample("samples/batch.xml"));
+	char *want = read_text(src_path("samples/batch.xml"));
 	assert_string_equal(r.out, want);
 	free(want);
 	done(&r);
@@ -521,7 +415,7 @@ static void cli__array_gives_an_entries_list(void **state)
 static void cli__large_batch_is_streamed(void **state)
 {
 	(void)state;
-	char *one = read_text(sample("samples/us-wado-rs.json"));
+	char *one = read_text(src_path("samples/us-wado-rs.json"));
 	size_t n = 300, len = strlen(one);
 	char *batch = malloc(n * (len + 2) + 3);
 	char *p = batch;
@@ -575,7 +469,7 @@ static void cli__every_sample_in_every_profile(void **state)
 	const char *out = tmp("profile-sample.xml");
 	for (size_t p = 0; p < 3; p++) {
 		for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
-			run_result r = RUN("build", "--profile", profiles[p], "-o", out, sample(inputs[i]));
+			run_result r = RUN("build", "--profile", profiles[p], "-o", out, src_path(inputs[i]));
 			if (r.rc != 0)
 				fail_msg("%s in profile %s: %s", inputs[i], profiles[p], r.err);
 			done(&r);
@@ -592,7 +486,7 @@ static void cli__profiles(void **state)
 {
 	(void)state;
 	const char *out = tmp("profile.xml");
-	run_result r = RUN("build", "--profile", "dicom", "-o", out, sample("samples/us-wado-rs.json"));
+	run_result r = RUN("build", "--profile", "dicom", "-o", out, src_path("samples/us-wado-rs.json"));
 	assert_int_equal(r.rc, 0);
 	done(&r);
 	char *t = read_text(out);
@@ -604,18 +498,18 @@ static void cli__profiles(void **state)
 	assert_int_equal(r.rc, 0);
 	done(&r);
 	/* several instances: refused in FR (D8), accepted in ccda with the C-CDA ids */
-	r = RUN("build", sample("tests/data/us-two-instances.json"));
+	r = RUN("build", src_path("tests/data/us-two-instances.json"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	assert_contains(r.err, "$.instanceSOP[1]: the FR profile has exactly one SOP instance per series (D8)");
 	done(&r);
-	r = RUN("build", "--profile", "ccda", "-o", out, sample("tests/data/us-two-instances.json"));
+	r = RUN("build", "--profile", "ccda", "-o", out, src_path("tests/data/us-two-instances.json"));
 	assert_int_equal(r.rc, 0);
 	done(&r);
 	t = read_text(out);
 	assert_contains(t, "<templateId root=\"2.16.840.1.113883.10.20.22.4.63\"/>");
 	assert_contains(t, "instances/1.2.250.1.999.3.20240502.7.1.5");
 	free(t);
-	r = RUN("build", "--profile", "hl7", sample("samples/us-wado-rs.json"));
+	r = RUN("build", "--profile", "hl7", src_path("samples/us-wado-rs.json"));
 	assert_int_equal(r.rc, CLI_USAGE);
 	assert_contains(r.err, "--profile takes fr, dicom or ccda");
 	done(&r);
@@ -625,7 +519,7 @@ static void cli__profiles(void **state)
 static void cli__link_built_from_base(void **state)
 {
 	(void)state;
-	run_result r = RUN("build", sample("tests/data/study-link-from-base.json"));
+	run_result r = RUN("build", src_path("tests/data/study-link-from-base.json"));
 	assert_int_equal(r.rc, 0);
 	assert_contains(r.out, "<reference value=\"https://pacs.example.org/dicom-web/studies/1.2.250.1.999.3.20240502.7"
 	                       "/series/1.2.250.1.999.3.20240502.7.1/instances/1.2.250.1.999.3.20240502.7.1.4\"/>");
@@ -637,7 +531,7 @@ static void cli__link_built_from_base(void **state)
 static void cli__validate_reports_each_problem_and_a_summary(void **state)
 {
 	(void)state;
-	const char *good = sample("samples/mr-wado-uri.xml");
+	const char *good = src_path("samples/mr-wado-uri.xml");
 	run_result r = RUN("validate", "--no-rules", good);
 	assert_int_equal(r.rc, 0);
 	char want[1200];
@@ -692,7 +586,7 @@ static void cli__validate_checks_each_entry_of_a_list(void **state)
 {
 	(void)state;
 	const char *list = tmp("list.xml");
-	char *batch = read_text(sample("samples/batch.xml"));
+	char *batch = read_text(src_path("samples/batch.xml"));
 	/* break the second act: its statusCode goes before its id */
 	char *second = strstr(strstr(batch, "<act ") + 1, "<act ");
 	assert_non_null(second);
@@ -713,7 +607,7 @@ static void cli__validate_reports_a_date_that_does_not_exist(void **state)
 {
 	(void)state;
 	const char *path = tmp("bad-date.xml");
-	char *text = read_text(sample("samples/mr-wado-uri.xml"));
+	char *text = read_text(src_path("samples/mr-wado-uri.xml"));
 	char *value = strstr(text, "<effectiveTime value=\"20240415140211+0200\"/>");
 	assert_non_null(value);
 	memcpy(value + strlen("<effectiveTime value=\""), "20241399", 8); /* 20241399140211+0200 */
@@ -743,7 +637,7 @@ static void cli__render_writes_a_page(void **state)
 {
 	(void)state;
 	int files = count_files();
-	run_result r = RUN("render", sample("samples/sample.xml"));
+	run_result r = RUN("render", src_path("samples/sample.xml"));
 	assert_int_equal(r.rc, 0);
 	assert_memory_equal(r.out, "<!DOCTYPE html>\n", 16);
 	assert_contains(r.out, "<h1>CR d’imagerie médicale</h1>");
@@ -761,7 +655,7 @@ static void cli__render_writes_a_page(void **state)
 	char *t = read_text(tmp("page.html"));
 	assert_string_equal(t, "previous");
 	free(t);
-	r = RUN("render", "-o", tmp("page.html"), sample("tests/data/render/hostile.xml"));
+	r = RUN("render", "-o", tmp("page.html"), src_path("tests/data/render/hostile.xml"));
 	assert_int_equal(r.rc, 0);
 	assert_contains(r.err, "hostile.xml:25: ");
 	assert_contains(r.err, "warning: the link's URL is not rendered as a link: only http, https and relative URLs are [url]");
@@ -773,7 +667,7 @@ static void cli__render_writes_a_page(void **state)
 	r = RUN("render", tmp("missing.xml"));
 	assert_int_equal(r.rc, CLI_IO);
 	done(&r);
-	r = RUN("render", sample("samples/sample.xml"), "-o", "/dev/full");
+	r = RUN("render", src_path("samples/sample.xml"), "-o", "/dev/full");
 	assert_int_equal(r.rc, CLI_IO);
 	done(&r);
 	remove(tmp("page.html"));
@@ -787,7 +681,7 @@ static void cli__validate_report(void **state)
 	int files = count_files();
 	/* the sample with an element the schema does not know in a section: listed, and marked (the
 	 * schema alone: the rule sets take long to load under valgrind) */
-	char *t = read_text(sample("samples/sample.xml"));
+	char *t = read_text(src_path("samples/sample.xml"));
 	const char *at = "<section classCode=\"DOCSECT\" moodCode=\"EVN\">";
 	char *p = strstr(t, at);
 	assert_non_null(p);
@@ -813,7 +707,7 @@ static void cli__validate_report(void **state)
 	free(t);
 	remove(tmp("bad-section.xml"));
 	/* valid, and not well-formed */
-	r = RUN("validate", "--no-rules", "--report", tmp("report.html"), sample("samples/sample.xml"));
+	r = RUN("validate", "--no-rules", "--report", tmp("report.html"), src_path("samples/sample.xml"));
 	assert_int_equal(r.rc, 0);
 	done(&r);
 	t = read_text(tmp("report.html"));
@@ -850,7 +744,7 @@ static void cli__sample_is_a_valid_document(void **state)
 	/* the IID link's idCDA names this document (D5, the ANS recipe) */
 	assert_contains(doc, "<templateId root=\"1.2.250.1.213.1.1.1.45\" extension=\"2024.01\"/>\n  <id root=\"1.2.250.1.999.9.42\"/>");
 	assert_contains(doc, "&amp;idCDA=1.2.250.1.999.9.42\"");
-	char *want = read_text(sample("samples/sample.xml"));
+	char *want = read_text(src_path("samples/sample.xml"));
 	assert_string_equal(doc, want);
 	free(want);
 	free(doc);
@@ -869,10 +763,10 @@ static void cli__sample_is_a_valid_document(void **state)
 static void cli__document_needs_studies(void **state)
 {
 	(void)state;
-	run_result r = RUN("build", "--as", "document", "--sample-header", sample("samples/batch.json"));
+	run_result r = RUN("build", "--as", "document", "--sample-header", src_path("samples/batch.json"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	char want[1024];
-	const char *in = sample("samples/batch.json");
+	const char *in = src_path("samples/batch.json");
 	snprintf(want, sizeof want, "%s: invalid input (2 errors)\n%s: $[0]: a section or a document is built from "
 	         "FrExamenImagerie (a study): a series alone has no Study Instance UID [required]\n%s: $[1]: ", in, in, in);
 	assert_contains(r.err, want);
@@ -907,7 +801,7 @@ static void write_header(const char *path, const char *members)
 static void cli__document_header_from_a_file(void **state)
 {
 	(void)state;
-	const char *study = sample("samples/study-ct-tap.json");
+	const char *study = src_path("samples/study-ct-tap.json");
 	const char *hdr = tmp("header.json");
 	write_header(hdr, "\"title\": \"CR de scanner\",\n"
 	                  " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}");
@@ -1007,7 +901,7 @@ static void cli__document_header_from_a_file(void **state)
 static void cli__document_header_back(void **state)
 {
 	(void)state;
-	const char *doc = sample("samples/study-ct-tap.header.document.xml");
+	const char *doc = src_path("samples/study-ct-tap.header.document.xml");
 	const char *hdr = tmp("back-header.json"), *vals = tmp("back-values.json"), *again = tmp("again.xml");
 	run_result r = RUN("extract", "--header-out", hdr, "-o", vals, doc);
 	assert_int_equal(r.rc, 0);
@@ -1028,7 +922,7 @@ static void cli__document_header_back(void **state)
 	unlink(again);
 
 	/* only a document has a header: nothing written, values included */
-	r = RUN("extract", "--header-out", hdr, "-o", vals, sample("samples/study-ct-tap.xml"));
+	r = RUN("extract", "--header-out", hdr, "-o", vals, src_path("samples/study-ct-tap.xml"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	assert_contains(r.err, "problems found; nothing written");
 	assert_contains(r.err, "/act: not a ClinicalDocument: only a document has a header [extract]");
@@ -1047,7 +941,7 @@ static void cli__section_validates_against_both_schemas(void **state)
 {
 	(void)state;
 	const char *out = tmp("section.xml");
-	run_result r = RUN("build", "--as", "section", "-o", out, sample("samples/study-ct-tap.json"));
+	run_result r = RUN("build", "--as", "section", "-o", out, src_path("samples/study-ct-tap.json"));
 	assert_int_equal(r.rc, 0);
 	done(&r);
 	char *t = read_text(out);
@@ -1060,7 +954,7 @@ static void cli__section_validates_against_both_schemas(void **state)
 	assert_int_equal(r.rc, 0);
 	done(&r);
 	unlink(out);
-	r = RUN("build", "--as", "section", sample("samples/invalid/study-two-errors.json"));
+	r = RUN("build", "--as", "section", src_path("samples/invalid/study-two-errors.json"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	assert_contains(r.err, "$.serieImagerie[1].referenceWado.reference: the link's studyUID");
 	assert_contains(r.err, "$.serieImagerie[2].instanceSOP.statut: \"final\"");
@@ -1087,14 +981,14 @@ static void round_trip(const char *name)
 	char path[256];
 	snprintf(path, sizeof path, "samples/%s.json", name);
 	const char *xml = tmp("rt.xml"), *json = tmp("rt.json");
-	run_result r = RUN("build", sample(path), "-o", xml);
+	run_result r = RUN("build", src_path(path), "-o", xml);
 	assert_int_equal(r.rc, 0);
 	done(&r);
 	r = RUN("extract", xml, "-o", json);
 	assert_int_equal(r.rc, 0);
 	done(&r);
 	json_error_t e;
-	json_t *in = json_load_file(sample(path), 0, &e), *out = json_load_file(json, 0, &e);
+	json_t *in = json_load_file(src_path(path), 0, &e), *out = json_load_file(json, 0, &e);
 	assert_non_null(in);
 	assert_non_null(out);
 	/* a Study Act has no place for the accession number (it goes to the document header) */
@@ -1146,7 +1040,7 @@ static void cli__extract_errors(void **state)
 static void cli__progress_on_a_terminal_for_large_batches(void **state)
 {
 	(void)state;
-	char *one = read_text(sample("samples/ct-iid.json"));
+	char *one = read_text(src_path("samples/ct-iid.json"));
 	size_t n = strlen(one);
 	char *batch = malloc(250 * (n + 1) + 2), *p = batch;
 	assert_non_null(batch);
@@ -1193,14 +1087,14 @@ static void cli__progress_on_a_terminal_for_large_batches(void **state)
 static void cli__dash_reads_standard_input(void **state)
 {
 	(void)state;
-	assert_non_null(freopen(sample("samples/ct-iid.json"), "r", stdin));
+	assert_non_null(freopen(src_path("samples/ct-iid.json"), "r", stdin));
 	run_result r = RUN("build", "-");
 	assert_int_equal(r.rc, 0);
-	char *want = read_text(sample("samples/ct-iid.xml"));
+	char *want = read_text(src_path("samples/ct-iid.xml"));
 	assert_string_equal(r.out, want);
 	free(want);
 	done(&r);
-	assert_non_null(freopen(sample("samples/invalid/bad-status.json"), "r", stdin));
+	assert_non_null(freopen(src_path("samples/invalid/bad-status.json"), "r", stdin));
 	r = RUN("build", "-");
 	assert_int_equal(r.rc, CLI_INVALID);
 	assert_string_equal(r.err, "<stdin>: invalid input (1 error)\n"
@@ -1213,7 +1107,7 @@ static void cli__dash_reads_standard_input(void **state)
 static void cli__validate_stream(void **state)
 {
 	(void)state;
-	const char *good = sample("samples/sample.xml");
+	const char *good = src_path("samples/sample.xml");
 	char want[1200];
 	run_result r = RUN("validate", "--stream", good);
 	assert_int_equal(r.rc, 0);
@@ -1328,7 +1222,7 @@ static void cli__documents_on_stdout_verdicts_on_stderr(void **state)
 {
 	(void)state;
 	char doc[1024];
-	snprintf(doc, sizeof doc, "%s", sample("samples/study-ct-tap.header.document.xml"));
+	snprintf(doc, sizeof doc, "%s", src_path("samples/study-ct-tap.header.document.xml"));
 	run_result r = RUN("sample");
 	assert_int_equal(r.rc, 0);
 	assert_contains(r.out, "<ClinicalDocument");
@@ -1367,14 +1261,14 @@ static void cli__documents_on_stdout_verdicts_on_stderr(void **state)
 	assert_string_equal(r.err, want);
 	done(&r);
 	/* failures of the other commands: nothing on standard output */
-	r = RUN("build", sample("samples/invalid/bad-status.json"));
+	r = RUN("build", src_path("samples/invalid/bad-status.json"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	assert_string_equal(r.out, "");
 	done(&r);
 	r = RUN("extract", bad);
 	assert_int_equal(r.rc, 0); /* extraction does not judge the header's code */
 	done(&r);
-	r = RUN("extract", sample("samples/invalid/bad-status.json"));
+	r = RUN("extract", src_path("samples/invalid/bad-status.json"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	assert_string_equal(r.out, "");
 	done(&r);
@@ -1407,7 +1301,7 @@ static void cli__every_message_starts_with_its_file(void **state)
 	snprintf(hdr, sizeof hdr, "%s", tmp("msg-header.json"));
 	snprintf(xml, sizeof xml, "%s", tmp("msg.xml"));
 	char study[1024];
-	snprintf(study, sizeof study, "%s", sample("samples/study-ct-tap.json"));
+	snprintf(study, sizeof study, "%s", src_path("samples/study-ct-tap.json"));
 	write_file(in, "{\"resourceType\": \"FrSerieImagerie\", \"date\": \"2024-13-01\", \"pacs\": 1}");
 	run_result r = RUN("build", in);
 	assert_lines_start_with(r.err, in);
@@ -1433,7 +1327,7 @@ static void cli__every_message_starts_with_its_file(void **state)
 	snprintf(want, sizeof want, "%s:4:1: not well-formed: ", xml);
 	assert_contains(r.err, want);
 	done(&r);
-	r = RUN("extract", "-o", tmp("none/x.json"), sample("samples/ct-iid.xml"));
+	r = RUN("extract", "-o", tmp("none/x.json"), src_path("samples/ct-iid.xml"));
 	assert_int_equal(r.rc, CLI_IO);
 	assert_lines_start_with(r.err, tmp("none/x.json"));
 	done(&r);
@@ -1469,7 +1363,7 @@ static void cli__empty_input_says_so(void **state)
 		snprintf(want, sizeof want, "%s: empty input [json]\n", in);
 		assert_string_equal(r.err, want);
 		done(&r);
-		r = RUN("build", "--as", "document", "--header", in, "-o", out, sample("samples/study-ct-tap.json"));
+		r = RUN("build", "--as", "document", "--header", in, "-o", out, src_path("samples/study-ct-tap.json"));
 		assert_int_equal(r.rc, CLI_INVALID);
 		assert_string_equal(r.err, want);
 		done(&r);
@@ -1542,7 +1436,7 @@ static void cli__diagnostics_as_json_lines(void **state)
 	done(&r);
 	/* a value: its JSON path, no verdict line */
 	char bad[1024];
-	snprintf(bad, sizeof bad, "%s", sample("samples/invalid/bad-status.json"));
+	snprintf(bad, sizeof bad, "%s", src_path("samples/invalid/bad-status.json"));
 	r = RUN("build", "--diagnostics=json", bad);
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want,
@@ -1554,7 +1448,7 @@ static void cli__diagnostics_as_json_lines(void **state)
 	done(&r);
 	/* a warning (the build succeeds) */
 	char unknown[1024];
-	snprintf(unknown, sizeof unknown, "%s", sample("samples/invalid/unknown-member-strict.json"));
+	snprintf(unknown, sizeof unknown, "%s", src_path("samples/invalid/unknown-member-strict.json"));
 	r = RUN("build", "--diagnostics", "json", "-o", "/dev/null", unknown);
 	assert_int_equal(r.rc, 0);
 	snprintf(want, sizeof want,
@@ -1567,12 +1461,12 @@ static void cli__diagnostics_as_json_lines(void **state)
 	/* a failed rule: its id; the verdict lines are left out */
 	char doc[1024];
 	snprintf(doc, sizeof doc, "%s", tmp("j.xml"));
-	char *text = read_text(sample("samples/sample.xml"));
+	char *text = read_text(src_path("samples/sample.xml"));
 	char *code = strstr(text, "<code code=\"18748-4\"");
 	memcpy(code + strlen("<code code=\""), "11528-7", 7);
 	write_file(doc, text);
 	free(text);
-	r = RUN("validate", "--diagnostics", "json", doc, sample("samples/sample.xml"));
+	r = RUN("validate", "--diagnostics", "json", doc, src_path("samples/sample.xml"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want,
 	         "{\"file\":\"%s\",\"line\":2,\"column\":null,\"path\":\"/ClinicalDocument\",\"severity\":\"error\","
@@ -1603,7 +1497,7 @@ static void cli__diagnostics_as_json_lines(void **state)
 	snprintf(hdr, sizeof hdr, "%s", tmp("j-header.json"));
 	write_header(hdr, "\"patient_birth\": \"1961-02-30\",\n"
 	                  " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}");
-	r = RUN("build", "--diagnostics", "json", "--as", "document", "--header", hdr, sample("samples/study-ct-tap.json"));
+	r = RUN("build", "--diagnostics", "json", "--as", "document", "--header", hdr, src_path("samples/study-ct-tap.json"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	snprintf(want, sizeof want,
 	         "{\"file\":\"%s\",\"line\":null,\"column\":null,\"path\":\"$.patient_birth\",\"severity\":\"error\","
@@ -1613,7 +1507,7 @@ static void cli__diagnostics_as_json_lines(void **state)
 	assert_string_equal(r.err, want);
 	done(&r);
 	/* nothing to say: nothing said */
-	r = RUN("validate", "--diagnostics", "json", sample("samples/sample.xml"));
+	r = RUN("validate", "--diagnostics", "json", src_path("samples/sample.xml"));
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.err, "");
 	done(&r);
@@ -1638,7 +1532,7 @@ static void cli__header_typo_is_an_error(void **state)
 	snprintf(hdr, sizeof hdr, "%s", tmp("typo.json"));
 	snprintf(out, sizeof out, "%s", tmp("typo.xml"));
 	char study[1024];
-	snprintf(study, sizeof study, "%s", sample("samples/study-ct-tap.json"));
+	snprintf(study, sizeof study, "%s", src_path("samples/study-ct-tap.json"));
 	write_header(hdr, "\"patient_famly\": \"MARTIN\",\n"
 	                  " \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", \"code\": \"302551006\"}]}");
 	char want[4096];
@@ -1672,7 +1566,7 @@ static void cli__header_missing_identities_named(void **state)
 	snprintf(hdr, sizeof hdr, "%s", tmp("partial.json"));
 	snprintf(out, sizeof out, "%s", tmp("partial.xml"));
 	char study[1024];
-	snprintf(study, sizeof study, "%s", sample("samples/study-ct-tap.json"));
+	snprintf(study, sizeof study, "%s", src_path("samples/study-ct-tap.json"));
 	write_file(hdr, "{\"title\": \"CR\", \"anatomical_site\": {\"coding\": [{\"system\": \"http://snomed.info/sct\", "
 	                "\"code\": \"302551006\"}]}}\n");
 	run_result r = RUN("build", "--as", "document", "--header", hdr, "-o", out, study);
@@ -1727,11 +1621,11 @@ static void cli__sample_header_is_explicit(void **state)
 {
 	(void)state;
 	char study[1024];
-	snprintf(study, sizeof study, "%s", sample("samples/study-ct-tap.json"));
+	snprintf(study, sizeof study, "%s", src_path("samples/study-ct-tap.json"));
 	run_result r = RUN("build", "--as", "document", "--sample-header", study);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.err, "");
-	char *want = read_text(sample("samples/study-ct-tap.document.xml"));
+	char *want = read_text(src_path("samples/study-ct-tap.document.xml"));
 	assert_string_equal(r.out, want);
 	assert_contains(r.out, "<family qualifier=\"BR\">EXEMPLE</family>");
 	free(want);
@@ -1768,19 +1662,19 @@ static void cli__bom_before_an_array_is_ignored(void **state)
 {
 	(void)state;
 	const char *in = tmp("bom-batch.json");
-	write_prefixed(in, "\xEF\xBB\xBF", 3, sample("samples/batch.json"));
+	write_prefixed(in, "\xEF\xBB\xBF", 3, src_path("samples/batch.json"));
 	run_result r = RUN("build", in);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.err, "");
-	char *want = read_text(sample("samples/batch.xml"));
+	char *want = read_text(src_path("samples/batch.xml"));
 	assert_string_equal(r.out, want);
 	free(want);
 	done(&r);
 	/* an array of studies made into a section: both studies, as without the mark */
-	run_result plain = RUN("build", "--as", "section", sample("samples/study-ct-tap.json"));
+	run_result plain = RUN("build", "--as", "section", src_path("samples/study-ct-tap.json"));
 	assert_int_equal(plain.rc, 0);
 	const char *studies = tmp("bom-studies.json");
-	char *one = read_text(sample("samples/study-ct-tap.json"));
+	char *one = read_text(src_path("samples/study-ct-tap.json"));
 	char *two = malloc(2 * strlen(one) + 16);
 	assert_non_null(two);
 	sprintf(two, "\xEF\xBB\xBF[%s]", one);
@@ -1794,8 +1688,8 @@ static void cli__bom_before_an_array_is_ignored(void **state)
 	free(two);
 	/* and a header file that starts with one */
 	const char *hdr = tmp("bom-header.json");
-	write_prefixed(hdr, "\xEF\xBB\xBF", 3, sample("samples/headers/study-ct-tap.json"));
-	r = RUN("build", "--as", "document", "--header", hdr, sample("samples/study-ct-tap.json"));
+	write_prefixed(hdr, "\xEF\xBB\xBF", 3, src_path("samples/headers/study-ct-tap.json"));
+	r = RUN("build", "--as", "document", "--header", hdr, src_path("samples/study-ct-tap.json"));
 	assert_int_equal(r.rc, 0);
 	assert_contains(r.out, "<family qualifier=\"BR\">MARTIN</family>");
 	done(&r);
@@ -1820,7 +1714,7 @@ static void write_bytes(const char *path, const char *data, size_t len)
 static void cli__one_verdict_for_one_input(void **state)
 {
 	(void)state;
-	char *entry = read_text(sample("samples/ct-iid.xml"));
+	char *entry = read_text(src_path("samples/ct-iid.xml"));
 	const char *decl = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 	assert_int_equal(strncmp(entry, decl, strlen(decl)), 0);
 	const char *uid = "<id root=\"1.2.250.1.999.1.2.3.1\"/>";
@@ -1848,7 +1742,7 @@ static void cli__one_verdict_for_one_input(void **state)
 	}
 	/* a NUL byte after the root element: not well-formed for every reader */
 	const char *nul = tmp("nul.xml");
-	char *sample_doc = read_text(sample("samples/sample.xml"));
+	char *sample_doc = read_text(src_path("samples/sample.xml"));
 	size_t n = strlen(sample_doc);
 	char *with_nul = malloc(n + 8);
 	assert_non_null(with_nul);
@@ -1862,7 +1756,7 @@ static void cli__one_verdict_for_one_input(void **state)
 		done(&r);
 	}
 	/* and JSON values and headers */
-	char *json = read_text(sample("samples/ct-iid.json"));
+	char *json = read_text(src_path("samples/ct-iid.json"));
 	size_t jn = strlen(json);
 	char *json_nul = malloc(jn + 2);
 	assert_non_null(json_nul);
@@ -1874,14 +1768,14 @@ static void cli__one_verdict_for_one_input(void **state)
 	assert_int_equal(r.rc, CLI_INVALID);
 	done(&r);
 	const char *hdr = tmp("nul-header.json");
-	char *h = read_text(sample("samples/headers/study-ct-tap.json"));
+	char *h = read_text(src_path("samples/headers/study-ct-tap.json"));
 	size_t hn = strlen(h);
 	char *h_nul = malloc(hn + 2);
 	assert_non_null(h_nul);
 	memcpy(h_nul, h, hn);
 	h_nul[hn] = '\0';
 	write_bytes(hdr, h_nul, hn + 1);
-	r = RUN("build", "--as", "document", "--header", hdr, sample("samples/study-ct-tap.json"));
+	r = RUN("build", "--as", "document", "--header", hdr, src_path("samples/study-ct-tap.json"));
 	assert_int_equal(r.rc, CLI_INVALID);
 	assert_string_equal(r.out, "");
 	done(&r);
@@ -1903,7 +1797,7 @@ static void cli__one_verdict_for_one_input(void **state)
 static void cli__extract_refuses_a_bogus_status(void **state)
 {
 	(void)state;
-	char *entry = read_text(sample("samples/ct-iid.xml"));
+	char *entry = read_text(src_path("samples/ct-iid.xml"));
 	char *at = strstr(entry, "<statusCode code=\"completed\"/>");
 	assert_non_null(at);
 	memcpy(at + strlen("<statusCode code=\""), "bogus\"/>    ", strlen("completed\"/>"));
@@ -1947,7 +1841,7 @@ static void cli__empty_entries_list_is_not_valid(void **state)
 static void cli__extract_writes_both_outputs_or_neither(void **state)
 {
 	(void)state;
-	const char *doc = sample("samples/study-ct-tap.header.document.xml");
+	const char *doc = src_path("samples/study-ct-tap.header.document.xml");
 	char hdr[300], vals[300]; /* tmp()'s buffers are reused */
 	snprintf(hdr, sizeof hdr, "%s", tmp("both-header.json"));
 	snprintf(vals, sizeof vals, "%s", tmp("both-values.json"));
@@ -2008,7 +1902,7 @@ static void cli__extract_writes_both_outputs_or_neither(void **state)
 	assert_int_equal(access(tmp("fresh.json"), F_OK), -1);
 	/* so is one file for build --values-out and -o */
 	r = RUN("build", "--from", "dicom-json", "--base", "https://pacs.example.org/wado", "--values-out", fresh, "-o",
-	        tmp("fresh.json"), sample("samples/ct-iid.json"));
+	        tmp("fresh.json"), src_path("samples/ct-iid.json"));
 	assert_int_equal(r.rc, CLI_USAGE);
 	assert_contains(r.err, "cannot go to the same file");
 	done(&r);
@@ -2033,7 +1927,7 @@ static void cli__dangling_symlink_output_refused(void **state)
 	snprintf(target, sizeof target, "%s", tmp("missing-target.xml"));
 	assert_int_equal(symlink(target, link_path), 0);
 	int before = count_files();
-	run_result r = RUN("build", "-o", link_path, sample("samples/ct-iid.json"));
+	run_result r = RUN("build", "-o", link_path, src_path("samples/ct-iid.json"));
 	assert_int_equal(r.rc, CLI_IO);
 	char want[1024];
 	snprintf(want, sizeof want,
@@ -2048,7 +1942,7 @@ static void cli__dangling_symlink_output_refused(void **state)
 	assert_int_equal(count_files(), before);
 	/* the same for extract's two outputs: neither written */
 	r = RUN("extract", "--header-out", tmp("h.json"), "-o", link_path,
-	        sample("samples/study-ct-tap.header.document.xml"));
+	        src_path("samples/study-ct-tap.header.document.xml"));
 	assert_int_equal(r.rc, CLI_IO);
 	done(&r);
 	assert_int_equal(count_files(), before);

@@ -13,7 +13,7 @@ endif()
 
 # cdaimg build --from dicom-json|dicom, run in-process (as cli_test).
 if(TARGET cdaimg_cli)
-  add_executable(cli_dicom_test cli_dicom_test.c testutil.c)
+  add_executable(cli_dicom_test cli_dicom_test.c cli_run.c testutil.c)
   target_link_libraries(cli_dicom_test PRIVATE cdaimg_cli PkgConfig::CMOCKA)
   target_include_directories(cli_dicom_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   cdaimg_warnings(cli_dicom_test)

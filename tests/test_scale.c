@@ -419,55 +419,19 @@ static void scale__repeated_narrative_text_is_capped(void **state)
 
 /* --- JSON arrays ---------------------------------------------------------------------------- */
 
-/* Peak of the bytes held through libxml2's allocator (ours) and jansson's. */
-static long long live, peak;
-
-static void held(long long delta)
-{
-	live += delta;
-	if (live > peak)
-		peak = live;
-}
-static void *peak_malloc(size_t n)
-{
-	void *p = real_malloc(n);
-	if (p)
-		held((long long)malloc_usable_size(p));
-	return p;
-}
-static void peak_free(void *p)
-{
-	if (p)
-		held(-(long long)malloc_usable_size(p));
-	real_free(p);
-}
-static void *peak_realloc(void *p, size_t n)
-{
-	long long before = p ? (long long)malloc_usable_size(p) : 0;
-	void *q = real_realloc(p, n);
-	if (q)
-		held((long long)malloc_usable_size(q) - before);
-	return q;
-}
-static char *peak_strdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = peak_malloc(n);
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
+/* jansson's blocks, counted with libxml2's (tu_peak_start). */
 static void *jansson_malloc(size_t n)
 {
 	void *p = malloc(n);
 	if (p)
-		held((long long)malloc_usable_size(p));
+		tu_peak_held((long long)malloc_usable_size(p));
 	return p;
 }
+
 static void jansson_free(void *p)
 {
 	if (p)
-		held(-(long long)malloc_usable_size(p));
+		tu_peak_held(-(long long)malloc_usable_size(p));
 	free(p);
 }
 
@@ -495,13 +459,11 @@ static void scale__a_json_array_is_read_item_by_item(void **state)
 	assert_false(b.failed);
 	cdaimg_values *v = NULL;
 	cdaimg_diags *d = cdaimg_diags_new();
-	xmlMemGet(&real_free, &real_malloc, &real_realloc, &real_strdup);
-	live = peak = 0;
-	xmlMemSetup(peak_free, peak_malloc, peak_realloc, peak_strdup);
+	tu_peak_start();
 	json_set_alloc_funcs(jansson_malloc, jansson_free);
 	cdaimg_status st = cdaimg_json_read(&v, b.s, b.len, NULL, d);
 	json_set_alloc_funcs(malloc, free);
-	xmlMemSetup(real_free, real_malloc, real_realloc, real_strdup);
+	long long peak = tu_peak_end();
 	assert_cdaimg_ok(st, d);
 	assert_int_equal(cdaimg_values_count(v), n);
 	char last[64];
@@ -646,9 +608,7 @@ static void scale__reading_while_parsing_holds_one_act_at_a_time(void **state)
 		cdaimg_values *v = NULL;
 		cdaimg_diags *d = cdaimg_diags_new();
 		x_stats stats = {0};
-		xmlMemGet(&real_free, &real_malloc, &real_realloc, &real_strdup);
-		live = peak = 0;
-		xmlMemSetup(peak_free, peak_malloc, peak_realloc, peak_strdup);
+		tu_peak_start();
 		cdaimg_status st;
 		if (stream) {
 			st = x_extract_streaming(&v, (const char *)text, (size_t)len, NULL, d, &stats);
@@ -659,8 +619,7 @@ static void scale__reading_while_parsing_holds_one_act_at_a_time(void **state)
 				st = cdaimg_extract_doc(&v, parsed, d);
 			xmlFreeDoc(parsed);
 		}
-		at_most[stream] = peak;
-		xmlMemSetup(real_free, real_malloc, real_realloc, real_strdup);
+		at_most[stream] = tu_peak_end();
 		assert_cdaimg_ok(st, d);
 		assert_int_equal(cdaimg_values_get(v, 0)->study->n_series, n);
 		assert_true(!stream || stats.streamed);

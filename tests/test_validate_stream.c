@@ -434,56 +434,12 @@ static void validate_stream__large_generated_document(void **state)
 }
 
 /* Peak of the bytes libxml2's allocator (hence ours) has out, over a call. */
-static xmlFreeFunc real_free;
-static xmlMallocFunc real_malloc;
-static xmlReallocFunc real_realloc;
-static xmlStrdupFunc real_strdup;
-static long long live, peak;
-
-static void count(long long delta)
-{
-	live += delta;
-	if (live > peak)
-		peak = live;
-}
-static void *peak_malloc(size_t n)
-{
-	void *p = real_malloc(n);
-	if (p)
-		count((long long)malloc_usable_size(p));
-	return p;
-}
-static void peak_free(void *p)
-{
-	if (p)
-		count(-(long long)malloc_usable_size(p));
-	real_free(p);
-}
-static void *peak_realloc(void *p, size_t n)
-{
-	long long before = p ? (long long)malloc_usable_size(p) : 0;
-	void *q = real_realloc(p, n);
-	if (q)
-		count((long long)malloc_usable_size(q) - before);
-	return q;
-}
-static char *peak_strdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = peak_malloc(n);
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
 static long long peak_of_validation(const char *path)
 {
 	cdaimg_diags *d = cdaimg_diags_new();
-	xmlMemGet(&real_free, &real_malloc, &real_realloc, &real_strdup);
-	live = peak = 0;
-	xmlMemSetup(peak_free, peak_malloc, peak_realloc, peak_strdup);
+	tu_peak_start();
 	cdaimg_status st = cdaimg_schema_validate_stream_file(ans(), path, d);
-	xmlMemSetup(real_free, real_malloc, real_realloc, real_strdup);
+	long long peak = tu_peak_end();
 	assert_cdaimg_ok(st, d);
 	cdaimg_diags_free(d);
 	return peak;

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* testutil.c - helpers shared by the cmocka tests. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/xmlmemory.h>
 
 #include "testutil.h"
 
@@ -165,4 +168,65 @@ void tu_series_init(tu_series *t)
 	                      "&seriesUID=1.2.250.1.925.994044.27.123.1876360.1"
 	                      "&objectUID=1.2.250.1.925.994044.27.123.1876360.1.1"
 	                      "&contentType=application/dicom";
+}
+
+/* --- peak memory ------------------------------------------------------------------------------- */
+
+static xmlFreeFunc peak_real_free;
+static xmlMallocFunc peak_real_malloc;
+static xmlReallocFunc peak_real_realloc;
+static xmlStrdupFunc peak_real_strdup;
+static long long peak_live, peak_most;
+
+void tu_peak_held(long long delta)
+{
+	peak_live += delta;
+	if (peak_live > peak_most)
+		peak_most = peak_live;
+}
+
+static void *peak_malloc(size_t n)
+{
+	void *p = peak_real_malloc(n);
+	if (p)
+		tu_peak_held((long long)malloc_usable_size(p));
+	return p;
+}
+
+static void peak_free(void *p)
+{
+	if (p)
+		tu_peak_held(-(long long)malloc_usable_size(p));
+	peak_real_free(p);
+}
+
+static void *peak_realloc(void *p, size_t n)
+{
+	long long before = p ? (long long)malloc_usable_size(p) : 0;
+	void *q = peak_real_realloc(p, n);
+	if (q)
+		tu_peak_held((long long)malloc_usable_size(q) - before);
+	return q;
+}
+
+static char *peak_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = peak_malloc(n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+void tu_peak_start(void)
+{
+	xmlMemGet(&peak_real_free, &peak_real_malloc, &peak_real_realloc, &peak_real_strdup);
+	peak_live = peak_most = 0;
+	xmlMemSetup(peak_free, peak_malloc, peak_realloc, peak_strdup);
+}
+
+long long tu_peak_end(void)
+{
+	xmlMemSetup(peak_real_free, peak_real_malloc, peak_real_realloc, peak_real_strdup);
+	return peak_most;
 }

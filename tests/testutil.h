@@ -75,4 +75,12 @@ void tu_series_init(tu_series *t);
 
 #include "oom.h" /* out of memory: every n-th allocation failing */
 
+/* The most memory held at once through libxml2's allocator (cdaimg's and
+ * libxml2's own) between tu_peak_start and tu_peak_end (which restores the
+ * allocator), in bytes as malloc_usable_size counts them; tu_peak_held counts
+ * the blocks of another allocator meanwhile (jansson's). */
+void tu_peak_start(void);
+long long tu_peak_end(void);
+void tu_peak_held(long long delta);
+
 #endif

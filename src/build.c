@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <libxml/xmlsave.h>
-
 #include "check.h"
 #include "drive.h"
 #include "emit_dom.h"

@@ -15,8 +15,6 @@
 #include "dicom_map.h"
 #include "vocab.h"
 
-#define SYS_DCM_URI SYS_DCM
-#define SYS_DCMUID_URI "urn:oid:" OID_DCMUID
 #define CT_IMAGE "1.2.840.10008.5.1.4.1.1.2"
 
 /* --- value sets, through the library's own check --------------------------------------------- */
@@ -31,8 +29,8 @@ static int in_value_set(mctx *m, bool sop, const char *code)
 			return m->probes[i].in;
 	const cdaimg_identifier id = {"urn:dicom:uid", "urn:oid:1.2.3"};
 	const cdaimg_identifier sop_id = {"urn:dicom:uid", "urn:oid:1.2.3.4"};
-	const cdaimg_coding mod = {SYS_DCM_URI, sop ? "CT" : code, NULL};
-	const cdaimg_coding cls = {SYS_DCMUID_URI, sop ? code : CT_IMAGE, NULL};
+	const cdaimg_coding mod = {SYS_DCM, sop ? "CT" : code, NULL};
+	const cdaimg_coding cls = {SYS_DCMUID, sop ? code : CT_IMAGE, NULL};
 	cdaimg_instance ins = {0};
 	ins.ids = &sop_id;
 	ins.n_ids = 1;
@@ -202,7 +200,7 @@ static json_t *sop_json(const mctx *m, const inst *x, bool *ok)
 	if (!o)
 		return NULL;
 	put(o, "uuidSOPInstance", uid_ids(x->v[DA_SOP_UID]), ok);
-	put(o, "classeSOP", concept(SYS_DCMUID_URI, x->v[DA_SOP_CLASS]), ok);
+	put(o, "classeSOP", concept(SYS_DCMUID, x->v[DA_SOP_CLASS]), ok);
 	put(o, "statut", json_string("completed"), ok);
 	/* PS3.20 forbids the frames in a catalog's SOP observation (D4) */
 	if (x->has_frames && m->o->profile != CDAIMG_PROFILE_DICOM)
@@ -220,7 +218,7 @@ static json_t *series_json(const mctx *m, const series *se, bool *ok)
 	if (!o)
 		return NULL;
 	put(o, "uuidSerie", uid_ids(first->v[DA_SERIES_UID]), ok);
-	put(o, "code", concept(SYS_DCM_URI, first->v[DA_MODALITY]), ok);
+	put(o, "code", concept(SYS_DCM, first->v[DA_MODALITY]), ok);
 	if (first->v[DA_SERIES_DESC])
 		put(o, "description", narrative(first->v[DA_SERIES_DESC]), ok);
 	if (first->series_date[0])

@@ -11,7 +11,6 @@
 #include "link.h"
 #include "uid.h"
 
-#define SYS_DCMUID_URN "urn:oid:" OID_DCMUID
 
 /* An id that is not a DICOM UID slot: root + extension, or a root alone. */
 static void extra_id(xctx *x, const xmlNode *id, const char *root, const char *ext, cdaimg_identifier *out)
@@ -97,7 +96,7 @@ static const char *fhir_system(xctx *x, const char *oid)
 	if (!strcmp(oid, OID_DCM))
 		return SYS_DCM;
 	if (!strcmp(oid, OID_DCMUID))
-		return SYS_DCMUID_URN;
+		return SYS_DCMUID;
 	return x_cat(x, "urn:oid:", oid);
 }
 

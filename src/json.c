@@ -422,7 +422,7 @@ static void read_root(jreader *r, const json_t *root, cdaimg_values *vals)
 }
 
 /* A reader at the top ("$") of the text, reporting to @p diags. */
-#define JREADER(diags, opts) {NULL, {.diags = (diags)}, (opts) && (opts)->strict_members, "$", 1}
+#define JREADER(list, opts) {NULL, {.diags = (list)}, (opts) && (opts)->strict_members, "$", 1}
 
 /* Parse the text (duplicate keys refused, any value at the top) and hand its
  * top value to @p read, which fills @p dst; the status of both. */
@@ -587,7 +587,7 @@ cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len
 	}
 	if (split) {
 		cdaimg_diags *held = diags ? cdaimg_diags_new() : NULL;
-		jreader ir = {NULL, {.diags = held}, opts && opts->strict_members, "$", 1};
+		jreader ir = JREADER(held, opts);
 		ir.a = r.a;
 		st = diags && !held ? CDAIMG_ENOMEM : read_items(&ir, t, items, n, vals);
 		cd_free(items);

@@ -21,6 +21,7 @@
 #define NAME_DCM "DCM"
 #define SYS_DCM "http://dicom.nema.org/resources/ontology/DCM"
 #define OID_DCMUID "1.2.840.10008.2.6.1"    /* the DICOM UID registry (SOP classes) */
+#define SYS_DCMUID "urn:oid:" OID_DCMUID /* the system of a SOP class in the JSON form */
 #define NAME_DCMUID "DCMUID"
 #define SYS_DICOM_UID "urn:dicom:uid"       /* an identifier that is a DICOM UID */
 #define OID_MEDIA_TYPE "2.16.840.1.113883.5.79"

@@ -81,6 +81,19 @@ int cli_usage(cli *c, const char *fmt, ...)
 	return CLI_USAGE;
 }
 
+int cli_one_input(cli *c, const char **input, const char *value)
+{
+	if (*input)
+		return cli_usage(c, "one input file only ('%s' is extra)", value);
+	*input = value;
+	return -1;
+}
+
+int cli_need_input(cli *c, const char *input)
+{
+	return input ? -1 : cli_usage(c, "an input file is needed (or '-' for standard input)");
+}
+
 int cli_exit_of(cdaimg_status st)
 {
 	switch (st) {

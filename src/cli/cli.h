@@ -68,6 +68,11 @@ int cli_usage(cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
+/* A command's one positional input: @p value into *input; -1, or the usage
+ * error when there is one already. */
+int cli_one_input(cli *c, const char **input, const char *value);
+/* -1 when @p input was given; otherwise the usage error saying one is needed. */
+int cli_need_input(cli *c, const char *input);
 /* The exit status for a library status. */
 int cli_exit_of(cdaimg_status st);
 

@@ -155,9 +155,10 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 			b->input = b->inputs[0];
 		}
 	}
-	if (!b->input)
-		return cli_usage(c, "an input file is needed (or '-' for standard input)");
-	int drc = cli_dicom_check(c, &b->dicom, b->opts.profile, b->inputs, b->n_inputs);
+	int drc = cli_need_input(c, b->input);
+	if (drc >= 0)
+		return drc;
+	drc = cli_dicom_check(c, &b->dicom, b->opts.profile, b->inputs, b->n_inputs);
 	if (drc >= 0)
 		return drc;
 	if (b->header && b->as != AS_DOCUMENT)

@@ -41,6 +41,7 @@ static int parse_args(cli *c, int argc, char **argv, extract_args *x)
 {
 	cli_args a;
 	cli_args_init(&a, argc, argv);
+	int rc;
 	for (int id; (id = cli_next(c, &a, extract_opts, extract_help)) != OPT_END;) {
 		if (id == OPT_EXIT)
 			return CLI_OK;
@@ -50,13 +51,11 @@ static int parse_args(cli *c, int argc, char **argv, extract_args *x)
 			x->output = a.value;
 		else if (id == O_HEADER_OUT)
 			x->header_out = a.value;
-		else if (x->input)
-			return cli_usage(c, "one input file only ('%s' is extra)", a.value);
-		else
-			x->input = a.value;
+		else if ((rc = cli_one_input(c, &x->input, a.value)) >= 0)
+			return rc;
 	}
-	if (!x->input)
-		return cli_usage(c, "an input file is needed (or '-' for standard input)");
+	if ((rc = cli_need_input(c, x->input)) >= 0)
+		return rc;
 	if (x->header_out && !strcmp(x->header_out, "-") && (!x->output || !strcmp(x->output, "-")))
 		return cli_usage(c, "the values and the header cannot both go to standard output");
 	if (x->header_out && x->output && strcmp(x->output, "-") && cli_same_file(x->output, x->header_out))

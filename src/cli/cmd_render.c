@@ -40,6 +40,7 @@ static int parse_args(cli *c, int argc, char **argv, render_args *x)
 {
 	cli_args a;
 	cli_args_init(&a, argc, argv);
+	int rc;
 	for (int id; (id = cli_next(c, &a, render_opts, render_help)) != OPT_END;) {
 		if (id == OPT_EXIT)
 			return CLI_OK;
@@ -47,13 +48,11 @@ static int parse_args(cli *c, int argc, char **argv, render_args *x)
 			return CLI_USAGE;
 		if (id == O_OUTPUT)
 			x->output = a.value;
-		else if (x->input)
-			return cli_usage(c, "one input file only ('%s' is extra)", a.value);
-		else
-			x->input = a.value;
+		else if ((rc = cli_one_input(c, &x->input, a.value)) >= 0)
+			return rc;
 	}
-	if (!x->input)
-		return cli_usage(c, "an input file is needed (or '-' for standard input)");
+	if ((rc = cli_need_input(c, x->input)) >= 0)
+		return rc;
 	return -1;
 }
 

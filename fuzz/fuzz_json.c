@@ -199,6 +199,81 @@ static void build_with_header(const uint8_t *data, size_t size, const cdaimg_jso
 	cdaimg_diags_free(d);
 }
 
+/* The bytes of the input handed out a few at a time. */
+typedef struct chunks {
+	const uint8_t *data;
+	size_t size, pos, step;
+} chunks;
+
+static int chunks_read(void *payload, char *buf, size_t size, size_t *got)
+{
+	chunks *c = payload;
+	size_t n = c->size - c->pos < c->step ? c->size - c->pos : c->step;
+	if (n > size)
+		n = size;
+	memcpy(buf, c->data + c->pos, n);
+	c->pos += n;
+	*got = n;
+	return 0;
+}
+
+/* The input read item by item from a callback (cdaimg_json_items) agrees
+ * with cdaimg_json_read (@p whole, its status @p st): the same items,
+ * written the same, when it read them; a syntax error when it found one. */
+static void items_agree(const uint8_t *data, size_t size, const cdaimg_json_options *opts, cdaimg_status st,
+                        const cdaimg_values *whole)
+{
+	chunks c = {data, size, 0, size ? 1 + data[0] % 13 : 1};
+	cdaimg_json_items *it = NULL;
+	cdaimg_diags *d = cdaimg_diags_new();
+	FUZZ_REQUIRE(cdaimg_json_items_open(&it, chunks_read, &c, opts, d) == CDAIMG_OK, "items_open");
+	cdaimg_status worst = CDAIMG_OK, s;
+	size_t n = 0, items_len = 0;
+	char *items = NULL; /* the items read, written compact, as an array */
+	const cdaimg_json_options compact = {.compact = 1};
+	for (;;) {
+		cdaimg_values *one = NULL;
+		s = cdaimg_json_items_next(it, &one, d);
+		FUZZ_REQUIRE(s == CDAIMG_OK || s == CDAIMG_EINVALID || s == CDAIMG_EPARSE, "items_next %d", (int)s);
+		FUZZ_REQUIRE(!one || s == CDAIMG_OK, "an item with status %d", (int)s);
+		if (s != CDAIMG_OK && worst == CDAIMG_OK)
+			worst = s;
+		if (s == CDAIMG_EPARSE || (s == CDAIMG_OK && !one))
+			break;
+		if (!one)
+			continue;
+		FUZZ_REQUIRE(cdaimg_values_count(one) == 1, "item %zu: %zu values", n, cdaimg_values_count(one));
+		char *w = NULL;
+		FUZZ_REQUIRE(cdaimg_json_write(&w, one, &compact, NULL) == CDAIMG_OK, "write item %zu", n);
+		size_t len = strlen(w) - 1; /* without its newline */
+		char *more = realloc(items, items_len + len + 2);
+		FUZZ_REQUIRE(more, "out of memory");
+		items = more;
+		items[items_len++] = n ? ',' : '[';
+		memcpy(items + items_len, w, len);
+		items_len += len;
+		items[items_len] = '\0';
+		cdaimg_free(w);
+		cdaimg_values_free(one);
+		n++;
+	}
+	cdaimg_json_items_close(it);
+	FUZZ_REQUIRE((st == CDAIMG_EPARSE) == (s == CDAIMG_EPARSE), "whole %d, item by item %d", (int)st, (int)s);
+	FUZZ_REQUIRE((st == CDAIMG_OK) == (worst == CDAIMG_OK), "whole %d, item by item %d", (int)st, (int)worst);
+	if (whole) {
+		FUZZ_REQUIRE(n == cdaimg_values_count(whole), "%zu items, %zu whole", n, cdaimg_values_count(whole));
+		char *w = NULL;
+		FUZZ_REQUIRE(cdaimg_json_write(&w, whole, &(cdaimg_json_options){.array = 1, .compact = 1}, NULL) ==
+		                     CDAIMG_OK,
+		             "write the whole");
+		FUZZ_REQUIRE(!strncmp(w, items, items_len) && !strcmp(w + items_len, "]\n"),
+		             "item by item:\n%s]\nwhole:\n%s", items, w);
+		cdaimg_free(w);
+	}
+	free(items);
+	cdaimg_diags_free(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const cdaimg_json_options opts = {.strict_members = size && (data[size - 1] & 1)};
@@ -208,6 +283,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_diags(d);
 	FUZZ_REQUIRE((st == CDAIMG_OK) == (v != NULL), "status %d with values %p", (int)st, (void *)v);
 	FUZZ_REQUIRE(st == CDAIMG_OK || st == CDAIMG_EPARSE || st == CDAIMG_EINVALID, "status %d", (int)st);
+	items_agree(data, size, &opts, st, v);
 	if (v) {
 		build_items(v);
 		char *once = NULL, *twice = NULL;

@@ -164,12 +164,18 @@ cdaimg_status cdaimg_diags_add(cdaimg_diags *diags, cdaimg_severity severity, cd
 	return add_at(diags, severity, code, path, line, 0, rule, message);
 }
 
+cdaimg_status cdaimg_diags_append(cdaimg_diags *diags, const cdaimg_diag *diag)
+{
+	if (!diags || !diag)
+		return CDAIMG_EARG;
+	return add_at(diags, diag->severity, diag->code, diag->path, diag->line, diag->column, diag->rule, diag->message);
+}
+
 bool diags_move(cdaimg_diags *to, cdaimg_diags *from)
 {
 	bool ok = true;
 	for (size_t i = 0; to && from && i < from->count && ok; i++) {
-		const cdaimg_diag *d = &from->items[i];
-		ok = add_at(to, d->severity, d->code, d->path, d->line, d->column, d->rule, d->message) == CDAIMG_OK;
+		ok = cdaimg_diags_append(to, &from->items[i]) == CDAIMG_OK;
 	}
 	cdaimg_diags_clear(from);
 	return ok;

@@ -449,116 +449,40 @@ static cdaimg_status read_text(jreader *r, const char *text, size_t len,
 
 static void read_root_into(jreader *r, const json_t *root, void *vals) { read_root(r, root, vals); }
 
-/* --- an array read item by item ------------------------------------------------------------ */
+/* --- one item of an array (json_items.c) ------------------------------------------------------ */
 
-/* The white space at the start of the @p n bytes at @p s (not NUL-terminated). */
-static size_t blank_prefix(const char *s, size_t n)
+cdaimg_status json_read_one(cdaimg_values *vals, const json_t *item, size_t index, const cdaimg_json_options *opts,
+                            cdaimg_diags *diags)
 {
-	size_t i = 0;
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
-		i++;
-	return i;
+	jreader r = JREADER(diags, opts);
+	r.a = &vals->arena;
+	push_index(&r, index);
+	read_item(&r, item, vals);
+	return dc_status(&r.dc);
 }
 
-/* Items of a top-level array found in the text, before any is parsed. */
-typedef struct span {
-	size_t start, len;
-} span;
-
-/* The items of the array @p text holds (it starts with '[' after white
- * space): their spans into *out (cd_malloc'd), their number into *n; 1. 0,
- * with nothing allocated, when the text is not that simple (anything but
- * white space and commas between items, something after the array, nesting
- * near jansson's limit, no item): jansson then reads it whole, and says what
- * is wrong as it always did. -1 when out of memory. */
-static int split_array(const char *text, size_t len, span **out, size_t *n)
+/* Read the array @p text holds item by item (json_items.c): each parsed,
+ * read and freed before the next, where jansson's tree of the whole array
+ * is some ten times the text. A syntax error gives CDAIMG_EPARSE without a
+ * word, for the caller to read the text whole: jansson then says what it
+ * always said, and no value's diagnostic comes before it. */
+static cdaimg_status read_array_items(const char *text, size_t len, const cdaimg_json_options *opts,
+                                      cdaimg_diags *diags, cdaimg_values *vals)
 {
-	size_t i = blank_prefix(text, len) + 1, cap = 0, depth = 0, start = 0;
-	span *items = NULL;
-	bool in_string = false, in_item = false, ok = false, nomem = false;
-	*out = NULL;
-	*n = 0;
-	for (; i < len; i++) {
-		char c = text[i];
-		if (in_string) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_string = false;
-			continue;
-		}
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-			continue;
-		if (depth == 0 && (c == ',' || c == ']')) {
-			if (!in_item)
-				break; /* "[," or ",," or ",]": jansson says so */
-			if (*n == cap) {
-				size_t bigger = cap ? 2 * cap : 1024;
-				span *more = cd_realloc(items, bigger * sizeof *more);
-				if (!more) {
-					nomem = true;
-					break;
-				}
-				items = more;
-				cap = bigger;
-			}
-			items[(*n)++] = (span){start, i - start};
-			in_item = false;
-			if (c == ']') {
-				ok = text_blank(text + i + 1, len - i - 1);
-				break;
-			}
-			continue;
-		}
-		if (!in_item) {
-			in_item = true;
-			start = i;
-		}
-		if (c == '"')
-			in_string = true;
-		else if (c == '{' || c == '[')
-			depth++;
-		else if (c == '}' || c == ']')
-			depth--;
-		if (depth >= 1000 || depth == (size_t)-1)
-			break;
+	cdaimg_diags *held = diags ? cdaimg_diags_new() : NULL;
+	cdaimg_json_items *it = NULL;
+	cdaimg_status st = diags && !held ? CDAIMG_ENOMEM : json_items_open_memory(&it, text, len, opts);
+	while (st != CDAIMG_ENOMEM && !json_items_done(it)) {
+		bool got;
+		cdaimg_status s = json_items_next_into(it, vals, held, &got);
+		if (s != CDAIMG_OK)
+			st = s;
 	}
-	if (!ok || !*n) {
-		cd_free(items);
-		*n = 0;
-		return nomem ? -1 : 0;
-	}
-	*out = items;
-	return 1;
-}
-
-/* Read the array's items one at a time, each parsed, read and freed before
- * the next: jansson's tree of the whole array is some ten times the text.
- * Diagnostics go to @p held until the end: a syntax error in an item gives
- * CDAIMG_EPARSE without a word, for the caller to read the text whole (the
- * same messages as ever, no value's diagnostic before them). */
-static cdaimg_status read_items(jreader *r, const char *text, const span *items, size_t n, cdaimg_values *vals)
-{
-	for (size_t i = 0; i < n; i++) {
-		json_error_t err;
-		json_t *item = json_loadb(text + items[i].start, items[i].len, JSON_REJECT_DUPLICATES, &err);
-		if (!item) {
-#if JANSSON_VERSION_HEX >= 0x020b00
-			if (json_error_code(&err) == json_error_out_of_memory) {
-				nomem(r);
-				return CDAIMG_ENOMEM;
-			}
-#endif
-			return CDAIMG_EPARSE;
-		}
-		size_t old = push_index(r, i);
-		read_item(r, item, vals);
-		pop(r, old);
-		json_decref(item);
-		if (r->dc.nomem)
-			return CDAIMG_ENOMEM;
-	}
-	return dc_status(&r->dc);
+	json_items_free(it);
+	if (st != CDAIMG_EPARSE && st != CDAIMG_ENOMEM && !diags_move(diags, held))
+		st = CDAIMG_ENOMEM;
+	cdaimg_diags_free(held);
+	return st;
 }
 
 cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len, const cdaimg_json_options *opts,
@@ -575,31 +499,12 @@ cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *text, size_t len
 	}
 	r.a = &vals->arena;
 	cdaimg_status st = CDAIMG_EPARSE;
-	const char *t = text && len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? text + 3 : text; /* read_text's BOM */
-	size_t tlen = len - (size_t)(t - text), n;
-	span *items;
-	size_t lead = t ? blank_prefix(t, tlen) : 0;
-	int split = t && lead < tlen && t[lead] == '[' ? split_array(t, tlen, &items, &n) : 0;
-	if (split < 0) {
-		cdaimg_values_free(vals);
-		nomem(&r);
-		return CDAIMG_ENOMEM;
-	}
-	if (split) {
-		cdaimg_diags *held = diags ? cdaimg_diags_new() : NULL;
-		jreader ir = JREADER(held, opts);
-		ir.a = r.a;
-		st = diags && !held ? CDAIMG_ENOMEM : read_items(&ir, t, items, n, vals);
-		cd_free(items);
-		if (st == CDAIMG_ENOMEM) {
+	if (text && json_text_is_array(text, len)) {
+		st = read_array_items(text, len, opts, diags, vals);
+		if (st == CDAIMG_ENOMEM)
 			nomem(&r);
-		} else if (st != CDAIMG_EPARSE && !diags_move(diags, held)) {
-			nomem(&r);
-			st = CDAIMG_ENOMEM;
-		}
-		cdaimg_diags_free(held);
 		if (st == CDAIMG_EPARSE) {
-			/* an item is not well-formed JSON: read it all again, as ever */
+			/* not well-formed: read it all again, for jansson's word on it */
 			cdaimg_values_free(vals);
 			if (!(vals = values_new())) {
 				nomem(&r);

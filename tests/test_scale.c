@@ -419,22 +419,6 @@ static void scale__repeated_narrative_text_is_capped(void **state)
 
 /* --- JSON arrays ---------------------------------------------------------------------------- */
 
-/* jansson's blocks, counted with libxml2's (tu_peak_start). */
-static void *jansson_malloc(size_t n)
-{
-	void *p = malloc(n);
-	if (p)
-		tu_peak_held((long long)malloc_usable_size(p));
-	return p;
-}
-
-static void jansson_free(void *p)
-{
-	if (p)
-		tu_peak_held(-(long long)malloc_usable_size(p));
-	free(p);
-}
-
 /* A JSON array is read item by item: the memory it takes is the values' (about
  * the text's size), not jansson's tree of the whole array (ten times the text;
  * issue 22: 1,000,000 series, 853 MB of JSON, took 9.3 GB). */
@@ -460,9 +444,9 @@ static void scale__a_json_array_is_read_item_by_item(void **state)
 	cdaimg_values *v = NULL;
 	cdaimg_diags *d = cdaimg_diags_new();
 	tu_peak_start();
-	json_set_alloc_funcs(jansson_malloc, jansson_free);
+	tu_peak_jansson(true);
 	cdaimg_status st = cdaimg_json_read(&v, b.s, b.len, NULL, d);
-	json_set_alloc_funcs(malloc, free);
+	tu_peak_jansson(false);
 	long long peak = tu_peak_end();
 	assert_cdaimg_ok(st, d);
 	assert_int_equal(cdaimg_values_count(v), n);

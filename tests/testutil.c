@@ -7,6 +7,8 @@
 
 #include <libxml/xmlmemory.h>
 
+#include <jansson.h>
+
 #include "testutil.h"
 
 void tu_print_diags(const cdaimg_diags *d)
@@ -216,6 +218,30 @@ static char *peak_strdup(const char *s)
 	if (p)
 		memcpy(p, s, n);
 	return p;
+}
+
+/* jansson's blocks, counted with libxml2's. */
+static void *peak_jansson_malloc(size_t n)
+{
+	void *p = malloc(n);
+	if (p)
+		tu_peak_held((long long)malloc_usable_size(p));
+	return p;
+}
+
+static void peak_jansson_free(void *p)
+{
+	if (p)
+		tu_peak_held(-(long long)malloc_usable_size(p));
+	free(p);
+}
+
+void tu_peak_jansson(bool count)
+{
+	if (count)
+		json_set_alloc_funcs(peak_jansson_malloc, peak_jansson_free);
+	else
+		json_set_alloc_funcs(malloc, free);
 }
 
 void tu_peak_start(void)

@@ -82,5 +82,8 @@ void tu_series_init(tu_series *t);
 void tu_peak_start(void);
 long long tu_peak_end(void);
 void tu_peak_held(long long delta);
+/* Count jansson's blocks too (json_set_alloc_funcs), or stop: between
+ * tu_peak_start and tu_peak_end, before any jansson value is made. */
+void tu_peak_jansson(bool count);
 
 #endif

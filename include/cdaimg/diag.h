@@ -116,6 +116,12 @@ CDAIMG_EXPORT size_t cdaimg_diag_format(const cdaimg_diag *diag, char *buf, size
 CDAIMG_EXPORT cdaimg_status cdaimg_diags_add(cdaimg_diags *diags, cdaimg_severity severity,
                                              cdaimg_diag_code code, const char *path, long line,
                                              const char *rule, const char *message);
+/**
+ * Append a copy of @p diag, every field (the column too): to gather the
+ * diagnostics of several calls into one list. Returns CDAIMG_ENOMEM when the
+ * copy fails (the diagnostic is then lost), CDAIMG_EARG for NULL.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_diags_append(cdaimg_diags *diags, const cdaimg_diag *diag);
 
 #ifdef __cplusplus
 }

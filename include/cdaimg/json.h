@@ -66,6 +66,68 @@ CDAIMG_EXPORT cdaimg_status cdaimg_json_read(cdaimg_values **out, const char *te
                                              const cdaimg_json_options *opts, cdaimg_diags *diags);
 
 /**
+ * Where the bytes of a JSON text come from: put up to @p size bytes into
+ * @p buf and their number into *got, 0 at the end of the input; return 0,
+ * or -1 when reading failed (the reader then fails with CDAIMG_EIO).
+ */
+typedef int (*cdaimg_read_fn)(void *payload, char *buf, size_t size, size_t *got);
+
+/** A JSON text read one item at a time (cdaimg_json_items_open). */
+typedef struct cdaimg_json_items cdaimg_json_items;
+
+/**
+ * Read the JSON form from @p read one item at a time: an array of
+ * FrSerieImagerie / FrExamenImagerie objects is read item by item, in
+ * memory that does not grow with the array (one item's text and values at a
+ * time), so that a caller can build each item (cdaimg_stream_series,
+ * cdaimg_stream_study) and free it before the next:
+ *
+ *     cdaimg_json_items *it = NULL;
+ *     cdaimg_values *one;
+ *     cdaimg_status st = cdaimg_json_items_open(&it, my_read, my_file, NULL, diags);
+ *     while (st == CDAIMG_OK && (st = cdaimg_json_items_next(it, &one, diags)) == CDAIMG_OK && one) {
+ *         ... cdaimg_values_get(one, 0) ...
+ *         cdaimg_values_free(one);
+ *     }
+ *     cdaimg_json_items_close(it);
+ *
+ * Nothing is read before the first cdaimg_json_items_next.
+ * @param[out] out  caller frees with cdaimg_json_items_close()
+ * @param read      called with @p payload for the bytes, in chunks of 64 KB
+ * @param opts      NULL for the defaults; strict_members
+ * @return CDAIMG_OK, CDAIMG_ENOMEM, CDAIMG_EARG.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_json_items_open(cdaimg_json_items **out, cdaimg_read_fn read, void *payload,
+                                                   const cdaimg_json_options *opts, cdaimg_diags *diags);
+
+/**
+ * The next item. The items of an array are read one by one, their
+ * diagnostics under "$[n]"; a text that is not an array is read whole (as
+ * cdaimg_json_read reads it) and is the one item, under "$".
+ * @param[out] item  a set holding the one item read (caller frees with
+ *                   cdaimg_values_free()); NULL at the end, and on any error
+ * @return CDAIMG_OK (*item NULL: no more items);
+ *         CDAIMG_EINVALID: this item is JSON, but not the model's form (or the
+ *         array is empty); the next call goes on with the next item;
+ *         an item (or a text that is not an array) over 1 GiB is not read:
+ *         CDAIMG_EINVALID (CDAIMG_D_RANGE), and the next call gives the end;
+ *         and these, which end the reading (later calls return the same,
+ *         with no diagnostic): CDAIMG_EPARSE, a syntax error (CDAIMG_D_JSON,
+ *         with the line and column in the whole text); CDAIMG_EIO, @p read
+ *         failed (no diagnostic: the caller's callback knows why);
+ *         CDAIMG_ENOMEM; CDAIMG_EARG.
+ */
+CDAIMG_EXPORT cdaimg_status cdaimg_json_items_next(cdaimg_json_items *items, cdaimg_values **item,
+                                                   cdaimg_diags *diags);
+
+/** 1 when the text read is an array, 0 when not or not known yet (before
+ *  the first cdaimg_json_items_next has returned). */
+CDAIMG_EXPORT int cdaimg_json_items_array(const cdaimg_json_items *items);
+
+/** Free the reader (NULL is a no-op); the items it gave stay the caller's. */
+CDAIMG_EXPORT void cdaimg_json_items_close(cdaimg_json_items *items);
+
+/**
  * Read the header values of a whole document (cdaimg_document_build) from a
  * JSON object whose members are the fields of cdaimg_document_header, by the
  * same names: strings, "anatomical_site" a CodeableConcept and

@@ -1071,8 +1071,10 @@ static void cli__progress_on_a_terminal_for_large_batches(void **state)
 		k += (size_t)m;
 	assert_true(k > 0);
 	got[k] = '\0';
-	assert_contains(got, "\rcdaimg: built 50/250");
-	assert_contains(got, "\rcdaimg: built 250/250");
+	/* read item by item, the array's size is not known: the count so far */
+	assert_contains(got, "\rcdaimg: built 50\r");
+	assert_contains(got, "\rcdaimg: built 250");
+	assert_int_equal(got[k - 1], '\n');
 	close(master);
 	done(&r);
 	/* not a terminal: nothing */

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <cdaimg/cdaimg.h>
 
@@ -107,15 +108,37 @@ bool cli_only_empty(const cdaimg_diags *d);
 /* cli_error for a status that is not about the values (memory, I/O, internal). */
 void cli_status_error(cli *c, const char *file, cdaimg_status st);
 
-/* io.c: the largest input read, in bytes (CLI_MAX_INPUT; the tests set less). */
+/* input.c: the largest input read whole, in bytes (CLI_MAX_INPUT; the tests set less). */
 #define CLI_MAX_INPUT ((size_t)1 << 30)
 extern size_t cli_max_input;
-/* io.c: read @p path ("-" = standard input) whole; CLI_OK or CLI_IO (message printed).
+/* input.c: read @p path ("-" = standard input) whole; CLI_OK or CLI_IO (message printed).
  * *data is NUL-terminated; free it with free(). A regular file over
  * cli_max_input bytes is refused before reading, any other input once past
  * it; reading stops at the first failed allocation. */
 int cli_read(cli *c, const char *path, char **data, size_t *len);
-/* io.c: for a command that hands a file name to the library: 0 for a regular
+/* input.c: an input read whole or item by item (a JSON array,
+ * cdaimg_json_items). Its first 64 KB are peeked at on opening. */
+typedef struct cli_input {
+	const char *name; /* for messages */
+	int fd;
+	bool owned;       /* fd is ours to close */
+	off_t start;      /* where a regular file was when opened; -1: not a file */
+	char *head;       /* the first bytes: peeked at (a file), or read (anything else) */
+	size_t peeked, head_len, head_pos; /* bytes in head; of them, to hand out; handed out */
+	int err;          /* the errno of a failed cli_input_read */
+} cli_input;
+/* Open @p path ("-": standard input). CLI_OK or CLI_IO (message printed). */
+int cli_input_open(cli *c, const char *path, cli_input *in);
+/* The first thing of the input (after a byte order mark and white space) is '['. */
+bool cli_input_is_array(const cli_input *in);
+/* The whole input (as cli_read). */
+int cli_input_read_all(cli *c, cli_input *in, char **data, size_t *len);
+/* A cdaimg_read_fn over the input (payload: the cli_input). */
+int cli_input_read(void *payload, char *buf, size_t size, size_t *got);
+/* Print why cli_input_read failed. */
+void cli_input_read_error(cli *c, const cli_input *in);
+void cli_input_close(cli_input *in);
+/* input.c: for a command that hands a file name to the library: 0 for a regular
  * file within cli_max_input bytes (or a folder, or nothing: the library says
  * why), -1 for a larger one (message printed, not read), 1 for anything else
  * (a device, a pipe), which the command reads with cli_read instead. */
@@ -135,6 +158,7 @@ typedef struct cli_sink {
 	bool unnamed;       /* the temporary file has no name yet (O_TMPFILE) */
 	int fd;
 	FILE *file;         /* standard output */
+	int held;           /* cli_sink_hold: the temporary file holding the output until commit, or -1 */
 	bool failed;
 	const char *step;   /* what failed: "write", "sync", "replace"... */
 	int err;            /* its errno */
@@ -146,6 +170,11 @@ int cli_sink_write(void *payload, const char *data, size_t len);
 /* True when a failed run can still leave the target untouched (not standard
  * output or a device). */
 bool cli_sink_replaceable(const cli_sink *s);
+/* Make standard output or a device get nothing before commit: what is
+ * written is held meanwhile in a file of no name in $TMPDIR (or /tmp), and
+ * abort leaves the output untouched. Nothing to do for a file, which is
+ * replaced at commit. CLI_OK or CLI_IO (message printed). */
+int cli_sink_hold(cli *c, cli_sink *s);
 /* Finish: flush, sync and rename into place. CLI_OK or CLI_IO (message
  * printed, temporary file removed, previous file untouched). */
 int cli_sink_commit(cli *c, cli_sink *s);
@@ -164,6 +193,9 @@ bool cli_same_file(const char *a, const char *b);
 int cli_write_doc(cli *c, const char *path, xmlDocPtr doc);
 /* Progress on err when it is a terminal and the batch is large (text mode only). */
 void cli_progress(cli *c, const char *what, size_t done, size_t total);
+/* The same for a batch of no known size (an array read item by item): the
+ * count so far, every 50 items; @p last ends the line. */
+void cli_progress_count(cli *c, const char *what, size_t done, bool last);
 
 /* The subcommands (cmd_*.c): argv[0] is the subcommand name. */
 int cli_cmd_sample(cli *c, int argc, char **argv);

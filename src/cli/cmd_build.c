@@ -54,7 +54,8 @@ static void build_help(cli *c)
 	      "Read the JSON form of FrSerieImagerie or FrExamenImagerie (or an array of them) and\n"
 	      "write CDA R2 XML:\n"
 	      "  --as entry      the Series Act, or for a study its Study Act (default); an array\n"
-	      "                  gives one act per element under a root element <entries>\n"
+	      "                  gives one act per element under a root element <entries>, read\n"
+	      "                  and written item by item (memory holds one item)\n"
 	      "  --as section    the DICOM Object Catalog section holding the studies\n"
 	      "  --as document   a whole IMG-CR-IMG ClinicalDocument (French CI-SIS: --profile fr\n"
 	      "                  only), with --header or --sample-header\n"
@@ -211,16 +212,6 @@ static void item_prefix(char *buf, size_t size, bool array, size_t i)
 		snprintf(buf, size, "$");
 }
 
-/* Is the JSON text an array (its first non-blank byte is '[', after the
- * UTF-8 byte order mark the reader ignores)? */
-static bool json_is_array_text(const char *text)
-{
-	if (!strncmp(text, "\xEF\xBB\xBF", 3))
-		text += 3;
-	text += strspn(text, " \t\r\n");
-	return *text == '[';
-}
-
 /* A document whose root is a placeholder element with no namespace: the
  * acts built under it declare the HL7 namespace themselves. */
 static xmlDocPtr new_holder(const char *root_name)
@@ -327,72 +318,148 @@ static void report(cli *c, const build_args *b, cdaimg_status st, const cdaimg_d
 	diags_about(c, shown, false, hd != NULL, in);
 }
 
-/* A writer that discards: the dry run that checks every item of a batch
- * before anything reaches an output that cannot be taken back. */
-static int discard(void *payload, const char *buf, size_t len)
+/* The items of an array, one at a time: from a set of values (--from), or
+ * read from the input item by item (cdaimg_json_items), so that memory holds
+ * one item whatever the array's length. */
+typedef struct item_source {
+	const cdaimg_values *values; /* or: */
+	cli_input *in;
+	const cdaimg_json_options *json;
+	cdaimg_json_items *items;
+	cdaimg_values *one; /* the item read last */
+	size_t i;
+	cdaimg_status read; /* the reading's: CDAIMG_EINVALID once an item was not the model's */
+} item_source;
+
+/* The next item into *it (NULL at the end, or when reading ended on an error:
+ * src->read says which). What the reading says goes to @p said. */
+static void next_item(item_source *src, const cdaimg_item **it, cdaimg_diags *said)
 {
-	(void)payload;
-	(void)buf;
-	(void)len;
-	return 0;
+	*it = NULL;
+	if (src->values) {
+		*it = cdaimg_values_get(src->values, src->i++);
+		return;
+	}
+	for (;;) {
+		cdaimg_values_free(src->one);
+		src->one = NULL;
+		cdaimg_status st = cdaimg_json_items_next(src->items, &src->one, said);
+		if (st == CDAIMG_OK && src->one) {
+			*it = cdaimg_values_get(src->one, 0);
+			return;
+		}
+		if (st != CDAIMG_EINVALID) {
+			if (st != CDAIMG_OK)
+				src->read = st;
+			return; /* the end, or an error that ends the reading */
+		}
+		src->read = CDAIMG_EINVALID; /* the next items are read for what they say */
+	}
 }
 
-/* Stream every item of an array (memory does not grow with the output).
- * Diagnostics of item n come with the prefix "[n]." and become "$[n]...". */
-static cdaimg_status stream_items(cli *c, const cdaimg_values *v, const cdaimg_options *opts,
-                                  cdaimg_write_fn write, void *payload, bool report, cdaimg_diags *shown,
-                                  cdaimg_diags *scratch)
+/* Stream every item (memory does not grow with the output). Diagnostics of
+ * building item n come with the prefix "[n]." and become "$[n]..."; what the
+ * reading said goes to @p read_said, what the build said to @p shown. Once an
+ * item could not be read, nothing more is built. */
+static cdaimg_status stream_items(cli *c, item_source *src, const cdaimg_options *opts, cdaimg_write_fn write,
+                                  void *payload, cdaimg_diags *read_said, cdaimg_diags *shown, cdaimg_diags *scratch)
 {
 	cdaimg_stream *st = NULL;
 	cdaimg_status status = cdaimg_stream_open_callback(&st, write, payload, CDAIMG_STREAM_ENTRIES, scratch);
-	size_t n = cdaimg_values_count(v);
-	for (size_t i = 0; status == CDAIMG_OK && i < n; i++) {
-		const cdaimg_item *it = cdaimg_values_get(v, i);
+	size_t n = src->values ? cdaimg_values_count(src->values) : 0;
+	if (src->in && status == CDAIMG_OK)
+		status = cdaimg_json_items_open(&src->items, cli_input_read, src->in, src->json, scratch);
+	const cdaimg_item *it;
+	size_t built = 0;
+	for (size_t i = 0; status == CDAIMG_OK; i++) {
+		next_item(src, &it, read_said);
+		if (!it)
+			break;
+		if (src->read != CDAIMG_OK)
+			continue;
 		cdaimg_status s = it->kind == CDAIMG_ITEM_STUDY ? cdaimg_stream_study(st, it->study, opts, scratch)
 		                                                : cdaimg_stream_series(st, it->series, opts, scratch);
-		if (report)
-			move_diags(shown, scratch, "$");
-		cdaimg_diags_clear(scratch);
+		move_diags(shown, scratch, "$");
 		if (s == CDAIMG_EIO)
 			break;
-		if (report)
+		if (n)
 			cli_progress(c, "built", i + 1, n);
+		else /* an array read item by item: its size is not known */
+			cli_progress_count(c, "built", i + 1, false);
+		built++;
 	}
+	if (!n)
+		cli_progress_count(c, "built", built, true);
+	cdaimg_values_free(src->one);
+	src->one = NULL;
+	cdaimg_json_items_close(src->items);
+	src->items = NULL;
 	/* close's summary of skipped items repeats what was reported item by item */
 	cdaimg_status closed = cdaimg_stream_close(st, NULL, scratch);
 	for (size_t i = 0; i < cdaimg_diags_count(scratch); i++) {
 		const cdaimg_diag *g = cdaimg_diags_get(scratch, i);
 		if (g->code != CDAIMG_D_IGNORED)
-			cdaimg_diags_add(shown, g->severity, g->code, g->path, g->line, g->rule, g->message);
+			cdaimg_diags_append(shown, g);
 	}
 	cdaimg_diags_clear(scratch);
+	if (status == CDAIMG_OK && src->read != CDAIMG_OK)
+		return src->read;
 	return status != CDAIMG_OK ? status : closed;
 }
 
-/* --as entry for an array: streamed into the output. A file is replaced only
- * when everything succeeded; standard output or a device first gets a dry run,
- * so that invalid input writes nothing there either. */
-static int build_array(cli *c, const build_args *b, const cdaimg_values *v, cdaimg_diags *shown,
-                       cdaimg_diags *scratch)
+/* What a pass over an array said, in the order reading it whole then
+ * building would say it: what the reading said, then (when every item could
+ * be read) what the build said; a syntax error alone. */
+static void pass_said(cdaimg_status st, const cdaimg_diags *read_said, const cdaimg_diags *built,
+                      cdaimg_diags *shown)
+{
+	size_t n = cdaimg_diags_count(read_said);
+	if (st == CDAIMG_EPARSE) {
+		/* the last said is the syntax error; the rest was about items before it */
+		if (n)
+			cdaimg_diags_append(shown, cdaimg_diags_get(read_said, n - 1));
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		cdaimg_diags_append(shown, cdaimg_diags_get(read_said, i));
+	if (st != CDAIMG_EINVALID || !cdaimg_diags_count_at_least(read_said, CDAIMG_SEV_ERROR))
+		for (size_t i = 0; i < cdaimg_diags_count(built); i++)
+			cdaimg_diags_append(shown, cdaimg_diags_get(built, i));
+}
+
+/* --as entry for an array: streamed into the output, in one pass. A file is
+ * replaced only when everything succeeded; standard output or a device gets
+ * the bytes only then, held meanwhile in a temporary file, so that invalid
+ * input writes nothing there either. */
+static int build_array(cli *c, const build_args *b, item_source *src, cdaimg_diags *shown, cdaimg_diags *scratch)
 {
 	cli_sink sink;
 	int rc = cli_sink_open(c, b->output, &sink);
 	if (rc != CLI_OK)
 		return rc;
-	cdaimg_status st = CDAIMG_OK;
-	bool checked_first = !cli_sink_replaceable(&sink);
-	if (checked_first)
-		st = stream_items(c, v, &b->opts, discard, NULL, true, shown, scratch);
-	if (st == CDAIMG_OK)
-		st = stream_items(c, v, &b->opts, cli_sink_write, &sink, !checked_first, shown, scratch);
-	if (st == CDAIMG_EIO && sink.failed)
-		return cli_sink_commit(c, &sink); /* reports the write error, removes the temporary file */
-	report(c, b, st, shown);
-	if (st != CDAIMG_OK) {
+	if ((rc = cli_sink_hold(c, &sink)) != CLI_OK) {
 		cli_sink_abort(&sink);
-		return cli_exit_of(st);
+		return rc;
 	}
-	return cli_sink_commit(c, &sink);
+	cdaimg_diags *read_said = cdaimg_diags_new(), *built = cdaimg_diags_new();
+	cdaimg_status st = read_said && built ? CDAIMG_OK : CDAIMG_ENOMEM;
+	if (st == CDAIMG_OK)
+		st = stream_items(c, src, &b->opts, cli_sink_write, &sink, read_said, built, scratch);
+	if (st == CDAIMG_EIO && sink.failed) {
+		rc = cli_sink_commit(c, &sink); /* reports the write error, removes the temporary file */
+	} else if (st == CDAIMG_EIO && src->in) {
+		cli_input_read_error(c, src->in);
+		rc = CLI_IO;
+	} else {
+		pass_said(st, read_said, built, shown);
+		report(c, b, st, shown);
+		rc = st == CDAIMG_OK ? cli_sink_commit(c, &sink) : cli_exit_of(st);
+	}
+	if (st != CDAIMG_OK)
+		cli_sink_abort(&sink);
+	cdaimg_diags_free(read_said);
+	cdaimg_diags_free(built);
+	return rc;
 }
 
 /* The studies of the input (a section or document holds studies only). */
@@ -579,6 +646,8 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 	cdaimg_values *v = NULL;
 	cdaimg_document_header *header = NULL;
 	xmlDocPtr doc = NULL;
+	cli_input in = {.fd = -1};
+	cdaimg_json_options json_opts = {.strict_members = b.strict};
 	cdaimg_diags *shown = cdaimg_diags_new(), *scratch = cdaimg_diags_new();
 	if (!shown || !scratch) {
 		cli_error(c, NULL, CDAIMG_D_NOMEM, "out of memory");
@@ -595,10 +664,17 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 		array = cdaimg_values_count(v) > 1;
 		st = CDAIMG_OK;
 	} else {
-		if ((rc = cli_read(c, b.input, &text, &len)) != CLI_OK)
+		if ((rc = cli_input_open(c, b.input, &in)) != CLI_OK)
 			goto done;
-		array = json_is_array_text(text);
-		st = cdaimg_json_read(&v, text, len, &(cdaimg_json_options){.strict_members = b.strict}, shown);
+		array = cli_input_is_array(&in);
+		if (array && b.as == AS_ENTRY && !b.into) {
+			item_source src = {.in = &in, .json = &json_opts};
+			rc = build_array(c, &b, &src, shown, scratch);
+			goto done;
+		}
+		if ((rc = cli_input_read_all(c, &in, &text, &len)) != CLI_OK)
+			goto done;
+		st = cdaimg_json_read(&v, text, len, &json_opts, shown);
 		free(text); /* the values own their strings */
 		text = NULL;
 	}
@@ -607,7 +683,8 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 		goto done;
 	}
 	if (st == CDAIMG_OK && array && b.as == AS_ENTRY) {
-		rc = build_array(c, &b, v, shown, scratch);
+		item_source src = {.values = v};
+		rc = build_array(c, &b, &src, shown, scratch);
 		goto done;
 	}
 	if (st == CDAIMG_OK)
@@ -621,6 +698,7 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 	}
 	rc = cli_write_doc(c, b.output, doc);
 done:
+	cli_input_close(&in);
 	xmlFreeDoc(doc);
 	cdaimg_values_free(v);
 	cdaimg_document_header_free(header);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* io.c - reading inputs, atomic writes, progress. */
+/* io.c - atomic writes, progress (inputs: input.c). */
 #define _GNU_SOURCE /* O_TMPFILE, linkat */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,117 +16,6 @@
 #include <libxml/tree.h>
 
 #include "cli.h"
-
-size_t cli_max_input = CLI_MAX_INPUT;
-
-static int too_large(cli *c, const char *name, const char *what)
-{
-	cli_error(c, name, CDAIMG_D_IO, "larger than %zu bytes, the most an input may have: %s", cli_max_input, what);
-	return CLI_IO;
-}
-
-/* read(2), again when interrupted. */
-static ssize_t read_some(int fd, char *buf, size_t n)
-{
-	ssize_t r;
-	do
-		r = read(fd, buf, n);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-/* Read @p fd whole: a regular file in one allocation of its size (refused
- * before reading when it is over the limit), anything else in a buffer
- * doubling from 64 KB up to the limit; stops at the first failed allocation. */
-static int read_fd(cli *c, int fd, const char *name, char **data, size_t *len)
-{
-	size_t max = cli_max_input;
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		cli_error(c, name, CDAIMG_D_IO, "cannot read: %s", strerror(errno));
-		return CLI_IO;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		cli_error(c, name, CDAIMG_D_IO, "cannot read: it is a directory");
-		return CLI_IO;
-	}
-	bool regular = S_ISREG(st.st_mode) && st.st_size >= 0;
-	if (regular && (uintmax_t)st.st_size > max)
-		return too_large(c, name, "not read");
-	size_t cap = regular ? (size_t)st.st_size + 1 : max < 65536 ? max + 1 : 65536, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		ssize_t r;
-		if (n + 1 < cap) {
-			r = read_some(fd, buf + n, cap - 1 - n);
-		} else {
-			/* full: one byte more says whether the input goes on */
-			char more;
-			if ((r = read_some(fd, &more, 1)) == 1) {
-				if (n >= max) {
-					free(buf);
-					return too_large(c, name, "reading stopped");
-				}
-				size_t bigger = cap > max / 2 ? max + 1 : 2 * cap;
-				char *b = realloc(buf, bigger);
-				if (!b) {
-					free(buf);
-					buf = NULL;
-					break;
-				}
-				buf = b;
-				cap = bigger;
-				buf[n] = more;
-			}
-		}
-		if (r < 0) {
-			cli_error(c, name, CDAIMG_D_IO, "cannot read: %s", strerror(errno));
-			free(buf);
-			return CLI_IO;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (!buf) {
-		cli_error(c, name, CDAIMG_D_NOMEM, "out of memory");
-		return CLI_IO;
-	}
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	return CLI_OK;
-}
-
-int cli_read(cli *c, const char *path, char **data, size_t *len)
-{
-	*data = NULL;
-	*len = 0;
-	if (!strcmp(path, "-"))
-		return read_fd(c, STDIN_FILENO, cli_name(path), data, len);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		cli_error(c, path, CDAIMG_D_IO, "cannot read: %s", strerror(errno));
-		return CLI_IO;
-	}
-	int rc = read_fd(c, fd, path, data, len);
-	close(fd);
-	return rc;
-}
-
-int cli_input_kind(cli *c, const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) != 0 || S_ISDIR(st.st_mode))
-		return 0; /* the library says why it cannot be read */
-	if (!S_ISREG(st.st_mode))
-		return 1;
-	if ((uintmax_t)st.st_size > cli_max_input) {
-		too_large(c, path, "not read");
-		return -1;
-	}
-	return 0;
-}
 
 /* Mode of a new file: what open(2) would give (0666 less the umask), or the old file's. */
 static mode_t new_mode(const struct stat *old, bool exists)
@@ -273,7 +162,7 @@ static int open_atomic(cli *c, cli_sink *s, const struct stat *old, bool exists)
 int cli_sink_open(cli *c, const char *path, cli_sink *s)
 {
 	memset(s, 0, sizeof *s);
-	s->fd = -1;
+	s->fd = s->held = -1;
 	s->path = path && strcmp(path, "-") ? path : NULL;
 	if (!s->path) {
 		s->file = c->out;
@@ -347,32 +236,104 @@ static void name_unnamed(cli_sink *s)
 		sink_fail(s, "replace", EEXIST);
 }
 
-int cli_sink_write(void *payload, const char *data, size_t len)
+/* Write all of @p data to @p fd; 0, or the errno of the failure. */
+static int write_all(int fd, const char *data, size_t len)
 {
-	cli_sink *s = payload;
-	if (s->failed)
-		return -1;
-	if (s->file) {
-		if (fwrite(data, 1, len, s->file) != len)
-			sink_fail(s, "write", errno);
-		return s->failed ? -1 : 0;
-	}
 	while (len > 0) {
-		ssize_t n = write(s->fd, data, len);
+		ssize_t n = write(fd, data, len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			sink_fail(s, "write", n < 0 ? errno : EIO);
-			return -1;
-		}
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
 		data += n;
 		len -= (size_t)n;
 	}
 	return 0;
 }
 
+/* Write to the output itself (not to the file holding it). */
+static int sink_put(cli_sink *s, const char *data, size_t len)
+{
+	if (s->file) {
+		if (fwrite(data, 1, len, s->file) != len)
+			sink_fail(s, "write", errno);
+		return s->failed ? -1 : 0;
+	}
+	int err = write_all(s->fd, data, len);
+	if (err)
+		sink_fail(s, "write", err);
+	return err ? -1 : 0;
+}
+
+int cli_sink_write(void *payload, const char *data, size_t len)
+{
+	cli_sink *s = payload;
+	if (s->failed)
+		return -1;
+	if (s->held < 0)
+		return sink_put(s, data, len);
+	int err = write_all(s->held, data, len);
+	if (err)
+		sink_fail(s, "hold the output in a temporary file", err);
+	return err ? -1 : 0;
+}
+
+int cli_sink_hold(cli *c, cli_sink *s)
+{
+	if (cli_sink_replaceable(s))
+		return CLI_OK; /* the temporary file beside the target holds it already */
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+#ifdef O_TMPFILE
+	s->held = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#endif
+	if (s->held < 0) {
+		size_t n = strlen(dir) + 32;
+		char *name = malloc(n);
+		if (name) {
+			snprintf(name, n, "%s/cdaimg-held-XXXXXX", dir);
+			s->held = mkstemp(name);
+			if (s->held >= 0)
+				unlink(name);
+			free(name);
+		} else {
+			errno = ENOMEM;
+		}
+	}
+	if (s->held < 0) {
+		cli_error(c, cli_out_name(s->path), CDAIMG_D_IO, "cannot hold the output in a temporary file in %s: %s", dir,
+		          strerror(errno));
+		return CLI_IO;
+	}
+	return CLI_OK;
+}
+
+/* What was held, to the output itself. */
+static void sink_release(cli_sink *s)
+{
+	if (s->held < 0)
+		return;
+	char buf[65536];
+	if (!s->failed && lseek(s->held, 0, SEEK_SET) < 0)
+		sink_fail(s, "read the temporary file holding the output", errno);
+	for (ssize_t n; !s->failed && (n = read(s->held, buf, sizeof buf)) != 0;) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			sink_fail(s, "read the temporary file holding the output", errno);
+		else
+			sink_put(s, buf, (size_t)n);
+	}
+	close(s->held);
+	s->held = -1;
+}
+
 void cli_sink_abort(cli_sink *s)
 {
+	if (s->held >= 0)
+		close(s->held);
+	s->held = -1;
 	if (s->fd >= 0)
 		close(s->fd);
 	if (s->tmp)
@@ -387,6 +348,7 @@ void cli_sink_abort(cli_sink *s)
  * named. s->failed tells how it went. */
 static void sink_prepare(cli_sink *s)
 {
+	sink_release(s);
 	if (s->file) {
 		if (!s->failed && fflush(s->file) != 0)
 			sink_fail(s, "write", errno);
@@ -408,7 +370,7 @@ static int sink_finish(cli *c, cli_sink *s)
 {
 	if (s->file) {
 		if (s->failed) {
-			cli_error(c, cli_out_name(NULL), CDAIMG_D_IO, "cannot write: %s", strerror(s->err));
+			cli_error(c, cli_out_name(NULL), CDAIMG_D_IO, "cannot %s: %s", s->step, strerror(s->err));
 			clearerr(s->file);
 			return CLI_IO;
 		}
@@ -522,15 +484,31 @@ int cli_write_doc(cli *c, const char *path, xmlDocPtr doc)
 
 /* Batches at least this large show progress (when err is a terminal). */
 #define CLI_PROGRESS_MIN 200
+/* Every this many items. */
+#define CLI_PROGRESS_STEP 50
+
+static bool progress_shown(const cli *c) { return !c->json_diags && isatty(fileno(c->err)); }
 
 void cli_progress(cli *c, const char *what, size_t done, size_t total)
 {
-	if (total < CLI_PROGRESS_MIN || c->json_diags || !isatty(fileno(c->err)))
+	if (total < CLI_PROGRESS_MIN || !progress_shown(c))
 		return;
-	if (done % 50 != 0 && done != total)
+	if (done % CLI_PROGRESS_STEP != 0 && done != total)
 		return;
 	fprintf(c->err, "\rcdaimg: %s %zu/%zu", what, done, total);
 	if (done == total)
+		fputc('\n', c->err);
+	fflush(c->err);
+}
+
+void cli_progress_count(cli *c, const char *what, size_t done, bool last)
+{
+	if (done < CLI_PROGRESS_STEP || !progress_shown(c))
+		return;
+	if (done % CLI_PROGRESS_STEP != 0 && !last)
+		return;
+	fprintf(c->err, "\rcdaimg: %s %zu", what, done);
+	if (last)
 		fputc('\n', c->err);
 	fflush(c->err);
 }

@@ -41,6 +41,11 @@ for n in $sizes; do
 	run "extract, one study of $n series" "$n" "$cdaimg" extract -o /dev/null "$work/study$n.xml"
 done
 for n in $sizes; do
+	# the same study with a warning in every series (a link without mediaType)
+	[ -f "$work/warn$n.xml" ] || sed 's/ mediaType="application\/dicom"//' "$work/study$n.xml" >"$work/warn$n.xml"
+	run "extract, one study of $n series, warnings" "$n" "$cdaimg" extract -o /dev/null "$work/warn$n.xml"
+done
+for n in $sizes; do
 	[ -f "$work/doc$n.xml" ] || "$bench" --series "$n" --emitter stream --validate --out "$work/doc$n.xml" >/dev/null 2>&1
 	run "extract, bench document of $n series" "$n" "$cdaimg" extract -o /dev/null "$work/doc$n.xml"
 done

@@ -181,6 +181,19 @@ bool diags_move(cdaimg_diags *to, cdaimg_diags *from)
 	return ok;
 }
 
+bool diags_rewrite_paths(cdaimg_diags *diags, char *(*path_of)(void *payload, const char *path), void *payload)
+{
+	for (size_t i = 0; diags && i < diags->count; i++) {
+		char *p = path_of(payload, diags->items[i].path);
+		if (!p)
+			return false;
+		sanitize(p);
+		cd_free((char *)diags->items[i].path);
+		diags->items[i].path = p;
+	}
+	return true;
+}
+
 static void add_segment(strbuf *b, const fpath *at)
 {
 	if (!at)

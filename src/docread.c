@@ -57,13 +57,15 @@ static void sibling_rank(path_memo *m, int depth, const xmlNode *k, int *pos, in
 		*lv = (path_level){k->parent, k, *pos, *total};
 }
 
-char *node_path_memo(path_memo *m, const xmlNode *node)
+/* The steps of @p node's path from the child of @p top on (@p top NULL: from
+ * the root); "/" for none when @p top is NULL, "" otherwise. */
+static char *path_below(path_memo *m, const xmlNode *top, const xmlNode *node)
 {
-	const xmlNode *chain[256];
+	const xmlNode *chain[PATH_MAX_STEPS];
 	int n = 0;
 	if (m)
 		m->paths++;
-	for (const xmlNode *k = node; k && k->type == XML_ELEMENT_NODE && n < 256; k = k->parent)
+	for (const xmlNode *k = node; k && k != top && k->type == XML_ELEMENT_NODE && n < PATH_MAX_STEPS; k = k->parent)
 		chain[n++] = k;
 	strbuf b = {0};
 	for (int i = n - 1; i >= 0; i--) {
@@ -76,9 +78,13 @@ char *node_path_memo(path_memo *m, const xmlNode *node)
 			sb_addf(&b, "[%d]", pos);
 	}
 	if (!b.s && !b.failed)
-		sb_add(&b, "/");
+		sb_add(&b, top ? "" : "/");
 	return sb_take(&b);
 }
+
+char *node_path_memo(path_memo *m, const xmlNode *node) { return path_below(m, NULL, node); }
+
+char *node_path_below(path_memo *m, const xmlNode *top, const xmlNode *node) { return path_below(m, top, node); }
 
 char *cdaimg_node_path(const xmlNode *node) { return node_path_memo(NULL, node); }
 

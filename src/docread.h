@@ -25,6 +25,12 @@ typedef struct path_memo {
 } path_memo;
 /* cdaimg_node_path of @p node through @p m (NULL: none kept); caller frees with cd_free. */
 char *node_path_memo(path_memo *m, const xmlNode *node);
+/* The steps of that path below @p top, an ancestor of @p node ("" when
+ * @p node is @p top): what the siblings inside @p top decide, when the
+ * elements around it are not all in memory (extract_paths.c). */
+char *node_path_below(path_memo *m, const xmlNode *top, const xmlNode *node);
+/* The most steps a path has: the deepest ones of a node deeper than that. */
+#define PATH_MAX_STEPS 256
 
 /* At most this many attributes (namespace declarations included) on one
  * element of a document parsed: libxml2 2.9's parser compares each attribute

@@ -119,7 +119,8 @@ bool x_is_act(xctx *x, const xmlNode *n, tid_role role) { return tg_hl7_or_none(
 
 char *x_path(xctx *x, const xmlNode *n)
 {
-	char *path = node_path_memo(&x->memo, n);
+	/* while parsing, the elements around the act are not all in memory (extract_paths.c) */
+	char *path = x->streaming ? x_stream_path(x, n) : node_path_memo(&x->memo, n);
 	if (!path)
 		x_nomem(x);
 	return path;
@@ -196,7 +197,7 @@ static void add_id(xctx *x, const char *id, const xmlNode *n)
 		x->ids = e;
 		x->cap_ids = cap;
 	}
-	x->ids[x->n_ids] = (id_entry){id, n, x->n_ids, NULL, 0, false, false};
+	x->ids[x->n_ids] = (id_entry){id, n, x->n_ids, NULL, 0, false, false, false};
 	x->n_ids++;
 }
 
@@ -238,7 +239,7 @@ static int id_order(const void *a, const void *b)
 static id_entry *resolve(xctx *x, const char *id)
 {
 	if (x->streaming)
-		return x_stream_id(x, id);
+		return x_stream_resolve(x, id);
 	if (!x->ids_ready) {
 		x->ids_ready = true;
 		index_ids(x, x->doc->children);
@@ -276,7 +277,7 @@ static const char *referenced_div(xctx *x, const xmlNode *ref, const char *v, id
 {
 	char q[256];
 	if (x->streaming && !target->read) {
-		x->fallback = true; /* not read as the document went by */
+		x_fall_back(x, X_FB_REFERENCE); /* not read as the document went by */
 		return NULL;
 	}
 	if (!target->used) {

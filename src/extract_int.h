@@ -19,6 +19,7 @@ typedef struct id_entry {
 	const char *div; /* the element's text as a div, once read (shared by every reference) */
 	size_t div_len;
 	bool read, used; /* div is the text; a reference took it already */
+	bool unmet;      /* streaming: referred to before any element had it (a dangling reference, so far) */
 } id_entry;
 
 /* A study read, by its first identifier's value, and the room of its series array. */
@@ -28,13 +29,26 @@ typedef struct study_slot {
 	size_t cap;
 } study_slot;
 
+/* Why x_extract_streaming left a document to the tree (the first reason met). */
+typedef enum x_fallback {
+	X_FB_NONE,
+	X_FB_PARSE,     /* not well-formed, or not parsed (size, attributes): the tree's parse says why */
+	X_FB_DTD,       /* a DOCTYPE or an entity reference */
+	X_FB_REFERENCE, /* a narrative reference forward, or to text not read as the walk went by */
+	X_FB_REPEAT,    /* what references repeat, past the cap (known at the document's end) */
+	X_FB_PATH,      /* a place the walk cannot name: an element path (extract_paths.c), the root's line */
+} x_fallback;
+
 /* What an extraction did, counted for the tests (x_extract). */
 typedef struct x_stats {
 	size_t paths, path_steps; /* element paths made, siblings looked at to make them */
 	size_t series_copied;     /* series moved when the Study Acts of one study were merged */
 	size_t repeated;          /* bytes of narrative text given again by references */
 	bool streamed;            /* read while parsing (x_extract_streaming), not from a tree */
+	x_fallback fallback;      /* why not, when it was tried */
 } x_stats;
+
+typedef struct x_paths x_paths;
 
 typedef struct xctx {
 	diag_ctx dc;
@@ -53,9 +67,12 @@ typedef struct xctx {
 	cdaimg_identifier *acc; /* the accession numbers of the document's orders, in order */
 	size_t n_acc, cap_acc;
 	/* reading while parsing (extract_stream.c): the IDs met so far by a table
-	 * (id -> index in ids); fallback: what the tree would say may differ */
+	 * (id -> index in ids); fallback: what the tree would say may differ
+	 * (x_fall_back); the open elements and the steps of the paths of
+	 * diagnostics (extract_paths.c) */
 	bool streaming, fallback;
 	size_t *id_slots, cap_id_slots;
+	x_paths *paths;
 } xctx;
 
 /* Narrative text given again by references beyond the first: at most the
@@ -67,14 +84,39 @@ cdaimg_status x_extract(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags,
 
 /* extract_stream.c: the values of the document in @p data read while it is
  * parsed, one Study or Series Act at a time, when that gives what x_extract
- * of its tree gives: *out, CDAIMG_OK. Otherwise (any diagnostic, a
- * reference the walk cannot answer, a parse error...) CDAIMG_EPARSE with
+ * of its tree gives: *out, its diagnostics in @p diags and CDAIMG_OK, or
+ * CDAIMG_EINVALID when one is an error. Otherwise (a reference the walk
+ * cannot answer, a parse error...: stats->fallback) CDAIMG_EPARSE with
  * nothing said, for the caller to read the tree. CDAIMG_ENOMEM (reported in
  * @p diags) when an allocation failed. */
 cdaimg_status x_extract_streaming(cdaimg_values **out, const char *data, size_t len, const char *url,
                                   cdaimg_diags *diags, x_stats *stats);
 /* The ID @p id met so far (streaming), or NULL. */
 id_entry *x_stream_id(xctx *x, const char *id);
+/* The element a reference to @p id points to (streaming), or NULL when none
+ * was met so far: noted, so that one met later sends the document to the tree. */
+id_entry *x_stream_resolve(xctx *x, const char *id);
+/* What the tree says may differ from what the walk says, for @p why: the tree is read. */
+void x_fall_back(xctx *x, x_fallback why);
+
+/* extract_paths.c: the element paths of the diagnostics raised while parsing.
+ * The walk tells each element it meets (@p name: the reader's dictionary's,
+ * which outlives the elements) and each end; x_stream_path makes the path of
+ * an element inside the one read whole (x_paths_top) as far as it is known,
+ * x_paths_finish writes in, at the document's end, what the ends said. */
+x_paths *x_paths_new(void);
+void x_paths_free(x_paths *p);
+/* false when out of memory (noted). */
+bool x_paths_enter(xctx *x, const xmlChar *name, int depth);
+void x_paths_leave(xctx *x, int depth);
+/* The element last entered is read whole (NULL: none is): diagnostics are
+ * raised inside it. */
+void x_paths_top(xctx *x, const xmlNode *top);
+/* x_path while parsing (caller frees with cd_free; NULL when out of memory). */
+char *x_stream_path(xctx *x, const xmlNode *n);
+/* The document ended: the paths of @p diags (held while parsing) made
+ * whole; false when out of memory. */
+bool x_paths_finish(xctx *x, cdaimg_diags *diags);
 /* D6: the text of the nodes from @p first on as a div, in the arena; NULL when none. */
 const char *x_text_div(xctx *x, const xmlNode *first, bool newlines);
 /* A Study Act, a Series Act, read into the values (document order). */

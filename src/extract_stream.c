@@ -7,14 +7,19 @@
  * memory: one act at a time, besides the values.
  *
  * What the walk cannot know before the end of the document, it does not
- * guess: an element path in a diagnostic needs the count of same-named
- * siblings after the element, a narrative reference may point forward, the
- * cap on repeated text depends on the document's size. So the walk answers
- * only documents that give no diagnostic at all, whose references point
- * back to narrative text already read, and within the cap's fixed part;
- * anything else (a diagnostic, a parse error, a DOCTYPE) makes the caller
- * read the tree, which says what it always said. A document that reads
- * cleanly, the large ones included, is read in bounded memory.
+ * guess. An element path in a diagnostic needs the count of same-named
+ * siblings after the element: the diagnostics are held, their paths made
+ * whole at the end (extract_paths.c). A narrative reference may point
+ * forward: one to an ID not met yet is taken for a dangling one, and the
+ * element that has the ID, if one comes, sends the document to the tree.
+ * The cap on repeated text depends on the document's size, known at its
+ * end. So the walk answers documents whose references point back to
+ * narrative text already read and within the cap, with or without
+ * diagnostics, the whole document walked; anything else (a forward
+ * reference, a parse error, a DOCTYPE, an entity reference, a path or a
+ * line it cannot make) makes the caller read the tree, which says what it
+ * always said. A document it answers, the large ones included, is read in
+ * memory bounded by one act, besides the values and the diagnostics.
  */
 #include <string.h>
 
@@ -77,26 +82,56 @@ static bool ids_room(xctx *x)
 	return true;
 }
 
+void x_fall_back(xctx *x, x_fallback why)
+{
+	if (!x->fallback)
+		x->stats.fallback = why;
+	x->fallback = true;
+}
+
+/* A new entry for @p id (copied), or NULL when out of memory (noted). */
+static id_entry *new_id(xctx *x, const char *id)
+{
+	char *copy = ids_room(x) ? x_dup(x, id) : NULL;
+	if (!copy)
+		return NULL;
+	id_entry *e = &x->ids[x->n_ids];
+	*e = (id_entry){copy, NULL, x->n_ids, NULL, 0, false, false, false};
+	x->n_ids++;
+	*id_slot(x, copy) = x->n_ids;
+	return e;
+}
+
+id_entry *x_stream_resolve(xctx *x, const char *id)
+{
+	id_entry *e = x_stream_id(x, id);
+	if (!e && (e = new_id(x, id)) != NULL)
+		e->unmet = true;
+	return e && !e->unmet ? e : NULL;
+}
+
 /* The ID of @p n, the first of its name: with its text read now when @p read
  * (the element goes away once the walk is past it), otherwise as a
  * reference the walk cannot answer. */
 static void note_id(xctx *x, const xmlNode *n, bool read)
 {
 	const char *id = x_attr(x, n, "ID");
-	if (!id || !*id || x_stream_id(x, id) || !ids_room(x))
+	if (!id || !*id)
 		return;
-	char *copy = x_dup(x, id);
-	if (!copy)
+	id_entry *e = x_stream_id(x, id);
+	if (e) {
+		/* a reference before it was taken for a dangling one: the tree finds it */
+		if (e->unmet)
+			x_fall_back(x, X_FB_REFERENCE);
 		return;
-	id_entry *e = &x->ids[x->n_ids];
-	*e = (id_entry){copy, NULL, x->n_ids, NULL, 0, false, false};
+	}
+	if (!(e = new_id(x, id)))
+		return;
 	if (read) {
 		e->div = x_text_div(x, n->children, false);
 		e->div_len = e->div ? strlen(e->div) : 0;
 		e->read = !x->dc.nomem;
 	}
-	x->n_ids++;
-	*id_slot(x, copy) = x->n_ids;
 }
 
 /* The IDs of the elements of @p n's subtree (@p n included), read. */
@@ -158,6 +193,7 @@ typedef struct walk {
 	int text;    /* depth of the HL7 text element (a narrative) the walk is in (-1: none) */
 	long root_line;
 	bool root_is_document;
+	bool root_line_later; /* past line 65,535: libxml2 finds it from the root's children, not read yet */
 } walk;
 
 /* The element @p n at @p depth; true when its subtree was read whole (the
@@ -166,6 +202,7 @@ static bool element(xctx *x, xmlTextReaderPtr rd, walk *w, const xmlNode *n, int
 {
 	if (depth == 0) {
 		w->root_line = xmlGetLineNo(n);
+		w->root_line_later = n->line == 65535;
 		w->root_is_document = tg_hl7_or_none(n, "ClinicalDocument");
 	}
 	bool hl7 = tg_hl7_or_none(n, NULL);
@@ -174,24 +211,26 @@ static bool element(xctx *x, xmlTextReaderPtr rd, walk *w, const xmlNode *n, int
 	if (w->foreign < 0 && tg_hl7_or_none(n, "act")) {
 		const xmlNode *act = xmlTextReaderExpand(rd);
 		if (!act) {
-			x->fallback = true;
+			x_fall_back(x, X_FB_PARSE);
 			return false;
 		}
 		if (x_is_act(x, act, ROLE_STUDY) || x_is_act(x, act, ROLE_SERIES)) {
 			/* the tree knows every ID before the first act is read: these ones too */
 			note_ids_under(x, act);
 			x->doc_bytes += subtree_bytes(act);
+			x_paths_top(x, act);
 			if (x_is_act(x, act, ROLE_STUDY))
 				x_add_study(x, act);
 			else
 				x_add_series(x, act);
+			x_paths_top(x, NULL);
 			return true;
 		}
 	}
 	if (depth == 1 && w->root_is_document && w->foreign < 0 && tg_hl7_or_none(n, "inFulfillmentOf")) {
 		const xmlNode *f = xmlTextReaderExpand(rd);
 		if (!f) {
-			x->fallback = true;
+			x_fall_back(x, X_FB_PARSE);
 			return false;
 		}
 		note_ids_under(x, f);
@@ -208,7 +247,7 @@ static bool element(xctx *x, xmlTextReaderPtr rd, walk *w, const xmlNode *n, int
 	if (narrative && tg_attr(n, "ID")) {
 		const xmlNode *e = xmlTextReaderExpand(rd);
 		if (!e) {
-			x->fallback = true;
+			x_fall_back(x, X_FB_PARSE);
 			return false;
 		}
 		note_id(x, e, true);
@@ -220,21 +259,24 @@ static bool element(xctx *x, xmlTextReaderPtr rd, walk *w, const xmlNode *n, int
 	return false;
 }
 
-/* Walk the document of @p rd into @p x; false when the tree must be read instead. */
+/* Walk the document of @p rd into @p x, to its end whatever it reports;
+ * false when the tree must be read instead. */
 static bool walk_document(xctx *x, xmlTextReaderPtr rd, const raised *failed)
 {
-	walk w = {-1, -1, 0, false};
+	walk w = {-1, -1, 0, false, false};
 	int r = xmlTextReaderRead(rd);
-	while (r == 1 && !x->fallback && !x->dc.nomem && !failed->error && !cdaimg_diags_count(x->dc.diags)) {
+	while (r == 1 && !x->fallback && !x->dc.nomem && !failed->error) {
 		int type = xmlTextReaderNodeType(rd), depth = xmlTextReaderDepth(rd);
 		if (w.foreign >= 0 && depth <= w.foreign && !(type == XML_READER_TYPE_END_ELEMENT && depth == w.foreign))
 			w.foreign = -1;
 		if (w.text >= 0 && depth <= w.text && !(type == XML_READER_TYPE_END_ELEMENT && depth == w.text))
 			w.text = -1;
 		if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE) {
-			x->fallback = true;
+			x_fall_back(x, X_FB_DTD);
 			break;
 		}
+		if (type == XML_READER_TYPE_END_ELEMENT)
+			x_paths_leave(x, depth);
 		bool skip = false;
 		if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA || type == XML_READER_TYPE_WHITESPACE ||
 		    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
@@ -245,22 +287,33 @@ static bool walk_document(xctx *x, xmlTextReaderPtr rd, const raised *failed)
 		if (type == XML_READER_TYPE_ELEMENT) {
 			const xmlNode *n = xmlTextReaderCurrentNode(rd);
 			if (!n) {
-				x->fallback = true;
+				x_fall_back(x, X_FB_PARSE);
 				break;
 			}
+			/* the name as the dictionary has it: it outlives the element, for the paths */
+			const xmlChar *name = xmlTextReaderConstString(rd, n->name);
+			if (!name) {
+				x_nomem(x);
+				break;
+			}
+			if (!x_paths_enter(x, name, depth))
+				break;
 			x->doc = n->doc; /* not xmlTextReaderCurrentDoc, which would keep every node */
 			skip = element(x, rd, &w, n, depth);
 		}
 		r = skip ? xmlTextReaderNext(rd) : xmlTextReaderRead(rd);
 	}
 	if (r < 0 || failed->error)
-		x->fallback = true;
+		x_fall_back(x, X_FB_PARSE);
+	/* the accession numbers' note is at the root's line */
+	if (w.root_is_document && w.root_line_later && x->n_acc)
+		x_fall_back(x, X_FB_PATH);
 	if (!x->fallback && !x->dc.nomem && w.root_is_document)
 		x_give_accessions(x, w.root_line);
 	/* what references repeated, against the document's size now known (extract.c, referenced_div) */
 	if (x->stats.repeated > x->doc_bytes + X_REPEAT_SLACK)
-		x->fallback = true;
-	return !x->fallback && !cdaimg_diags_count(x->dc.diags);
+		x_fall_back(x, X_FB_REPEAT);
+	return !x->fallback;
 }
 
 cdaimg_status x_extract_streaming(cdaimg_values **out, const char *data, size_t len, const char *url,
@@ -268,10 +321,17 @@ cdaimg_status x_extract_streaming(cdaimg_values **out, const char *data, size_t 
 {
 	*out = NULL;
 	attr_guard g = {0};
-	if (len > DOC_MAX_BYTES || text_blank(data, len) || !attr_guard_feed(&g, data, len))
+	if (len > DOC_MAX_BYTES || text_blank(data, len) || !attr_guard_feed(&g, data, len)) {
+		if (stats)
+			*stats = (x_stats){.fallback = X_FB_PARSE};
 		return CDAIMG_EPARSE; /* the tree's parse says why */
+	}
+	/* the diagnostics are held until the document has ended: their paths are
+	 * made whole then, and none is said when the tree is read instead */
 	cdaimg_values *v = values_new();
-	cdaimg_diags *held = cdaimg_diags_new();
+	cdaimg_diags *held = diags ? cdaimg_diags_new() : NULL;
+	x_paths *paths = x_paths_new();
+	bool made = v && paths && (held || !diags);
 	xmlTextReaderPtr rd = NULL;
 	raised failed = {false, false};
 	nomem_watch nw;
@@ -279,14 +339,17 @@ cdaimg_status x_extract_streaming(cdaimg_values **out, const char *data, size_t 
 	xmlGenericErrorFunc saved_generic = xmlGenericError;
 	void *saved_generic_ctx = xmlGenericErrorContext;
 	xmlSetGenericErrorFunc(NULL, quiet);
-	if (v && held)
+	if (made)
 		rd = xmlReaderForMemory(data, (int)len, url, NULL, DOC_SAFE_OPTIONS);
 	cdaimg_status st = CDAIMG_EPARSE;
-	xctx x = {.dc = {.diags = held}, .v = v, .a = v ? &v->arena : NULL, .streaming = true};
+	xctx x = {.dc = {.diags = held}, .v = v, .a = v ? &v->arena : NULL, .streaming = true, .paths = paths};
 	if (rd) {
 		xmlTextReaderSetStructuredErrorHandler(rd, reader_error, &failed);
 		if (walk_document(&x, rd, &failed))
 			st = CDAIMG_OK;
+		/* the names of the paths are the reader's */
+		if (st == CDAIMG_OK && !x.dc.nomem && !x_paths_finish(&x, held))
+			x_nomem(&x);
 		xmlFreeTextReader(rd);
 	}
 	xmlSetGenericErrorFunc(saved_generic_ctx, saved_generic);
@@ -294,23 +357,31 @@ cdaimg_status x_extract_streaming(cdaimg_values **out, const char *data, size_t 
 	const xmlError *last = xmlGetLastError();
 	if (watched && last && last->code == XML_ERR_NO_MEMORY && last->message && strstr(last->message, "huge"))
 		watched = nw.seen; /* the "huge text node" above */
-	if (watched || failed.oom || x.dc.nomem || !v || !held || (v && held && !rd)) {
+	bool nomem = watched || failed.oom || x.dc.nomem || !made || !rd;
+	if (!nomem && st == CDAIMG_OK)
+		nomem = !diags_move(diags, held);
+	if (nomem) {
 		dc_err(&(diag_ctx){.diags = diags}, CDAIMG_D_NOMEM, "", "out of memory while reading the document");
 		st = CDAIMG_ENOMEM;
 	}
+	if (st == CDAIMG_OK && x.dc.errors)
+		st = CDAIMG_EINVALID; /* as x_extract says it */
 	if (stats) {
 		*stats = x.stats;
-		stats->streamed = st == CDAIMG_OK;
+		stats->paths = x.memo.paths;
+		stats->path_steps = x.memo.steps;
+		stats->streamed = st == CDAIMG_OK || st == CDAIMG_EINVALID;
 	}
 	cd_free(x.ids);
 	cd_free(x.id_slots);
 	cd_free(x.studies);
 	cd_free(x.acc);
+	x_paths_free(paths);
 	cdaimg_diags_free(held);
-	if (st != CDAIMG_OK) {
+	if (st != CDAIMG_OK && st != CDAIMG_EINVALID) {
 		cdaimg_values_free(v);
 		return st;
 	}
 	*out = v;
-	return CDAIMG_OK;
+	return st;
 }

@@ -113,6 +113,10 @@ void dc_warn(diag_ctx *dc, cdaimg_diag_code code, const char *path, const char *
 /* Append the diagnostics of @p from to @p to (either may be NULL), then
  * clear @p from; false when out of memory. */
 bool diags_move(cdaimg_diags *to, cdaimg_diags *from);
+/* Replace the path of each diagnostic of @p diags (may be NULL) by what
+ * @p path_of returns for it (freed with cd_free; NULL when out of memory:
+ * false, the paths not yet replaced left as they were). */
+bool diags_rewrite_paths(cdaimg_diags *diags, char *(*path_of)(void *payload, const char *path), void *payload);
 /* The status a finished operation returns for this context. */
 cdaimg_status dc_status(const diag_ctx *dc);
 

@@ -13,6 +13,7 @@ cdaimg_warnings(cdaimg_mutate)
 target_sources(test_mutate PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/mutate.c)
 target_sources(test_official PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/mutate.c)
 target_sources(test_render PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/mutate.c) # every official document rendered
+target_sources(test_scale PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/mutate.c)  # every mutation extracted both ways
 
 # The command itself: two entries into the build tree, and the hash of the base.
 add_test(NAME mutate_cmd

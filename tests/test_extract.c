@@ -6,6 +6,7 @@
 
 #include <libxml/parser.h>
 
+#include "extract_int.h"
 #include "testutil.h"
 
 #define HL7_OPEN "<section xmlns=\"urn:hl7-org:v3\">"
@@ -919,6 +920,14 @@ static void extract_failing(xmlDocPtr doc, const char *xml, long max_unseen, cda
 	assert_true(oom_run(&c) > 10);
 }
 
+/* A section of two Series Acts, with a reference back, a bad UID and date, a
+ * link to another series (the link checks' warnings), a dangling reference. */
+static const char diagnosed_xml[] =
+	HL7_OPEN "<text><content ID=\"s1\">a<br/>b</content></text>" SERIES_OPEN("1.2.03")
+	"<text><reference value=\"#s1\"/></text><effectiveTime value=\"20230229\"/>"
+	SOP_OPEN("1.2.3.1.1") SOP_CODE LINK("https://h.example.org/wado?requestType=WADO&amp;seriesUID=1.2.3.9")
+	SOP_CLOSE "</act>" SERIES_OPEN("1.2.3.2") "<text><reference value=\"#none\"/></text></act>" HL7_CLOSE;
+
 static void extract__out_of_memory(void **state)
 {
 	(void)state;
@@ -927,10 +936,7 @@ static void extract__out_of_memory(void **state)
 	assert_cdaimg_ok(cdaimg_doc_read_file(&doc, tu_src("tests/data/IMG_CR_IMG_2024.01.xml"), NULL), NULL);
 	extract_failing(doc, NULL, 3, CDAIMG_OK); /* link_kind_infer, once per link with "requestType=WADO " */
 	xmlFreeDoc(doc);
-	const char *xml = HL7_OPEN "<text><content ID=\"s1\">a<br/>b</content></text>" SERIES_OPEN("1.2.03")
-		"<text><reference value=\"#s1\"/></text><effectiveTime value=\"20230229\"/>"
-		SOP_OPEN("1.2.3.1.1") SOP_CODE LINK("https://h.example.org/wado?requestType=WADO&amp;seriesUID=1.2.3.9")
-		SOP_CLOSE "</act>" SERIES_OPEN("1.2.3.2") "<text><reference value=\"#none\"/></text></act>" HL7_CLOSE;
+	const char *xml = diagnosed_xml;
 	assert_cdaimg_ok(cdaimg_doc_read_memory(&doc, xml, strlen(xml), NULL, NULL), NULL);
 	extract_failing(doc, NULL, 0, CDAIMG_EINVALID); /* a UID and a date reported */
 	xmlFreeDoc(doc);
@@ -946,6 +952,14 @@ static void extract__out_of_memory_while_parsing(void **state)
 	cdaimg_global_init();
 	const char *xml = HL7_OPEN SERIES_OPEN("1.2.3.1") SOP("1.2.3.1.1", "1.2.3.1") "</act>" HL7_CLOSE;
 	extract_failing(NULL, xml, 0, CDAIMG_OK);
+	/* and with diagnostics, held while parsing until their paths are made whole */
+	cdaimg_values *v = NULL;
+	x_stats stats = {0};
+	assert_int_equal(x_extract_streaming(&v, diagnosed_xml, strlen(diagnosed_xml), NULL, NULL, &stats),
+	                 CDAIMG_EINVALID);
+	assert_true(stats.streamed && stats.fallback == X_FB_NONE);
+	cdaimg_values_free(v);
+	extract_failing(NULL, diagnosed_xml, 0, CDAIMG_EINVALID);
 }
 
 int main(void)

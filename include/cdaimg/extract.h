@@ -45,8 +45,9 @@ CDAIMG_EXPORT cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr do
  *  and CDAIMG_EINVALID for an error of the parse that left a document (an undeclared entity).
  *  The document is read while it is parsed, one Study or Series Act at a time,
  *  without its whole tree in memory, whenever that says exactly what
- *  cdaimg_extract_doc says of its tree (no diagnostic, narrative references
- *  to text already read); otherwise its tree is read. The result is the same. */
+ *  cdaimg_extract_doc says of its tree (diagnostics included, in the same
+ *  order with the same paths; narrative references to text already read);
+ *  otherwise its tree is read. The result is the same. */
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_memory(cdaimg_values **out, const char *data, size_t len,
                                                   cdaimg_diags *diags);
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_diags *diags);

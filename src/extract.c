@@ -16,11 +16,15 @@
  * are CDAIMG_D_EXTRACT diagnostics with the element's line and path, and
  * reading goes on.
  */
+#define _POSIX_C_SOURCE 200809L /* O_CLOEXEC */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "datetime.h"
 #include "docread.h"
@@ -670,6 +674,18 @@ cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_
 	*out = NULL;
 	CD_ARG(&dc, path);
 	cdaimg_global_init();
+	/* a file of a size within the cap is read as the walk goes, its text never
+	 * whole in memory; read again, whole, when the tree must say more */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size <= DOC_MAX_BYTES) {
+		cdaimg_status st = x_extract_streaming_fd(out, fd, path, diags, NULL);
+		close(fd);
+		if (st != CDAIMG_EPARSE)
+			return st;
+	} else if (fd >= 0) {
+		close(fd);
+	}
 	char *data = NULL;
 	size_t len = 0;
 	cdaimg_status st = read_file_all(path, &data, &len, &dc);

@@ -91,6 +91,12 @@ cdaimg_status x_extract(cdaimg_values **out, xmlDocPtr doc, cdaimg_diags *diags,
  * @p diags) when an allocation failed. */
 cdaimg_status x_extract_streaming(cdaimg_values **out, const char *data, size_t len, const char *url,
                                   cdaimg_diags *diags, x_stats *stats);
+/* As x_extract_streaming, reading the document from @p fd (a regular file,
+ * at its start; borrowed) as the walk goes: memory never holds the text.
+ * CDAIMG_EPARSE when the tree must be read instead (the caller reads the
+ * file again). */
+cdaimg_status x_extract_streaming_fd(cdaimg_values **out, int fd, const char *url, cdaimg_diags *diags,
+                                     x_stats *stats);
 /* The ID @p id met so far (streaming), or NULL. */
 id_entry *x_stream_id(xctx *x, const char *id);
 /* The element a reference to @p id points to (streaming), or NULL when none

@@ -21,7 +21,9 @@
  * always said. A document it answers, the large ones included, is read in
  * memory bounded by one act, besides the values and the diagnostics.
  */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/xmlreader.h>
 
@@ -316,16 +318,81 @@ static bool walk_document(xctx *x, xmlTextReaderPtr rd, const raised *failed)
 	return !x->fallback;
 }
 
+/* Where the document's bytes come from: memory, or a file descriptor read
+ * as the reader asks, each chunk through the attribute guard first. */
+typedef struct source {
+	const char *data;
+	size_t len;
+	int fd; /* -1: data */
+	attr_guard guard;
+	bool refused; /* the guard or a read said no: the tree says why */
+} source;
+
+static int source_read(void *ctx, char *buf, int len)
+{
+	source *s = ctx;
+	ssize_t r;
+	do
+		r = read(s->fd, buf, (size_t)len);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 || (r > 0 && !attr_guard_feed(&s->guard, buf, (size_t)r))) {
+		s->refused = true;
+		return -1;
+	}
+	return (int)r;
+}
+
+static int source_close(void *ctx)
+{
+	(void)ctx; /* the descriptor is the caller's */
+	return 0;
+}
+
+static xmlTextReaderPtr open_reader(source *s, const char *url)
+{
+	if (s->fd < 0)
+		return xmlReaderForMemory(s->data, (int)s->len, url, NULL, DOC_SAFE_OPTIONS);
+	/* no URL: the walk's diagnostics name none, and libxml2 2.9 would not say
+	 * when it failed to copy one (the tree's parse names the file) */
+	(void)url;
+	return xmlReaderForIO(source_read, source_close, s, NULL, NULL, DOC_SAFE_OPTIONS);
+}
+
+static cdaimg_status extract_from(cdaimg_values **out, source *src, const char *url, cdaimg_diags *diags,
+                                  x_stats *stats);
+
 cdaimg_status x_extract_streaming(cdaimg_values **out, const char *data, size_t len, const char *url,
                                   cdaimg_diags *diags, x_stats *stats)
 {
 	*out = NULL;
-	attr_guard g = {0};
-	if (len > DOC_MAX_BYTES || text_blank(data, len) || !attr_guard_feed(&g, data, len)) {
+	source src = {data, len, -1, {0}, false};
+	if (len > DOC_MAX_BYTES || text_blank(data, len) || !attr_guard_feed(&src.guard, data, len)) {
 		if (stats)
 			*stats = (x_stats){.fallback = X_FB_PARSE};
 		return CDAIMG_EPARSE; /* the tree's parse says why */
 	}
+	return extract_from(out, &src, url, diags, stats);
+}
+
+cdaimg_status x_extract_streaming_fd(cdaimg_values **out, int fd, const char *url, cdaimg_diags *diags,
+                                     x_stats *stats)
+{
+	*out = NULL;
+	source src = {NULL, 0, fd, {0}, false};
+	cdaimg_status st = extract_from(out, &src, url, diags, stats);
+	if (src.refused && st != CDAIMG_EPARSE) { /* not a document the walk could read: the tree says why */
+		cdaimg_values_free(*out);
+		*out = NULL;
+		st = CDAIMG_EPARSE;
+	}
+	if (st == CDAIMG_EPARSE && stats)
+		stats->fallback = stats->fallback ? stats->fallback : X_FB_PARSE;
+	return st;
+}
+
+static cdaimg_status extract_from(cdaimg_values **out, source *src, const char *url, cdaimg_diags *diags,
+                                  x_stats *stats)
+{
 	/* the diagnostics are held until the document has ended: their paths are
 	 * made whole then, and none is said when the tree is read instead */
 	cdaimg_values *v = values_new();
@@ -340,7 +407,7 @@ cdaimg_status x_extract_streaming(cdaimg_values **out, const char *data, size_t 
 	void *saved_generic_ctx = xmlGenericErrorContext;
 	xmlSetGenericErrorFunc(NULL, quiet);
 	if (made)
-		rd = xmlReaderForMemory(data, (int)len, url, NULL, DOC_SAFE_OPTIONS);
+		rd = open_reader(src, url);
 	cdaimg_status st = CDAIMG_EPARSE;
 	xctx x = {.dc = {.diags = held}, .v = v, .a = v ? &v->arena : NULL, .streaming = true, .paths = paths};
 	if (rd) {

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* test_extract.c - reading CDA back (issue 5): what is found, what comes back, what is reported. */
+#define _XOPEN_SOURCE 700 /* mkstemp */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -872,6 +874,7 @@ static char *outcome(const cdaimg_values *v, const cdaimg_diags *d)
 typedef struct extract_arg {
 	xmlDocPtr doc;
 	const char *xml;
+	const char *file; /* or the file read as the walk goes (cdaimg_extract_file) */
 	cdaimg_diags *d;
 	cdaimg_values *v;
 } extract_arg;
@@ -886,6 +889,8 @@ static void extract_setup(void *arg)
 static cdaimg_status extract_call(void *arg)
 {
 	extract_arg *a = arg;
+	if (a->file)
+		return cdaimg_extract_file(&a->v, a->file, a->d);
 	return a->doc ? cdaimg_extract_doc(&a->v, a->doc, a->d) : cdaimg_extract_memory(&a->v, a->xml, strlen(a->xml), a->d);
 }
 
@@ -907,10 +912,11 @@ static char *extract_done(void *arg, cdaimg_status st)
  * where cdaimg cannot see it (link_kind_infer reads a failed allocation as
  * "no kind"), at most @p max_unseen times, returns exactly what a run without
  * failure returns. */
-static void extract_failing(xmlDocPtr doc, const char *xml, long max_unseen, cdaimg_status final)
+static void extract_failing_in(xmlDocPtr doc, const char *xml, const char *file, long max_unseen,
+                               cdaimg_status final)
 {
-	extract_arg a = {doc, xml, NULL, NULL};
-	const oom_case c = {.name = doc ? "cdaimg_extract_doc" : "cdaimg_extract_memory",
+	extract_arg a = {doc, xml, file, NULL, NULL};
+	const oom_case c = {.name = file ? "cdaimg_extract_file" : doc ? "cdaimg_extract_doc" : "cdaimg_extract_memory",
 	                    .arg = &a,
 	                    .setup = extract_setup,
 	                    .call = extract_call,
@@ -918,6 +924,23 @@ static void extract_failing(xmlDocPtr doc, const char *xml, long max_unseen, cda
 	                    .final = final,
 	                    .max_unseen = max_unseen};
 	assert_true(oom_run(&c) > 10);
+}
+
+static void extract_failing(xmlDocPtr doc, const char *xml, long max_unseen, cdaimg_status final)
+{
+	extract_failing_in(doc, xml, NULL, max_unseen, final);
+}
+
+/* The same, @p xml read from a file as the walk goes. */
+static void extract_file_failing(const char *xml, cdaimg_status final)
+{
+	char file[] = "/tmp/cdaimg-oom-XXXXXX";
+	int fd = mkstemp(file);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, xml, strlen(xml)), (ssize_t)strlen(xml));
+	close(fd);
+	extract_failing_in(NULL, NULL, file, 0, final);
+	unlink(file);
 }
 
 /* A section of two Series Acts, with a reference back, a bad UID and date, a
@@ -960,6 +983,8 @@ static void extract__out_of_memory_while_parsing(void **state)
 	assert_true(stats.streamed && stats.fallback == X_FB_NONE);
 	cdaimg_values_free(v);
 	extract_failing(NULL, diagnosed_xml, 0, CDAIMG_EINVALID);
+	extract_file_failing(xml, CDAIMG_OK);
+	extract_file_failing(diagnosed_xml, CDAIMG_EINVALID);
 }
 
 int main(void)

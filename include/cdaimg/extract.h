@@ -50,6 +50,9 @@ CDAIMG_EXPORT cdaimg_status cdaimg_extract_doc(cdaimg_values **out, xmlDocPtr do
  *  otherwise its tree is read. The result is the same. */
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_memory(cdaimg_values **out, const char *data, size_t len,
                                                   cdaimg_diags *diags);
+/** As cdaimg_extract_memory, from the file at @p path (at most 2 GiB). A
+ *  regular file is read as the walk goes, its text never whole in memory, and
+ *  read again whole only when its tree must be read. */
 CDAIMG_EXPORT cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_diags *diags);
 
 /**

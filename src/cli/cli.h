@@ -143,6 +143,8 @@ void cli_input_close(cli_input *in);
  * why), -1 for a larger one (message printed, not read), 1 for anything else
  * (a device, a pipe), which the command reads with cli_read instead. */
 int cli_input_kind(cli *c, const char *path);
+/* input.c: @p path is a regular file (the library may read it as it goes). */
+bool cli_is_file(const char *path);
 /* Write @p len bytes to @p path: NULL or "-" = c->out; a regular file (or a
  * new one) atomically (temporary file in the same folder, fsync, rename);
  * anything else (device, pipe) in place. CLI_OK or CLI_IO (message printed;

@@ -71,11 +71,19 @@ static cdaimg_status extract(cli *c, const extract_args *x, cdaimg_values **v, c
 {
 	char *data = NULL;
 	size_t len = 0;
-	if ((*rc = cli_read(c, x->input, &data, &len)) != CLI_OK)
-		return CDAIMG_EIO;
 	xmlDocPtr doc = NULL;
 	cdaimg_status st;
-	if (!x->header_out) {
+	int kind = x->header_out || !strcmp(x->input, "-") ? 1 : cli_input_kind(c, x->input);
+	if (kind < 0) {
+		*rc = CLI_IO; /* too large: said */
+		return CDAIMG_EIO;
+	}
+	if (kind == 0 && cli_is_file(x->input)) {
+		/* read from the file while parsing: neither the text nor the tree is whole in memory */
+		st = cdaimg_extract_file(v, x->input, d);
+	} else if ((*rc = cli_read(c, x->input, &data, &len)) != CLI_OK) {
+		return CDAIMG_EIO;
+	} else if (!x->header_out) {
 		/* read while parsing: the document's tree is never whole in memory */
 		st = cdaimg_extract_memory(v, data, len, d);
 		free(data);

@@ -133,6 +133,12 @@ int cli_input_kind(cli *c, const char *path)
 	return 0;
 }
 
+bool cli_is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* --- an input read item by item ------------------------------------------------------------ */
 
 int cli_input_open(cli *c, const char *path, cli_input *in)

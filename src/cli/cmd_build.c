@@ -3,24 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_dicom.h"
-
-typedef enum build_as { AS_ENTRY, AS_SECTION, AS_DOCUMENT } build_as;
-
-typedef struct build_args {
-	build_as as;
-	const char *output; /* NULL: standard output */
-	const char *input;
-	const char *header; /* --header FILE, or NULL */
-	bool sample_header; /* --sample-header */
-	const char *into;   /* --into REPORT.xml, or NULL */
-	bool strict;
-	cdaimg_options opts; /* --profile */
-	cli_dicom dicom;     /* --from dicom-json|dicom and its options (build_dicom.c) */
-	const char **inputs;  /* every input (several with --from) */
-	size_t n_inputs;
-} build_args;
+#include "cli_build.h"
 
 enum { O_AS = 1, O_OUTPUT, O_STRICT, O_LAX_CODES, O_PROFILE, O_HEADER, O_SAMPLE_HEADER, O_INTO,
        O_FROM, O_BASE, O_LINK, O_TIMEZONE, O_INSTANCE, O_VALUES_OUT };
@@ -186,7 +169,7 @@ static int parse_args(cli *c, int argc, char **argv, build_args *b)
 /* Paths of the check stage are relative to one item: make them JSON paths
  * under @p prefix ("$" or "$[3]"). Document paths ("/...") and the header's
  * ("header.patient_birth": the --header file's members) stay as they are. */
-static void move_diags(cdaimg_diags *to, cdaimg_diags *from, const char *prefix)
+void build_move_diags(cdaimg_diags *to, cdaimg_diags *from, const char *prefix)
 {
 	for (size_t i = 0; i < cdaimg_diags_count(from); i++) {
 		const cdaimg_diag *g = cdaimg_diags_get(from, i);
@@ -252,7 +235,7 @@ static cdaimg_status build_entry(const cdaimg_values *v, const cdaimg_options *o
 	const cdaimg_item *it = cdaimg_values_get(v, 0);
 	cdaimg_status st = it->kind == CDAIMG_ITEM_STUDY ? cdaimg_study_build(NULL, root, it->study, opts, scratch)
 	                                                 : cdaimg_series_build(NULL, root, it->series, opts, scratch);
-	move_diags(shown, scratch, "$");
+	build_move_diags(shown, scratch, "$");
 	if (st != CDAIMG_OK) {
 		xmlFreeDoc(doc);
 		return st;
@@ -300,7 +283,7 @@ static void diags_about(cli *c, const cdaimg_diags *d, bool header, bool header_
 /* What the build said: the header file's verdict and diagnostics (--header),
  * then the input's. Diagnostics of a header that is no file (--sample-header)
  * go with the input's. */
-static void report(cli *c, const build_args *b, cdaimg_status st, const cdaimg_diags *shown)
+void build_report(cli *c, const build_args *b, cdaimg_status st, const cdaimg_diags *shown)
 {
 	const char *in = cli_name(b->input), *hd = b->header ? cli_name(b->header) : NULL;
 	size_t e_in = errors_about(shown, false, hd != NULL), e_hd = errors_about(shown, true, hd != NULL);
@@ -316,150 +299,6 @@ static void report(cli *c, const build_args *b, cdaimg_status st, const cdaimg_d
 	else if (st != CDAIMG_OK && st != CDAIMG_EINVALID)
 		cli_status_error(c, in, st);
 	diags_about(c, shown, false, hd != NULL, in);
-}
-
-/* The items of an array, one at a time: from a set of values (--from), or
- * read from the input item by item (cdaimg_json_items), so that memory holds
- * one item whatever the array's length. */
-typedef struct item_source {
-	const cdaimg_values *values; /* or: */
-	cli_input *in;
-	const cdaimg_json_options *json;
-	cdaimg_json_items *items;
-	cdaimg_values *one; /* the item read last */
-	size_t i;
-	cdaimg_status read; /* the reading's: CDAIMG_EINVALID once an item was not the model's */
-} item_source;
-
-/* The next item into *it (NULL at the end, or when reading ended on an error:
- * src->read says which). What the reading says goes to @p said. */
-static void next_item(item_source *src, const cdaimg_item **it, cdaimg_diags *said)
-{
-	*it = NULL;
-	if (src->values) {
-		*it = cdaimg_values_get(src->values, src->i++);
-		return;
-	}
-	for (;;) {
-		cdaimg_values_free(src->one);
-		src->one = NULL;
-		cdaimg_status st = cdaimg_json_items_next(src->items, &src->one, said);
-		if (st == CDAIMG_OK && src->one) {
-			*it = cdaimg_values_get(src->one, 0);
-			return;
-		}
-		if (st != CDAIMG_EINVALID) {
-			if (st != CDAIMG_OK)
-				src->read = st;
-			return; /* the end, or an error that ends the reading */
-		}
-		src->read = CDAIMG_EINVALID; /* the next items are read for what they say */
-	}
-}
-
-/* Stream every item (memory does not grow with the output). Diagnostics of
- * building item n come with the prefix "[n]." and become "$[n]..."; what the
- * reading said goes to @p read_said, what the build said to @p shown. Once an
- * item could not be read, nothing more is built. */
-static cdaimg_status stream_items(cli *c, item_source *src, const cdaimg_options *opts, cdaimg_write_fn write,
-                                  void *payload, cdaimg_diags *read_said, cdaimg_diags *shown, cdaimg_diags *scratch)
-{
-	cdaimg_stream *st = NULL;
-	cdaimg_status status = cdaimg_stream_open_callback(&st, write, payload, CDAIMG_STREAM_ENTRIES, scratch);
-	size_t n = src->values ? cdaimg_values_count(src->values) : 0;
-	if (src->in && status == CDAIMG_OK)
-		status = cdaimg_json_items_open(&src->items, cli_input_read, src->in, src->json, scratch);
-	const cdaimg_item *it;
-	size_t built = 0;
-	for (size_t i = 0; status == CDAIMG_OK; i++) {
-		next_item(src, &it, read_said);
-		if (!it)
-			break;
-		if (src->read != CDAIMG_OK)
-			continue;
-		cdaimg_status s = it->kind == CDAIMG_ITEM_STUDY ? cdaimg_stream_study(st, it->study, opts, scratch)
-		                                                : cdaimg_stream_series(st, it->series, opts, scratch);
-		move_diags(shown, scratch, "$");
-		if (s == CDAIMG_EIO)
-			break;
-		if (n)
-			cli_progress(c, "built", i + 1, n);
-		else /* an array read item by item: its size is not known */
-			cli_progress_count(c, "built", i + 1, false);
-		built++;
-	}
-	if (!n)
-		cli_progress_count(c, "built", built, true);
-	cdaimg_values_free(src->one);
-	src->one = NULL;
-	cdaimg_json_items_close(src->items);
-	src->items = NULL;
-	/* close's summary of skipped items repeats what was reported item by item */
-	cdaimg_status closed = cdaimg_stream_close(st, NULL, scratch);
-	for (size_t i = 0; i < cdaimg_diags_count(scratch); i++) {
-		const cdaimg_diag *g = cdaimg_diags_get(scratch, i);
-		if (g->code != CDAIMG_D_IGNORED)
-			cdaimg_diags_append(shown, g);
-	}
-	cdaimg_diags_clear(scratch);
-	if (status == CDAIMG_OK && src->read != CDAIMG_OK)
-		return src->read;
-	return status != CDAIMG_OK ? status : closed;
-}
-
-/* What a pass over an array said, in the order reading it whole then
- * building would say it: what the reading said, then (when every item could
- * be read) what the build said; a syntax error alone. */
-static void pass_said(cdaimg_status st, const cdaimg_diags *read_said, const cdaimg_diags *built,
-                      cdaimg_diags *shown)
-{
-	size_t n = cdaimg_diags_count(read_said);
-	if (st == CDAIMG_EPARSE) {
-		/* the last said is the syntax error; the rest was about items before it */
-		if (n)
-			cdaimg_diags_append(shown, cdaimg_diags_get(read_said, n - 1));
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		cdaimg_diags_append(shown, cdaimg_diags_get(read_said, i));
-	if (st != CDAIMG_EINVALID || !cdaimg_diags_count_at_least(read_said, CDAIMG_SEV_ERROR))
-		for (size_t i = 0; i < cdaimg_diags_count(built); i++)
-			cdaimg_diags_append(shown, cdaimg_diags_get(built, i));
-}
-
-/* --as entry for an array: streamed into the output, in one pass. A file is
- * replaced only when everything succeeded; standard output or a device gets
- * the bytes only then, held meanwhile in a temporary file, so that invalid
- * input writes nothing there either. */
-static int build_array(cli *c, const build_args *b, item_source *src, cdaimg_diags *shown, cdaimg_diags *scratch)
-{
-	cli_sink sink;
-	int rc = cli_sink_open(c, b->output, &sink);
-	if (rc != CLI_OK)
-		return rc;
-	if ((rc = cli_sink_hold(c, &sink)) != CLI_OK) {
-		cli_sink_abort(&sink);
-		return rc;
-	}
-	cdaimg_diags *read_said = cdaimg_diags_new(), *built = cdaimg_diags_new();
-	cdaimg_status st = read_said && built ? CDAIMG_OK : CDAIMG_ENOMEM;
-	if (st == CDAIMG_OK)
-		st = stream_items(c, src, &b->opts, cli_sink_write, &sink, read_said, built, scratch);
-	if (st == CDAIMG_EIO && sink.failed) {
-		rc = cli_sink_commit(c, &sink); /* reports the write error, removes the temporary file */
-	} else if (st == CDAIMG_EIO && src->in) {
-		cli_input_read_error(c, src->in);
-		rc = CLI_IO;
-	} else {
-		pass_said(st, read_said, built, shown);
-		report(c, b, st, shown);
-		rc = st == CDAIMG_OK ? cli_sink_commit(c, &sink) : cli_exit_of(st);
-	}
-	if (st != CDAIMG_OK)
-		cli_sink_abort(&sink);
-	cdaimg_diags_free(read_said);
-	cdaimg_diags_free(built);
-	return rc;
 }
 
 /* The studies of the input (a section or document holds studies only). */
@@ -500,7 +339,7 @@ static cdaimg_status build_section(const cdaimg_study *studies, size_t n, bool a
 	if (!doc)
 		return CDAIMG_ENOMEM;
 	cdaimg_status st = cdaimg_section_build(NULL, xmlDocGetRootElement(doc), studies, n, opts, scratch);
-	move_diags(shown, scratch, studies_prefix(array, n));
+	build_move_diags(shown, scratch, studies_prefix(array, n));
 	if (st != CDAIMG_OK) {
 		xmlFreeDoc(doc);
 		return st;
@@ -515,7 +354,7 @@ static cdaimg_status build_document(const cdaimg_study *studies, size_t n, bool 
                                     cdaimg_diags *shown, cdaimg_diags *scratch, xmlDocPtr *out)
 {
 	cdaimg_status st = cdaimg_document_build(out, studies, n, header, opts, scratch);
-	move_diags(shown, scratch, studies_prefix(array, n));
+	build_move_diags(shown, scratch, studies_prefix(array, n));
 	return st;
 }
 
@@ -554,7 +393,7 @@ static void report_into(cli *c, const build_args *b, cdaimg_status st, cdaimg_di
 		cdaimg_diags_add(g->path[0] == '/' ? doc : rest, g->severity, g->code, g->path, g->line, g->rule,
 		                 g->message);
 	}
-	move_diags(shown, doc && rest ? rest : said, prefix);
+	build_move_diags(shown, doc && rest ? rest : said, prefix);
 	cdaimg_diags_clear(said);
 	size_t in_errors = cdaimg_diags_count_at_least(shown, CDAIMG_SEV_ERROR) - no_place_in;
 	if (no_place)
@@ -583,7 +422,7 @@ static int build_into(cli *c, const build_args *b, const cdaimg_values *v, bool 
 	int rc;
 	cdaimg_status st = collect_studies(v, array, shown, &studies);
 	if (st != CDAIMG_OK) {
-		report(c, b, st, shown);
+		build_report(c, b, st, shown);
 		return cli_exit_of(st);
 	}
 	if ((rc = cli_read(c, b->into, &text, &len)) != CLI_OK)
@@ -691,7 +530,7 @@ int cli_cmd_build(cli *c, int argc, char **argv)
 		st = b.as == AS_ENTRY ? build_entry(v, &b.opts, shown, scratch, &doc)
 		                      : build_around(&b, v, array, b.sample_header ? cdaimg_document_header_sample() : header,
 		                                     shown, scratch, &doc);
-	report(c, &b, st, shown);
+	build_report(c, &b, st, shown);
 	if (st != CDAIMG_OK) {
 		rc = cli_exit_of(st);
 		goto done;

@@ -467,7 +467,7 @@ static cdaimg_status too_large(diag_ctx *dc, const char *path, size_t max, const
 /* Read @p fd (named @p path) whole into *data: a regular file in one
  * allocation of its size, anything else in a buffer doubling from 64 KB;
  * never more than @p max bytes. */
-static cdaimg_status read_fd_max(int fd, const char *path, size_t max, char **data, size_t *len, diag_ctx *dc)
+cdaimg_status read_fd_max(int fd, const char *path, size_t max, char **data, size_t *len, diag_ctx *dc)
 {
 	struct stat st;
 	if (fstat(fd, &st) != 0) {

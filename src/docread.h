@@ -110,6 +110,8 @@ xmlDocPtr parse_watched(xmlParserCtxtPtr *ctxtp, const char *data, int len, cons
  * anything is read; any other input (a pipe, a device) once @p max + 1
  * bytes are read; reading stops at the first failed allocation. */
 cdaimg_status read_file_max(const char *path, size_t max, char **data, size_t *len, diag_ctx *dc);
+/* The same from @p fd (borrowed), named @p path in messages. */
+cdaimg_status read_fd_max(int fd, const char *path, size_t max, char **data, size_t *len, diag_ctx *dc);
 /* The same with max DOC_MAX_BYTES. */
 cdaimg_status read_file_all(const char *path, char **data, size_t *len, diag_ctx *dc);
 /* Copy @p text into @p msg as one line of valid UTF-8, trailing blanks removed. */

@@ -17,6 +17,7 @@
  * reading goes on.
  */
 #define _POSIX_C_SOURCE 200809L /* O_CLOEXEC */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -674,23 +675,28 @@ cdaimg_status cdaimg_extract_file(cdaimg_values **out, const char *path, cdaimg_
 	*out = NULL;
 	CD_ARG(&dc, path);
 	cdaimg_global_init();
-	/* a file of a size within the cap is read as the walk goes, its text never
-	 * whole in memory; read again, whole, when the tree must say more */
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat sb;
-	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size <= DOC_MAX_BYTES) {
-		cdaimg_status st = x_extract_streaming_fd(out, fd, path, diags, NULL);
-		close(fd);
-		if (st != CDAIMG_EPARSE)
-			return st;
-	} else if (fd >= 0) {
-		close(fd);
+	if (fd < 0) {
+		dc_err(&dc, CDAIMG_D_IO, path, "cannot open: %s", strerror(errno));
+		return CDAIMG_EIO;
 	}
-	char *data = NULL;
-	size_t len = 0;
-	cdaimg_status st = read_file_all(path, &data, &len, &dc);
-	if (st == CDAIMG_OK)
-		st = extract_bytes(out, data, len, path, &dc);
-	cd_free(data);
+	/* a file of a size within the cap is read as the walk goes, its text never
+	 * whole in memory; then read again, whole, only when the tree must say more */
+	struct stat sb;
+	bool walked = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size <= DOC_MAX_BYTES;
+	cdaimg_status st = walked ? x_extract_streaming_fd(out, fd, diags, NULL) : CDAIMG_EPARSE;
+	if (st == CDAIMG_EPARSE && walked && lseek(fd, 0, SEEK_SET) != 0) {
+		dc_err(&dc, CDAIMG_D_IO, path, "cannot read it again: %s", strerror(errno));
+		st = CDAIMG_EIO;
+	}
+	if (st == CDAIMG_EPARSE) {
+		char *data = NULL;
+		size_t len = 0;
+		st = read_fd_max(fd, path, DOC_MAX_BYTES, &data, &len, &dc);
+		if (st == CDAIMG_OK) /* the walk said already that only the tree will do */
+			st = walked ? extract_text(out, data, len, path, &dc) : extract_bytes(out, data, len, path, &dc);
+		cd_free(data);
+	}
+	close(fd);
 	return st;
 }

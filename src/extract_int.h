@@ -95,8 +95,7 @@ cdaimg_status x_extract_streaming(cdaimg_values **out, const char *data, size_t 
  * at its start; borrowed) as the walk goes: memory never holds the text.
  * CDAIMG_EPARSE when the tree must be read instead (the caller reads the
  * file again). */
-cdaimg_status x_extract_streaming_fd(cdaimg_values **out, int fd, const char *url, cdaimg_diags *diags,
-                                     x_stats *stats);
+cdaimg_status x_extract_streaming_fd(cdaimg_values **out, int fd, cdaimg_diags *diags, x_stats *stats);
 /* The ID @p id met so far (streaming), or NULL. */
 id_entry *x_stream_id(xctx *x, const char *id);
 /* The element a reference to @p id points to (streaming), or NULL when none

@@ -352,10 +352,7 @@ static xmlTextReaderPtr open_reader(source *s, const char *url)
 {
 	if (s->fd < 0)
 		return xmlReaderForMemory(s->data, (int)s->len, url, NULL, DOC_SAFE_OPTIONS);
-	/* no URL: the walk's diagnostics name none, and libxml2 2.9 would not say
-	 * when it failed to copy one (the tree's parse names the file) */
-	(void)url;
-	return xmlReaderForIO(source_read, source_close, s, NULL, NULL, DOC_SAFE_OPTIONS);
+	return xmlReaderForIO(source_read, source_close, s, url, NULL, DOC_SAFE_OPTIONS);
 }
 
 static cdaimg_status extract_from(cdaimg_values **out, source *src, const char *url, cdaimg_diags *diags,
@@ -374,12 +371,13 @@ cdaimg_status x_extract_streaming(cdaimg_values **out, const char *data, size_t 
 	return extract_from(out, &src, url, diags, stats);
 }
 
-cdaimg_status x_extract_streaming_fd(cdaimg_values **out, int fd, const char *url, cdaimg_diags *diags,
-                                     x_stats *stats)
+cdaimg_status x_extract_streaming_fd(cdaimg_values **out, int fd, cdaimg_diags *diags, x_stats *stats)
 {
 	*out = NULL;
 	source src = {NULL, 0, fd, {0}, false};
-	cdaimg_status st = extract_from(out, &src, url, diags, stats);
+	/* no URL: the walk's diagnostics name none, and libxml2 2.9 would not say
+	 * when it failed to copy one (the tree's parse names the file) */
+	cdaimg_status st = extract_from(out, &src, NULL, diags, stats);
 	if (src.refused && st != CDAIMG_EPARSE) { /* not a document the walk could read: the tree says why */
 		cdaimg_values_free(*out);
 		*out = NULL;

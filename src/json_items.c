@@ -330,8 +330,9 @@ static cdaimg_status read_scanned(cdaimg_json_items *it, unsigned long line, uns
 /* --- the walk through the array ------------------------------------------------------------------ */
 
 /* The start: skip a byte order mark and white space, kept in the text in
- * case it is not an array; then '[' or not. */
-static void start(cdaimg_json_items *it)
+ * case it is not an array; then '[' or not. False when the white space alone
+ * is over the cap. */
+static bool start(cdaimg_json_items *it)
 {
 	static const char bom[] = "\xEF\xBB\xBF";
 	int c;
@@ -342,7 +343,9 @@ static void start(cdaimg_json_items *it)
 	}
 	sb_addn(&it->text, bom, k);
 	while ((c = peek(it)) >= 0 && blank(c)) {
-		sb_addc(&it->text, (char)c);
+		char ch = (char)c;
+		if (!add(it, &ch, 1))
+			return false;
 		take(it, c);
 	}
 	if (c == '[' && k != 1 && k != 2) {
@@ -353,13 +356,14 @@ static void start(cdaimg_json_items *it)
 	} else {
 		it->state = S_SINGLE;
 	}
+	return true;
 }
 
 cdaimg_status json_items_next_into(cdaimg_json_items *it, cdaimg_values *vals, cdaimg_diags *diags, bool *got)
 {
 	*got = false;
-	if (it->state == S_START)
-		start(it);
+	if (it->state == S_START && !start(it))
+		return too_large(it, diags);
 	for (;;) {
 		int c;
 		switch (it->state) {
@@ -412,8 +416,8 @@ cdaimg_status cdaimg_json_items_next(cdaimg_json_items *items, cdaimg_values **i
 	CD_ARG(&dc, item);
 	*item = NULL;
 	CD_ARG(&dc, items && items->read);
-	if (items->state == S_START)
-		start(items);
+	if (items->state == S_START && !start(items))
+		return too_large(items, diags);
 	if (items->state == S_SINGLE) {
 		/* not an array: the whole text, read as cdaimg_json_read reads it */
 		while (items->pos < items->len || fill(items)) {

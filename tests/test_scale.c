@@ -4,7 +4,6 @@
  * timing: what bench/ measures in seconds, these tests pin as counts. */
 #define _XOPEN_SOURCE 700 /* mkstemp */
 #include <dirent.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,44 +25,13 @@
 
 /* --- bytes requested from libxml2's allocator (hence ours) over a call ------------------------ */
 
-static xmlFreeFunc real_free;
-static xmlMallocFunc real_malloc;
-static xmlReallocFunc real_realloc;
-static xmlStrdupFunc real_strdup;
-static long long requested;
-
-static void *count_malloc(size_t n)
-{
-	requested += (long long)n;
-	return real_malloc(n);
-}
-static void *count_realloc(void *p, size_t n)
-{
-	long long before = p ? (long long)malloc_usable_size(p) : 0;
-	if ((long long)n > before)
-		requested += (long long)n - before;
-	return real_realloc(p, n);
-}
-static char *count_strdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = count_malloc(n);
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
-static void counting_start(void)
-{
-	xmlMemGet(&real_free, &real_malloc, &real_realloc, &real_strdup);
-	requested = 0;
-	xmlMemSetup(real_free, count_malloc, count_realloc, count_strdup);
-}
+static void counting_start(void) { tu_peak_start(); }
 
 static long long counting_end(void)
 {
-	xmlMemSetup(real_free, real_malloc, real_realloc, real_strdup);
-	return requested;
+	long long bytes = tu_peak_requested();
+	tu_peak_end();
+	return bytes;
 }
 
 /* --- documents --------------------------------------------------------------------------------- */
@@ -511,7 +479,7 @@ static void same_from_a_file(const char *name, const char *data, size_t len, con
 	cdaimg_diags *d = cdaimg_diags_new();
 	cdaimg_values *v = NULL;
 	x_stats fstats = {0};
-	cdaimg_status from_fd = x_extract_streaming_fd(&v, fd, NULL, d, &fstats);
+	cdaimg_status from_fd = x_extract_streaming_fd(&v, fd, d, &fstats);
 	close(fd);
 	if (fstats.streamed != mem->streamed || (mem->streamed && from_fd != direct))
 		fail_msg("%s: from memory %s (%d), from a file %s (%d)", name, cdaimg_status_name(direct),
@@ -1129,6 +1097,10 @@ static void scale__an_endless_input_stops_at_the_cap(void **state)
 /* Reading stops at the first failed allocation, with out of memory; it used
  * to go on reading (an endless input: for ever) once its buffer could not grow. */
 static size_t fail_above;
+static xmlFreeFunc real_free;
+static xmlMallocFunc real_malloc;
+static xmlReallocFunc real_realloc;
+static xmlStrdupFunc real_strdup;
 static void *small_realloc(void *p, size_t n) { return n > fail_above ? NULL : real_realloc(p, n); }
 static void *small_malloc(size_t n) { return n > fail_above ? NULL : real_malloc(n); }
 

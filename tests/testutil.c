@@ -178,7 +178,7 @@ static xmlFreeFunc peak_real_free;
 static xmlMallocFunc peak_real_malloc;
 static xmlReallocFunc peak_real_realloc;
 static xmlStrdupFunc peak_real_strdup;
-static long long peak_live, peak_most;
+static long long peak_live, peak_most, peak_requested;
 
 void tu_peak_held(long long delta)
 {
@@ -189,6 +189,7 @@ void tu_peak_held(long long delta)
 
 static void *peak_malloc(size_t n)
 {
+	peak_requested += (long long)n;
 	void *p = peak_real_malloc(n);
 	if (p)
 		tu_peak_held((long long)malloc_usable_size(p));
@@ -205,6 +206,8 @@ static void peak_free(void *p)
 static void *peak_realloc(void *p, size_t n)
 {
 	long long before = p ? (long long)malloc_usable_size(p) : 0;
+	if ((long long)n > before)
+		peak_requested += (long long)n - before;
 	void *q = peak_real_realloc(p, n);
 	if (q)
 		tu_peak_held((long long)malloc_usable_size(q) - before);
@@ -247,9 +250,11 @@ void tu_peak_jansson(bool count)
 void tu_peak_start(void)
 {
 	xmlMemGet(&peak_real_free, &peak_real_malloc, &peak_real_realloc, &peak_real_strdup);
-	peak_live = peak_most = 0;
+	peak_live = peak_most = peak_requested = 0;
 	xmlMemSetup(peak_free, peak_malloc, peak_realloc, peak_strdup);
 }
+
+long long tu_peak_requested(void) { return peak_requested; }
 
 long long tu_peak_end(void)
 {

@@ -82,6 +82,10 @@ void tu_series_init(tu_series *t);
 void tu_peak_start(void);
 long long tu_peak_end(void);
 void tu_peak_held(long long delta);
+/* The bytes requested from libxml2's allocator since tu_peak_start: every
+ * malloc's size, every realloc's growth (what the call asked for, however
+ * much of it was freed since). */
+long long tu_peak_requested(void);
 /* Count jansson's blocks too (json_set_alloc_funcs), or stop: between
  * tu_peak_start and tu_peak_end, before any jansson value is made. */
 void tu_peak_jansson(bool count);

@@ -138,13 +138,12 @@ int cli_input_read(void *payload, char *buf, size_t size, size_t *got);
 /* Print why cli_input_read failed. */
 void cli_input_read_error(cli *c, const cli_input *in);
 void cli_input_close(cli_input *in);
-/* input.c: for a command that hands a file name to the library: 0 for a regular
- * file within cli_max_input bytes (or a folder, or nothing: the library says
- * why), -1 for a larger one (message printed, not read), 1 for anything else
- * (a device, a pipe), which the command reads with cli_read instead. */
+/* input.c: for a command that hands a file name to the library: 2 for a
+ * regular file within cli_max_input bytes, 0 for a folder or nothing (the
+ * library says why), -1 for a larger file (message printed, not read), 1 for
+ * anything else (a device, a pipe), which the command reads with cli_read
+ * instead. */
 int cli_input_kind(cli *c, const char *path);
-/* input.c: @p path is a regular file (the library may read it as it goes). */
-bool cli_is_file(const char *path);
 /* Write @p len bytes to @p path: NULL or "-" = c->out; a regular file (or a
  * new one) atomically (temporary file in the same folder, fsync, rename);
  * anything else (device, pipe) in place. CLI_OK or CLI_IO (message printed;

@@ -78,7 +78,7 @@ static cdaimg_status extract(cli *c, const extract_args *x, cdaimg_values **v, c
 		*rc = CLI_IO; /* too large: said */
 		return CDAIMG_EIO;
 	}
-	if (kind == 0 && cli_is_file(x->input)) {
+	if (kind == 2) {
 		/* read from the file while parsing: neither the text nor the tree is whole in memory */
 		st = cdaimg_extract_file(v, x->input, d);
 	} else if ((*rc = cli_read(c, x->input, &data, &len)) != CLI_OK) {

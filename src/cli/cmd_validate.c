@@ -213,7 +213,7 @@ static cdaimg_status read_doc(cli *c, const char *path, xmlDocPtr *doc, cdaimg_d
 	int kind = strcmp(path, "-") ? cli_input_kind(c, path) : 1;
 	if (kind < 0)
 		return CDAIMG_EIO;
-	if (kind == 0)
+	if (kind == 0 || kind == 2)
 		return cdaimg_doc_read_file(doc, path, d);
 	char *data = NULL;
 	size_t len = 0;

@@ -130,13 +130,7 @@ int cli_input_kind(cli *c, const char *path)
 		too_large(c, path, "not read");
 		return -1;
 	}
-	return 0;
-}
-
-bool cli_is_file(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return 2;
 }
 
 /* --- an input read item by item ------------------------------------------------------------ */
